@@ -1,0 +1,181 @@
+package platform
+
+import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+// Args are the inputs of an EksPlatform, as schema.yaml declares them.
+//
+// Every leaf is a pulumi Input so secret or unknown values from Construct are carried
+// rather than rejected; nested objects are plain structs and slices, which
+// ConstructInputs.CopyTo fills field by field. Fields that shape the resource graph
+// (names, counts, modes) must be known when the component is constructed: resolve.go
+// reads them and validation names the field when they are not.
+type Args struct {
+	ClusterName           pulumi.StringInput      `pulumi:"clusterName"`
+	KubernetesVersion     pulumi.StringInput      `pulumi:"kubernetesVersion"`
+	PublicSubnetIds       pulumi.StringArrayInput `pulumi:"publicSubnetIds"`
+	PrivateSubnetIds      pulumi.StringArrayInput `pulumi:"privateSubnetIds"`
+	EndpointPublicAccess  pulumi.BoolInput        `pulumi:"endpointPublicAccess"`
+	EndpointPrivateAccess pulumi.BoolInput        `pulumi:"endpointPrivateAccess"`
+	PublicAccessCidrs     pulumi.StringArrayInput `pulumi:"publicAccessCidrs"`
+	EnabledLogTypes       pulumi.StringArrayInput `pulumi:"enabledLogTypes"`
+	LogRetentionDays      pulumi.IntInput         `pulumi:"logRetentionDays"`
+	SecretsEncryption     pulumi.BoolInput        `pulumi:"secretsEncryption"`
+	KmsKeyArn             pulumi.StringInput      `pulumi:"kmsKeyArn"`
+	Tags                  pulumi.StringMapInput   `pulumi:"tags"`
+
+	AuthenticationMode                      pulumi.StringInput      `pulumi:"authenticationMode"`
+	BootstrapClusterCreatorAdminPermissions pulumi.BoolInput        `pulumi:"bootstrapClusterCreatorAdminPermissions"`
+	CallerIsAdmin                           pulumi.BoolInput        `pulumi:"callerIsAdmin"`
+	Admins                                  pulumi.StringArrayInput `pulumi:"admins"`
+	AccessEntries                           []AccessEntryArgs       `pulumi:"accessEntries"`
+	RoleMappings                            []RoleMappingArgs       `pulumi:"roleMappings"`
+	UserMappings                            []UserMappingArgs       `pulumi:"userMappings"`
+
+	NodeSsmAccess   pulumi.BoolInput     `pulumi:"nodeSsmAccess"`
+	NodeGroups      []NodeGroupArgs      `pulumi:"nodeGroups"`
+	FargateProfiles []FargateProfileArgs `pulumi:"fargateProfiles"`
+	EksAddons       *EksAddonsArgs       `pulumi:"eksAddons"`
+	Addons          *HelmAddonsArgs      `pulumi:"addons"`
+	HelmReleases    []HelmReleaseArgs    `pulumi:"helmReleases"`
+
+	AwsProfile             pulumi.StringInput `pulumi:"awsProfile"`
+	AwsRoleArn             pulumi.StringInput `pulumi:"awsRoleArn"`
+	KubernetesProviderAuth pulumi.StringInput `pulumi:"kubernetesProviderAuth"`
+}
+
+// AccessEntryArgs is one EKS access entry with its policy associations.
+type AccessEntryArgs struct {
+	PrincipalArn     pulumi.StringInput      `pulumi:"principalArn"`
+	Type             pulumi.StringInput      `pulumi:"type"`
+	KubernetesGroups pulumi.StringArrayInput `pulumi:"kubernetesGroups"`
+	Username         pulumi.StringInput      `pulumi:"username"`
+	AccessPolicies   []AccessPolicyArgs      `pulumi:"accessPolicies"`
+}
+
+// AccessPolicyArgs associates one EKS access policy, cluster-wide or on namespaces.
+type AccessPolicyArgs struct {
+	Policy     pulumi.StringInput      `pulumi:"policy"`
+	Namespaces pulumi.StringArrayInput `pulumi:"namespaces"`
+}
+
+// RoleMappingArgs is one mapRoles entry of aws-auth.
+type RoleMappingArgs struct {
+	RoleArn  pulumi.StringInput      `pulumi:"roleArn"`
+	Username pulumi.StringInput      `pulumi:"username"`
+	Groups   pulumi.StringArrayInput `pulumi:"groups"`
+}
+
+// UserMappingArgs is one mapUsers entry of aws-auth.
+type UserMappingArgs struct {
+	UserArn  pulumi.StringInput      `pulumi:"userArn"`
+	Username pulumi.StringInput      `pulumi:"username"`
+	Groups   pulumi.StringArrayInput `pulumi:"groups"`
+}
+
+// NodeGroupArgs is one EKS managed node group.
+type NodeGroupArgs struct {
+	Name          pulumi.StringInput         `pulumi:"name"`
+	InstanceTypes pulumi.StringArrayInput    `pulumi:"instanceTypes"`
+	CapacityType  pulumi.StringInput         `pulumi:"capacityType"`
+	AmiType       pulumi.StringInput         `pulumi:"amiType"`
+	DiskSize      pulumi.IntInput            `pulumi:"diskSize"`
+	Scaling       *NodeGroupScalingArgs      `pulumi:"scaling"`
+	Labels        pulumi.StringMapInput      `pulumi:"labels"`
+	Taints        []TaintArgs                `pulumi:"taints"`
+	SubnetIds     pulumi.StringArrayInput    `pulumi:"subnetIds"`
+	UpdateConfig  *NodeGroupUpdateConfigArgs `pulumi:"updateConfig"`
+	Tags          pulumi.StringMapInput      `pulumi:"tags"`
+	NodeRoleArn   pulumi.StringInput         `pulumi:"nodeRoleArn"`
+}
+
+// NodeGroupScalingArgs are the node counts of a node group.
+type NodeGroupScalingArgs struct {
+	MinSize     pulumi.IntInput `pulumi:"minSize"`
+	DesiredSize pulumi.IntInput `pulumi:"desiredSize"`
+	MaxSize     pulumi.IntInput `pulumi:"maxSize"`
+}
+
+// NodeGroupUpdateConfigArgs bounds unavailability during node group updates.
+type NodeGroupUpdateConfigArgs struct {
+	MaxUnavailable           pulumi.IntInput `pulumi:"maxUnavailable"`
+	MaxUnavailablePercentage pulumi.IntInput `pulumi:"maxUnavailablePercentage"`
+}
+
+// TaintArgs is one Kubernetes taint.
+type TaintArgs struct {
+	Key    pulumi.StringInput `pulumi:"key"`
+	Value  pulumi.StringInput `pulumi:"value"`
+	Effect pulumi.StringInput `pulumi:"effect"`
+}
+
+// FargateProfileArgs is one Fargate profile.
+type FargateProfileArgs struct {
+	Name      pulumi.StringInput      `pulumi:"name"`
+	Selectors []FargateSelectorArgs   `pulumi:"selectors"`
+	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds"`
+}
+
+// FargateSelectorArgs selects pods by namespace and labels.
+type FargateSelectorArgs struct {
+	Namespace pulumi.StringInput    `pulumi:"namespace"`
+	Labels    pulumi.StringMapInput `pulumi:"labels"`
+}
+
+// EksAddonsArgs are the EKS managed add-ons.
+type EksAddonsArgs struct {
+	VpcCni           *EksAddonArgs `pulumi:"vpcCni"`
+	KubeProxy        *EksAddonArgs `pulumi:"kubeProxy"`
+	PodIdentityAgent *EksAddonArgs `pulumi:"podIdentityAgent"`
+	Coredns          *EksAddonArgs `pulumi:"coredns"`
+	EbsCsiDriver     *EksAddonArgs `pulumi:"ebsCsiDriver"`
+}
+
+// EksAddonArgs are the settings of one EKS managed add-on.
+type EksAddonArgs struct {
+	Enabled             pulumi.BoolInput   `pulumi:"enabled"`
+	Version             pulumi.StringInput `pulumi:"version"`
+	ConfigurationValues pulumi.MapInput    `pulumi:"configurationValues"`
+}
+
+// HelmAddonsArgs are the catalogue Helm add-ons.
+type HelmAddonsArgs struct {
+	AwsLoadBalancerController *HelmAddonArgs        `pulumi:"awsLoadBalancerController"`
+	ExternalDns               *ExternalDnsAddonArgs `pulumi:"externalDns"`
+	ClusterAutoscaler         *HelmAddonArgs        `pulumi:"clusterAutoscaler"`
+	MetricsServer             *HelmAddonArgs        `pulumi:"metricsServer"`
+}
+
+// HelmAddonArgs are the settings every catalogue add-on has.
+type HelmAddonArgs struct {
+	Enabled   pulumi.BoolInput   `pulumi:"enabled"`
+	Version   pulumi.StringInput `pulumi:"version"`
+	Namespace pulumi.StringInput `pulumi:"namespace"`
+	Values    pulumi.MapInput    `pulumi:"values"`
+	Identity  pulumi.StringInput `pulumi:"identity"`
+}
+
+// ExternalDnsAddonArgs are the settings of ExternalDNS.
+type ExternalDnsAddonArgs struct {
+	Enabled       pulumi.BoolInput        `pulumi:"enabled"`
+	Version       pulumi.StringInput      `pulumi:"version"`
+	Namespace     pulumi.StringInput      `pulumi:"namespace"`
+	Values        pulumi.MapInput         `pulumi:"values"`
+	Identity      pulumi.StringInput      `pulumi:"identity"`
+	HostedZoneIds pulumi.StringArrayInput `pulumi:"hostedZoneIds"`
+	DomainFilters pulumi.StringArrayInput `pulumi:"domainFilters"`
+	Policy        pulumi.StringInput      `pulumi:"policy"`
+	TxtOwnerId    pulumi.StringInput      `pulumi:"txtOwnerId"`
+}
+
+// HelmReleaseArgs is a chart of the user's own.
+type HelmReleaseArgs struct {
+	Name           pulumi.StringInput `pulumi:"name"`
+	Repository     pulumi.StringInput `pulumi:"repository"`
+	Chart          pulumi.StringInput `pulumi:"chart"`
+	Version        pulumi.StringInput `pulumi:"version"`
+	Namespace      pulumi.StringInput `pulumi:"namespace"`
+	Values         pulumi.MapInput    `pulumi:"values"`
+	ServiceAccount pulumi.StringInput `pulumi:"serviceAccount"`
+	IamPolicy      pulumi.StringInput `pulumi:"iamPolicy"`
+	Identity       pulumi.StringInput `pulumi:"identity"`
+}

@@ -1,0 +1,198 @@
+package platform
+
+import (
+	"fmt"
+	"net"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Defaults of the cluster stage, following current AWS guidance.
+const (
+	DefaultKubernetesVersion  = "1.33"
+	DefaultLogRetentionDays   = 30
+	DefaultAuthenticationMode = "API"
+)
+
+// DefaultLogTypes are the control-plane logs worth their cost on every cluster.
+var DefaultLogTypes = []string{"api", "audit", "authenticator"}
+
+var (
+	allLogTypes         = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+	authenticationModes = []string{"API", "API_AND_CONFIG_MAP", "CONFIG_MAP"}
+	// CloudWatch Logs accepts only these retention periods.
+	logRetentionValues = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+	clusterNamePattern = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9\-_]*$`)
+	versionPattern     = regexp.MustCompile(`^[1-9][0-9]*\.[0-9]+$`)
+	subnetIDPattern    = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	kmsKeyArnPattern   = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$`)
+)
+
+// ClusterConfig is the resolved input of the network and cluster stages.
+type ClusterConfig struct {
+	Name              string
+	Version           string
+	PublicSubnetIDs   []string
+	PrivateSubnetIDs  []string
+	EndpointPublic    bool
+	EndpointPrivate   bool
+	PublicAccessCidrs []string
+	LogTypes          []string
+	LogRetentionDays  int
+	SecretsEncryption bool
+	// KmsKeyArn is the user's key; nil means the component makes one (when encrypting).
+	KmsKeyArn pulumi.StringInput
+	Tags      map[string]string
+
+	AuthenticationMode string
+	// BootstrapCreatorAdmin is create-only on EKS, so it is a fixed value, never derived
+	// from who runs `pulumi up`.
+	BootstrapCreatorAdmin bool
+}
+
+// SubnetIDs are all the cluster's subnets, private first.
+func (c ClusterConfig) SubnetIDs() []string {
+	return append(slices.Clone(c.PrivateSubnetIDs), c.PublicSubnetIDs...)
+}
+
+// UsesAccessEntries reports whether the mode has EKS access entries.
+func (c ClusterConfig) UsesAccessEntries() bool { return c.AuthenticationMode != "CONFIG_MAP" }
+
+// UsesConfigMap reports whether the mode reads the aws-auth ConfigMap.
+func (c ClusterConfig) UsesConfigMap() bool { return c.AuthenticationMode != "API" }
+
+func resolveCluster(p *problems, name string, args *Args) ClusterConfig {
+	r := reader{p}
+	c := ClusterConfig{
+		Name:               r.str("clusterName", args.ClusterName),
+		Version:            r.str("kubernetesVersion", args.KubernetesVersion),
+		PublicSubnetIDs:    r.strs("publicSubnetIds", args.PublicSubnetIds),
+		PrivateSubnetIDs:   r.strs("privateSubnetIds", args.PrivateSubnetIds),
+		EndpointPublic:     r.boolean("endpointPublicAccess", args.EndpointPublicAccess, true),
+		EndpointPrivate:    r.boolean("endpointPrivateAccess", args.EndpointPrivateAccess, true),
+		PublicAccessCidrs:  r.strs("publicAccessCidrs", args.PublicAccessCidrs),
+		LogTypes:           r.strs("enabledLogTypes", args.EnabledLogTypes),
+		LogRetentionDays:   r.integer("logRetentionDays", args.LogRetentionDays, DefaultLogRetentionDays),
+		SecretsEncryption:  r.boolean("secretsEncryption", args.SecretsEncryption, true),
+		KmsKeyArn:          args.KmsKeyArn,
+		Tags:               r.strMap("tags", args.Tags),
+		AuthenticationMode: r.str("authenticationMode", args.AuthenticationMode),
+	}
+	if c.Name == "" {
+		c.Name = name
+	}
+	if c.Version == "" {
+		c.Version = DefaultKubernetesVersion
+	}
+	if args.EnabledLogTypes == nil {
+		c.LogTypes = slices.Clone(DefaultLogTypes)
+	}
+	if c.AuthenticationMode == "" {
+		c.AuthenticationMode = DefaultAuthenticationMode
+	}
+	c.BootstrapCreatorAdmin = r.boolean("bootstrapClusterCreatorAdminPermissions",
+		args.BootstrapClusterCreatorAdminPermissions, c.AuthenticationMode == "CONFIG_MAP")
+	if kms, given, known := plainString(args.KmsKeyArn); !given || (known && kms == "") {
+		c.KmsKeyArn = nil
+	} else if known && !kmsKeyArnPattern.MatchString(kms) {
+		p.addf("kmsKeyArn: %q is not a KMS key ARN; give arn:aws:kms:<region>:<account>:key/<id>", kms)
+	}
+	validateCluster(p, c)
+	return c
+}
+
+func validateCluster(p *problems, c ClusterConfig) {
+	if len(c.Name) > 100 || !clusterNamePattern.MatchString(c.Name) {
+		p.addf("clusterName: %q is not a valid EKS cluster name; use 1-100 characters that start with a letter or digit, followed by letters, digits, '-' or '_'", c.Name)
+	}
+	if !versionPattern.MatchString(c.Version) {
+		p.addf("kubernetesVersion: %q is not a Kubernetes version; use MAJOR.MINOR, for example %q", c.Version, DefaultKubernetesVersion)
+	}
+	validateSubnets(p, c)
+	if !c.EndpointPublic && !c.EndpointPrivate {
+		p.addf("endpointPublicAccess, endpointPrivateAccess: both are false, so nothing could reach the API server; enable at least one")
+	}
+	if !c.EndpointPublic && len(c.PublicAccessCidrs) > 0 {
+		p.addf("publicAccessCidrs: given while endpointPublicAccess is false; remove them or enable the public endpoint")
+	}
+	for i, cidr := range c.PublicAccessCidrs {
+		validateCidr(p, fmt.Sprintf("publicAccessCidrs[%d]", i), cidr)
+	}
+	seen := map[string]bool{}
+	for i, t := range c.LogTypes {
+		if !slices.Contains(allLogTypes, t) {
+			p.addf("enabledLogTypes[%d]: unknown log type %q; use one of %s", i, t, strings.Join(allLogTypes, ", "))
+		} else if seen[t] {
+			p.addf("enabledLogTypes[%d]: %q is listed twice; list each log type once", i, t)
+		}
+		seen[t] = true
+	}
+	if !slices.Contains(logRetentionValues, c.LogRetentionDays) {
+		p.addf("logRetentionDays: %d is not a retention CloudWatch Logs allows; use one of %s", c.LogRetentionDays, joinInts(logRetentionValues))
+	}
+	if !c.SecretsEncryption && c.KmsKeyArn != nil {
+		p.addf("kmsKeyArn: given while secretsEncryption is false; remove kmsKeyArn or set secretsEncryption to true")
+	}
+	if !slices.Contains(authenticationModes, c.AuthenticationMode) {
+		p.addf("authenticationMode: unknown mode %q; use one of %s", c.AuthenticationMode, strings.Join(authenticationModes, ", "))
+	}
+	if c.AuthenticationMode == "CONFIG_MAP" && !c.BootstrapCreatorAdmin {
+		p.addf("bootstrapClusterCreatorAdminPermissions: EKS requires true in CONFIG_MAP mode; remove the input or choose authenticationMode API_AND_CONFIG_MAP")
+	}
+	for _, k := range sortedKeys(c.Tags) {
+		if strings.HasPrefix(strings.ToLower(k), "aws:") {
+			p.addf("tags: key %q uses the reserved prefix 'aws:'; rename the tag", k)
+		}
+	}
+}
+
+func validateSubnets(p *problems, c ClusterConfig) {
+	if len(c.PrivateSubnetIDs) == 0 {
+		p.addf("privateSubnetIds: empty; give the private subnets nodes and Fargate pods run in (EKS also needs subnets in at least two Availability Zones)")
+	}
+	if len(c.PublicSubnetIDs)+len(c.PrivateSubnetIDs) < 2 && len(c.PrivateSubnetIDs) > 0 {
+		p.addf("publicSubnetIds, privateSubnetIds: EKS needs at least two subnets in different Availability Zones; add another subnet")
+	}
+	where := map[string]string{}
+	check := func(list string, ids []string) {
+		for i, id := range ids {
+			path := fmt.Sprintf("%s[%d]", list, i)
+			if !subnetIDPattern.MatchString(id) {
+				p.addf("%s: %q is not a subnet ID; give an ID like subnet-0123456789abcdef0", path, id)
+				continue
+			}
+			switch prev, ok := where[id]; {
+			case ok && strings.HasPrefix(prev, list+"["):
+				p.addf("%s: %q is listed twice (also %s); list each subnet once", path, id, prev)
+			case ok:
+				p.addf("%s: %q is both public and private (also %s); a subnet is one or the other, remove it from one list", path, id, prev)
+			default:
+				where[id] = path
+			}
+		}
+	}
+	check("privateSubnetIds", c.PrivateSubnetIDs)
+	check("publicSubnetIds", c.PublicSubnetIDs)
+}
+
+func validateCidr(p *problems, path, cidr string) {
+	ip, network, err := net.ParseCIDR(cidr)
+	switch {
+	case err != nil || ip.To4() == nil:
+		p.addf("%s: %q is not an IPv4 CIDR block; use the form 203.0.113.0/24", path, cidr)
+	case !ip.Equal(network.IP):
+		p.addf("%s: %q has host bits set; use %s", path, cidr, network.String())
+	}
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, ", ")
+}

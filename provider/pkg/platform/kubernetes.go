@@ -1,0 +1,46 @@
+package platform
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// kubeResult is the component's own Kubernetes provider and the user-facing kubeconfig.
+type kubeResult struct {
+	// Provider is used by every Kubernetes resource of the platform (ordering rule 7):
+	// never an ambient kubeconfig, which could point at another cluster.
+	Provider *kubernetes.Provider
+	// Kubeconfig is the exec-based kubeconfig, for the output (made secret there).
+	Kubeconfig pulumi.StringOutput
+}
+
+// kubernetes builds the kubeconfig and the explicit provider from the cluster's
+// endpoint and CA. In exec mode the provider's configuration is the kubeconfig itself,
+// identical on every run; in token mode it embeds a fresh token (secret), so the
+// provider shows an update on each `pulumi up`.
+func (b *build) kubernetes(cluster *clusterResult) (*kubeResult, error) {
+	auth := b.cfg.Kube
+	cl := cluster.Cluster
+	ca := cl.CertificateAuthority.Data().Elem()
+	kc := pulumi.All(cl.Name, cl.Endpoint, ca, b.region).ApplyT(func(v []any) string {
+		return kubeconfigJSON(v[0].(string), v[1].(string), v[2].(string), v[3].(string), auth, "")
+	}).(pulumi.StringOutput)
+
+	providerConfig := kc
+	if auth.Mode == KubeAuthToken {
+		token := eks.GetClusterAuthOutput(b.ctx, eks.GetClusterAuthOutputArgs{Name: cl.Name}, pulumi.Parent(b.parent)).Token()
+		providerConfig = pulumi.ToSecret(pulumi.All(cl.Name, cl.Endpoint, ca, b.region, token).ApplyT(func(v []any) string {
+			return kubeconfigJSON(v[0].(string), v[1].(string), v[2].(string), v[3].(string), auth, v[4].(string))
+		})).(pulumi.StringOutput)
+	}
+	provider, err := kubernetes.NewProvider(b.ctx, b.child("k8s"), &kubernetes.ProviderArgs{
+		Kubeconfig: providerConfig,
+		// Server-side apply lets the platform take over objects EKS made first (aws-auth).
+		EnableServerSideApply: pulumi.Bool(true),
+	}, b.opts()...)
+	if err != nil {
+		return nil, err
+	}
+	return &kubeResult{Provider: provider, Kubeconfig: kc}, nil
+}

@@ -1,0 +1,49 @@
+package platform
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// networkResult is what the network stage made: the subnet tags the cluster waits for.
+type networkResult struct {
+	Tags []pulumi.Resource
+}
+
+// subnetTag is one tag the platform puts on a subnet it does not own.
+type subnetTag struct {
+	suffix, key, value string
+}
+
+// network tags the user's subnets for EKS and for the load balancer controller's subnet
+// discovery. One aws.ec2.Tag per subnet and key: the platform owns these tags, never the
+// subnets, and destroying it removes only its tags. Tags are named by subnet ID, so
+// reordering the subnet lists changes nothing.
+func (b *build) network() (*networkResult, error) {
+	c := b.cfg.Cluster
+	shared := subnetTag{"cluster", "kubernetes.io/cluster/" + c.Name, "shared"}
+	res := &networkResult{}
+	add := func(ids []string, role subnetTag) error {
+		for _, id := range ids {
+			for _, t := range []subnetTag{shared, role} {
+				tag, err := ec2.NewTag(b.ctx, b.child(id+"-"+t.suffix+"-tag"), &ec2.TagArgs{
+					ResourceId: pulumi.String(id),
+					Key:        pulumi.String(t.key),
+					Value:      pulumi.String(t.value),
+				}, b.opts()...)
+				if err != nil {
+					return err
+				}
+				res.Tags = append(res.Tags, tag)
+			}
+		}
+		return nil
+	}
+	if err := add(c.PublicSubnetIDs, subnetTag{"elb", "kubernetes.io/role/elb", "1"}); err != nil {
+		return nil, err
+	}
+	if err := add(c.PrivateSubnetIDs, subnetTag{"internal-elb", "kubernetes.io/role/internal-elb", "1"}); err != nil {
+		return nil, err
+	}
+	return res, nil
+}

@@ -1,0 +1,48 @@
+package platform
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// outputs sets the component's outputs and registers them with the engine.
+func (b *build) outputs(p *EksPlatform, cluster *clusterResult, identity *identityResult, kube *kubeResult,
+	workers *workerRolesResult, nodeAddons *addonsResult, helm *addonsResult,
+) error {
+	cl := cluster.Cluster
+	p.Kubeconfig = pulumi.ToSecret(kube.Kubeconfig).(pulumi.StringOutput)
+	p.ClusterName = cl.Name
+	p.ClusterArn = cl.Arn
+	p.ClusterEndpoint = cl.Endpoint
+	p.ClusterCertificateAuthority = cl.CertificateAuthority.Data().Elem()
+	p.ClusterSecurityGroupId = cl.VpcConfig.ClusterSecurityGroupId().Elem()
+	p.ClusterRoleArn = cluster.Role.Arn
+	p.KmsKeyArn = cluster.KmsKeyArn
+	p.OidcProviderArn = identity.Provider.Arn
+	p.OidcIssuerUrl = identity.IssuerURL
+	p.NodeRoleArn = workers.NodeRoleArn
+	p.FargatePodExecutionRoleArn = workers.FargateRoleArn
+
+	roles := pulumi.StringMap{}
+	for _, set := range []*addonsResult{nodeAddons, helm} {
+		for _, name := range sortedKeys(set.RoleArns) {
+			roles[name] = set.RoleArns[name]
+		}
+	}
+	p.AddonRoleArns = roles.ToStringMapOutput()
+
+	return b.ctx.RegisterResourceOutputs(p, pulumi.Map{
+		"kubeconfig":                  p.Kubeconfig,
+		"clusterName":                 p.ClusterName,
+		"clusterArn":                  p.ClusterArn,
+		"clusterEndpoint":             p.ClusterEndpoint,
+		"clusterCertificateAuthority": p.ClusterCertificateAuthority,
+		"clusterSecurityGroupId":      p.ClusterSecurityGroupId,
+		"clusterRoleArn":              p.ClusterRoleArn,
+		"kmsKeyArn":                   p.KmsKeyArn,
+		"oidcProviderArn":             p.OidcProviderArn,
+		"oidcIssuerUrl":               p.OidcIssuerUrl,
+		"nodeRoleArn":                 p.NodeRoleArn,
+		"fargatePodExecutionRoleArn":  p.FargatePodExecutionRoleArn,
+		"addonRoleArns":               p.AddonRoleArns,
+	})
+}
