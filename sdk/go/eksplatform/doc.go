@@ -1,0 +1,2 @@
+// A production-grade AWS EKS platform in one component, ordered so the first `pulumi up` succeeds.
+package eksplatform
