@@ -1,0 +1,77 @@
+# EksPlatform. `make demo` runs the platform through the real Pulumi engine against the
+# simulated cloud; `make test` runs every test. Both install what they need.
+
+VERSION        ?= 0.1.0
+PULUMI_VERSION := v3.259.0
+GO             ?= go
+BIN            := $(CURDIR)/bin
+LDFLAGS        := -X github.com/eksplatform/pulumi-eksplatform/provider.Version=$(VERSION)
+PLUGIN         := $(BIN)/pulumi-resource-eksplatform
+PULUMI         := $(BIN)/pulumi
+SIM_PLUGINS    := $(BIN)/pulumi-resource-aws $(BIN)/pulumi-resource-kubernetes $(BIN)/pulumi-resource-tls
+
+export PATH := $(BIN):$(PATH)
+export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
+
+.PHONY: build schema sdk lint test unit check-sdks e2e demo bench dist tools clean
+
+## build: the plugin, bin/pulumi-resource-eksplatform
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(PLUGIN) ./provider/cmd/pulumi-resource-eksplatform
+
+## schema: refresh provider/schema.json (embedded in the plugin) from schema.yaml
+schema:
+	$(GO) test ./provider -run TestEmbeddedSchemaMatchesYAML -update
+
+## sdk: regenerate sdk/{go,nodejs,python} from schema.yaml
+sdk: schema
+	cd tools && $(GO) run ./cmd/gensdk -schema ../schema.yaml -version $(VERSION) -out ../sdk
+
+## lint: go vet and gofmt over both modules
+lint:
+	$(GO) vet ./...
+	cd tools && $(GO) vet ./...
+	@out=$$(gofmt -l provider sdk/go examples tools); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## unit: unit tests of both modules (the end-to-end tests run in `make e2e`)
+unit:
+	$(GO) test ./...
+	cd tools && $(GO) test $$($(GO) list ./... | grep -v /e2e)
+
+## check-sdks: build, pack, install and type-check the SDKs and examples as a user would
+check-sdks:
+	bash tools/scripts/check-sdks.sh
+
+## tools: the Pulumi CLI (built from Go modules, cached) and the simulated cloud plugins
+tools: $(PULUMI) $(SIM_PLUGINS)
+
+$(PULUMI): tools/go.mod
+	mkdir -p $(BIN)
+	cd tools && $(GO) build -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" -o $(PULUMI) github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+
+$(SIM_PLUGINS): $(shell find tools/simcloud tools/cmd/simcloud -name '*.go' 2>/dev/null)
+	mkdir -p $(BIN)
+	cd tools && $(GO) build -o $(BIN)/simcloud ./cmd/simcloud
+	for p in aws kubernetes tls; do ln -sf simcloud $(BIN)/pulumi-resource-$$p; done
+
+## e2e: the real engine over the simulated cloud, from Go, TypeScript and Python
+e2e: build tools
+	cd tools && $(GO) test -count=1 -timeout 30m ./e2e/...
+
+## demo: the example platform through the real engine against the simulated cloud
+demo: build tools
+	cd tools && $(GO) run ./cmd/demo
+
+## bench: provisioning ratio, Construct cost, plugin start-up and size, no-op up
+bench: build tools
+	cd tools && $(GO) run ./cmd/bench
+
+## dist: plugin archives for every platform, the npm tarball, the Python sdist and wheel
+dist:
+	VERSION=$(VERSION) bash tools/scripts/dist.sh
+
+## test: everything CI runs
+test: lint unit check-sdks e2e
+
+clean:
+	rm -rf $(BIN) dist .bench .e2e
