@@ -1,0 +1,57 @@
+package simcloud
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// region is the aws provider's configured region (default us-west-2).
+func (s *Server) region() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return orDefault(str(s.config, "region"), "us-west-2")
+}
+
+// configFromVariables turns "aws:config:region"-style variables (sent by
+// engines that do not send Args) into a property map keyed "region".
+func configFromVariables(vars map[string]string) resource.PropertyMap {
+	m := resource.PropertyMap{}
+	for k, v := range vars {
+		m[resource.PropertyKey(k[strings.LastIndex(k, ":")+1:])] = resource.NewProperty(v)
+	}
+	return m
+}
+
+var clusterNameArg = regexp.MustCompile(`--cluster-name["'\s,=\-]*([A-Za-z0-9][A-Za-z0-9_.\-]*)`)
+
+// kubeCluster maps the kubernetes provider's kubeconfig to the EKS cluster it
+// points at: first by the endpoint hash of a cluster known to the journal,
+// then by the `aws eks get-token --cluster-name` argument. "" if unknown
+// (e.g. the default provider with an ambient kubeconfig).
+func (s *Server) kubeCluster(w *world) string {
+	s.mu.Lock()
+	kv := get(s.config, "kubeconfig")
+	s.mu.Unlock()
+	var kc string
+	switch {
+	case kv.IsString():
+		kc = kv.StringValue()
+	case kv.IsObject():
+		b, _ := json.Marshal(kv.ObjectValue().Mappable())
+		kc = string(b)
+	default:
+		return ""
+	}
+	for _, c := range w.ids(typCluster) {
+		if strings.Contains(kc, clusterHash(c)) {
+			return c
+		}
+	}
+	if m := clusterNameArg.FindStringSubmatch(kc); m != nil {
+		return m[1]
+	}
+	return ""
+}

@@ -1,0 +1,225 @@
+package simcloud
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// Check accepts anything: the simulator validates nothing and autonames
+// nothing (unnamed resources take their URN name), so inputs pass through.
+func (s *Server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+func (s *Server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	olds := req.GetOldInputs()
+	if olds == nil { // engines that do not send old inputs: compare against state
+		olds = req.GetOlds()
+	}
+	o, err := unmarshal(olds)
+	if err != nil {
+		return nil, err
+	}
+	n, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetOldInputs() == nil { // state holds computed outputs too; only compare what is an input now
+		for k := range o {
+			if _, ok := n[k]; !ok {
+				delete(o, k)
+			}
+		}
+	}
+	typ := string(resource.URN(req.GetUrn()).Type())
+	changed := changedKeys(o, n, req.GetIgnoreChanges())
+	if len(changed) == 0 {
+		return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
+	}
+	return &pulumirpc.DiffResponse{
+		Changes:             pulumirpc.DiffResponse_DIFF_SOME,
+		Diffs:               changed,
+		Replaces:            replacements(typ, o, n, changed),
+		DeleteBeforeReplace: false,
+	}, nil
+}
+
+// newRes gathers what the output computations need.
+func (s *Server) newRes(urn string, in, old resource.PropertyMap) *res {
+	u := resource.URN(urn)
+	return &res{typ: string(u.Type()), urn: urn, urnName: urnName(u), in: in, old: old, region: s.region()}
+}
+
+// clusterOf is the EKS cluster r belongs to: from its inputs for aws types,
+// from the kubernetes provider's kubeconfig for kubernetes types.
+func (s *Server) clusterOf(r *res, w *world) string {
+	if strings.HasPrefix(r.typ, "kubernetes:") {
+		return s.kubeCluster(w)
+	}
+	if f := infoFor(r.typ).cluster; f != nil {
+		return f(r)
+	}
+	return ""
+}
+
+// withOutputs overlays the computed outputs on the inputs. In preview a
+// computed value the engine cannot know yet is unknown, unless it equals the
+// input (create) or the current state (update) and so cannot change.
+func withOutputs(in, old resource.PropertyMap, computed map[string]any, preview bool) resource.PropertyMap {
+	out := in.Copy()
+	for k, v := range resource.NewPropertyMapFromMap(computed) {
+		switch {
+		case !preview:
+			out[k] = v
+		case in.HasValue(k) && equal(in[k], v):
+		case old != nil && old.HasValue(k) && equal(old[k], v):
+			out[k] = old[k]
+		default:
+			out[k] = resource.MakeComputed(resource.NewProperty(""))
+		}
+	}
+	return out
+}
+
+// sleep waits the type's scaled duration; Cancel or the caller's context ends it early.
+func (s *Server) sleep(ctx context.Context, typ string) error {
+	d := Scaled(typ, s.opts.Scale)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.cancelCtx.Done():
+		return fmt.Errorf("simcloud: operation cancelled")
+	}
+}
+
+func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	in, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	r := s.newRes(req.GetUrn(), in, nil)
+	id, computed := infoFor(r.typ).outputs(r)
+	if req.GetPreview() {
+		props, err := marshal(withOutputs(in, nil, computed, true))
+		return &pulumirpc.CreateResponse{Properties: props}, err
+	}
+
+	e := Entry{Op: "create", Type: r.typ, URN: r.urn, Name: r.urnName, StartMS: nowMS(), ID: id}
+	var ordinal int
+	t, err := s.ledger.begin(func(v view) (op, error) {
+		e.Cluster = s.clusterOf(r, v.world)
+		ordinal = v.ordinal(r.typ)
+		w, err := checkCreate(r, e.Cluster, v)
+		e.Warning = w
+		return op{Op: "create", Type: r.typ, Name: displayName(r), Cluster: e.Cluster}, err
+	})
+	if err == nil {
+		err = s.sleep(ctx, r.typ)
+	}
+	if err == nil && s.faults.fails(r.typ, ordinal) {
+		err = injectedError(r.typ, ordinal)
+	}
+	if err := s.finish(t, e, err); err != nil {
+		return nil, err
+	}
+	props, err := marshal(withOutputs(in, nil, computed, false))
+	return &pulumirpc.CreateResponse{Id: id, Properties: props}, err
+}
+
+func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	in, err := unmarshal(req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	old, err := unmarshal(req.GetOlds())
+	if err != nil {
+		return nil, err
+	}
+	r := s.newRes(req.GetUrn(), in, old)
+	_, computed := infoFor(r.typ).outputs(r)
+	if req.GetPreview() {
+		props, err := marshal(withOutputs(in, old, computed, true))
+		return &pulumirpc.UpdateResponse{Properties: props}, err
+	}
+	e := Entry{Op: "update", Type: r.typ, URN: r.urn, Name: r.urnName, StartMS: nowMS(), ID: req.GetId()}
+	t, err := s.ledger.begin(func(v view) (op, error) {
+		e.Cluster = s.clusterOf(r, v.world)
+		return op{Op: "update", Type: r.typ, Name: displayName(r), Cluster: e.Cluster}, nil
+	})
+	if err == nil {
+		err = s.sleep(ctx, r.typ)
+	}
+	if err := s.finish(t, e, err); err != nil {
+		return nil, err
+	}
+	props, err := marshal(withOutputs(in, old, computed, false))
+	return &pulumirpc.UpdateResponse{Properties: props}, err
+}
+
+func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	state, err := unmarshal(req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	r := s.newRes(req.GetUrn(), state, nil)
+	e := Entry{Op: "delete", Type: r.typ, URN: r.urn, Name: r.urnName, StartMS: nowMS(), ID: req.GetId()}
+	t, err := s.ledger.begin(func(v view) (op, error) {
+		e.Cluster = s.clusterOf(r, v.world)
+		return op{Op: "delete", Type: r.typ, Name: displayName(r), Cluster: e.Cluster}, checkDelete(r, e.Cluster, v)
+	})
+	if err == nil {
+		err = s.sleep(ctx, r.typ)
+	}
+	if err := s.finish(t, e, err); err != nil {
+		return nil, err
+	}
+	return &emptypb.Empty{}, nil
+}
+
+// Read returns the state as it is: nothing drifts in the simulated cloud.
+func (s *Server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	u := resource.URN(req.GetUrn())
+	t := nowMS()
+	if err := s.ledger.record(Entry{Op: "read", Type: string(u.Type()), URN: string(u), Name: urnName(u),
+		StartMS: t, EndMS: t, ID: req.GetId()}); err != nil {
+		return nil, err
+	}
+	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
+}
+
+// finish journals the operation (with opErr, if any) and returns opErr, or
+// the journal's own error.
+func (s *Server) finish(t ticket, e Entry, opErr error) error {
+	e.EndMS = nowMS()
+	if opErr != nil {
+		e.Error = opErr.Error()
+	}
+	if err := s.ledger.finish(t, e); err != nil {
+		return fmt.Errorf("simcloud: journal: %w", err)
+	}
+	return opErr
+}
+
+// displayName is the name AWS would print for the resource in its messages.
+func displayName(r *res) string {
+	switch r.typ {
+	case typFargate:
+		return r.name("fargateProfileName")
+	case typNodeGroup:
+		return r.name("nodeGroupName")
+	}
+	return r.urnName
+}

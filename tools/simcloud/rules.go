@@ -1,0 +1,73 @@
+package simcloud
+
+import (
+	"fmt"
+)
+
+// The rules below reproduce the AWS/EKS behaviours that the component's
+// ordering (DESIGN.md §3) exists to avoid, so tests can prove the ordering:
+// a misordered deployment fails or leaves a warning in the journal.
+
+const (
+	typCluster   = "aws:eks/cluster:Cluster"
+	typNodeGroup = "aws:eks/nodeGroup:NodeGroup"
+	typFargate   = "aws:eks/fargateProfile:FargateProfile"
+	typAddon     = "aws:eks/addon:Addon"
+	typLogGroup  = "aws:cloudwatch/logGroup:LogGroup"
+	typConfigMap = "kubernetes:core/v1:ConfigMap"
+	typRelease   = "kubernetes:helm.sh/v3:Release"
+)
+
+// checkCreate returns a warning to journal, or an error that fails the create
+// before any time passes (as the EKS API rejects such calls at once).
+func checkCreate(r *res, cluster string, v view) (warning string, err error) {
+	switch r.typ {
+	case typFargate:
+		// EKS runs one Fargate profile create/delete per cluster at a time.
+		if err := fargateBusy("create", r.name("fargateProfileName"), cluster, v); err != nil {
+			return "", err
+		}
+	case typCluster:
+		// Without the log group made first, EKS makes it (no retention, no
+		// tags) and the component's own create would later collide with it.
+		if !v.exists(typLogGroup, "/aws/eks/"+cluster+"/cluster") {
+			warning = "log group created by EKS"
+		}
+	case typConfigMap:
+		// EKS writes aws-auth itself when the first node group joins.
+		if cluster != "" && str(r.in, "metadata", "name") == "aws-auth" &&
+			str(r.in, "metadata", "namespace") == "kube-system" && v.clusterHas(cluster, typNodeGroup) {
+			return "", fmt.Errorf(`configmaps "aws-auth" already exists`)
+		}
+	case typAddon, typRelease:
+		// coredns and Helm charts need running nodes; real life hangs DEGRADED.
+		if (r.typ == typRelease || str(r.in, "addonName") == "coredns") &&
+			cluster != "" && !v.clusterHas(cluster, typNodeGroup, typFargate) {
+			warning = "no nodes"
+		}
+	}
+	return warning, nil
+}
+
+// checkDelete applies the Fargate rule to deletes as well.
+func checkDelete(r *res, cluster string, v view) error {
+	if r.typ == typFargate {
+		return fargateBusy("delete", r.name("fargateProfileName"), cluster, v)
+	}
+	return nil
+}
+
+func fargateBusy(verb, name, cluster string, v view) error {
+	for _, o := range v.inflightOf(typFargate, cluster) {
+		if o.Op != "create" && o.Op != "delete" {
+			continue
+		}
+		status := "CREATING"
+		if o.Op == "delete" {
+			status = "DELETING"
+		}
+		return fmt.Errorf("ResourceInUseException: Cannot %s Fargate Profile %s because cluster %s currently has Fargate profile %s in status %s",
+			verb, name, cluster, o.Name, status)
+	}
+	return nil
+}

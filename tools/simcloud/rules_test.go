@@ -1,0 +1,176 @@
+package simcloud
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+)
+
+func fargate(cluster, name string) map[string]any {
+	return map[string]any{"clusterName": cluster, "fargateProfileName": name,
+		"selectors": []any{map[string]any{"namespace": name}}}
+}
+
+// concurrently creates one Fargate profile per server at the same time.
+func concurrently(t *testing.T, servers []*Server, cluster string) []error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(servers))
+	for i, s := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := string(rune('a' + i))
+			_, _, errs[i] = create(t, s, typFargate, name, fargate(cluster, name))
+		}()
+	}
+	wg.Wait()
+	return errs
+}
+
+func TestConcurrentFargateProfilesOnOneClusterFail(t *testing.T) {
+	j := tempJournal(t)
+	one := newServer(t, "aws", j, "")
+	// Same process, and two processes sharing the journal (explicit + default provider).
+	for _, servers := range [][]*Server{{one, one}, {one, newServer(t, "aws", j, "")}} {
+		errs := concurrently(t, servers, "c1")
+		failed := 0
+		for _, err := range errs {
+			if err != nil {
+				failed++
+				if !strings.Contains(err.Error(), "ResourceInUseException: Cannot create Fargate Profile") ||
+					!strings.Contains(err.Error(), "because cluster c1 currently has Fargate profile") ||
+					!strings.HasSuffix(err.Error(), "in status CREATING") {
+					t.Errorf("error = %v", err)
+				}
+			}
+		}
+		if failed != 1 {
+			t.Errorf("%d of 2 concurrent creates failed, want 1: %v", failed, errs)
+		}
+	}
+}
+
+func TestSequentialOrOtherClusterFargateProfilesSucceed(t *testing.T) {
+	s := newServer(t, "aws", tempJournal(t), "")
+	mustCreate(t, s, typFargate, "a", fargate("c1", "a"))
+	mustCreate(t, s, typFargate, "b", fargate("c1", "b"))
+	var wg sync.WaitGroup
+	for _, c := range []string{"c2", "c3"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, _, err := create(t, s, typFargate, c, fargate(c, "p")); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func warningOf(t *testing.T, j, typ, name string) string {
+	t.Helper()
+	for _, e := range readJournal(t, j) {
+		if e.Type == typ && e.Name == name && e.Op == "create" {
+			return e.Warning
+		}
+	}
+	t.Fatalf("no create of %s %s in journal", typ, name)
+	return ""
+}
+
+func TestClusterWithoutLogGroupIsWarned(t *testing.T) {
+	j := tempJournal(t)
+	s := newServer(t, "aws", j, "")
+	mustCreate(t, s, typCluster, "bad", clusterInputs("bad"))
+	// The log group may come from another process: the journal is what counts.
+	mustCreate(t, newServer(t, "aws", j, ""), typLogGroup, "lg", map[string]any{"name": "/aws/eks/good/cluster"})
+	mustCreate(t, s, typCluster, "good", clusterInputs("good"))
+	if w := warningOf(t, j, typCluster, "bad"); w != "log group created by EKS" {
+		t.Errorf("bad: warning %q", w)
+	}
+	if w := warningOf(t, j, typCluster, "good"); w != "" {
+		t.Errorf("good: warning %q", w)
+	}
+}
+
+// kubeServer is the kubernetes personality configured like the component's
+// explicit provider: a kubeconfig naming the cluster's endpoint.
+func kubeServer(t *testing.T, j, cluster string) *Server {
+	t.Helper()
+	k := newServer(t, "kubernetes", j, "")
+	kc := "apiVersion: v1\nclusters:\n- cluster:\n    server: https://" + clusterHash(cluster) + ".gr7.us-west-2.eks.amazonaws.com\n"
+	if _, err := k.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: props(t, map[string]any{"kubeconfig": kc})}); err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func awsAuth() map[string]any {
+	return map[string]any{"metadata": map[string]any{"name": "aws-auth", "namespace": "kube-system"},
+		"data": map[string]any{"mapRoles": "[]"}}
+}
+
+func TestAwsAuthAfterFirstNodeGroupAlreadyExists(t *testing.T) {
+	j := tempJournal(t)
+	a := newServer(t, "aws", j, "")
+	mustCreate(t, a, typCluster, "c", clusterInputs("demo"))
+	k := kubeServer(t, j, "demo")
+	mustCreate(t, k, typConfigMap, "before", awsAuth()) // before any node group: fine
+	mustCreate(t, a, typNodeGroup, "ng", map[string]any{"clusterName": "demo", "nodeGroupName": "ng"})
+	_, _, err := create(t, k, typConfigMap, "after", awsAuth())
+	if err == nil || err.Error() != `configmaps "aws-auth" already exists` {
+		t.Errorf("err = %v", err)
+	}
+	// The patch form (server-side apply) takes over what EKS made.
+	mustCreate(t, k, "kubernetes:core/v1:ConfigMapPatch", "patch", awsAuth())
+}
+
+func TestCorednsAndHelmWithoutNodesAreWarned(t *testing.T) {
+	j := tempJournal(t)
+	a := newServer(t, "aws", j, "")
+	mustCreate(t, a, typCluster, "c", clusterInputs("demo"))
+	k := kubeServer(t, j, "demo")
+	mustCreate(t, a, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"})
+	mustCreate(t, a, typAddon, "coredns-early", map[string]any{"clusterName": "demo", "addonName": "coredns"})
+	mustCreate(t, k, typRelease, "lbc-early", map[string]any{"chart": "aws-load-balancer-controller", "version": "1.13.0"})
+	mustCreate(t, a, typFargate, "fp", fargate("demo", "system"))
+	mustCreate(t, a, typAddon, "coredns", map[string]any{"clusterName": "demo", "addonName": "coredns"})
+	mustCreate(t, k, typRelease, "lbc", map[string]any{"chart": "aws-load-balancer-controller", "version": "1.13.0"})
+	for name, want := range map[string]string{"vpc-cni": "", "coredns-early": "no nodes", "coredns": ""} {
+		if w := warningOf(t, j, typAddon, name); w != want {
+			t.Errorf("%s: warning %q, want %q", name, w, want)
+		}
+	}
+	for name, want := range map[string]string{"lbc-early": "no nodes", "lbc": ""} {
+		if w := warningOf(t, j, typRelease, name); w != want {
+			t.Errorf("%s: warning %q, want %q", name, w, want)
+		}
+	}
+}
+
+func TestProviderConfigChangeIsJournaled(t *testing.T) {
+	j := tempJournal(t)
+	k := newServer(t, "kubernetes", j, "")
+	urn := "urn:pulumi:dev::proj::pulumi:providers:kubernetes::k8s"
+	d := func(old, new string) *pulumirpc.DiffResponse {
+		r, err := k.DiffConfig(context.Background(), &pulumirpc.DiffRequest{Urn: urn,
+			OldInputs: props(t, map[string]any{"kubeconfig": old}), News: props(t, map[string]any{"kubeconfig": new})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := d("a", "a"); r.Changes != pulumirpc.DiffResponse_DIFF_NONE {
+		t.Errorf("same config: %v", r)
+	}
+	if r := d("a", "b"); r.Changes != pulumirpc.DiffResponse_DIFF_SOME || len(r.Replaces) != 0 || r.Diffs[0] != "kubeconfig" {
+		t.Errorf("changed config: %v", r)
+	}
+	es := readJournal(t, j)
+	if len(es) != 1 || es[0].Op != "provider-diff" || es[0].Type != "pulumi:providers:kubernetes" || es[0].Name != "k8s" {
+		t.Errorf("journal = %+v", es)
+	}
+}
