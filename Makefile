@@ -45,9 +45,13 @@ check-sdks:
 ## tools: the Pulumi CLI (built from Go modules, cached) and the simulated cloud plugins
 tools: $(PULUMI) $(SIM_PLUGINS)
 
-$(PULUMI): tools/go.mod
+# The CLI takes minutes to build, so it is built once per version (the stamp file), not
+# whenever tools/go.mod changes. tools/go.mod pins it with a `tool` directive.
+$(PULUMI): $(BIN)/.pulumi-$(PULUMI_VERSION)
+$(BIN)/.pulumi-$(PULUMI_VERSION):
 	mkdir -p $(BIN)
 	cd tools && $(GO) build -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" -o $(PULUMI) github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+	touch $@
 
 $(SIM_PLUGINS): $(shell find tools/simcloud tools/cmd/simcloud -name '*.go' 2>/dev/null)
 	mkdir -p $(BIN)

@@ -1,0 +1,413 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
+)
+
+// Resource types the ordering rules talk about.
+const (
+	tTag          = "aws:ec2/tag:Tag"
+	tRole         = "aws:iam/role:Role"
+	tKey          = "aws:kms/key:Key"
+	tLogGroup     = "aws:cloudwatch/logGroup:LogGroup"
+	tCluster      = "aws:eks/cluster:Cluster"
+	tOIDC         = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+	tNodeGroup    = "aws:eks/nodeGroup:NodeGroup"
+	tFargate      = "aws:eks/fargateProfile:FargateProfile"
+	tAddon        = "aws:eks/addon:Addon"
+	tAccessEntry  = "aws:eks/accessEntry:AccessEntry"
+	tAssociation  = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
+	tConfigMap    = "kubernetes:core/v1:ConfigMap"
+	tConfigMapPat = "kubernetes:core/v1:ConfigMapPatch"
+	tRelease      = "kubernetes:helm.sh/v3:Release"
+	tK8sProvider  = "pulumi:providers:kubernetes"
+	tComponent    = "eksplatform:index:EksPlatform"
+)
+
+// Add-ons nodes need to start (created before compute) and the ones that need nodes.
+var (
+	preNodeAddons  = []string{"vpc-cni", "kube-proxy", "eks-pod-identity-agent"}
+	postNodeAddons = []string{"coredns", "aws-ebs-csi-driver"}
+	helmReleases   = []string{"aws-load-balancer-controller", "metrics-server", "external-dns"}
+	helmWithRole   = []string{"aws-load-balancer-controller", "external-dns"}
+)
+
+// expect is what a platform variant must contain (so a stage not registered
+// yet fails with a clear message instead of passing vacuously).
+type expect struct {
+	nodeGroups, fargateProfiles int
+	addons                      []string // EKS add-on names
+	releases                    []string // Helm release names (catalogue name)
+	accessEntries               int      // at least
+	configMap                   bool     // aws-auth ConfigMap
+}
+
+var fullPlatform = expect{
+	nodeGroups: 2, fargateProfiles: 2,
+	addons:        append(append([]string{}, preNodeAddons...), postNodeAddons...),
+	releases:      helmReleases,
+	accessEntries: 2, // the caller and the team admin
+}
+
+var configMapPlatform = expect{
+	nodeGroups: 2, fargateProfiles: 1,
+	addons:    append(append([]string{}, preNodeAddons...), postNodeAddons...),
+	configMap: true,
+}
+
+func child(part string) string { return component + "-" + part }
+
+func entries(j *journal.Journal) []journal.Entry { return j.Entries }
+
+func names(es []journal.Entry) string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}
+
+// requireBefore fails for every a that did not end before some b started.
+func requireBefore(t *testing.T, rule, what string, as, bs []journal.Entry) {
+	t.Helper()
+	if len(as) == 0 || len(bs) == 0 {
+		t.Errorf("%s: %s: nothing to compare (%d before-entries: %s; %d after-entries: %s)", rule, what, len(as), names(as), len(bs), names(bs))
+		return
+	}
+	for _, p := range journal.NotBefore(as, bs) {
+		t.Errorf("%s: %s: %s did not end before %s started (%d > %d ms)", rule, what, p.A.Name, p.B.Name, p.A.EndMS, p.B.StartMS)
+	}
+}
+
+// requireCount fails when the journal does not hold n entries (or at least n when atLeast).
+func requireCount(t *testing.T, what string, es []journal.Entry, n int, atLeast bool) {
+	t.Helper()
+	if len(es) == n || atLeast && len(es) > n {
+		return
+	}
+	cmp := "exactly"
+	if atLeast {
+		cmp = "at least"
+	}
+	t.Errorf("component incomplete: want %s %d %s created, got %d (%s)", cmp, n, what, len(es), names(es))
+}
+
+// checkUp asserts a first `pulumi up` created everything once, cleanly, in
+// the order of DESIGN.md §3. up holds the journal entries of that up; g is the
+// state after it.
+func checkUp(t *testing.T, up *journal.Journal, g *journal.Graph, want expect) {
+	t.Helper()
+	for _, e := range up.Errors().Entries {
+		t.Errorf("journal error line: %s: %s", journal.Label(e), e.Error)
+	}
+	for _, e := range up.Warnings().Entries {
+		t.Errorf("journal warning line: %s: %s", journal.Label(e), e.Warning)
+	}
+	if n := up.Filter(func(e journal.Entry) bool { return e.Op == "update" || e.Op == "delete" }).Len(); n != 0 {
+		t.Errorf("a first up should only create, found %d updates/deletes", n)
+	}
+	cr := up.Creates()
+
+	// Everything in the state was created exactly once, and nothing else was.
+	created := map[string]int{}
+	for _, e := range cr.Entries {
+		created[e.URN]++
+	}
+	for _, n := range g.Nodes {
+		if !n.Simulated() {
+			continue
+		}
+		if created[n.URN] != 1 {
+			t.Errorf("%s %s is in the state but was created %d times", n.Type, n.Name, created[n.URN])
+		}
+	}
+	for urn := range created {
+		if g.ByURN[urn] == nil {
+			t.Errorf("%s was created but is not in the state", urn)
+		}
+	}
+
+	// What the variant must contain.
+	cluster := cr.Type(tCluster).Entries
+	requireCount(t, "EKS cluster", cluster, 1, false)
+	requireCount(t, "node groups", cr.Type(tNodeGroup).Entries, want.nodeGroups, false)
+	requireCount(t, "Fargate profiles", cr.Type(tFargate).Entries, want.fargateProfiles, false)
+	requireCount(t, "OIDC provider", cr.Type(tOIDC).Entries, 1, false)
+	requireCount(t, "control-plane log group", cr.Type(tLogGroup).Entries, 1, false)
+	requireCount(t, "subnet tags", cr.Type(tTag).Entries, 4, true)
+	requireCount(t, "KMS key", cr.Type(tKey).Entries, 1, false)
+	if want.accessEntries > 0 {
+		requireCount(t, "access entries", cr.Type(tAccessEntry).Entries, want.accessEntries, true)
+	}
+	for _, a := range want.addons {
+		requireCount(t, "EKS add-on "+a, cr.Type(tAddon).Name(child(a)).Entries, 1, false)
+	}
+	for _, r := range want.releases {
+		requireCount(t, "Helm release "+r, cr.Type(tRelease).Name(child(r)).Entries, 1, false)
+	}
+	awsAuth := cr.Filter(func(e journal.Entry) bool {
+		return (e.Type == tConfigMap || e.Type == tConfigMapPat) && strings.Contains(e.Name, "aws-auth")
+	}).Entries
+	if want.configMap {
+		requireCount(t, "aws-auth ConfigMap", awsAuth, 1, false)
+	}
+	if len(cluster) != 1 {
+		return
+	}
+
+	compute := append(cr.Type(tNodeGroup).Entries, cr.Type(tFargate).Entries...)
+
+	// Rule 1: tags, the cluster role and its attachments, the KMS key and the
+	// log group end before the cluster starts.
+	pre := cr.Filter(func(e journal.Entry) bool {
+		return e.Type == tTag || e.Type == tKey || e.Type == tLogGroup ||
+			strings.HasPrefix(e.Name, child("cluster-role"))
+	}).Entries
+	if cr.NameContains(child("cluster-role")).Type(tRole).Len() != 1 {
+		t.Errorf("rule 1: cluster role %s not created", child("cluster-role"))
+	}
+	requireBefore(t, "rule 1", "tags/cluster role/attachments/KMS key/log group before the cluster", pre, cluster)
+
+	// Rule 2: OIDC after the cluster; IRSA roles after the OIDC provider.
+	oidc := cr.Type(tOIDC).Entries
+	requireBefore(t, "rule 2", "cluster before the OIDC provider", cluster, oidc)
+	var irsa []journal.Entry
+	for _, n := range g.OfType(tRole) {
+		if strings.Contains(fmt.Sprint(n.Res.Inputs["assumeRolePolicy"]), "AssumeRoleWithWebIdentity") {
+			irsa = append(irsa, cr.Filter(func(e journal.Entry) bool { return e.URN == n.URN }).Entries...)
+		}
+	}
+	if len(want.releases) > 0 || len(want.addons) > 4 {
+		requireBefore(t, "rule 2", "OIDC provider before IRSA roles", oidc, irsa)
+	}
+
+	// Rule 3: access entries, their policy associations and aws-auth before all compute.
+	access := append(cr.Type(tAccessEntry).Entries, cr.Type(tAssociation).Entries...)
+	access = append(access, awsAuth...)
+	requireBefore(t, "rule 3", "access entries/associations/aws-auth before node groups and Fargate profiles", access, compute)
+
+	// Rule 4: vpc-cni, kube-proxy, eks-pod-identity-agent before compute;
+	// coredns, EBS CSI and every Helm release after all compute.
+	var preAdd, postAdd []journal.Entry
+	for _, a := range preNodeAddons {
+		preAdd = append(preAdd, cr.Type(tAddon).Name(child(a)).Entries...)
+	}
+	for _, a := range postNodeAddons {
+		postAdd = append(postAdd, cr.Type(tAddon).Name(child(a)).Entries...)
+	}
+	requireBefore(t, "rule 4", "vpc-cni/kube-proxy/eks-pod-identity-agent before compute", preAdd, compute)
+	requireBefore(t, "rule 4", "compute before coredns/ebs-csi", compute, postAdd)
+	releases := cr.Type(tRelease).Entries
+	if len(want.releases) > 0 {
+		requireBefore(t, "rule 4", "compute before every Helm release", compute, releases)
+	}
+
+	// Rule 5: Fargate profiles never overlap.
+	for _, p := range journal.Overlaps(cr.Type(tFargate).Entries) {
+		t.Errorf("rule 5: Fargate profiles overlap: %s", p)
+	}
+
+	// Rule 6: each Helm release after its IAM role (and policy, attachment),
+	// and after its access (rule 3 + 4 give access < compute < release).
+	for _, r := range want.releases {
+		rel := cr.Type(tRelease).Name(child(r)).Entries
+		deps := cr.Filter(func(e journal.Entry) bool { return strings.HasPrefix(e.Name, child(r)+"-") }).Entries
+		if contains(helmWithRole, r) {
+			if len(cr.Type(tRole).Name(child(r+"-role")).Entries) != 1 {
+				t.Errorf("rule 6: Helm release %s has no IAM role %s", r, child(r+"-role"))
+			}
+			requireBefore(t, "rule 6", "IAM role/policy of "+r+" before its release", deps, rel)
+		}
+		requireBefore(t, "rule 6", "access before "+r, access, rel)
+	}
+
+	// Rule 7: every Kubernetes resource uses the component's own provider.
+	checkKubernetesProvider(t, g)
+
+	// Rule 8: nothing is more serial than §3: independent resources do not
+	// depend on each other in the state, and the longer ones (node groups,
+	// Helm releases) ran at the same time. (IAM roles and tags take a few ms at
+	// test scale, so their parallelism is read from the graph, and tags' from
+	// nothing else.)
+	independent := func(what string, ns []*journal.Node) {
+		for i, a := range ns {
+			for _, b := range ns[i+1:] {
+				if g.DependsOn(a.URN, b.URN) || g.DependsOn(b.URN, a.URN) {
+					t.Errorf("rule 8: %s %s and %s depend on each other; they are independent", what, a.Name, b.Name)
+				}
+			}
+		}
+	}
+	var baseRoles []*journal.Node
+	for _, part := range []string{"cluster-role", "node-role", "fargate-role"} {
+		if n := g.ByURN[urnOf(g, tRole, child(part))]; n != nil {
+			baseRoles = append(baseRoles, n)
+		}
+	}
+	independent("IAM roles", baseRoles)
+	independent("subnet tags", g.OfType(tTag))
+	independent("node groups", g.OfType(tNodeGroup))
+	independent("Helm releases", g.OfType(tRelease))
+	if want.nodeGroups >= 2 && len(journal.Overlaps(cr.Type(tNodeGroup).Entries)) == 0 {
+		t.Errorf("rule 8: node groups were created one after another; they are independent")
+	}
+	if len(want.releases) >= 2 && len(journal.Overlaps(cr.Type(tRelease).Entries)) == 0 {
+		t.Errorf("rule 8: Helm releases were created one after another; they are independent")
+	}
+}
+
+func urnOf(g *journal.Graph, typ, name string) string {
+	for _, n := range g.OfType(typ) {
+		if n.Name == name {
+			return n.URN
+		}
+	}
+	return ""
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// checkKubernetesProvider asserts rule 7 from the state: every kubernetes:*
+// resource's provider is the component's explicit provider, a child of the
+// component, never the default provider (ambient kubeconfig).
+func checkKubernetesProvider(t *testing.T, g *journal.Graph) {
+	t.Helper()
+	var own []*journal.Node
+	for _, n := range g.OfType(tK8sProvider) {
+		if p := g.ByURN[n.Parent]; p != nil && p.Type == tComponent {
+			own = append(own, n)
+		}
+	}
+	if len(own) != 1 {
+		t.Errorf("rule 7: want exactly one kubernetes provider parented to the component, got %d", len(own))
+		return
+	}
+	k8s := 0
+	for _, n := range g.Nodes {
+		if !n.Simulated() || !strings.HasPrefix(n.Type, "kubernetes:") {
+			continue
+		}
+		k8s++
+		if n.Provider != own[0].URN {
+			t.Errorf("rule 7: %s %s uses provider %q, not the component's %q", n.Type, n.Name, n.Provider, own[0].URN)
+		}
+	}
+	if k8s == 0 {
+		t.Errorf("rule 7: no Kubernetes resource in the state to check")
+	}
+	if !g.DependsOn(own[0].URN, firstURN(g, tCluster)) {
+		t.Errorf("rule 7: the component's kubernetes provider does not depend on the cluster (endpoint/CA)")
+	}
+}
+
+func firstURN(g *journal.Graph, typ string) string {
+	if ns := g.OfType(typ); len(ns) > 0 {
+		return ns[0].URN
+	}
+	return ""
+}
+
+// checkSecretKubeconfig asserts the kubeconfig is secret in the outputs and in the state.
+func checkSecretKubeconfig(t *testing.T, outputs map[string]runner.Output, raw json.RawMessage) {
+	t.Helper()
+	kc, ok := outputs["kubeconfig"]
+	if !ok {
+		t.Errorf("no kubeconfig stack output (outputs: %v)", keys(outputs))
+	} else if !kc.Secret {
+		t.Errorf("kubeconfig stack output is not secret")
+	}
+	var d struct {
+		Resources []struct {
+			Type    string                     `json:"type"`
+			Outputs map[string]json.RawMessage `json:"outputs"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatalf("state: %v", err)
+	}
+	const secretSig = "4dabf18193072939515e22adb298388d"
+	found := 0
+	for _, r := range d.Resources {
+		if r.Type != tComponent && r.Type != "pulumi:pulumi:Stack" {
+			continue
+		}
+		v, ok := r.Outputs["kubeconfig"]
+		if !ok {
+			continue
+		}
+		found++
+		if !strings.Contains(string(v), secretSig) || strings.Contains(string(v), "apiVersion") {
+			t.Errorf("kubeconfig of %s is stored in plain text in the state", r.Type)
+		}
+	}
+	if found == 0 {
+		t.Errorf("no kubeconfig output in the state")
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkDestroy asserts a destroy deleted everything the run created, dependents first.
+// all is the whole journal of the workspace; del the entries of the destroy.
+func checkDestroy(t *testing.T, all, del *journal.Journal) {
+	t.Helper()
+	for _, e := range del.Errors().Entries {
+		t.Errorf("destroy: journal error line: %s: %s", journal.Label(e), e.Error)
+	}
+	live := map[string]int{}
+	for _, e := range all.Entries {
+		if e.Error != "" {
+			continue
+		}
+		switch e.Op {
+		case "create":
+			live[e.URN]++
+		case "delete":
+			live[e.URN]--
+		}
+	}
+	for urn, n := range live {
+		if n != 0 {
+			t.Errorf("destroy: %s left with %d live instances", urn, n)
+		}
+	}
+	d := del.Deletes()
+	releases := d.Type(tRelease).Entries
+	ngs := d.Type(tNodeGroup).Entries
+	fps := d.Type(tFargate).Entries
+	compute := append(append([]journal.Entry{}, ngs...), fps...)
+	cluster := d.Type(tCluster).Entries
+	if len(releases) > 0 {
+		requireBefore(t, "destroy", "Helm releases deleted before node groups/Fargate profiles", releases, compute)
+	}
+	if alb := d.Type(tRelease).Name(child("aws-load-balancer-controller")).Entries; len(alb) > 0 {
+		requireBefore(t, "rule 6 (destroy)", "ALB controller deleted before the nodes", alb, ngs)
+	}
+	requireBefore(t, "destroy", "node groups/Fargate profiles deleted before the cluster", compute, cluster)
+	requireBefore(t, "destroy", "cluster deleted before its IAM role", cluster, d.Type(tRole).Name(child("cluster-role")).Entries)
+	for _, p := range journal.Overlaps(fps) {
+		t.Errorf("rule 5 (destroy): Fargate profile deletes overlap: %s", p)
+	}
+}
