@@ -19,7 +19,8 @@ const (
 	Thumbprint = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
 )
 
-func hash(s string) string {
+// Hash is the short deterministic hash the mocks derive IDs from.
+func Hash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])[:16]
 }
@@ -45,12 +46,12 @@ func computedOutputs(typ, name string, in resource.PropertyMap) (string, resourc
 		id = "arn:aws:iam::" + Account + ":policy/" + str("name")
 		set("arn", id)
 	case "aws:kms/key:Key":
-		id = hash(name)
+		id = Hash(name)
 		set("keyId", id)
 		set("arn", "arn:aws:kms:"+Region+":"+Account+":key/"+id)
 	case "aws:eks/cluster:Cluster":
 		id = str("name")
-		h := hash(id)
+		h := Hash(id)
 		set("arn", "arn:aws:eks:"+Region+":"+Account+":cluster/"+id)
 		set("endpoint", "https://"+h+".gr7."+Region+".eks.amazonaws.com")
 		out["certificateAuthority"] = resource.NewProperty(resource.PropertyMap{"data": resource.NewProperty("Q0EtREFUQQ==")})
@@ -67,7 +68,7 @@ func computedOutputs(typ, name string, in resource.PropertyMap) (string, resourc
 		vpc["vpcId"] = resource.NewProperty("vpc-" + h)
 		out["vpcConfig"] = resource.NewProperty(vpc)
 	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
-		id = "arn:aws:iam::" + Account + ":oidc-provider/" + hash(name)
+		id = "arn:aws:iam::" + Account + ":oidc-provider/" + Hash(name)
 		set("arn", id)
 	case "aws:eks/nodeGroup:NodeGroup", "aws:eks/fargateProfile:FargateProfile", "aws:eks/addon:Addon",
 		"aws:eks/accessEntry:AccessEntry", "aws:eks/podIdentityAssociation:PodIdentityAssociation":
@@ -78,7 +79,7 @@ func computedOutputs(typ, name string, in resource.PropertyMap) (string, resourc
 			}
 		}
 	case "aws:ec2/launchTemplate:LaunchTemplate":
-		id = "lt-" + hash(name)
+		id = "lt-" + Hash(name)
 		out["latestVersion"] = resource.NewProperty(1.0)
 	}
 	if _, ok := out["arn"]; !ok {

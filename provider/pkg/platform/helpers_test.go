@@ -93,3 +93,14 @@ func obj(r mocktest.Resource, key string) resource.PropertyMap {
 	}
 	return v.ObjectValue()
 }
+
+// Input constructors, short for table-driven tests.
+func strIn(s string) pulumi.StringInput                  { return pulumi.String(s) }
+func strsIn(s ...string) pulumi.StringArrayInput         { return pulumi.ToStringArray(s) }
+func intIn(n int) pulumi.IntInput                        { return pulumi.Int(n) }
+func boolIn(b bool) pulumi.BoolInput                     { return pulumi.Bool(b) }
+func strMapIn(m map[string]string) pulumi.StringMapInput { return pulumi.ToStringMap(m) }
+
+type recorded = mocktest.Mocks
+
+func newRecorded() *recorded { return mocktest.New() }
