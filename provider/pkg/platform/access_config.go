@@ -1,8 +1,346 @@
 package platform
 
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Access entry types EKS accepts; STANDARD is the default.
+var accessEntryTypes = []string{"STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX"}
+
+// accessPolicyNames maps the short policy names users write to EKS's access policies.
+var accessPolicyNames = map[string]string{
+	"ClusterAdmin": "AmazonEKSClusterAdminPolicy",
+	"Admin":        "AmazonEKSAdminPolicy",
+	"Edit":         "AmazonEKSEditPolicy",
+	"View":         "AmazonEKSViewPolicy",
+}
+
+var (
+	accessPolicyArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:eks::aws:cluster-access-policy/([A-Za-z0-9]+)$`)
+	// An IAM role or user ARN, with an optional path.
+	iamPrincipalArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/(.+/)?([^/]+)$`)
+	iamUserArnPattern      = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:user/.+$`)
+	stsSessionArnPattern   = regexp.MustCompile(`^arn:aws[a-z-]*:sts::[0-9]{12}:assumed-role/([^/]+)/`)
+	namespacePattern       = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+)
+
 // AccessConfig is the resolved input of the access stage.
-type AccessConfig struct{}
+type AccessConfig struct {
+	// CallerIsAdmin gives the identity running `pulumi up` a ClusterAdmin access entry.
+	CallerIsAdmin bool
+	// Entries are `admins` (first, as ClusterAdmin entries) then `accessEntries`.
+	Entries      []AccessEntryConfig
+	RoleMappings []RoleMappingConfig
+	UserMappings []UserMappingConfig
+}
+
+// AccessEntryConfig is one access entry. The principal may be an Output; Key, which
+// names the resources, is derived from the ARN when it is known and from the position
+// otherwise.
+type AccessEntryConfig struct {
+	// Path is the input path, for messages (`admins[0]`, `accessEntries[2]`).
+	Path             string
+	Key              string
+	PrincipalArn     pulumi.StringInput
+	Type             string
+	KubernetesGroups pulumi.StringArrayInput
+	Username         pulumi.StringInput
+	Policies         []AccessPolicyConfig
+}
+
+// AccessPolicyConfig is one policy association.
+type AccessPolicyConfig struct {
+	// Name is the EKS policy name (AmazonEKSViewPolicy), which names the resource.
+	Name string
+	// Arn is the ARN the user gave; "" means the policy is looked up in the cluster's
+	// partition.
+	Arn string
+	// Namespaces scope the policy; empty means cluster-wide.
+	Namespaces []string
+}
+
+// RoleMappingConfig is one mapRoles entry of aws-auth.
+type RoleMappingConfig struct {
+	RoleArn  pulumi.StringInput
+	Username pulumi.StringInput
+	Groups   pulumi.StringArrayInput
+}
+
+// UserMappingConfig is one mapUsers entry of aws-auth.
+type UserMappingConfig struct {
+	UserArn  pulumi.StringInput
+	Username pulumi.StringInput
+	Groups   pulumi.StringArrayInput
+}
 
 func resolveAccess(p *problems, args *Args, cluster *ClusterConfig) AccessConfig {
-	return AccessConfig{}
+	r := reader{p}
+	mode := cluster.AuthenticationMode
+	a := AccessConfig{}
+
+	callerGiven := args.CallerIsAdmin != nil
+	a.CallerIsAdmin = r.boolean("callerIsAdmin", args.CallerIsAdmin, cluster.UsesAccessEntries())
+	if a.CallerIsAdmin && !cluster.UsesAccessEntries() && callerGiven {
+		p.addf("callerIsAdmin: true needs access entries, which authenticationMode CONFIG_MAP does not have; choose authenticationMode API_AND_CONFIG_MAP, or remove callerIsAdmin (in CONFIG_MAP mode the cluster creator is admin through bootstrapClusterCreatorAdminPermissions)")
+	}
+	if !cluster.UsesAccessEntries() {
+		a.CallerIsAdmin = false
+	}
+
+	admins, known := stringElems(args.Admins)
+	if !known {
+		p.addf("admins: the list %s (its elements may be outputs)", mustBeKnown)
+	}
+	if len(admins) > 0 && !cluster.UsesAccessEntries() {
+		p.addf("admins: authenticationMode CONFIG_MAP has no access entries; choose authenticationMode API_AND_CONFIG_MAP, or map the principals with roleMappings/userMappings")
+	}
+	for i, arn := range admins {
+		path := fmt.Sprintf("admins[%d]", i)
+		validatePrincipalArn(p, path, arn)
+		a.Entries = append(a.Entries, AccessEntryConfig{
+			Path:         path,
+			PrincipalArn: arn,
+			Type:         "STANDARD",
+			Policies:     []AccessPolicyConfig{{Name: accessPolicyNames["ClusterAdmin"]}},
+		})
+	}
+	if len(args.AccessEntries) > 0 && !cluster.UsesAccessEntries() {
+		p.addf("accessEntries: authenticationMode CONFIG_MAP has no access entries; choose authenticationMode API_AND_CONFIG_MAP, or map the principals with roleMappings/userMappings")
+	}
+	for i, e := range args.AccessEntries {
+		a.Entries = append(a.Entries, resolveAccessEntry(p, fmt.Sprintf("accessEntries[%d]", i), e))
+	}
+	keyEntries(a.Entries)
+	checkDuplicatePrincipals(p, a.Entries)
+	checkNodeRoleEntries(p, args, a.Entries)
+
+	if mode == "API" {
+		if len(args.RoleMappings) > 0 {
+			p.addf("roleMappings: authenticationMode API does not read the aws-auth ConfigMap; choose authenticationMode API_AND_CONFIG_MAP (or CONFIG_MAP), or grant access with accessEntries/admins instead")
+		}
+		if len(args.UserMappings) > 0 {
+			p.addf("userMappings: authenticationMode API does not read the aws-auth ConfigMap; choose authenticationMode API_AND_CONFIG_MAP (or CONFIG_MAP), or grant access with accessEntries/admins instead")
+		}
+	}
+	seen := map[string]string{}
+	nodeRoles := givenNodeRoleArns(args)
+	for i, m := range args.RoleMappings {
+		path := fmt.Sprintf("roleMappings[%d]", i)
+		arn, given, known := plainString(m.RoleArn)
+		switch {
+		case !given || (known && arn == ""):
+			p.addf("%s.roleArn: missing; give the IAM role ARN to map", path)
+		case known && !iamRoleArnPattern.MatchString(arn):
+			p.addf("%s.roleArn: %q is not an IAM role ARN; give arn:aws:iam::<account>:role/<name>%s", path, arn, sessionHint(arn))
+		case known && seen[arn] != "":
+			p.addf("%s.roleArn: %q is also mapped by %s; map each role once", path, arn, seen[arn])
+		case known && nodeRoles[arn] != "":
+			p.addf("%s.roleArn: %q is %s, which the platform maps automatically (system:bootstrappers, system:nodes); remove this mapping", path, arn, nodeRoles[arn])
+		}
+		if known && arn != "" && seen[arn] == "" {
+			seen[arn] = path
+		}
+		requireUsername(p, path, m.Username)
+		a.RoleMappings = append(a.RoleMappings, RoleMappingConfig{RoleArn: m.RoleArn, Username: m.Username, Groups: m.Groups})
+	}
+	for i, m := range args.UserMappings {
+		path := fmt.Sprintf("userMappings[%d]", i)
+		arn, given, known := plainString(m.UserArn)
+		switch {
+		case !given || (known && arn == ""):
+			p.addf("%s.userArn: missing; give the IAM user ARN to map", path)
+		case known && !iamUserArnPattern.MatchString(arn):
+			p.addf("%s.userArn: %q is not an IAM user ARN; give arn:aws:iam::<account>:user/<name> (map roles with roleMappings)", path, arn)
+		case known && seen[arn] != "":
+			p.addf("%s.userArn: %q is also mapped by %s; map each user once", path, arn, seen[arn])
+		}
+		if known && arn != "" && seen[arn] == "" {
+			seen[arn] = path
+		}
+		requireUsername(p, path, m.Username)
+		a.UserMappings = append(a.UserMappings, UserMappingConfig{UserArn: m.UserArn, Username: m.Username, Groups: m.Groups})
+	}
+	return a
+}
+
+func resolveAccessEntry(p *problems, path string, e AccessEntryArgs) AccessEntryConfig {
+	r := reader{p}
+	c := AccessEntryConfig{
+		Path:             path,
+		PrincipalArn:     e.PrincipalArn,
+		Type:             r.str(path+".type", e.Type),
+		KubernetesGroups: e.KubernetesGroups,
+		Username:         e.Username,
+	}
+	if _, given, known := plainString(e.PrincipalArn); !given || (known && isEmpty(e.PrincipalArn)) {
+		p.addf("%s.principalArn: missing; give the ARN of the IAM role or user", path)
+	} else {
+		validatePrincipalArn(p, path+".principalArn", e.PrincipalArn)
+	}
+	if c.Type == "" {
+		c.Type = "STANDARD"
+	}
+	if !slices.Contains(accessEntryTypes, c.Type) {
+		p.addf("%s.type: unknown access entry type %q; use one of %s", path, c.Type, strings.Join(accessEntryTypes, ", "))
+	}
+	if c.Type != "STANDARD" {
+		// EKS sets the username and groups of node entries itself and rejects policies on them.
+		if len(e.AccessPolicies) > 0 {
+			p.addf("%s.accessPolicies: EKS does not associate access policies with %s entries; remove them or use type STANDARD", path, c.Type)
+		}
+		if e.KubernetesGroups != nil || e.Username != nil {
+			p.addf("%s: EKS sets the username and groups of %s entries itself; remove kubernetesGroups and username or use type STANDARD", path, c.Type)
+		}
+	}
+	seen := map[string]string{}
+	for j, ap := range e.AccessPolicies {
+		ppath := fmt.Sprintf("%s.accessPolicies[%d]", path, j)
+		policy := r.str(ppath+".policy", ap.Policy)
+		namespaces := r.strs(ppath+".namespaces", ap.Namespaces)
+		pc := AccessPolicyConfig{Namespaces: namespaces}
+		if full, ok := accessPolicyNames[policy]; ok {
+			pc.Name = full
+		} else if m := accessPolicyArnPattern.FindStringSubmatch(policy); m != nil {
+			pc.Name, pc.Arn = m[1], policy
+		} else {
+			if policy == "" {
+				p.addf("%s.policy: missing; use ClusterAdmin, Admin, Edit, View or an arn:aws:eks::aws:cluster-access-policy/... ARN", ppath)
+			} else {
+				p.addf("%s.policy: unknown access policy %q; use ClusterAdmin, Admin, Edit, View or an arn:aws:eks::aws:cluster-access-policy/... ARN", ppath, policy)
+			}
+			continue
+		}
+		if prev, ok := seen[pc.Name]; ok {
+			p.addf("%s.policy: %s is also associated by %s; associate each policy once (list every namespace in one association)", ppath, pc.Name, prev)
+		}
+		seen[pc.Name] = ppath
+		for k, ns := range namespaces {
+			if !namespacePattern.MatchString(ns) || len(ns) > 63 {
+				p.addf("%s.namespaces[%d]: %q is not a Kubernetes namespace name; use lowercase letters, digits and '-'", ppath, k, ns)
+			}
+		}
+		c.Policies = append(c.Policies, pc)
+	}
+	return c
+}
+
+// validatePrincipalArn checks a known principal ARN.
+func validatePrincipalArn(p *problems, path string, in pulumi.StringInput) {
+	arn, _, known := plainString(in)
+	if !known {
+		return
+	}
+	if !iamPrincipalArnPattern.MatchString(arn) {
+		p.addf("%s: %q is not an IAM role or user ARN; give arn:aws:iam::<account>:role/<name> or arn:aws:iam::<account>:user/<name>%s", path, arn, sessionHint(arn))
+	}
+}
+
+// sessionHint explains the usual mistake of passing an assumed-role session ARN.
+func sessionHint(arn string) string {
+	if m := stsSessionArnPattern.FindStringSubmatch(arn); m != nil {
+		return fmt.Sprintf(" (this is an STS session of role %s: give the role's IAM ARN)", m[1])
+	}
+	return ""
+}
+
+func requireUsername(p *problems, path string, in pulumi.StringInput) {
+	if _, given, known := plainString(in); !given || (known && isEmpty(in)) {
+		p.addf("%s.username: missing; give the Kubernetes username the principal maps to", path)
+	}
+}
+
+// keyEntries gives each entry a stable resource-name key: "<role|user>-<name>" from a
+// known ARN, so adding or removing another entry renames nothing; the position when the
+// ARN is an Output. Two known ARNs with the same name (different accounts or paths) get
+// a short hash of the ARN appended.
+func keyEntries(entries []AccessEntryConfig) {
+	count := map[string]int{}
+	for i := range entries {
+		e := &entries[i]
+		if arn, _, known := plainString(e.PrincipalArn); known {
+			if m := iamPrincipalArnPattern.FindStringSubmatch(arn); m != nil {
+				e.Key = m[1] + "-" + m[3]
+			}
+		}
+		if e.Key == "" {
+			e.Key = strings.NewReplacer("[", "-", "]", "").Replace(e.Path)
+		}
+		count[e.Key]++
+	}
+	for i := range entries {
+		e := &entries[i]
+		if count[e.Key] > 1 {
+			arn, _, _ := plainString(e.PrincipalArn)
+			sum := sha256.Sum256([]byte(arn))
+			e.Key += "-" + hex.EncodeToString(sum[:])[:8]
+		}
+	}
+}
+
+// checkDuplicatePrincipals rejects two entries for one principal: EKS has one access
+// entry per principal, so the second create would fail after the cluster exists.
+func checkDuplicatePrincipals(p *problems, entries []AccessEntryConfig) {
+	seen := map[string]string{}
+	for _, e := range entries {
+		arn, _, known := plainString(e.PrincipalArn)
+		if !known || arn == "" {
+			continue
+		}
+		if prev, ok := seen[arn]; ok {
+			p.addf("%s: principal %q is also given by %s; EKS allows one access entry per principal, so merge them into one entry", e.Path, arn, prev)
+			continue
+		}
+		seen[arn] = e.Path
+	}
+}
+
+// checkNodeRoleEntries rejects an EC2 access entry for a node group's own role: EKS
+// creates that entry itself when the node group is created, and two would conflict.
+func checkNodeRoleEntries(p *problems, args *Args, entries []AccessEntryConfig) {
+	nodeRoles := givenNodeRoleArns(args)
+	for _, e := range entries {
+		arn, _, known := plainString(e.PrincipalArn)
+		if known && nodeRoles[arn] != "" {
+			p.addf("%s: %q is %s; EKS creates the access entry of a managed node group's role itself, so remove this entry", e.Path, arn, nodeRoles[arn])
+		}
+	}
+}
+
+// givenNodeRoleArns are the known nodeRoleArn inputs of node groups, by ARN.
+func givenNodeRoleArns(args *Args) map[string]string {
+	out := map[string]string{}
+	for i, g := range args.NodeGroups {
+		if arn, _, known := plainString(g.NodeRoleArn); known && arn != "" {
+			if _, ok := out[arn]; !ok {
+				out[arn] = fmt.Sprintf("nodeGroups[%d].nodeRoleArn", i)
+			}
+		}
+	}
+	return out
+}
+
+// stringElems returns the elements of a string array whose length is known, even when
+// some elements are Outputs (pass-through values such as ARNs may be).
+func stringElems(in pulumi.StringArrayInput) (elems []pulumi.StringInput, known bool) {
+	switch v := in.(type) {
+	case nil:
+		return nil, true
+	case pulumi.StringArray:
+		return slices.Clone([]pulumi.StringInput(v)), true
+	default:
+		return nil, false
+	}
+}
+
+// isEmpty reports whether a known string input is "".
+func isEmpty(in pulumi.StringInput) bool {
+	s, _, known := plainString(in)
+	return known && s == ""
 }

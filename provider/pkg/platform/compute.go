@@ -2,13 +2,34 @@ package platform
 
 import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-// workerRoles makes the node and Fargate pod execution roles. Not built yet.
-func (b *build) workerRoles(cluster *clusterResult) (*workerRolesResult, error) {
-	empty := pulumi.String("").ToStringOutput()
-	return &workerRolesResult{NodeRoleArn: empty, FargateRoleArn: empty}, nil
-}
-
-// compute makes node groups and Fargate profiles. Not built yet.
+// compute makes the node groups (each with its launch template) and the Fargate
+// profiles. All of them wait for access (rule 3: aws-auth and access entries exist
+// before any node tries to join), for the base add-ons (rule 4: vpc-cni, kube-proxy and
+// the pod identity agent are there when the first node starts) and for the worker roles
+// and their policy attachments. Node groups are created in parallel; profiles are
+// chained (rule 5). Node groups and profiles do not wait for each other (rule 8).
 func (b *build) compute(cluster *clusterResult, workers *workerRolesResult, access *accessResult, base *addonsResult) (*computeResult, error) {
-	return &computeResult{}, nil
+	var before []pulumi.Resource
+	before = append(before, access.Ready...)
+	before = append(before, base.Ready...)
+	before = append(before, workers.Ready...)
+
+	res := &computeResult{}
+	for _, g := range b.cfg.Compute.NodeGroups {
+		ng, err := b.nodeGroup(cluster, workers, g, pulumi.DependsOn(before))
+		if err != nil {
+			return nil, err
+		}
+		res.NodeGroups = append(res.NodeGroups, ng)
+		res.Ready = append(res.Ready, ng)
+	}
+	profiles, err := b.fargateProfiles(cluster, workers, before)
+	if err != nil {
+		return nil, err
+	}
+	res.FargateProfiles = profiles
+	for _, p := range profiles {
+		res.Ready = append(res.Ready, p)
+	}
+	return res, nil
 }

@@ -1,8 +1,382 @@
 package platform
 
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Defaults of node groups.
+const (
+	DefaultAmiType       = "AL2023_x86_64_STANDARD"
+	DefaultCapacityType  = "ON_DEMAND"
+	DefaultInstanceType  = "m5.large"
+	DefaultDiskSize      = 20
+	DefaultMinSize       = 1
+	DefaultDesiredSize   = 2
+	DefaultMaxSize       = 3
+	maxFargateSelectors  = 5
+	maxEksNodeGroupName  = 63
+	maxFargateProfileLen = 100
+)
+
+var (
+	capacityTypes = []string{"ON_DEMAND", "SPOT"}
+	// amiTypes are the EKS AMI types a node group without a custom AMI may use. CUSTOM
+	// is left out: the component's launch template sets no image.
+	amiTypes = []string{
+		"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "AL2023_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA", "AL2023_x86_64_NEURON",
+		"AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64",
+		"BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64", "BOTTLEROCKET_x86_64_FIPS", "BOTTLEROCKET_ARM_64_FIPS",
+		"BOTTLEROCKET_x86_64_NVIDIA", "BOTTLEROCKET_ARM_64_NVIDIA",
+		"WINDOWS_CORE_2019_x86_64", "WINDOWS_FULL_2019_x86_64", "WINDOWS_CORE_2022_x86_64", "WINDOWS_FULL_2022_x86_64",
+	}
+	taintEffects        = []string{"NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"}
+	computeNamePattern  = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9\-_]*$`)
+	instanceTypePattern = regexp.MustCompile(`^[a-z0-9-]+\.[a-z0-9-]+$`)
+	// corednsPodLabels are the labels of the EKS coredns add-on's pods: a kube-system
+	// selector whose labels are a subset of these schedules coredns on Fargate.
+	corednsPodLabels = map[string]string{"k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns"}
+)
+
 // ComputeConfig is the resolved input of the compute stages.
-type ComputeConfig struct{}
+type ComputeConfig struct {
+	// NodeSsmAccess attaches AmazonSSMManagedInstanceCore to the shared node role.
+	NodeSsmAccess   bool
+	NodeGroups      []NodeGroupConfig
+	FargateProfiles []FargateProfileConfig
+}
+
+// NodeGroupConfig is one managed node group, defaults filled in.
+type NodeGroupConfig struct {
+	Name string
+	// EksName is the node group's name in EKS: "<cluster>-<name>", within 63 characters.
+	EksName       string
+	InstanceTypes []string
+	CapacityType  string
+	AmiType       string
+	DiskSize      int
+	MinSize       int
+	DesiredSize   int
+	MaxSize       int
+	Labels        map[string]string
+	Taints        []TaintConfig
+	SubnetIDs     []string
+	// Exactly one of MaxUnavailable and MaxUnavailablePercentage is non-zero.
+	MaxUnavailable           int
+	MaxUnavailablePercentage int
+	Tags                     map[string]string
+	// NodeRoleArn is the group's own role; nil means the shared node role.
+	NodeRoleArn pulumi.StringInput
+}
+
+// TaintConfig is one Kubernetes taint.
+type TaintConfig struct {
+	Key, Value, Effect string
+}
+
+// FargateProfileConfig is one Fargate profile.
+type FargateProfileConfig struct {
+	Name      string
+	Selectors []FargateSelectorConfig
+	SubnetIDs []string
+}
+
+// FargateSelectorConfig selects pods by namespace and labels.
+type FargateSelectorConfig struct {
+	Namespace string
+	Labels    map[string]string
+}
+
+// UsesSharedNodeRole reports whether some node group runs as the shared node role.
+func (c ComputeConfig) UsesSharedNodeRole() bool {
+	return slices.ContainsFunc(c.NodeGroups, func(g NodeGroupConfig) bool { return g.NodeRoleArn == nil })
+}
+
+// FargateRunsCoredns reports whether a Fargate profile selects the coredns pods.
+func (c ComputeConfig) FargateRunsCoredns() bool {
+	for _, p := range c.FargateProfiles {
+		for _, s := range p.Selectors {
+			if s.selectsCoredns() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CorednsOnFargate reports whether coredns must be configured for Fargate: a profile
+// selects it and there is no node group for it to run on.
+func (c ComputeConfig) CorednsOnFargate() bool {
+	return len(c.NodeGroups) == 0 && c.FargateRunsCoredns()
+}
+
+// selectsCoredns reports whether the selector matches coredns's pods. Fargate allows the
+// wildcards * and ? in namespaces and label values.
+func (s FargateSelectorConfig) selectsCoredns() bool {
+	if ok, _ := path.Match(s.Namespace, "kube-system"); !ok {
+		return false
+	}
+	for k, v := range s.Labels {
+		want, has := corednsPodLabels[k]
+		if !has {
+			return false
+		}
+		if ok, _ := path.Match(v, want); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (g NodeGroupConfig) windows() bool { return strings.HasPrefix(g.AmiType, "WINDOWS_") }
 
 func resolveCompute(p *problems, args *Args, cluster *ClusterConfig) ComputeConfig {
-	return ComputeConfig{}
+	r := reader{p}
+	c := ComputeConfig{NodeSsmAccess: r.boolean("nodeSsmAccess", args.NodeSsmAccess, false)}
+	names := map[string]int{}
+	for i, g := range args.NodeGroups {
+		path := fmt.Sprintf("nodeGroups[%d]", i)
+		ng := resolveNodeGroup(p, path, g, cluster)
+		if ng.Name != "" {
+			if prev, ok := names[ng.Name]; ok {
+				p.addf("%s.name: %q is also the name of nodeGroups[%d]; give each node group a unique name", path, ng.Name, prev)
+			} else {
+				names[ng.Name] = i
+			}
+		}
+		c.NodeGroups = append(c.NodeGroups, ng)
+	}
+	profiles := map[string]int{}
+	for i, f := range args.FargateProfiles {
+		path := fmt.Sprintf("fargateProfiles[%d]", i)
+		fp := resolveFargateProfile(p, path, f, cluster)
+		if fp.Name != "" {
+			if prev, ok := profiles[fp.Name]; ok {
+				p.addf("%s.name: %q is also the name of fargateProfiles[%d]; give each Fargate profile a unique name", path, fp.Name, prev)
+			} else {
+				profiles[fp.Name] = i
+			}
+		}
+		c.FargateProfiles = append(c.FargateProfiles, fp)
+	}
+	return c
+}
+
+func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *ClusterConfig) NodeGroupConfig {
+	r := reader{p}
+	ng := NodeGroupConfig{
+		Name:          r.str(path+".name", g.Name),
+		InstanceTypes: r.strs(path+".instanceTypes", g.InstanceTypes),
+		CapacityType:  r.str(path+".capacityType", g.CapacityType),
+		AmiType:       r.str(path+".amiType", g.AmiType),
+		DiskSize:      r.integer(path+".diskSize", g.DiskSize, DefaultDiskSize),
+		Labels:        r.strMap(path+".labels", g.Labels),
+		SubnetIDs:     r.strs(path+".subnetIds", g.SubnetIds),
+		Tags:          r.strMap(path+".tags", g.Tags),
+	}
+	validateComputeName(p, path+".name", ng.Name, "node group")
+	ng.EksName = physicalName(cluster.Name+"-"+ng.Name, maxEksNodeGroupName)
+
+	if len(ng.InstanceTypes) == 0 {
+		ng.InstanceTypes = []string{DefaultInstanceType}
+	}
+	for j, t := range ng.InstanceTypes {
+		if !instanceTypePattern.MatchString(t) {
+			p.addf("%s.instanceTypes[%d]: %q is not an EC2 instance type; use a name like %q", path, j, t, DefaultInstanceType)
+		} else if slices.Index(ng.InstanceTypes, t) < j {
+			p.addf("%s.instanceTypes[%d]: %q is listed twice; list each instance type once", path, j, t)
+		}
+	}
+	if ng.CapacityType == "" {
+		ng.CapacityType = DefaultCapacityType
+	}
+	if !slices.Contains(capacityTypes, ng.CapacityType) {
+		p.addf("%s.capacityType: unknown capacity type %q; use ON_DEMAND or SPOT", path, ng.CapacityType)
+	}
+	if ng.AmiType == "" {
+		ng.AmiType = DefaultAmiType
+	}
+	if !slices.Contains(amiTypes, ng.AmiType) {
+		p.addf("%s.amiType: unknown AMI type %q; use one of %s", path, ng.AmiType, strings.Join(amiTypes, ", "))
+	}
+	if strings.HasPrefix(ng.AmiType, "AL2_") && minorVersion(cluster.Version) > 32 {
+		p.addf("%s.amiType: EKS publishes no %s AMI for Kubernetes %s (1.32 is the last with Amazon Linux 2 AMIs); use %s or AL2023_ARM_64_STANDARD", path, ng.AmiType, cluster.Version, DefaultAmiType)
+	}
+	if ng.DiskSize < 1 || ng.DiskSize > 16384 {
+		p.addf("%s.diskSize: %d GiB is outside 1-16384; give the root volume size in GiB (default %d)", path, ng.DiskSize, DefaultDiskSize)
+	}
+	resolveScaling(p, path+".scaling", g.Scaling, &ng)
+
+	for j, t := range g.Taints {
+		tp := fmt.Sprintf("%s.taints[%d]", path, j)
+		taint := TaintConfig{Key: r.str(tp+".key", t.Key), Value: r.str(tp+".value", t.Value), Effect: r.str(tp+".effect", t.Effect)}
+		if taint.Key == "" {
+			p.addf("%s.key: missing; give the taint's key", tp)
+		}
+		if !slices.Contains(taintEffects, taint.Effect) {
+			p.addf("%s.effect: %q is not a taint effect EKS accepts; use one of %s", tp, taint.Effect, strings.Join(taintEffects, ", "))
+		}
+		ng.Taints = append(ng.Taints, taint)
+	}
+
+	if g.SubnetIds == nil {
+		ng.SubnetIDs = slices.Clone(cluster.PrivateSubnetIDs)
+	} else if len(ng.SubnetIDs) == 0 {
+		p.addf("%s.subnetIds: empty; give the node subnets, or omit subnetIds to use privateSubnetIds", path)
+	}
+	validateSubnetIDs(p, path+".subnetIds", ng.SubnetIDs)
+
+	if u := g.UpdateConfig; u != nil {
+		ng.MaxUnavailable = r.integer(path+".updateConfig.maxUnavailable", u.MaxUnavailable, 0)
+		ng.MaxUnavailablePercentage = r.integer(path+".updateConfig.maxUnavailablePercentage", u.MaxUnavailablePercentage, 0)
+		_, countGiven, _ := plainInt(u.MaxUnavailable)
+		_, pctGiven, _ := plainInt(u.MaxUnavailablePercentage)
+		switch {
+		case countGiven && pctGiven:
+			p.addf("%s.updateConfig: both maxUnavailable and maxUnavailablePercentage are given; give one", path)
+		case countGiven && (ng.MaxUnavailable < 1 || ng.MaxUnavailable > 100):
+			p.addf("%s.updateConfig.maxUnavailable: %d is outside 1-100; give how many nodes may be unavailable at once", path, ng.MaxUnavailable)
+		case pctGiven && (ng.MaxUnavailablePercentage < 1 || ng.MaxUnavailablePercentage > 100):
+			p.addf("%s.updateConfig.maxUnavailablePercentage: %d is outside 1-100; give a percentage", path, ng.MaxUnavailablePercentage)
+		}
+	}
+	if ng.MaxUnavailable == 0 && ng.MaxUnavailablePercentage == 0 {
+		ng.MaxUnavailable = 1
+	}
+	for _, k := range sortedKeys(ng.Tags) {
+		if strings.HasPrefix(strings.ToLower(k), "aws:") {
+			p.addf("%s.tags: key %q uses the reserved prefix 'aws:'; rename the tag", path, k)
+		}
+	}
+
+	if arn, given, known := plainString(g.NodeRoleArn); given && (!known || arn != "") {
+		ng.NodeRoleArn = g.NodeRoleArn
+		if known && !iamRoleArnPattern.MatchString(arn) {
+			p.addf("%s.nodeRoleArn: %q is not an IAM role ARN; give arn:aws:iam::<account>:role/<name>, or omit it to use the shared node role", path, arn)
+		}
+	}
+	return ng
+}
+
+// resolveScaling fills in the node counts and checks min <= desired <= max. Counts not
+// given follow the ones that are: desired defaults to 2 within [min, max], max to at
+// least 3 and at least min and desired.
+func resolveScaling(p *problems, path string, s *NodeGroupScalingArgs, ng *NodeGroupConfig) {
+	if s == nil {
+		s = &NodeGroupScalingArgs{}
+	}
+	r := reader{p}
+	minV, minGiven, _ := plainInt(s.MinSize)
+	desV, desGiven, _ := plainInt(s.DesiredSize)
+	maxV, maxGiven, _ := plainInt(s.MaxSize)
+	minV = r.integer(path+".minSize", s.MinSize, minV)
+	desV = r.integer(path+".desiredSize", s.DesiredSize, desV)
+	maxV = r.integer(path+".maxSize", s.MaxSize, maxV)
+	if !minGiven {
+		minV = DefaultMinSize
+		if desGiven && desV < minV {
+			minV = max(desV, 0)
+		}
+		if maxGiven && maxV < minV {
+			minV = max(maxV, 0)
+		}
+	}
+	if !maxGiven {
+		maxV = max(DefaultMaxSize, minV)
+		if desGiven {
+			maxV = max(maxV, desV)
+		}
+	}
+	if !desGiven {
+		desV = min(max(DefaultDesiredSize, minV), maxV)
+	}
+	ng.MinSize, ng.DesiredSize, ng.MaxSize = minV, desV, maxV
+	switch {
+	case minV < 0:
+		p.addf("%s: minSize %d is negative; give 0 or more", path, minV)
+	case maxV < 1:
+		p.addf("%s: maxSize %d is less than 1; EKS needs a maximum of at least 1 node, raise maxSize", path, maxV)
+	case minV > maxV:
+		p.addf("%s: minSize %d is greater than maxSize %d; raise maxSize or lower minSize", path, minV, maxV)
+	case desV < minV:
+		p.addf("%s: desiredSize %d is less than minSize %d; raise desiredSize or lower minSize", path, desV, minV)
+	case desV > maxV:
+		p.addf("%s: desiredSize %d is greater than maxSize %d; raise maxSize or lower desiredSize", path, desV, maxV)
+	}
+}
+
+func resolveFargateProfile(p *problems, path string, f FargateProfileArgs, cluster *ClusterConfig) FargateProfileConfig {
+	r := reader{p}
+	fp := FargateProfileConfig{
+		Name:      r.str(path+".name", f.Name),
+		SubnetIDs: r.strs(path+".subnetIds", f.SubnetIds),
+	}
+	validateComputeName(p, path+".name", fp.Name, "Fargate profile")
+	if len(fp.Name) > maxFargateProfileLen {
+		p.addf("%s.name: %q is longer than %d characters; shorten it", path, fp.Name, maxFargateProfileLen)
+	}
+	switch n := len(f.Selectors); {
+	case n == 0:
+		p.addf("%s.selectors: empty, so the profile would run no pod; add a selector with a namespace (and optionally labels)", path)
+	case n > maxFargateSelectors:
+		p.addf("%s.selectors: %d selectors, but EKS allows at most %d per profile; split them across profiles", path, n, maxFargateSelectors)
+	}
+	for j, s := range f.Selectors {
+		sp := fmt.Sprintf("%s.selectors[%d]", path, j)
+		sel := FargateSelectorConfig{Namespace: r.str(sp+".namespace", s.Namespace), Labels: r.strMap(sp+".labels", s.Labels)}
+		if sel.Namespace == "" {
+			p.addf("%s.namespace: missing; give the namespace of the pods to run on Fargate", sp)
+		}
+		fp.Selectors = append(fp.Selectors, sel)
+	}
+	if f.SubnetIds == nil {
+		fp.SubnetIDs = slices.Clone(cluster.PrivateSubnetIDs)
+	} else if len(fp.SubnetIDs) == 0 {
+		p.addf("%s.subnetIds: empty; give private subnets, or omit subnetIds to use privateSubnetIds", path)
+	}
+	validateSubnetIDs(p, path+".subnetIds", fp.SubnetIDs)
+	for j, id := range fp.SubnetIDs {
+		if slices.Contains(cluster.PublicSubnetIDs, id) {
+			p.addf("%s.subnetIds[%d]: %q is one of publicSubnetIds, but Fargate runs pods only in private subnets; give private subnet IDs, or omit subnetIds to use privateSubnetIds", path, j, id)
+		}
+	}
+	return fp
+}
+
+// minorVersion is the minor of a MAJOR.MINOR version of Kubernetes 1, 0 when it is not one.
+func minorVersion(v string) int {
+	minor, ok := strings.CutPrefix(v, "1.")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(minor)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+func validateComputeName(p *problems, path, name, what string) {
+	switch {
+	case name == "":
+		p.addf("%s: missing; give the %s a name, unique within the platform", path, what)
+	case !computeNamePattern.MatchString(name):
+		p.addf("%s: %q is not a valid %s name; start with a letter or digit, then letters, digits, '-' or '_'", path, name, what)
+	}
+}
+
+func validateSubnetIDs(p *problems, path string, ids []string) {
+	for j, id := range ids {
+		if !subnetIDPattern.MatchString(id) {
+			p.addf("%s[%d]: %q is not a subnet ID; give an ID like subnet-0123456789abcdef0", path, j, id)
+		} else if slices.Index(ids, id) < j {
+			p.addf("%s[%d]: %q is listed twice; list each subnet once", path, j, id)
+		}
+	}
 }

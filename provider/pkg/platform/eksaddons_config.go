@@ -1,8 +1,90 @@
 package platform
 
+import (
+	"regexp"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// EKS managed add-on names.
+const (
+	addonVpcCni           = "vpc-cni"
+	addonKubeProxy        = "kube-proxy"
+	addonPodIdentityAgent = "eks-pod-identity-agent"
+	addonCoredns          = "coredns"
+	addonEbsCsiDriver     = "aws-ebs-csi-driver"
+)
+
+var addonVersionPattern = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$`)
+
 // EksAddonsConfig is the resolved input of the EKS managed add-on stages.
-type EksAddonsConfig struct{}
+type EksAddonsConfig struct {
+	// Before compute (rule 4).
+	VpcCni           EksAddonConfig
+	KubeProxy        EksAddonConfig
+	PodIdentityAgent EksAddonConfig
+	// After compute.
+	Coredns      EksAddonConfig
+	EbsCsiDriver EksAddonConfig
+	// CorednsOnFargate configures coredns with computeType Fargate: a profile selects
+	// kube-system and there is no node group.
+	CorednsOnFargate bool
+}
+
+// EksAddonConfig is one EKS managed add-on.
+type EksAddonConfig struct {
+	// Name is the EKS add-on name (vpc-cni, …).
+	Name    string
+	Enabled bool
+	// Version is the user's version; nil means the default version for the cluster's
+	// Kubernetes version, resolved at creation and then kept.
+	Version pulumi.StringInput
+	// Values are the configurationValues, possibly holding Outputs.
+	Values pulumi.MapInput
+}
+
+// PodIdentityAgentEnabled reports whether eks-pod-identity-agent is installed, which an
+// add-on using EKS Pod Identity requires.
+func (c EksAddonsConfig) PodIdentityAgentEnabled() bool { return c.PodIdentityAgent.Enabled }
 
 func resolveEksAddons(p *problems, args *Args, cfg *Config) EksAddonsConfig {
-	return EksAddonsConfig{}
+	in := args.EksAddons
+	if in == nil {
+		in = &EksAddonsArgs{}
+	}
+	compute := cfg.Compute
+	corednsCanRun := len(compute.NodeGroups) > 0 || compute.FargateRunsCoredns()
+	c := EksAddonsConfig{
+		VpcCni:           resolveEksAddon(p, "eksAddons.vpcCni", addonVpcCni, in.VpcCni, true),
+		KubeProxy:        resolveEksAddon(p, "eksAddons.kubeProxy", addonKubeProxy, in.KubeProxy, true),
+		PodIdentityAgent: resolveEksAddon(p, "eksAddons.podIdentityAgent", addonPodIdentityAgent, in.PodIdentityAgent, true),
+		// coredns is a Deployment: with nowhere to run, EKS would report it degraded and
+		// `pulumi up` would wait for it until it timed out. By default it is installed
+		// once something can run it.
+		Coredns:      resolveEksAddon(p, "eksAddons.coredns", addonCoredns, in.Coredns, corednsCanRun),
+		EbsCsiDriver: resolveEksAddon(p, "eksAddons.ebsCsiDriver", addonEbsCsiDriver, in.EbsCsiDriver, false),
+	}
+	if c.Coredns.Enabled && !corednsCanRun {
+		p.addf("eksAddons.coredns: enabled, but there is no node group and no Fargate profile selecting kube-system, so coredns could not run; add a node group or a Fargate profile for kube-system, or disable coredns")
+	}
+	if c.EbsCsiDriver.Enabled && len(compute.NodeGroups) == 0 {
+		p.addf("eksAddons.ebsCsiDriver: enabled, but there is no node group and Fargate pods cannot mount EBS volumes; add a node group or disable the EBS CSI driver")
+	}
+	c.CorednsOnFargate = c.Coredns.Enabled && compute.CorednsOnFargate()
+	return c
+}
+
+func resolveEksAddon(p *problems, path, name string, in *EksAddonArgs, def bool) EksAddonConfig {
+	if in == nil {
+		return EksAddonConfig{Name: name, Enabled: def}
+	}
+	r := reader{p}
+	c := EksAddonConfig{Name: name, Enabled: r.boolean(path+".enabled", in.Enabled, def), Values: in.ConfigurationValues}
+	if v, given, known := plainString(in.Version); given && (!known || v != "") {
+		c.Version = in.Version
+		if known && !addonVersionPattern.MatchString(v) {
+			p.addf("%s.version: %q is not an EKS add-on version; use the form v1.19.2-eksbuild.1 (aws eks describe-addon-versions --addon-name %s), or omit it for the default", path, v, name)
+		}
+	}
+	return c
 }

@@ -38,6 +38,10 @@ func (b *build) kubernetes(cluster *clusterResult) (*kubeResult, error) {
 		Kubeconfig: providerConfig,
 		// Server-side apply lets the platform take over objects EKS made first (aws-auth).
 		EnableServerSideApply: pulumi.Bool(true),
+		// Update ConfigMaps in place. By default the provider replaces a ConfigMap whose
+		// data changes (delete, then create, for a fixed name): a new aws-auth mapping
+		// would delete aws-auth and lock every node out until it is recreated.
+		EnableConfigMapMutable: pulumi.Bool(true),
 	}, b.opts()...)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,159 @@
+package platform
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Usernames and groups EKS itself writes for node and Fargate roles.
+const (
+	nodeUsername    = "system:node:{{EC2PrivateDNSName}}"
+	fargateUsername = "system:node:{{SessionName}}"
+)
+
+var (
+	nodeRoleGroups    = []string{"system:bootstrappers", "system:nodes"}
+	windowsNodeGroups = []string{"system:bootstrappers", "system:nodes", "eks:kube-proxy-windows"}
+	fargateGroups     = []string{"system:bootstrappers", "system:nodes", "system:node-proxier"}
+)
+
+// awsAuthEntry is one mapRoles / mapUsers entry, its values possibly Outputs.
+type awsAuthEntry struct {
+	arn      pulumi.StringInput
+	username pulumi.StringInput
+	groups   pulumi.StringArrayInput
+}
+
+// awsAuth writes the aws-auth ConfigMap through the component's Kubernetes provider,
+// before any node group or Fargate profile (rule 3).
+//
+// EKS may have made aws-auth already (it does when the first managed node group joins
+// a cluster in CONFIG_MAP mode, and some clusters are born with it). The provider uses
+// server-side apply, which creates the object or applies to the existing one, and
+// pulumi.com/patchForce takes ownership of fields another manager (EKS) wrote, so
+// "configmaps aws-auth already exists" cannot happen. Because the platform then owns
+// mapRoles, it writes every mapping EKS would have added: each node role and the Fargate
+// pod execution role. A later update (a new mapping) keeps them.
+func (b *build) awsAuth(kube *kubeResult, workers *workerRolesResult, after []pulumi.Resource) (pulumi.Resource, error) {
+	roles := b.workerRoleMappings(workers)
+	for _, m := range b.cfg.Access.RoleMappings {
+		roles = append(roles, awsAuthEntry{arn: m.RoleArn, username: m.Username, groups: m.Groups})
+	}
+	var users []awsAuthEntry
+	for _, m := range b.cfg.Access.UserMappings {
+		users = append(users, awsAuthEntry{arn: m.UserArn, username: m.Username, groups: m.Groups})
+	}
+	data := pulumi.StringMap{"mapRoles": renderAwsAuth("rolearn", roles)}
+	if len(users) > 0 {
+		data["mapUsers"] = renderAwsAuth("userarn", users)
+	}
+	return corev1.NewConfigMap(b.ctx, b.child("aws-auth"), &corev1.ConfigMapArgs{
+		Metadata: metav1.ObjectMetaArgs{
+			Name:      pulumi.String("aws-auth"),
+			Namespace: pulumi.String("kube-system"),
+			Annotations: pulumi.StringMap{
+				"pulumi.com/patchForce": pulumi.String("true"),
+			},
+		},
+		Data: data,
+	}, b.opts(pulumi.Provider(kube.Provider), dependsOn(after, workers.Ready))...)
+}
+
+// workerRoleMappings maps the shared node role, every node group's own role (once
+// each) and the Fargate pod execution role, as EKS would.
+func (b *build) workerRoleMappings(workers *workerRolesResult) []awsAuthEntry {
+	var out []awsAuthEntry
+	groups := b.cfg.Compute.NodeGroups
+	if workers.NodeRole != nil {
+		windows := false
+		for _, g := range groups {
+			windows = windows || (g.NodeRoleArn == nil && g.windows())
+		}
+		out = append(out, nodeRoleEntry(workers.NodeRoleArn, windows))
+	}
+	index := map[string]int{}
+	for _, g := range groups {
+		if g.NodeRoleArn == nil {
+			continue
+		}
+		if arn, _, known := plainString(g.NodeRoleArn); known {
+			if i, ok := index[arn]; ok {
+				if g.windows() {
+					out[i] = nodeRoleEntry(g.NodeRoleArn, true)
+				}
+				continue
+			}
+			index[arn] = len(out)
+		}
+		out = append(out, nodeRoleEntry(g.NodeRoleArn, g.windows()))
+	}
+	if workers.FargateRole != nil {
+		out = append(out, awsAuthEntry{
+			arn:      workers.FargateRoleArn,
+			username: pulumi.String(fargateUsername),
+			groups:   pulumi.ToStringArray(fargateGroups),
+		})
+	}
+	return out
+}
+
+func nodeRoleEntry(arn pulumi.StringInput, windows bool) awsAuthEntry {
+	groups := nodeRoleGroups
+	if windows {
+		groups = windowsNodeGroups
+	}
+	return awsAuthEntry{arn: arn, username: pulumi.String(nodeUsername), groups: pulumi.ToStringArray(groups)}
+}
+
+// renderAwsAuth renders entries as the YAML list aws-auth holds, in the order given,
+// every scalar double-quoted (JSON string syntax is valid YAML), so the text is the same
+// bytes on every run.
+func renderAwsAuth(arnKey string, entries []awsAuthEntry) pulumi.StringOutput {
+	var values []any
+	for _, e := range entries {
+		username, groups := e.username, e.groups
+		if username == nil {
+			username = pulumi.String("")
+		}
+		if groups == nil {
+			groups = pulumi.StringArray{}
+		}
+		values = append(values, e.arn, username, groups)
+	}
+	if len(values) == 0 {
+		return pulumi.String("[]\n").ToStringOutput()
+	}
+	return pulumi.All(values...).ApplyT(func(v []any) string {
+		var sb strings.Builder
+		for i := 0; i+2 < len(v); i += 3 {
+			sb.WriteString("- " + arnKey + ": " + yamlQuote(v[i].(string)) + "\n")
+			sb.WriteString("  username: " + yamlQuote(v[i+1].(string)) + "\n")
+			groups := v[i+2].([]string)
+			if len(groups) == 0 {
+				sb.WriteString("  groups: []\n")
+				continue
+			}
+			sb.WriteString("  groups:\n")
+			for _, g := range groups {
+				sb.WriteString("    - " + yamlQuote(g) + "\n")
+			}
+		}
+		return sb.String()
+	}).(pulumi.StringOutput)
+}
+
+// yamlQuote writes s as a double-quoted scalar (a JSON string is one).
+func yamlQuote(s string) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		panic(err)
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}

@@ -1,0 +1,215 @@
+package platform
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/eksplatform/pulumi-eksplatform/provider/internal/mocktest"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// authMapping is one parsed mapRoles / mapUsers entry.
+type authMapping struct {
+	Arn, Username string
+	Groups        []string
+}
+
+// parseAwsAuth reads the YAML list renderAwsAuth writes, failing on anything else.
+func parseAwsAuth(t *testing.T, text, arnKey string) []authMapping {
+	t.Helper()
+	unquote := func(s string) string {
+		var v string
+		if err := json.Unmarshal([]byte(s), &v); err != nil {
+			t.Fatalf("aws-auth scalar %s is not double-quoted: %v", s, err)
+		}
+		return v
+	}
+	var out []authMapping
+	if text == "[]\n" {
+		return nil
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(line, "- "+arnKey+": "):
+			out = append(out, authMapping{Arn: unquote(strings.TrimPrefix(line, "- "+arnKey+": "))})
+		case len(out) == 0:
+			t.Fatalf("aws-auth %s: unexpected line %q in\n%s", arnKey, line, text)
+		case strings.HasPrefix(line, "  username: "):
+			out[len(out)-1].Username = unquote(strings.TrimPrefix(line, "  username: "))
+		case line == "  groups:" || line == "  groups: []":
+		case strings.HasPrefix(line, "    - "):
+			out[len(out)-1].Groups = append(out[len(out)-1].Groups, unquote(strings.TrimPrefix(line, "    - ")))
+		default:
+			t.Fatalf("aws-auth %s: unexpected line %q in\n%s", arnKey, line, text)
+		}
+	}
+	return out
+}
+
+func awsAuthData(t *testing.T, m *mocktest.Mocks) (cm mocktest.Resource, mapRoles, mapUsers string) {
+	t.Helper()
+	cms := m.OfType(typeConfigMap)
+	if len(cms) != 1 {
+		t.Fatalf("want one aws-auth ConfigMap, got %d", len(cms))
+	}
+	data := obj(cms[0], "data")
+	if v, ok := data["mapRoles"]; ok {
+		mapRoles = v.StringValue()
+	}
+	if v, ok := data["mapUsers"]; ok {
+		mapUsers = v.StringValue()
+	}
+	return cms[0], mapRoles, mapUsers
+}
+
+func mapRoles(t *testing.T, m *mocktest.Mocks) []authMapping {
+	t.Helper()
+	_, roles, _ := awsAuthData(t, m)
+	return parseAwsAuth(t, roles, "rolearn")
+}
+
+func countArn(ms []authMapping, arn string) int {
+	n := 0
+	for _, m := range ms {
+		if m.Arn == arn {
+			n++
+		}
+	}
+	return n
+}
+
+func findMapping(t *testing.T, ms []authMapping, arn string) authMapping {
+	t.Helper()
+	for _, m := range ms {
+		if m.Arn == arn {
+			return m
+		}
+	}
+	t.Fatalf("%s is not mapped in aws-auth: %v", arn, ms)
+	return authMapping{}
+}
+
+func TestAwsAuthConfigMap(t *testing.T) {
+	a := computeArgs("CONFIG_MAP")
+	a.RoleMappings = []RoleMappingArgs{
+		{RoleArn: pulumi.String("arn:aws:iam::123456789012:role/Ops"), Username: pulumi.String("ops"), Groups: pulumi.ToStringArray([]string{"system:masters"})},
+		{RoleArn: pulumi.String("arn:aws:iam::123456789012:role/Dev"), Username: pulumi.String("dev")},
+	}
+	a.UserMappings = []UserMappingArgs{{UserArn: pulumi.String("arn:aws:iam::123456789012:user/alice"), Username: pulumi.String("alice"), Groups: pulumi.ToStringArray([]string{"viewers"})}}
+	m, _ := deploy(t, "demo", a)
+	cm, roles, users := awsAuthData(t, m)
+
+	meta := obj(cm, "metadata")
+	if meta["name"].StringValue() != "aws-auth" || meta["namespace"].StringValue() != "kube-system" {
+		t.Errorf("metadata = %v, want kube-system/aws-auth", meta)
+	}
+	if v := meta["annotations"].ObjectValue()["pulumi.com/patchForce"]; !v.IsString() || v.StringValue() != "true" {
+		t.Errorf("annotation pulumi.com/patchForce = %v, want \"true\" (take over the ConfigMap EKS made)", v)
+	}
+	if cm.Provider == "" || !strings.Contains(cm.Provider, "demo-k8s") {
+		t.Errorf("aws-auth provider = %q, want the component's own Kubernetes provider", cm.Provider)
+	}
+
+	parsed := parseAwsAuth(t, roles, "rolearn")
+	node := findMapping(t, parsed, "arn:aws:iam::123456789012:role/demo-node")
+	if node.Username != "system:node:{{EC2PrivateDNSName}}" || !slices.Equal(node.Groups, []string{"system:bootstrappers", "system:nodes"}) {
+		t.Errorf("node role mapping = %+v", node)
+	}
+	fargate := findMapping(t, parsed, "arn:aws:iam::123456789012:role/demo-fargate")
+	if fargate.Username != "system:node:{{SessionName}}" || !slices.Equal(fargate.Groups, []string{"system:bootstrappers", "system:nodes", "system:node-proxier"}) {
+		t.Errorf("Fargate role mapping = %+v", fargate)
+	}
+	// Workers first, then the user's mappings in the order given.
+	var order []string
+	for _, p := range parsed {
+		order = append(order, p.Arn)
+	}
+	want := []string{
+		"arn:aws:iam::123456789012:role/demo-node", "arn:aws:iam::123456789012:role/demo-fargate",
+		"arn:aws:iam::123456789012:role/Ops", "arn:aws:iam::123456789012:role/Dev",
+	}
+	if !slices.Equal(order, want) {
+		t.Errorf("mapRoles order = %v, want %v", order, want)
+	}
+	ops := findMapping(t, parsed, "arn:aws:iam::123456789012:role/Ops")
+	if ops.Username != "ops" || !slices.Equal(ops.Groups, []string{"system:masters"}) {
+		t.Errorf("Ops mapping = %+v", ops)
+	}
+	if dev := findMapping(t, parsed, "arn:aws:iam::123456789012:role/Dev"); len(dev.Groups) != 0 {
+		t.Errorf("Dev mapping = %+v, want no groups", dev)
+	}
+	u := parseAwsAuth(t, users, "userarn")
+	if len(u) != 1 || u[0].Arn != "arn:aws:iam::123456789012:user/alice" || u[0].Username != "alice" || !slices.Equal(u[0].Groups, []string{"viewers"}) {
+		t.Errorf("mapUsers = %+v", u)
+	}
+	// The node role exists (with its policies) before it is mapped.
+	workers := []mocktest.Resource{
+		m.Find(t, "demo-node-role"), m.Find(t, "demo-node-role-AmazonEKSWorkerNodePolicy"),
+		m.Find(t, "demo-fargate-role"), m.Find(t, "demo-fargate-role-AmazonEKSFargatePodExecutionRolePolicy"),
+	}
+	m.RequireOrder(t, "worker roles before aws-auth", workers, m.OfType(typeConfigMap))
+}
+
+func TestAwsAuthSameBytesEveryRun(t *testing.T) {
+	_, first, _ := awsAuthData(t, must(deploy(t, "demo", computeArgs("CONFIG_MAP"))))
+	_, second, _ := awsAuthData(t, must(deploy(t, "demo", computeArgs("CONFIG_MAP"))))
+	if first != second {
+		t.Errorf("mapRoles differs between runs:\n%s\n---\n%s", first, second)
+	}
+}
+
+func must(m *mocktest.Mocks, _ *EksPlatform) *mocktest.Mocks { return m }
+
+func TestAwsAuthWindowsNodeRole(t *testing.T) {
+	a := minimalArgs()
+	a.AuthenticationMode = pulumi.String("CONFIG_MAP")
+	a.NodeGroups = []NodeGroupArgs{{Name: pulumi.String("linux")}, {Name: pulumi.String("win"), AmiType: pulumi.String("WINDOWS_CORE_2022_x86_64")}}
+	m, _ := deploy(t, "demo", a)
+	node := findMapping(t, mapRoles(t, m), "arn:aws:iam::123456789012:role/demo-node")
+	if !slices.Contains(node.Groups, "eks:kube-proxy-windows") {
+		t.Errorf("a role used by Windows nodes needs eks:kube-proxy-windows: %+v", node)
+	}
+	if lt := m.Find(t, "demo-ng-win-lt"); lt.Inputs["blockDeviceMappings"].ArrayValue()[0].ObjectValue()["deviceName"].StringValue() != "/dev/sda1" {
+		t.Errorf("Windows root device is /dev/sda1")
+	}
+}
+
+func TestNoAwsAuthInApiMode(t *testing.T) {
+	m, _ := deploy(t, "demo", computeArgs("API"))
+	if n := len(m.OfType(typeConfigMap)); n != 0 {
+		t.Errorf("API mode does not read aws-auth, but %d ConfigMaps were made", n)
+	}
+}
+
+func TestNodeRolesGetNoAccessEntryFromThePlatform(t *testing.T) {
+	// EKS creates the EC2_LINUX / FARGATE_LINUX entries of managed node group and
+	// profile roles itself; one made here would conflict with it.
+	m, _ := deploy(t, "demo", computeArgs("API"))
+	for _, e := range m.OfType(typeAccessEntry) {
+		if typ := str(e, "type"); typ != "STANDARD" {
+			t.Errorf("%s: type %s; the platform must not make node or Fargate entries", e.Name, typ)
+		}
+		if p := str(e, "principalArn"); strings.HasSuffix(p, "role/demo-node") || strings.HasSuffix(p, "role/demo-fargate") {
+			t.Errorf("%s: access entry for worker role %s", e.Name, p)
+		}
+	}
+}
+
+func TestKubernetesProviderMutableConfigMaps(t *testing.T) {
+	// Without enableConfigMapMutable the provider replaces (deletes, then recreates)
+	// aws-auth on every mapping change, locking nodes out in between.
+	m, _ := deploy(t, "demo", computeArgs("CONFIG_MAP"))
+	for _, r := range m.Resources() {
+		if r.Type == "pulumi:providers:kubernetes" {
+			if v := r.Inputs["enableConfigMapMutable"]; !v.IsBool() || !v.BoolValue() {
+				if !(v.IsString() && v.StringValue() == "true") {
+					t.Errorf("the Kubernetes provider must set enableConfigMapMutable, got %v", v)
+				}
+			}
+			return
+		}
+	}
+	t.Fatalf("no Kubernetes provider registered")
+}

@@ -1,0 +1,51 @@
+package platform
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// fargateProfiles makes the Fargate profiles one after another (rule 5): EKS creates or
+// deletes one profile at a time per cluster and rejects a second concurrent one with
+// ResourceInUseException, so profile i+1 depends on profile i. Every profile also waits
+// for before (access, base add-ons, the pod execution role).
+func (b *build) fargateProfiles(cluster *clusterResult, workers *workerRolesResult, before []pulumi.Resource) ([]*eks.FargateProfile, error) {
+	var out []*eks.FargateProfile
+	var previous pulumi.Resource
+	for _, f := range b.cfg.Compute.FargateProfiles {
+		var selectors eks.FargateProfileSelectorArray
+		for _, s := range f.Selectors {
+			sel := eks.FargateProfileSelectorArgs{Namespace: pulumi.String(s.Namespace)}
+			if len(s.Labels) > 0 {
+				labels := pulumi.StringMap{}
+				for _, k := range sortedKeys(s.Labels) {
+					labels[k] = pulumi.String(s.Labels[k])
+				}
+				sel.Labels = labels
+			}
+			selectors = append(selectors, sel)
+		}
+		deps := before
+		if previous != nil {
+			deps = append(deps[:len(deps):len(deps)], previous)
+		}
+		profile, err := eks.NewFargateProfile(b.ctx, b.child("fargate-"+f.Name), &eks.FargateProfileArgs{
+			ClusterName:         cluster.Name,
+			FargateProfileName:  pulumi.String(f.Name),
+			PodExecutionRoleArn: workers.FargateRoleArn,
+			SubnetIds:           pulumi.ToStringArray(f.SubnetIDs),
+			Selectors:           selectors,
+			Tags:                b.tags(nil),
+		}, b.opts(pulumi.DependsOn(deps),
+			// Every property of a profile is create-only and its name is fixed: a change
+			// deletes the old profile before creating the new one.
+			pulumi.DeleteBeforeReplace(true),
+		)...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, profile)
+		previous = profile
+	}
+	return out, nil
+}

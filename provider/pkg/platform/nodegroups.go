@@ -1,0 +1,119 @@
+package platform
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// nodeGroup makes one managed node group and its launch template. before holds what the
+// group waits for: access (rule 3), the base add-ons (rule 4) and the worker roles.
+func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g NodeGroupConfig, before pulumi.ResourceOption) (*eks.NodeGroup, error) {
+	tags := b.tags(g.Tags)
+	instanceTags := b.tags(mergeTags(g.Tags, map[string]string{"Name": g.EksName}))
+	lt, err := ec2.NewLaunchTemplate(b.ctx, b.child("ng-"+g.Name+"-lt"), &ec2.LaunchTemplateArgs{
+		Description: pulumi.String("Nodes of EKS node group " + g.EksName),
+		// IMDSv2 only. A hop limit of 2 lets pods that are not on the host network reach
+		// the instance metadata service through the extra hop of their network
+		// namespace, as EKS's own launch templates do.
+		MetadataOptions: ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String("required"),
+			HttpPutResponseHopLimit: pulumi.Int(2),
+		},
+		// With a launch template EKS rejects the node group's diskSize: the size goes
+		// on the root (Bottlerocket: data) volume here.
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{ec2.LaunchTemplateBlockDeviceMappingArgs{
+			DeviceName: pulumi.String(rootDevice(g.AmiType)),
+			Ebs: ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+				VolumeSize:          pulumi.Int(g.DiskSize),
+				VolumeType:          pulumi.String("gp3"),
+				Encrypted:           pulumi.String("true"),
+				DeleteOnTermination: pulumi.String("true"),
+			},
+		}},
+		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
+			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("instance"), Tags: instanceTags},
+			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: instanceTags},
+		},
+		Tags: tags,
+	}, b.opts()...)
+	if err != nil {
+		return nil, err
+	}
+
+	roleArn := g.NodeRoleArn
+	if roleArn == nil {
+		roleArn = workers.NodeRoleArn
+	}
+	var taints eks.NodeGroupTaintArray
+	for _, t := range g.Taints {
+		taint := eks.NodeGroupTaintArgs{Key: pulumi.String(t.Key), Effect: pulumi.String(t.Effect)}
+		if t.Value != "" {
+			taint.Value = pulumi.String(t.Value)
+		}
+		taints = append(taints, taint)
+	}
+	update := eks.NodeGroupUpdateConfigArgs{}
+	if g.MaxUnavailablePercentage > 0 {
+		update.MaxUnavailablePercentage = pulumi.Int(g.MaxUnavailablePercentage)
+	} else {
+		update.MaxUnavailable = pulumi.Int(g.MaxUnavailable)
+	}
+	var labels pulumi.StringMap
+	if len(g.Labels) > 0 {
+		labels = pulumi.StringMap{}
+		for _, k := range sortedKeys(g.Labels) {
+			labels[k] = pulumi.String(g.Labels[k])
+		}
+	}
+	return eks.NewNodeGroup(b.ctx, b.child("ng-"+g.Name), &eks.NodeGroupArgs{
+		ClusterName:   cluster.Name,
+		NodeGroupName: pulumi.String(g.EksName),
+		// The control plane's version, so bumping kubernetesVersion upgrades the nodes
+		// after the cluster.
+		Version:       cluster.Cluster.Version,
+		NodeRoleArn:   roleArn,
+		SubnetIds:     pulumi.ToStringArray(g.SubnetIDs),
+		InstanceTypes: pulumi.ToStringArray(g.InstanceTypes),
+		CapacityType:  pulumi.String(g.CapacityType),
+		AmiType:       pulumi.String(g.AmiType),
+		ScalingConfig: eks.NodeGroupScalingConfigArgs{
+			MinSize:     pulumi.Int(g.MinSize),
+			DesiredSize: pulumi.Int(g.DesiredSize),
+			MaxSize:     pulumi.Int(g.MaxSize),
+		},
+		UpdateConfig: update,
+		Labels:       labels,
+		Taints:       taints,
+		LaunchTemplate: eks.NodeGroupLaunchTemplateArgs{
+			Id: lt.ID(),
+			// A launch template change rolls the nodes to the new version in place.
+			Version: lt.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
+		},
+		Tags: tags,
+	}, b.opts(before,
+		// The desired size is only the size at creation; the Cluster Autoscaler (or a
+		// person) owns it afterwards, and `pulumi up` must not scale the group back.
+		pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}),
+		// The EKS name is fixed, so a replacement (new instance types, AMI type,
+		// capacity type or subnets) must delete the old group before creating the new
+		// one, or EKS would answer "already exists". Only this group is replaced.
+		pulumi.DeleteBeforeReplace(true),
+	)...)
+}
+
+// rootDevice is the volume diskSize applies to for an AMI type, as EKS sizes it.
+func rootDevice(amiType string) string {
+	switch {
+	case strings.HasPrefix(amiType, "BOTTLEROCKET_"):
+		return "/dev/xvdb"
+	case strings.HasPrefix(amiType, "WINDOWS_"):
+		return "/dev/sda1"
+	default:
+		return "/dev/xvda"
+	}
+}

@@ -1,0 +1,143 @@
+package platform
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+func TestValidationCompute(t *testing.T) {
+	ng := func(name string) NodeGroupArgs { return NodeGroupArgs{Name: pulumi.String(name)} }
+	fp := func(name string, namespaces ...string) FargateProfileArgs {
+		p := FargateProfileArgs{Name: pulumi.String(name)}
+		for _, ns := range namespaces {
+			p.Selectors = append(p.Selectors, FargateSelectorArgs{Namespace: pulumi.String(ns)})
+		}
+		return p
+	}
+	scaling := func(min, desired, max int) *NodeGroupScalingArgs {
+		return &NodeGroupScalingArgs{MinSize: pulumi.Int(min), DesiredSize: pulumi.Int(desired), MaxSize: pulumi.Int(max)}
+	}
+	cases := []struct {
+		name  string
+		edit  func(a *Args)
+		wants []string
+	}{
+		{"min greater than max", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("a"), ng("b")}
+			a.NodeGroups[1].Scaling = &NodeGroupScalingArgs{MinSize: pulumi.Int(3), MaxSize: pulumi.Int(2)}
+		}, []string{"nodeGroups[1].scaling: minSize 3 is greater than maxSize 2", "raise maxSize"}},
+		{"desired below min", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("a")}
+			a.NodeGroups[0].Scaling = scaling(2, 1, 5)
+		}, []string{"nodeGroups[0].scaling: desiredSize 1 is less than minSize 2"}},
+		{"desired above max", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("a")}
+			a.NodeGroups[0].Scaling = scaling(1, 6, 5)
+		}, []string{"nodeGroups[0].scaling: desiredSize 6 is greater than maxSize 5"}},
+		{"max zero", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("a")}
+			a.NodeGroups[0].Scaling = scaling(0, 0, 0)
+		}, []string{"nodeGroups[0].scaling: maxSize 0 is less than 1"}},
+		{"duplicate node group", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("general"), ng("general")}
+		}, []string{`nodeGroups[1].name: "general" is also the name of nodeGroups[0]`, "unique"}},
+		{"node group without name", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{{}}
+		}, []string{"nodeGroups[0].name: missing"}},
+		{"unknown node group name", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{{Name: pulumi.String("x").ToStringOutput()}}
+		}, []string{"nodeGroups[0].name must be known"}},
+		{"bad capacity type", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("a")}
+			a.NodeGroups[0].CapacityType = pulumi.String("spot")
+		}, []string{"nodeGroups[0].capacityType", "ON_DEMAND or SPOT"}},
+		{"bad AMI type", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("a")}
+			a.NodeGroups[0].AmiType = pulumi.String("CUSTOM")
+		}, []string{"nodeGroups[0].amiType", "AL2023_x86_64_STANDARD"}},
+		{"AL2 AMI on Kubernetes 1.33", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("a")}
+			a.NodeGroups[0].AmiType = pulumi.String("AL2_x86_64")
+		}, []string{"nodeGroups[0].amiType", "1.32 is the last", "AL2023_x86_64_STANDARD"}},
+		{"bad taint effect", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("a")}
+			a.NodeGroups[0].Taints = []TaintArgs{{Key: pulumi.String("k"), Effect: pulumi.String("NoSchedule")}}
+		}, []string{"nodeGroups[0].taints[0].effect", "NO_SCHEDULE"}},
+		{"both update settings", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("a")}
+			a.NodeGroups[0].UpdateConfig = &NodeGroupUpdateConfigArgs{MaxUnavailable: pulumi.Int(1), MaxUnavailablePercentage: pulumi.Int(10)}
+		}, []string{"nodeGroups[0].updateConfig: both"}},
+		{"bad node role", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("a")}
+			a.NodeGroups[0].NodeRoleArn = pulumi.String("my-role")
+		}, []string{"nodeGroups[0].nodeRoleArn", "not an IAM role ARN"}},
+		{"bad node subnet", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("a")}
+			a.NodeGroups[0].SubnetIds = pulumi.ToStringArray([]string{"subnet-1"})
+		}, []string{"nodeGroups[0].subnetIds[0]", "not a subnet ID"}},
+		{"duplicate profile", func(a *Args) {
+			a.FargateProfiles = []FargateProfileArgs{fp("apps", "apps"), fp("apps", "web")}
+		}, []string{`fargateProfiles[1].name: "apps" is also the name of fargateProfiles[0]`}},
+		{"profile without selector", func(a *Args) {
+			a.FargateProfiles = []FargateProfileArgs{fp("apps")}
+		}, []string{"fargateProfiles[0].selectors: empty", "add a selector"}},
+		{"more than 5 selectors", func(a *Args) {
+			a.FargateProfiles = []FargateProfileArgs{fp("apps", "a", "b", "c", "d", "e", "f")}
+		}, []string{"fargateProfiles[0].selectors: 6 selectors", "at most 5", "split"}},
+		{"selector without namespace", func(a *Args) {
+			a.FargateProfiles = []FargateProfileArgs{fp("apps", "")}
+		}, []string{"fargateProfiles[0].selectors[0].namespace: missing"}},
+		{"public Fargate subnet", func(a *Args) {
+			p := fp("apps", "apps")
+			p.SubnetIds = pulumi.ToStringArray([]string{priv1, pub2})
+			a.FargateProfiles = []FargateProfileArgs{p}
+		}, []string{"fargateProfiles[0].subnetIds[1]", pub2, "publicSubnetIds", "private"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := minimalArgs()
+			c.edit(a)
+			requireInvalid(t, a, c.wants...)
+		})
+	}
+}
+
+func TestValidationReportsEveryComputeProblemAtOnce(t *testing.T) {
+	a := minimalArgs()
+	a.NodeGroups = []NodeGroupArgs{{Name: pulumi.String("a"), Scaling: &NodeGroupScalingArgs{MinSize: pulumi.Int(3), MaxSize: pulumi.Int(2)}}, {Name: pulumi.String("a")}}
+	a.FargateProfiles = []FargateProfileArgs{{Name: pulumi.String("p")}}
+	requireInvalid(t, a, "nodeGroups[0].scaling", "nodeGroups[1].name", "fargateProfiles[0].selectors")
+}
+
+func TestScalingDefaultsFollowGivenCounts(t *testing.T) {
+	cases := []struct {
+		in            NodeGroupScalingArgs
+		min, des, max int
+	}{
+		{NodeGroupScalingArgs{}, 1, 2, 3},
+		{NodeGroupScalingArgs{MinSize: pulumi.Int(4)}, 4, 4, 4},
+		{NodeGroupScalingArgs{MaxSize: pulumi.Int(10)}, 1, 2, 10},
+		{NodeGroupScalingArgs{DesiredSize: pulumi.Int(5)}, 1, 5, 5},
+		{NodeGroupScalingArgs{DesiredSize: pulumi.Int(0)}, 0, 0, 3},
+		{NodeGroupScalingArgs{MaxSize: pulumi.Int(1)}, 1, 1, 1},
+	}
+	for _, c := range cases {
+		p := &problems{}
+		var ng NodeGroupConfig
+		resolveScaling(p, "s", &c.in, &ng)
+		if p.err() != nil || ng.MinSize != c.min || ng.DesiredSize != c.des || ng.MaxSize != c.max {
+			t.Errorf("%+v: got %d/%d/%d (%v), want %d/%d/%d", c.in, ng.MinSize, ng.DesiredSize, ng.MaxSize, p.err(), c.min, c.des, c.max)
+		}
+	}
+}
+
+func TestAL2AllowedUpToKubernetes132(t *testing.T) {
+	a := minimalArgs()
+	a.KubernetesVersion = pulumi.String("1.32")
+	a.NodeGroups = []NodeGroupArgs{{Name: pulumi.String("legacy"), AmiType: pulumi.String("AL2_x86_64")}}
+	m, _ := deploy(t, "demo", a)
+	if got := str(m.Find(t, "demo-ng-legacy"), "amiType"); got != "AL2_x86_64" {
+		t.Errorf("amiType = %q", got)
+	}
+}

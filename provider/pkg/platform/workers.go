@@ -1,0 +1,87 @@
+package platform
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Policies of the shared node role, as EKS documents them for managed node groups.
+var nodeRolePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKS_CNI_Policy"}
+
+// workerRoles makes the roles nodes and Fargate pods run as: the shared node role when
+// some node group has no nodeRoleArn of its own, the Fargate pod execution role when
+// there are profiles. Neither needs the cluster (the Fargate trust names it by its
+// plain name), so both run in parallel with it (rule 8); the access stage maps them.
+func (b *build) workerRoles(cluster *clusterResult) (*workerRolesResult, error) {
+	c := b.cfg.Compute
+	name := b.cfg.Cluster.Name
+	empty := pulumi.String("").ToStringOutput()
+	res := &workerRolesResult{NodeRoleArn: empty, FargateRoleArn: empty}
+
+	if c.UsesSharedNodeRole() {
+		policies := nodeRolePolicies
+		if c.NodeSsmAccess {
+			policies = append(policies[:len(policies):len(policies)], "AmazonSSMManagedInstanceCore")
+		}
+		role, err := b.newRole(roleSpec{
+			part:            "node-role",
+			roleName:        name + "-node",
+			description:     "Nodes of EKS cluster " + name,
+			trust:           pulumi.String(serviceTrust("ec2.amazonaws.com", nil).JSON()),
+			managedPolicies: policies,
+		})
+		if err != nil {
+			return nil, err
+		}
+		res.NodeRole = role
+		res.NodeRoleArn = role.Role.Arn
+		res.NodeRoleArns = append(res.NodeRoleArns, role.Role.Arn)
+		res.Ready = append(res.Ready, role.Ready...)
+	}
+	seen := map[string]bool{}
+	for _, g := range c.NodeGroups {
+		if g.NodeRoleArn == nil {
+			continue
+		}
+		if arn, _, known := plainString(g.NodeRoleArn); known {
+			if seen[arn] {
+				continue
+			}
+			seen[arn] = true
+		}
+		res.NodeRoleArns = append(res.NodeRoleArns, g.NodeRoleArn)
+	}
+
+	if len(c.FargateProfiles) > 0 {
+		account := aws.GetCallerIdentityOutput(b.ctx, aws.GetCallerIdentityOutputArgs{}, pulumi.Parent(b.parent)).AccountId()
+		trust := pulumi.All(b.partition, b.region, account).ApplyT(func(v []any) string {
+			return FargateTrust(v[0].(string), v[1].(string), v[2].(string), name).JSON()
+		}).(pulumi.StringOutput)
+		role, err := b.newRole(roleSpec{
+			part:            "fargate-role",
+			roleName:        name + "-fargate",
+			description:     "Fargate pod execution role of EKS cluster " + name,
+			trust:           trust,
+			managedPolicies: []string{"AmazonEKSFargatePodExecutionRolePolicy"},
+		})
+		if err != nil {
+			return nil, err
+		}
+		res.FargateRole = role
+		res.FargateRoleArn = role.Role.Arn
+		res.Ready = append(res.Ready, role.Ready...)
+	}
+	return res, nil
+}
+
+// FargateTrust is the trust policy of the Fargate pod execution role: the Fargate
+// service may assume it only on behalf of this cluster's profiles (the confused-deputy
+// guard AWS documents), whose ARNs are
+// arn:<partition>:eks:<region>:<account>:fargateprofile/<cluster>/<profile>/<id>.
+func FargateTrust(partition, region, account, cluster string) PolicyDocument {
+	return serviceTrust("eks-fargate-pods.amazonaws.com", Condition{
+		"ArnLike": {"aws:SourceArn": fmt.Sprintf("arn:%s:eks:%s:%s:fargateprofile/%s/*", partition, region, account, cluster)},
+	})
+}
