@@ -1,8 +1,230 @@
 package platform
 
-// helmAddons installs the Helm add-ons. Not built yet.
+import (
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// helmAddons installs the catalogue add-ons and the user's own charts (ordering rule 6):
+// each release uses the component's Kubernetes provider (rule 7) and waits for its IAM
+// role, policy and association, for access, for the base EKS add-ons and for every node
+// group and Fargate profile (rule 4), so the AWS Load Balancer Controller is also
+// deleted before the nodes on destroy. Releases are independent of one another and
+// install in parallel.
 func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kube *kubeResult,
 	access *accessResult, base *addonsResult, compute *computeResult,
 ) (*addonsResult, error) {
-	return &addonsResult{}, nil
+	out := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
+	cfg := b.cfg.HelmAddons
+	if len(cfg.Addons) == 0 && len(cfg.Releases) == 0 {
+		return out, nil
+	}
+	after := dependsOnNothing(access, base, compute)
+	vpcID := cluster.Cluster.VpcConfig.VpcId().Elem()
+
+	for _, c := range cfg.Addons {
+		a := c.Addon
+		roleArn := pulumi.String("").ToStringOutput()
+		var ready []pulumi.Resource
+		if a.HasRole() {
+			ctx := addons.PolicyContext{ClusterName: b.cfg.Cluster.Name, HostedZoneIDs: c.ExternalDNS.HostedZoneIDs}
+			policy := b.partition.ApplyT(func(partition string) (string, error) {
+				pc := ctx
+				pc.Partition = partition
+				return a.Policy(pc)
+			}).(pulumi.StringOutput)
+			made, err := b.workloadRole(workloadRoleSpec{
+				part:           a.Name,
+				roleName:       b.cfg.Cluster.Name + "-" + a.Name,
+				description:    a.Chart + " add-on of " + b.cfg.Cluster.Name,
+				policy:         policy,
+				namespace:      c.Namespace,
+				serviceAccount: a.ServiceAccount,
+				identity:       c.Identity,
+			}, cluster, identity, base)
+			if err != nil {
+				return nil, err
+			}
+			roleArn, ready = made.arn, made.ready
+			out.RoleArns[a.Name] = roleArn
+		}
+		values := pulumi.All(roleArn, vpcID, b.region, userValues(c.Values)).ApplyT(func(v []any) (map[string]any, error) {
+			platform := a.Render(addons.ValuesContext{
+				ClusterName: b.cfg.Cluster.Name,
+				Region:      v[2].(string),
+				VpcID:       v[1].(string),
+				Namespace:   c.Namespace,
+				Identity:    c.Identity,
+				RoleArn:     v[0].(string),
+				ExternalDNS: c.ExternalDNS,
+			})
+			return addons.DeepMerge(platform, v[3].(map[string]any)), nil
+		}).(pulumi.MapOutput)
+		release, err := helmv3.NewRelease(b.ctx, b.child(a.Name), &helmv3.ReleaseArgs{
+			Name:            pulumi.String(a.Name),
+			Chart:           pulumi.String(a.Chart),
+			Version:         pulumi.String(c.Version),
+			RepositoryOpts:  &helmv3.RepositoryOptsArgs{Repo: pulumi.String(a.Repository)},
+			Namespace:       pulumi.String(c.Namespace),
+			CreateNamespace: pulumi.Bool(true),
+			Atomic:          pulumi.Bool(true),
+			Timeout:         pulumi.Int(DefaultHelmTimeout),
+			Values:          values,
+		}, b.opts(pulumi.Provider(kube.Provider), dependsOn(ready, after))...)
+		if err != nil {
+			return nil, err
+		}
+		out.Ready = append(out.Ready, release)
+	}
+
+	for _, c := range cfg.Releases {
+		part := "release-" + c.Namespace + "-" + c.Name
+		var ready []pulumi.Resource
+		if c.HasRole() {
+			made, err := b.workloadRole(workloadRoleSpec{
+				part:           part,
+				roleName:       b.cfg.Cluster.Name + "-" + c.Namespace + "-" + c.Name,
+				description:    "Helm release " + c.Namespace + "/" + c.Name + " of " + b.cfg.Cluster.Name,
+				policy:         c.IamPolicy,
+				namespace:      c.Namespace,
+				serviceAccount: c.ServiceAccount,
+				identity:       c.Identity,
+			}, cluster, identity, base)
+			if err != nil {
+				return nil, err
+			}
+			ready = made.ready
+			key := c.Name
+			if _, taken := out.RoleArns[key]; taken {
+				key = c.Namespace + "/" + c.Name
+			}
+			out.RoleArns[key] = made.arn
+		}
+		args := &helmv3.ReleaseArgs{
+			Name:            pulumi.String(c.Name),
+			Chart:           pulumi.String(c.Chart),
+			Namespace:       pulumi.String(c.Namespace),
+			CreateNamespace: pulumi.Bool(true),
+			Atomic:          pulumi.Bool(true),
+			Timeout:         pulumi.Int(DefaultHelmTimeout),
+		}
+		if c.Version != "" {
+			args.Version = pulumi.String(c.Version)
+		}
+		if c.Repository != "" {
+			args.RepositoryOpts = &helmv3.RepositoryOptsArgs{Repo: pulumi.String(c.Repository)}
+		}
+		if c.Values != nil {
+			args.Values = c.Values
+		}
+		release, err := helmv3.NewRelease(b.ctx, b.child(part), args,
+			b.opts(pulumi.Provider(kube.Provider), dependsOn(ready, after))...)
+		if err != nil {
+			return nil, err
+		}
+		out.Ready = append(out.Ready, release)
+	}
+	return out, nil
+}
+
+// dependsOnNothing gathers what every release waits for; nil stages contribute nothing.
+func dependsOnNothing(access *accessResult, base *addonsResult, compute *computeResult) []pulumi.Resource {
+	var all []pulumi.Resource
+	if access != nil {
+		all = append(all, access.Ready...)
+	}
+	if base != nil {
+		all = append(all, base.Ready...)
+	}
+	if compute != nil {
+		all = append(all, compute.Ready...)
+		for _, ng := range compute.NodeGroups {
+			all = append(all, ng)
+		}
+		for _, fp := range compute.FargateProfiles {
+			all = append(all, fp)
+		}
+	}
+	return all
+}
+
+// userValues is the user's values as an Output of a plain map ({} when not given).
+func userValues(in pulumi.MapInput) pulumi.MapOutput {
+	if in == nil {
+		return pulumi.Map{}.ToMapOutput()
+	}
+	return in.ToMapOutput()
+}
+
+// workloadRoleSpec is the IAM role of a workload's service account.
+type workloadRoleSpec struct {
+	part, roleName, description string
+	policy                      pulumi.StringInput
+	namespace, serviceAccount   string
+	identity                    string
+}
+
+type workloadRole struct {
+	arn   pulumi.StringOutput
+	ready []pulumi.Resource
+}
+
+// workloadRole makes the policy, the role trusted by exactly one service account (IRSA)
+// or by EKS Pod Identity plus the association naming that service account, and the
+// attachment. The service account name comes from the caller's one source, the same
+// one the chart's values use.
+func (b *build) workloadRole(spec workloadRoleSpec, cluster *clusterResult, identity *identityResult, base *addonsResult) (*workloadRole, error) {
+	var trust pulumi.StringInput
+	if spec.identity == addons.PodIdentity {
+		trust = pulumi.String(PodIdentityTrust().JSON())
+	} else {
+		trust = identity.irsaRoleTrust(spec.namespace, spec.serviceAccount)
+	}
+	role, err := b.newRole(roleSpec{
+		part:        spec.part + "-role",
+		roleName:    spec.roleName,
+		description: spec.description,
+		trust:       trust,
+	})
+	if err != nil {
+		return nil, err
+	}
+	policy, err := iam.NewPolicy(b.ctx, b.child(spec.part+"-policy"), &iam.PolicyArgs{
+		Name:        pulumi.String(physicalName(spec.roleName, 128)),
+		Description: pulumi.String(spec.description),
+		Policy:      spec.policy,
+		Tags:        b.tags(nil),
+	}, b.opts()...)
+	if err != nil {
+		return nil, err
+	}
+	attachment, err := iam.NewRolePolicyAttachment(b.ctx, b.child(spec.part+"-policy-attachment"), &iam.RolePolicyAttachmentArgs{
+		Role:      role.Role.Name,
+		PolicyArn: policy.Arn,
+	}, b.opts()...)
+	if err != nil {
+		return nil, err
+	}
+	ready := append(append([]pulumi.Resource{}, role.Ready...), policy, attachment)
+	if spec.identity == addons.PodIdentity {
+		var agent []pulumi.Resource
+		if base != nil {
+			agent = base.Ready
+		}
+		assoc, err := eks.NewPodIdentityAssociation(b.ctx, b.child(spec.part+"-pod-identity"), &eks.PodIdentityAssociationArgs{
+			ClusterName:    cluster.Name,
+			Namespace:      pulumi.String(spec.namespace),
+			ServiceAccount: pulumi.String(spec.serviceAccount),
+			RoleArn:        role.Role.Arn,
+			Tags:           b.tags(nil),
+		}, b.opts(pulumi.DependsOn(agent))...)
+		if err != nil {
+			return nil, err
+		}
+		ready = append(ready, assoc)
+	}
+	return &workloadRole{arn: role.Role.Arn, ready: ready}, nil
 }

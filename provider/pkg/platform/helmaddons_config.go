@@ -1,8 +1,289 @@
 package platform
 
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// DefaultHelmTimeout is how long a Helm release may take to become ready, in seconds,
+// before the atomic install rolls back.
+const DefaultHelmTimeout = 600
+
+var (
+	hostedZoneIDPattern       = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
+	helmChartVersionPattern   = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+	helmNamespacePattern      = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	helmReleaseNamePattern    = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+	helmServiceAccountPattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
+)
+
 // HelmAddonsConfig is the resolved input of the Helm add-on stage.
-type HelmAddonsConfig struct{}
+type HelmAddonsConfig struct {
+	// Addons are the enabled catalogue add-ons, in catalogue order.
+	Addons []HelmAddonConfig
+	// Releases are the user's own charts, in input order.
+	Releases []HelmReleaseConfig
+}
+
+// HelmAddonConfig is one enabled catalogue add-on.
+type HelmAddonConfig struct {
+	Addon     addons.Addon
+	Version   string
+	Namespace string
+	Identity  string
+	// Values are the user's values, deep-merged over the platform's (nil: none).
+	Values      pulumi.MapInput
+	ExternalDNS addons.ExternalDNSSettings
+}
+
+// HelmReleaseConfig is one chart of the user's own.
+type HelmReleaseConfig struct {
+	Name, Repository, Chart, Version, Namespace string
+	Values                                      pulumi.MapInput
+	// ServiceAccount and IamPolicy are both set when the release gets a role.
+	ServiceAccount string
+	IamPolicy      pulumi.StringInput
+	Identity       string
+}
+
+// HasRole reports whether the release gets its own IAM role.
+func (r HelmReleaseConfig) HasRole() bool { return r.IamPolicy != nil }
+
+// catalogueArgs reads the typed `addons` input by schema key, through the struct tags,
+// so a new catalogue entry needs only its HelmAddonsArgs field.
+func catalogueArgs(a *HelmAddonsArgs) (map[string]HelmAddonArgs, map[string]*ExternalDnsAddonArgs, []string) {
+	common := map[string]HelmAddonArgs{}
+	dns := map[string]*ExternalDnsAddonArgs{}
+	var fields []string
+	v := reflect.ValueOf(a)
+	t := reflect.TypeOf(HelmAddonsArgs{})
+	for i := range t.NumField() {
+		key := strings.Split(t.Field(i).Tag.Get("pulumi"), ",")[0]
+		fields = append(fields, key)
+		if a == nil {
+			continue
+		}
+		f := v.Elem().Field(i)
+		if f.IsNil() {
+			continue
+		}
+		switch x := f.Interface().(type) {
+		case *HelmAddonArgs:
+			common[key] = *x
+		case *ExternalDnsAddonArgs:
+			dns[key] = x
+			common[key] = HelmAddonArgs{Enabled: x.Enabled, Version: x.Version, Namespace: x.Namespace, Values: x.Values, Identity: x.Identity}
+		}
+	}
+	return common, dns, fields
+}
 
 func resolveHelmAddons(p *problems, args *Args, cfg *Config) HelmAddonsConfig {
-	return HelmAddonsConfig{}
+	r := reader{p}
+	var out HelmAddonsConfig
+	common, dns, fields := catalogueArgs(args.Addons)
+	if err := addons.ValidateKeys("addons", fields); err != nil {
+		// HelmAddonsArgs has a field the catalogue lacks: a programming error.
+		p.addf("%v", err)
+	}
+	// releases are "<namespace>/<name>" → input path, for the uniqueness check.
+	releases := map[string]string{}
+	for _, a := range addons.Catalogue() {
+		in, ok := common[a.Key]
+		if !ok {
+			continue
+		}
+		path := "addons." + a.Key
+		if !r.boolean(path+".enabled", in.Enabled, false) {
+			continue
+		}
+		c := HelmAddonConfig{
+			Addon:     a,
+			Version:   r.str(path+".version", in.Version),
+			Namespace: r.str(path+".namespace", in.Namespace),
+			Identity:  r.str(path+".identity", in.Identity),
+			Values:    in.Values,
+		}
+		if c.Version == "" {
+			c.Version = a.Version
+		} else if !helmChartVersionPattern.MatchString(c.Version) {
+			p.addf("%s.version: %q is not a chart version; give a semantic version like %q", path, c.Version, a.Version)
+		}
+		if c.Namespace == "" {
+			c.Namespace = a.Namespace
+		}
+		validateNamespace(p, path+".namespace", c.Namespace)
+		c.Identity = resolveIdentity(p, path+".identity", c.Identity, cfg, a.HasRole())
+		validateValues(p, path+".values", in.Values, a)
+		if x := dns[a.Key]; x != nil {
+			c.ExternalDNS = resolveExternalDNS(r, p, path, x, cfg)
+		}
+		claimRelease(p, releases, c.Namespace, a.Name, path)
+		out.Addons = append(out.Addons, c)
+	}
+	for i, in := range args.HelmReleases {
+		path := fmt.Sprintf("helmReleases[%d]", i)
+		c := HelmReleaseConfig{
+			Name:           r.str(path+".name", in.Name),
+			Repository:     r.str(path+".repository", in.Repository),
+			Chart:          r.str(path+".chart", in.Chart),
+			Version:        r.str(path+".version", in.Version),
+			Namespace:      r.str(path+".namespace", in.Namespace),
+			ServiceAccount: r.str(path+".serviceAccount", in.ServiceAccount),
+			Identity:       r.str(path+".identity", in.Identity),
+			Values:         in.Values,
+		}
+		if c.Namespace == "" {
+			c.Namespace = "default"
+		}
+		switch {
+		case c.Name == "":
+			p.addf("%s.name: required; give the Helm release name", path)
+		case len(c.Name) > 53 || !helmReleaseNamePattern.MatchString(c.Name):
+			p.addf("%s.name: %q is not a Helm release name; use at most 53 lowercase letters, digits, '-' and '.'", path, c.Name)
+		default:
+			claimRelease(p, releases, c.Namespace, c.Name, path)
+		}
+		if c.Chart == "" {
+			p.addf("%s.chart: required; give the chart name (and its repository)", path)
+		}
+		validateNamespace(p, path+".namespace", c.Namespace)
+		validateValues(p, path+".values", in.Values, addons.Addon{})
+		if policy, given, known := plainString(in.IamPolicy); given && !(known && policy == "") {
+			c.IamPolicy = in.IamPolicy
+			if known {
+				validatePolicyJSON(p, path+".iamPolicy", policy)
+			}
+			if c.ServiceAccount == "" {
+				p.addf("%s.serviceAccount: required with iamPolicy; give the name of the service account the chart runs as, so the role trusts exactly it", path)
+			}
+		}
+		if c.ServiceAccount != "" && !helmServiceAccountPattern.MatchString(c.ServiceAccount) {
+			p.addf("%s.serviceAccount: %q is not a Kubernetes service account name; use lowercase letters, digits, '-' and '.'", path, c.ServiceAccount)
+		}
+		c.Identity = resolveIdentity(p, path+".identity", c.Identity, cfg, c.HasRole())
+		out.Releases = append(out.Releases, c)
+	}
+	return out
+}
+
+// claimRelease records a release name in a namespace; Helm allows one.
+func claimRelease(p *problems, releases map[string]string, namespace, name, path string) {
+	key := namespace + "/" + name
+	if prev, ok := releases[key]; ok {
+		p.addf("%s: a release named %q in namespace %q is already installed by %s; rename one or move it to another namespace", path, name, namespace, prev)
+		return
+	}
+	releases[key] = path
+}
+
+func validateNamespace(p *problems, path, ns string) {
+	if len(ns) > 63 || !helmNamespacePattern.MatchString(ns) {
+		p.addf("%s: %q is not a Kubernetes namespace name; use at most 63 lowercase letters, digits and '-'", path, ns)
+	}
+}
+
+// resolveIdentity defaults the identity to irsa and checks that podIdentity has its
+// agent.
+func resolveIdentity(p *problems, path, identity string, cfg *Config, hasRole bool) string {
+	if identity == "" {
+		return addons.IRSA
+	}
+	if !slices.Contains(addons.Identities, identity) {
+		p.addf("%s: unknown identity %q; use one of %s", path, identity, strings.Join(addons.Identities, ", "))
+		return identity
+	}
+	if identity == addons.PodIdentity && hasRole && !cfg.EksAddons.PodIdentityAgentEnabled() {
+		p.addf("%s: podIdentity needs the eks-pod-identity-agent add-on; set eksAddons.podIdentityAgent.enabled to true, or use irsa", path)
+	}
+	return identity
+}
+
+func resolveExternalDNS(r reader, p *problems, path string, in *ExternalDnsAddonArgs, cfg *Config) addons.ExternalDNSSettings {
+	e := addons.ExternalDNSSettings{
+		HostedZoneIDs: r.strs(path+".hostedZoneIds", in.HostedZoneIds),
+		DomainFilters: r.strs(path+".domainFilters", in.DomainFilters),
+		Policy:        r.str(path+".policy", in.Policy),
+		TxtOwnerID:    r.str(path+".txtOwnerId", in.TxtOwnerId),
+	}
+	if _, _, known := plainStrings(in.HostedZoneIds); known && len(e.HostedZoneIDs) == 0 {
+		p.addf("%s.hostedZoneIds: required when ExternalDNS is enabled; give the Route 53 hosted zone IDs (Z…) it may change", path)
+	}
+	seen := map[string]bool{}
+	for i, id := range e.HostedZoneIDs {
+		switch {
+		case !hostedZoneIDPattern.MatchString(id):
+			p.addf("%s.hostedZoneIds[%d]: %q is not a Route 53 hosted zone ID; give the ID (like Z0123456789ABCDEFGHIJ), not the domain or the /hostedzone/ path", path, i, id)
+		case seen[id]:
+			p.addf("%s.hostedZoneIds[%d]: %q is listed twice; list each zone once", path, i, id)
+		}
+		seen[id] = true
+	}
+	for i, d := range e.DomainFilters {
+		if strings.TrimSpace(d) == "" {
+			p.addf("%s.domainFilters[%d]: empty; give a domain like example.com", path, i)
+		}
+	}
+	if e.Policy == "" {
+		e.Policy = addons.ExternalDNSUpsertOnly
+	} else if !slices.Contains(addons.ExternalDNSPolicies, e.Policy) {
+		p.addf("%s.policy: unknown policy %q; use one of %s", path, e.Policy, strings.Join(addons.ExternalDNSPolicies, ", "))
+	}
+	if e.TxtOwnerID == "" {
+		e.TxtOwnerID = cfg.Cluster.Name
+	}
+	return e
+}
+
+// validateValues checks what can be checked of a values input before anything runs: it
+// must be an object (the Construct dispatch rejects other shapes, naming the path, in
+// provider/rawinputs.go), and it must not rename the catalogue's service account, which
+// would leave the role trusting a name the chart no longer uses (a silent AccessDenied).
+func validateValues(p *problems, path string, in pulumi.MapInput, a addons.Addon) {
+	m, ok := in.(pulumi.Map)
+	if !ok || a.Name == "" {
+		return
+	}
+	var cur pulumi.Input = m
+	for _, k := range append(slices.Clone(a.ServiceAccountPath), "name") {
+		obj, ok := cur.(pulumi.Map)
+		if !ok {
+			return
+		}
+		if cur, ok = obj[k]; !ok {
+			return
+		}
+	}
+	if s, _, known := plainString(asStringInput(cur)); known && s != a.ServiceAccount {
+		p.addf("%s.%s.name: the platform names this service account %q in its IAM trust; remove the override (use helmReleases for a differently named install)",
+			path, strings.Join(a.ServiceAccountPath, "."), a.ServiceAccount)
+	}
+}
+
+func asStringInput(in pulumi.Input) pulumi.StringInput {
+	if s, ok := in.(pulumi.StringInput); ok {
+		return s
+	}
+	return pulumi.String("").ToStringOutput() // unknown shape: treat as not known
+}
+
+// validatePolicyJSON checks a user's policy is a JSON object with statements.
+func validatePolicyJSON(p *problems, path, policy string) {
+	var doc struct {
+		Statement json.RawMessage `json:"Statement"`
+	}
+	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
+		p.addf("%s: not valid JSON (%v); give an IAM policy document", path, err)
+		return
+	}
+	if s := strings.TrimSpace(string(doc.Statement)); s == "" || s == "null" || s == "[]" {
+		p.addf("%s: has no Statement; give an IAM policy document with at least one statement", path)
+	}
 }

@@ -1,0 +1,292 @@
+// Package addons is the platform's catalogue of Helm add-ons: pure data and pure
+// functions, no Pulumi resources. Each add-on lives in a file of its own holding its
+// official chart repository, chart, pinned chart version (and the app version it
+// ships), namespace, service account, IAM policy and the chart values the platform
+// sets. The platform package turns an entry into an IAM role and a Helm release.
+//
+// Adding an add-on is one file here (an Addon value plus its line in Catalogue), its
+// schema entry under HelmAddons in schema.yaml and the matching field of
+// platform.HelmAddonsArgs.
+package addons
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Identities an add-on can get AWS credentials through.
+const (
+	// IRSA is IAM roles for service accounts: the role trusts the cluster's OIDC
+	// provider for exactly system:serviceaccount:<namespace>:<serviceAccount>, and the
+	// chart annotates the service account with eks.amazonaws.com/role-arn.
+	IRSA = "irsa"
+	// PodIdentity is EKS Pod Identity: the role trusts pods.eks.amazonaws.com and an
+	// aws.eks.PodIdentityAssociation binds it to the namespace and service account.
+	PodIdentity = "podIdentity"
+)
+
+// Identities are the valid identity values, the default first.
+var Identities = []string{IRSA, PodIdentity}
+
+// RoleArnAnnotation is the service account annotation IRSA reads.
+const RoleArnAnnotation = "eks.amazonaws.com/role-arn"
+
+// Addon is one catalogue entry.
+type Addon struct {
+	// Key is the add-on's property name under `addons` in schema.yaml.
+	Key string
+	// Name is the Helm release name and the name of its IAM role and policy.
+	Name string
+	// Repository is the chart's official repository URL.
+	Repository string
+	Chart      string
+	// Version is the pinned chart version; AppVersion the application it ships.
+	Version    string
+	AppVersion string
+	// Namespace is the default namespace.
+	Namespace string
+	// ServiceAccount is the one name the chart's service account, the IRSA trust and
+	// the pod identity association all use. Values must set the chart's service
+	// account name from ValuesContext.ServiceAccount, which Render fills from here.
+	ServiceAccount string
+	// ServiceAccountPath is where the chart reads its service account settings
+	// (create, name, annotations) in its values: ["serviceAccount"] for most charts.
+	ServiceAccountPath []string
+	// Summary says in a line what the add-on may do in AWS.
+	Summary string
+	// Policy returns the add-on's IAM policy JSON; nil when it needs no AWS access
+	// (then no role is made).
+	Policy func(PolicyContext) (string, error)
+	// Values returns the chart values the platform sets.
+	Values func(ValuesContext) map[string]any
+}
+
+// PolicyContext is what a policy may depend on.
+type PolicyContext struct {
+	// Partition is aws, aws-cn or aws-us-gov.
+	Partition   string
+	ClusterName string
+	// HostedZoneIDs are ExternalDNS's zones.
+	HostedZoneIDs []string
+}
+
+// ValuesContext is what chart values may depend on. All fields are plain: the platform
+// calls Values inside an Apply once the outputs are known.
+type ValuesContext struct {
+	ClusterName string
+	Region      string
+	VpcID       string
+	Namespace   string
+	// ServiceAccount is the add-on's ServiceAccount (Render fills it in).
+	ServiceAccount string
+	// Identity is IRSA or PodIdentity.
+	Identity string
+	// RoleArn is the add-on's role; "" when it has none.
+	RoleArn     string
+	ExternalDNS ExternalDNSSettings
+}
+
+// ExternalDNSSettings are ExternalDNS's own inputs.
+type ExternalDNSSettings struct {
+	HostedZoneIDs []string
+	DomainFilters []string
+	// Policy is upsert-only or sync.
+	Policy     string
+	TxtOwnerID string
+}
+
+// HasRole reports whether the add-on gets an IAM role.
+func (a Addon) HasRole() bool { return a.Policy != nil }
+
+// Render returns the platform's chart values for the add-on, with the service account
+// settings at ServiceAccountPath: create true, the catalogue's name and, for IRSA with
+// a role, the role ARN annotation. The result is a fresh map the caller may change.
+func (a Addon) Render(vc ValuesContext) map[string]any {
+	vc.ServiceAccount = a.ServiceAccount
+	if vc.Namespace == "" {
+		vc.Namespace = a.Namespace
+	}
+	if vc.Identity == "" {
+		vc.Identity = IRSA
+	}
+	values := map[string]any{}
+	if a.Values != nil {
+		values = a.Values(vc)
+	}
+	if len(a.ServiceAccountPath) > 0 {
+		sa := ServiceAccountValues(vc)
+		DeepMergeInto(ensurePath(values, a.ServiceAccountPath), sa)
+	}
+	return values
+}
+
+// ServiceAccountValues are the chart's service account settings for vc.
+func ServiceAccountValues(vc ValuesContext) map[string]any {
+	sa := map[string]any{"create": true, "name": vc.ServiceAccount}
+	if vc.Identity == IRSA && vc.RoleArn != "" {
+		sa["annotations"] = map[string]any{RoleArnAnnotation: vc.RoleArn}
+	}
+	return sa
+}
+
+// ServiceAccountName reads the service account name the values set for the add-on.
+func (a Addon) ServiceAccountName(values map[string]any) (string, bool) {
+	v, ok := Lookup(values, append(slices.Clone(a.ServiceAccountPath), "name")...)
+	s, isString := v.(string)
+	return s, ok && isString
+}
+
+// Lookup returns the value at path in nested maps.
+func Lookup(values map[string]any, path ...string) (any, bool) {
+	var cur any = values
+	for _, k := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[k]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+func ensurePath(values map[string]any, path []string) map[string]any {
+	cur := values
+	for _, k := range path {
+		next, ok := cur[k].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			cur[k] = next
+		}
+		cur = next
+	}
+	return cur
+}
+
+// DeepMerge returns base with over merged in, the way Helm merges values files: nested
+// objects merge key by key, anything else (scalars, lists) in over replaces base's, and
+// a nil in over removes the key. Neither argument is changed.
+func DeepMerge(base, over map[string]any) map[string]any {
+	out := deepCopy(base)
+	DeepMergeInto(out, over)
+	return out
+}
+
+// DeepMergeInto merges over into dst in place (see DeepMerge).
+func DeepMergeInto(dst, over map[string]any) {
+	for k, v := range over {
+		if v == nil {
+			delete(dst, k)
+			continue
+		}
+		if om, ok := v.(map[string]any); ok {
+			if dm, ok := dst[k].(map[string]any); ok {
+				DeepMergeInto(dm, om)
+				continue
+			}
+			dst[k] = deepCopy(om)
+			continue
+		}
+		dst[k] = deepCopyValue(v)
+	}
+}
+
+func deepCopy(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = deepCopyValue(v)
+	}
+	return out
+}
+
+func deepCopyValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return deepCopy(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopyValue(e)
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+// Catalogue lists every add-on in a fixed order (the order of the schema).
+func Catalogue() []Addon {
+	return []Addon{
+		AWSLoadBalancerController(),
+		ExternalDNS(),
+		ClusterAutoscaler(),
+		MetricsServer(),
+	}
+}
+
+// Keys are the catalogue's schema property names, in catalogue order.
+func Keys() []string {
+	var keys []string
+	for _, a := range Catalogue() {
+		keys = append(keys, a.Key)
+	}
+	return keys
+}
+
+// ByKey finds an add-on by its schema property name.
+func ByKey(key string) (Addon, bool) {
+	for _, a := range Catalogue() {
+		if a.Key == key {
+			return a, true
+		}
+	}
+	return Addon{}, false
+}
+
+// ValidateKeys reports every key that names no add-on, with the fix. path prefixes the
+// keys in the message ("addons").
+func ValidateKeys(path string, keys []string) error {
+	var bad []string
+	for _, k := range keys {
+		if _, ok := ByKey(k); !ok {
+			bad = append(bad, fmt.Sprintf("%s.%s: unknown add-on %q; use one of %s (other charts go in helmReleases)",
+				path, k, k, strings.Join(Keys(), ", ")))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s", strings.Join(bad, "; "))
+}
+
+// PolicyDocument is an IAM policy built from typed values, so its JSON is the same
+// bytes on every run (struct fields in order, map keys sorted by encoding/json).
+type PolicyDocument struct {
+	Version   string      `json:"Version"`
+	Statement []Statement `json:"Statement"`
+}
+
+// Statement is one IAM policy statement.
+type Statement struct {
+	Sid       string                       `json:"Sid,omitempty"`
+	Effect    string                       `json:"Effect"`
+	Action    []string                     `json:"Action"`
+	Resource  []string                     `json:"Resource"`
+	Condition map[string]map[string]string `json:"Condition,omitempty"`
+}
+
+// JSON renders the document.
+func (d PolicyDocument) JSON() (string, error) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+func allow(sid string, actions, resources []string) Statement {
+	return Statement{Sid: sid, Effect: "Allow", Action: actions, Resource: resources}
+}

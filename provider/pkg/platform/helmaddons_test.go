@@ -1,0 +1,497 @@
+package platform
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/eksplatform/pulumi-eksplatform/provider/internal/mocktest"
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+const (
+	releaseType     = "kubernetes:helm.sh/v3:Release"
+	roleType        = "aws:iam/role:Role"
+	policyType      = "aws:iam/policy:Policy"
+	associationType = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+	nodeGroupType   = "aws:eks/nodeGroup:NodeGroup"
+	fargateType     = "aws:eks/fargateProfile:FargateProfile"
+)
+
+// allAddons enables the whole catalogue (ExternalDNS on two zones).
+func allAddons() *HelmAddonsArgs {
+	on := func() *HelmAddonArgs { return &HelmAddonArgs{Enabled: pulumi.Bool(true)} }
+	return &HelmAddonsArgs{
+		AwsLoadBalancerController: on(),
+		ExternalDns: &ExternalDnsAddonArgs{
+			Enabled:       pulumi.Bool(true),
+			HostedZoneIds: pulumi.ToStringArray([]string{"Z0123456789ABCDEFGHIJ", "Z2FDTNDATAQYW2"}),
+			DomainFilters: pulumi.ToStringArray([]string{"example.com"}),
+		},
+		ClusterAutoscaler: on(),
+		MetricsServer:     on(),
+	}
+}
+
+func withAddons(a *HelmAddonsArgs) *Args {
+	args := minimalArgs()
+	args.Addons = a
+	return args
+}
+
+// valuesOf returns a release's values as plain Go values.
+func valuesOf(r mocktest.Resource) map[string]any {
+	return obj(r, "values").Mappable()
+}
+
+// trustOf parses a role's trust policy.
+func trustOf(t *testing.T, r mocktest.Resource) PolicyDocument {
+	t.Helper()
+	var doc PolicyDocument
+	if err := json.Unmarshal([]byte(str(r, "assumeRolePolicy")), &doc); err != nil {
+		t.Fatalf("%s: trust policy is not JSON: %v", r.Name, err)
+	}
+	return doc
+}
+
+// irsaSubject returns the sub and aud conditions of an IRSA trust.
+func irsaSubject(t *testing.T, doc PolicyDocument) (sub, aud string) {
+	t.Helper()
+	if len(doc.Statement) != 1 || doc.Statement[0].Principal == nil || doc.Statement[0].Principal.Federated == "" {
+		t.Fatalf("not an IRSA trust: %+v", doc)
+	}
+	for k, v := range doc.Statement[0].Condition["StringEquals"] {
+		switch {
+		case strings.HasSuffix(k, ":sub"):
+			sub = v
+		case strings.HasSuffix(k, ":aud"):
+			aud = v
+		}
+	}
+	return sub, aud
+}
+
+func TestHelmAddonsNoneByDefault(t *testing.T) {
+	m, _ := deploy(t, "demo", minimalArgs())
+	if n := len(m.OfType(releaseType)); n != 0 {
+		t.Errorf("want no Helm releases by default, got %d", n)
+	}
+}
+
+// Done when: a platform with all four add-ons registers four releases after every node
+// group, each with a role whose trust names exactly its chart's service account.
+func TestHelmAddonsAllFourAfterEveryNodeGroupWithMatchingTrust(t *testing.T) {
+	args := withAddons(allAddons())
+	args.NodeGroups = []NodeGroupArgs{
+		{Name: pulumi.String("system"), InstanceTypes: pulumi.ToStringArray([]string{"m5.large"})},
+		{Name: pulumi.String("batch"), InstanceTypes: pulumi.ToStringArray([]string{"m5.large"}), CapacityType: pulumi.String("SPOT")},
+	}
+	m, p := deploy(t, "demo", args)
+	releases := m.OfType(releaseType)
+	if len(releases) != 4 {
+		t.Fatalf("want 4 releases, got %d: %v", len(releases), m.Names())
+	}
+	nodeGroups := m.OfType(nodeGroupType)
+	if len(nodeGroups) == 0 {
+		t.Skip("compute registers no node groups yet; ordering is covered by TestHelmAddonsOrderingWithStubStages")
+	}
+	m.RequireOrder(t, "rule 4/6: Helm releases after every node group", nodeGroups, releases)
+
+	for _, a := range addons.Catalogue() {
+		rel := m.Find(t, "demo-"+a.Name)
+		if got := str(rel, "name"); got != a.Name {
+			t.Errorf("%s: release name %q, want %q (fixed, no random suffix)", a.Key, got, a.Name)
+		}
+		if !strings.Contains(rel.Provider, "demo-k8s") {
+			t.Errorf("%s: release uses provider %q, want the component's own (rule 7)", a.Key, rel.Provider)
+		}
+		if !a.HasRole() {
+			continue
+		}
+		role := m.Find(t, "demo-"+a.Name+"-role")
+		m.RequireOrder(t, "rule 6: release after its role", []mocktest.Resource{role,
+			m.Find(t, "demo-"+a.Name+"-policy"), m.Find(t, "demo-"+a.Name+"-policy-attachment")}, []mocktest.Resource{rel})
+		sub, aud := irsaSubject(t, trustOf(t, role))
+		sa, ok := a.ServiceAccountName(valuesOf(rel))
+		if !ok {
+			t.Fatalf("%s: release values set no service account name: %v", a.Key, valuesOf(rel))
+		}
+		if want := "system:serviceaccount:" + a.Namespace + ":" + sa; sub != want || aud != "sts.amazonaws.com" {
+			t.Errorf("%s: trust sub %q aud %q, want sub %q (the chart's service account) aud sts.amazonaws.com", a.Key, sub, aud, want)
+		}
+	}
+	_ = p
+}
+
+// buildWithStubs runs the stages the Helm stage needs and hands it stub access, base
+// add-on, node group and Fargate resources, so the ordering is tested whatever the
+// compute stage does.
+func buildWithStubs(t *testing.T, args *Args, mutate func(*Config)) *mocktest.Mocks {
+	t.Helper()
+	m := mocktest.New()
+	err := m.Run(func(ctx *pulumi.Context) error {
+		cfg, err := Resolve("demo", args)
+		if err != nil {
+			return err
+		}
+		if mutate != nil {
+			mutate(cfg)
+		}
+		p := &EksPlatform{}
+		if err := ctx.RegisterComponentResource(TypeToken, "demo", p); err != nil {
+			return err
+		}
+		b := newBuild(ctx, cfg, p)
+		network, err := b.network()
+		if err != nil {
+			return err
+		}
+		cluster, err := b.cluster(network)
+		if err != nil {
+			return err
+		}
+		identity, err := b.identity(cluster)
+		if err != nil {
+			return err
+		}
+		kube, err := b.kubernetes(cluster)
+		if err != nil {
+			return err
+		}
+		entry, err := eks.NewAccessEntry(ctx, "stub-access", &eks.AccessEntryArgs{ClusterName: cluster.Name, PrincipalArn: pulumi.String(mocktest.CallerRoleArn)})
+		if err != nil {
+			return err
+		}
+		agent, err := eks.NewAddon(ctx, "stub-agent", &eks.AddonArgs{ClusterName: cluster.Name, AddonName: pulumi.String("eks-pod-identity-agent")})
+		if err != nil {
+			return err
+		}
+		var ngs []*eks.NodeGroup
+		var ready []pulumi.Resource
+		for _, n := range []string{"stub-ng-a", "stub-ng-b"} {
+			ng, err := eks.NewNodeGroup(ctx, n, &eks.NodeGroupArgs{
+				ClusterName: cluster.Name, NodeRoleArn: pulumi.String(mocktest.CallerRoleArn),
+				SubnetIds:     pulumi.ToStringArray([]string{priv1}),
+				ScalingConfig: &eks.NodeGroupScalingConfigArgs{MinSize: pulumi.Int(1), MaxSize: pulumi.Int(2), DesiredSize: pulumi.Int(1)},
+			})
+			if err != nil {
+				return err
+			}
+			ngs = append(ngs, ng)
+			ready = append(ready, ng)
+		}
+		fp, err := eks.NewFargateProfile(ctx, "stub-fargate", &eks.FargateProfileArgs{
+			ClusterName: cluster.Name, PodExecutionRoleArn: pulumi.String(mocktest.CallerRoleArn),
+			Selectors: eks.FargateProfileSelectorArray{&eks.FargateProfileSelectorArgs{Namespace: pulumi.String("apps")}},
+		})
+		if err != nil {
+			return err
+		}
+		ready = append(ready, fp)
+		_, err = b.helmAddons(cluster, identity, kube, &accessResult{Ready: []pulumi.Resource{entry}},
+			&addonsResult{Ready: []pulumi.Resource{agent}},
+			&computeResult{NodeGroups: ngs, FargateProfiles: []*eks.FargateProfile{fp}, Ready: ready})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return m
+}
+
+func TestHelmAddonsOrderingWithStubStages(t *testing.T) {
+	m := buildWithStubs(t, withAddons(allAddons()), nil)
+	releases := m.OfType(releaseType)
+	if len(releases) != 4 {
+		t.Fatalf("want 4 releases, got %d", len(releases))
+	}
+	after := []mocktest.Resource{m.Find(t, "stub-ng-a"), m.Find(t, "stub-ng-b"), m.Find(t, "stub-fargate"),
+		m.Find(t, "stub-access"), m.Find(t, "stub-agent")}
+	m.RequireOrder(t, "rules 4 and 6: releases after node groups, Fargate profiles, access and base add-ons", after, releases)
+	for _, a := range addons.Catalogue() {
+		rel := m.Find(t, "demo-"+a.Name)
+		if !a.HasRole() {
+			continue
+		}
+		m.RequireOrder(t, "rule 6: release after its IAM role", []mocktest.Resource{m.Find(t, "demo-"+a.Name+"-role"),
+			m.Find(t, "demo-"+a.Name+"-policy-attachment")}, []mocktest.Resource{rel})
+		// Roles do not wait for nodes (rule 8: nothing more serial than needed).
+		if m.DependsOn("demo-"+a.Name+"-role", "stub-ng-a") {
+			t.Errorf("%s: role waits for the node groups", a.Key)
+		}
+		if !m.DependsOn("demo-"+a.Name+"-role", "demo-oidc") {
+			t.Errorf("%s: IRSA role does not follow the OIDC provider (rule 2)", a.Key)
+		}
+	}
+	// The ALB controller is deleted before the nodes because it was created after them.
+	if !m.DependsOn("demo-aws-load-balancer-controller", "stub-ng-b") {
+		t.Error("ALB controller does not depend on the node groups")
+	}
+	for _, rel := range releases {
+		in := rel.Inputs
+		if !in["atomic"].BoolValue() || in["timeout"].NumberValue() != DefaultHelmTimeout || !in["createNamespace"].BoolValue() {
+			t.Errorf("%s: want atomic, timeout %d, createNamespace: %v", rel.Name, DefaultHelmTimeout, in)
+		}
+	}
+}
+
+func TestHelmAddonsPodIdentity(t *testing.T) {
+	m := buildWithStubs(t, withAddons(allAddons()), func(cfg *Config) {
+		for i := range cfg.HelmAddons.Addons {
+			cfg.HelmAddons.Addons[i].Identity = addons.PodIdentity
+		}
+	})
+	assocs := m.OfType(associationType)
+	if len(assocs) != 3 {
+		t.Fatalf("want 3 pod identity associations (no metrics-server), got %d", len(assocs))
+	}
+	for _, a := range addons.Catalogue() {
+		if !a.HasRole() {
+			continue
+		}
+		rel := m.Find(t, "demo-"+a.Name)
+		assoc := m.Find(t, "demo-"+a.Name+"-pod-identity")
+		sa, _ := a.ServiceAccountName(valuesOf(rel))
+		if str(assoc, "serviceAccount") != sa || str(assoc, "namespace") != a.Namespace {
+			t.Errorf("%s: association names %s/%s, chart creates %s/%s", a.Key, str(assoc, "namespace"), str(assoc, "serviceAccount"), a.Namespace, sa)
+		}
+		role := m.Find(t, "demo-"+a.Name+"-role")
+		doc := trustOf(t, role)
+		if doc.Statement[0].Principal.Service != "pods.eks.amazonaws.com" || !slices.Contains(doc.Statement[0].Action, "sts:TagSession") {
+			t.Errorf("%s: not a Pod Identity trust: %s", a.Key, str(role, "assumeRolePolicy"))
+		}
+		if strings.Contains(str(role, "assumeRolePolicy"), "oidc") {
+			t.Errorf("%s: Pod Identity role still trusts the OIDC provider", a.Key)
+		}
+		if _, has := resourceAt(valuesOf(rel), a.ServiceAccountPath, "annotations", addons.RoleArnAnnotation); has {
+			t.Errorf("%s: Pod Identity release still annotates its service account with a role", a.Key)
+		}
+		m.RequireOrder(t, "association after the agent, release after the association",
+			[]mocktest.Resource{m.Find(t, "stub-agent")}, []mocktest.Resource{assoc})
+		m.RequireOrder(t, "release after its association", []mocktest.Resource{assoc}, []mocktest.Resource{rel})
+	}
+}
+
+func resourceAt(values map[string]any, path []string, rest ...string) (any, bool) {
+	return addons.Lookup(values, append(slices.Clone(path), rest...)...)
+}
+
+func TestHelmAddonsValuesDeepMergedUserWins(t *testing.T) {
+	a := allAddons()
+	a.AwsLoadBalancerController.Values = pulumi.Map{
+		"region":       pulumi.String("eu-west-1"),
+		"replicaCount": pulumi.Int(1),
+		"serviceAccount": pulumi.Map{
+			"annotations": pulumi.Map{"team": pulumi.String("platform")},
+		},
+	}
+	m, _ := deploy(t, "demo", withAddons(a))
+	v := valuesOf(m.Find(t, "demo-aws-load-balancer-controller"))
+	if v["region"] != "eu-west-1" || v["replicaCount"] != float64(1) || v["clusterName"] != "demo" {
+		t.Errorf("top level: %v", v)
+	}
+	if vpc, _ := v["vpcId"].(string); !strings.HasPrefix(vpc, "vpc-") {
+		t.Errorf("vpcId %q not filled in from the cluster", vpc)
+	}
+	ann, _ := addons.Lookup(v, "serviceAccount", "annotations")
+	annotations, _ := ann.(map[string]any)
+	if annotations["team"] != "platform" || !strings.HasSuffix(annotations[addons.RoleArnAnnotation].(string), ":role/demo-aws-load-balancer-controller") {
+		t.Errorf("nested merge lost a key: %v", annotations)
+	}
+	if n, _ := addons.Lookup(v, "serviceAccount", "name"); n != "aws-load-balancer-controller" {
+		t.Errorf("service account name %v", n)
+	}
+}
+
+func TestHelmAddonsDeterministic(t *testing.T) {
+	snapshot := func() map[string]string {
+		m, _ := deploy(t, "demo", withAddons(allAddons()))
+		out := map[string]string{}
+		for _, r := range m.OfType(policyType) {
+			out[r.Name] = str(r, "policy")
+		}
+		for _, r := range append(m.OfType(roleType), m.OfType(releaseType)...) {
+			b, _ := json.Marshal(r.Inputs.Mappable())
+			out[r.Name] = string(b)
+		}
+		return out
+	}
+	first, second := snapshot(), snapshot()
+	if len(first) == 0 {
+		t.Fatal("nothing recorded")
+	}
+	for k, v := range first {
+		if second[k] != v {
+			t.Errorf("%s differs between runs:\n%s\n%s", k, v, second[k])
+		}
+	}
+}
+
+func TestHelmAddonsExternalDNSPolicyOnlyGivenZones(t *testing.T) {
+	m, _ := deploy(t, "demo", withAddons(allAddons()))
+	var doc struct{ Statement []Statement }
+	if err := json.Unmarshal([]byte(str(m.Find(t, "demo-external-dns-policy"), "policy")), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range doc.Statement {
+		if slices.Contains(s.Action, "route53:ChangeResourceRecordSets") {
+			want := []string{"arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ", "arn:aws:route53:::hostedzone/Z2FDTNDATAQYW2"}
+			if !slices.Equal(s.Resource, want) {
+				t.Errorf("changes allowed on %v, want %v", s.Resource, want)
+			}
+		}
+	}
+	v := valuesOf(m.Find(t, "demo-external-dns"))
+	if v["txtOwnerId"] != "demo" || v["policy"] != "upsert-only" {
+		t.Errorf("defaults: %v", v)
+	}
+}
+
+func TestHelmReleaseWithOwnRole(t *testing.T) {
+	args := minimalArgs()
+	args.HelmReleases = []HelmReleaseArgs{{
+		Name:           pulumi.String("ingress"),
+		Repository:     pulumi.String("https://charts.example.com"),
+		Chart:          pulumi.String("team-ingress"),
+		Version:        pulumi.String("2.1.0"),
+		Namespace:      pulumi.String("edge"),
+		ServiceAccount: pulumi.String("ingress-sa"),
+		IamPolicy:      pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`),
+		Values:         pulumi.Map{"replicas": pulumi.Int(2)},
+	}, {
+		Name:  pulumi.String("plain"),
+		Chart: pulumi.String("oci://registry.example.com/charts/plain"),
+	}}
+	m, p := deploy(t, "demo", args)
+	rel := m.Find(t, "demo-release-edge-ingress")
+	if str(rel, "name") != "ingress" || str(rel, "namespace") != "edge" || str(rel, "version") != "2.1.0" ||
+		obj(rel, "repositoryOpts")["repo"].StringValue() != "https://charts.example.com" {
+		t.Errorf("release inputs: %v", rel.Inputs)
+	}
+	role := m.Find(t, "demo-release-edge-ingress-role")
+	sub, _ := irsaSubject(t, trustOf(t, role))
+	if sub != "system:serviceaccount:edge:ingress-sa" {
+		t.Errorf("trust sub %q", sub)
+	}
+	m.RequireOrder(t, "release after its role", []mocktest.Resource{role, m.Find(t, "demo-release-edge-ingress-policy-attachment")}, []mocktest.Resource{rel})
+	if plain := m.Find(t, "demo-release-default-plain"); str(plain, "namespace") != "default" {
+		t.Errorf("default namespace: %v", plain.Inputs)
+	}
+	if n := len(m.OfType(roleType)); n == 0 {
+		t.Error("no role")
+	}
+	_ = p
+}
+
+func TestHelmAddonsValidation(t *testing.T) {
+	dns := func(mut func(*ExternalDnsAddonArgs)) *Args {
+		a := allAddons()
+		mut(a.ExternalDns)
+		return withAddons(a)
+	}
+	t.Run("externalDns without zones", func(t *testing.T) {
+		requireInvalid(t, dns(func(e *ExternalDnsAddonArgs) { e.HostedZoneIds = nil }), "addons.externalDns.hostedZoneIds: required")
+	})
+	t.Run("malformed zone", func(t *testing.T) {
+		requireInvalid(t, dns(func(e *ExternalDnsAddonArgs) {
+			e.HostedZoneIds = pulumi.ToStringArray([]string{"/hostedzone/Z123", "example.com"})
+		}), "hostedZoneIds[0]", "hostedZoneIds[1]", "not a Route 53 hosted zone ID")
+	})
+	t.Run("bad policy", func(t *testing.T) {
+		requireInvalid(t, dns(func(e *ExternalDnsAddonArgs) { e.Policy = pulumi.String("delete-all") }), "addons.externalDns.policy", "upsert-only, sync")
+	})
+	t.Run("bad identity", func(t *testing.T) {
+		a := allAddons()
+		a.ClusterAutoscaler.Identity = pulumi.String("kiam")
+		requireInvalid(t, withAddons(a), "addons.clusterAutoscaler.identity", "irsa, podIdentity")
+	})
+	t.Run("podIdentity without the agent", func(t *testing.T) {
+		a := allAddons()
+		a.AwsLoadBalancerController.Identity = pulumi.String("podIdentity")
+		args := withAddons(a)
+		args.EksAddons = &EksAddonsArgs{PodIdentityAgent: &EksAddonArgs{Enabled: pulumi.Bool(false)}}
+		requireInvalid(t, args, "addons.awsLoadBalancerController.identity", "eks-pod-identity-agent")
+	})
+	t.Run("bad version override", func(t *testing.T) {
+		a := allAddons()
+		a.MetricsServer.Version = pulumi.String("latest")
+		requireInvalid(t, withAddons(a), "addons.metricsServer.version", "semantic version")
+	})
+	t.Run("bad namespace", func(t *testing.T) {
+		a := allAddons()
+		a.MetricsServer.Namespace = pulumi.String("Kube_System")
+		requireInvalid(t, withAddons(a), "addons.metricsServer.namespace")
+	})
+	t.Run("values rename the service account", func(t *testing.T) {
+		a := allAddons()
+		a.ClusterAutoscaler.Values = pulumi.Map{"rbac": pulumi.Map{"serviceAccount": pulumi.Map{"name": pulumi.String("other")}}}
+		requireInvalid(t, withAddons(a), "addons.clusterAutoscaler.values.rbac.serviceAccount.name", `"cluster-autoscaler"`)
+	})
+	release := func(mut func(*HelmReleaseArgs)) HelmReleaseArgs {
+		r := HelmReleaseArgs{Name: pulumi.String("app"), Chart: pulumi.String("app")}
+		mut(&r)
+		return r
+	}
+	t.Run("release name and chart required", func(t *testing.T) {
+		args := minimalArgs()
+		args.HelmReleases = []HelmReleaseArgs{{}}
+		requireInvalid(t, args, "helmReleases[0].name: required", "helmReleases[0].chart: required")
+	})
+	t.Run("duplicate release", func(t *testing.T) {
+		args := minimalArgs()
+		args.HelmReleases = []HelmReleaseArgs{release(func(*HelmReleaseArgs) {}), release(func(*HelmReleaseArgs) {})}
+		requireInvalid(t, args, "helmReleases[1]", `"app" in namespace "default"`, "helmReleases[0]")
+	})
+	t.Run("release clashes with a catalogue add-on", func(t *testing.T) {
+		args := withAddons(allAddons())
+		args.HelmReleases = []HelmReleaseArgs{release(func(r *HelmReleaseArgs) {
+			r.Name, r.Namespace = pulumi.String("metrics-server"), pulumi.String("kube-system")
+		})}
+		requireInvalid(t, args, "helmReleases[0]", "addons.metricsServer")
+	})
+	t.Run("same name in another namespace is fine", func(t *testing.T) {
+		args := minimalArgs()
+		args.HelmReleases = []HelmReleaseArgs{release(func(*HelmReleaseArgs) {}), release(func(r *HelmReleaseArgs) { r.Namespace = pulumi.String("other") })}
+		if _, err := deployErr(t, args); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("iamPolicy needs serviceAccount", func(t *testing.T) {
+		args := minimalArgs()
+		args.HelmReleases = []HelmReleaseArgs{release(func(r *HelmReleaseArgs) {
+			r.IamPolicy = pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)
+		})}
+		requireInvalid(t, args, "helmReleases[0].serviceAccount: required with iamPolicy")
+	})
+	t.Run("iamPolicy not JSON", func(t *testing.T) {
+		args := minimalArgs()
+		args.HelmReleases = []HelmReleaseArgs{release(func(r *HelmReleaseArgs) {
+			r.ServiceAccount, r.IamPolicy = pulumi.String("app"), pulumi.String(`{"Statement": [`)
+		})}
+		requireInvalid(t, args, "helmReleases[0].iamPolicy: not valid JSON")
+	})
+	t.Run("iamPolicy without statements", func(t *testing.T) {
+		args := minimalArgs()
+		args.HelmReleases = []HelmReleaseArgs{release(func(r *HelmReleaseArgs) {
+			r.ServiceAccount, r.IamPolicy = pulumi.String("app"), pulumi.String(`{"Version":"2012-10-17"}`)
+		})}
+		requireInvalid(t, args, "helmReleases[0].iamPolicy: has no Statement")
+	})
+	t.Run("every problem at once", func(t *testing.T) {
+		a := allAddons()
+		a.ExternalDns.HostedZoneIds = nil
+		a.MetricsServer.Version = pulumi.String("x")
+		requireInvalid(t, withAddons(a), "hostedZoneIds", "metricsServer.version")
+	})
+}
+
+// Every schema key under `addons` is a catalogue entry and has its Args field.
+func TestCatalogueMatchesArgs(t *testing.T) {
+	_, _, fields := catalogueArgs(nil)
+	if !slices.Equal(fields, addons.Keys()) {
+		t.Errorf("HelmAddonsArgs fields %v, catalogue keys %v", fields, addons.Keys())
+	}
+}
