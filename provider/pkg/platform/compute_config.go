@@ -225,12 +225,16 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *Cluste
 		ng.Taints = append(ng.Taints, taint)
 	}
 
+	// Only subnets the user gave are checked here: the default, privateSubnetIds, was
+	// checked under its own name, and reporting it again under a path the user never
+	// wrote would only confuse.
 	if g.SubnetIds == nil {
 		ng.SubnetIDs = slices.Clone(cluster.PrivateSubnetIDs)
 	} else if len(ng.SubnetIDs) == 0 {
 		p.addf("%s.subnetIds: empty; give the node subnets, or omit subnetIds to use privateSubnetIds", path)
+	} else {
+		validateSubnetIDs(p, path+".subnetIds", ng.SubnetIDs)
 	}
-	validateSubnetIDs(p, path+".subnetIds", ng.SubnetIDs)
 
 	if u := g.UpdateConfig; u != nil {
 		ng.MaxUnavailable = r.integer(path+".updateConfig.maxUnavailable", u.MaxUnavailable, 0)
@@ -336,11 +340,12 @@ func resolveFargateProfile(p *problems, path string, f FargateProfileArgs, clust
 		fp.Selectors = append(fp.Selectors, sel)
 	}
 	if f.SubnetIds == nil {
-		fp.SubnetIDs = slices.Clone(cluster.PrivateSubnetIDs)
+		fp.SubnetIDs = slices.Clone(cluster.PrivateSubnetIDs) // checked as privateSubnetIds
 	} else if len(fp.SubnetIDs) == 0 {
 		p.addf("%s.subnetIds: empty; give private subnets, or omit subnetIds to use privateSubnetIds", path)
+	} else {
+		validateSubnetIDs(p, path+".subnetIds", fp.SubnetIDs)
 	}
-	validateSubnetIDs(p, path+".subnetIds", fp.SubnetIDs)
 	for j, id := range fp.SubnetIDs {
 		if slices.Contains(cluster.PublicSubnetIDs, id) {
 			p.addf("%s.subnetIds[%d]: %q is one of publicSubnetIds, but Fargate runs pods only in private subnets; give private subnet IDs, or omit subnetIds to use privateSubnetIds", path, j, id)

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -139,5 +140,24 @@ func TestAL2AllowedUpToKubernetes132(t *testing.T) {
 	m, _ := deploy(t, "demo", a)
 	if got := str(m.Find(t, "demo-ng-legacy"), "amiType"); got != "AL2_x86_64" {
 		t.Errorf("amiType = %q", got)
+	}
+}
+
+// A bad default subnet is reported once, under the input the user wrote, not again
+// under every node group and profile that inherits it.
+func TestDefaultSubnetsAreReportedOnlyWhereGiven(t *testing.T) {
+	args := minimalArgs()
+	args.PrivateSubnetIds = strsIn(priv1, "subnet-bad")
+	args.NodeGroups = []NodeGroupArgs{{Name: strIn("general")}}
+	args.FargateProfiles = []FargateProfileArgs{{Name: strIn("apps"), Selectors: []FargateSelectorArgs{{Namespace: strIn("apps")}}}}
+	_, err := deployErr(t, args)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	if n := strings.Count(err.Error(), `"subnet-bad"`); n != 1 {
+		t.Errorf("the bad subnet is reported %d times, want once:\n%v", n, err)
+	}
+	if !strings.Contains(err.Error(), `privateSubnetIds[1]: "subnet-bad" is not a subnet ID`) {
+		t.Errorf("not reported under privateSubnetIds:\n%v", err)
 	}
 }
