@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The two platforms the provisioning figures are taken on.
+//
+//   - default: two public and two private subnets and one node group given
+//     only its name; everything else is the component's defaults (DESIGN.md
+//     §3.8: its critical path is cluster → node group → add-on).
+//   - large: 10 node groups, 3 Fargate profiles and every add-on of the
+//     catalogue (all five EKS add-ons, all four Helm add-ons).
+type platformDef struct {
+	Name    string
+	Program pulumi.RunFunc
+}
+
+var platforms = []platformDef{
+	{"default", program(defaultArgs)},
+	{"large", program(largeArgs)},
+}
+
+const component = "bench"
+
+func subnets(a *eksplatform.EksPlatformArgs) {
+	a.PublicSubnetIds = pulumi.StringArray{pulumi.String("subnet-0a00000000000001a"), pulumi.String("subnet-0a00000000000002b")}
+	a.PrivateSubnetIds = pulumi.StringArray{pulumi.String("subnet-0b00000000000001a"), pulumi.String("subnet-0b00000000000002b")}
+}
+
+func defaultArgs() *eksplatform.EksPlatformArgs {
+	a := &eksplatform.EksPlatformArgs{
+		NodeGroups: eksplatform.NodeGroupArray{eksplatform.NodeGroupArgs{Name: pulumi.String("default")}},
+	}
+	subnets(a)
+	return a
+}
+
+func largeArgs() *eksplatform.EksPlatformArgs {
+	a := &eksplatform.EksPlatformArgs{
+		KubernetesVersion: pulumi.String("1.33"),
+		Admins:            pulumi.StringArray{pulumi.String("arn:aws:iam::123456789012:role/platform-team")},
+		LogRetentionDays:  pulumi.Int(90),
+		Tags:              pulumi.StringMap{"team": pulumi.String("platform")},
+	}
+	subnets(a)
+	var ngs eksplatform.NodeGroupArray
+	for i := range 10 {
+		capacity := "ON_DEMAND"
+		if i%2 == 1 {
+			capacity = "SPOT"
+		}
+		ngs = append(ngs, eksplatform.NodeGroupArgs{
+			Name:          pulumi.String(fmt.Sprintf("group%02d", i)),
+			CapacityType:  pulumi.String(capacity),
+			InstanceTypes: pulumi.StringArray{pulumi.String("m5.large")},
+			Scaling: eksplatform.NodeGroupScalingArgs{
+				MinSize: pulumi.Int(1), DesiredSize: pulumi.Int(2), MaxSize: pulumi.Int(5),
+			},
+			Labels: pulumi.StringMap{"pool": pulumi.String(fmt.Sprintf("p%d", i))},
+		})
+	}
+	a.NodeGroups = ngs
+	var fps eksplatform.FargateProfileArray
+	for _, ns := range []string{"apps", "batch", "jobs"} {
+		fps = append(fps, eksplatform.FargateProfileArgs{
+			Name:      pulumi.String(ns),
+			Selectors: eksplatform.FargateSelectorArray{eksplatform.FargateSelectorArgs{Namespace: pulumi.String(ns)}},
+		})
+	}
+	a.FargateProfiles = fps
+	on := eksplatform.EksAddonArgs{Enabled: pulumi.Bool(true)}
+	a.EksAddons = eksplatform.EksAddonsArgs{
+		VpcCni: on, KubeProxy: on, PodIdentityAgent: on, Coredns: on, EbsCsiDriver: on,
+	}
+	helm := eksplatform.HelmAddonArgs{Enabled: pulumi.Bool(true)}
+	a.Addons = eksplatform.HelmAddonsArgs{
+		AwsLoadBalancerController: helm,
+		ClusterAutoscaler:         helm,
+		MetricsServer:             helm,
+		ExternalDns: eksplatform.ExternalDnsAddonArgs{
+			Enabled:       pulumi.Bool(true),
+			HostedZoneIds: pulumi.StringArray{pulumi.String("Z0123456789ABCDEFGHIJ")},
+		},
+	}
+	return a
+}
+
+func program(args func() *eksplatform.EksPlatformArgs) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		p, err := eksplatform.NewEksPlatform(ctx, component, args())
+		if err != nil {
+			return err
+		}
+		ctx.Export("clusterName", p.ClusterName)
+		ctx.Export("kubeconfig", p.Kubeconfig)
+		return nil
+	}
+}
