@@ -194,7 +194,8 @@ func checkUp(t *testing.T, up *journal.Journal, g *journal.Graph, want expect) {
 	access = append(access, awsAuth...)
 	requireBefore(t, "rule 3", "access entries/associations/aws-auth before node groups and Fargate profiles", access, compute)
 
-	// Rule 4: vpc-cni, kube-proxy, eks-pod-identity-agent before compute;
+	// Rule 4: vpc-cni, kube-proxy, eks-pod-identity-agent before the node groups
+	// (Fargate runs none of them; the first profile must not wait for them, rule 8);
 	// coredns, EBS CSI and every Helm release after all compute.
 	var preAdd, postAdd []journal.Entry
 	for _, a := range preNodeAddons {
@@ -203,7 +204,14 @@ func checkUp(t *testing.T, up *journal.Journal, g *journal.Graph, want expect) {
 	for _, a := range postNodeAddons {
 		postAdd = append(postAdd, cr.Type(tAddon).Name(child(a)).Entries...)
 	}
-	requireBefore(t, "rule 4", "vpc-cni/kube-proxy/eks-pod-identity-agent before compute", preAdd, compute)
+	requireBefore(t, "rule 4", "vpc-cni/kube-proxy/eks-pod-identity-agent before node groups", preAdd, cr.Type(tNodeGroup).Entries)
+	for _, fp := range g.OfType(tFargate) {
+		for _, a := range preNodeAddons {
+			if u := urnOf(g, tAddon, child(a)); u != "" && g.DependsOn(fp.URN, u) {
+				t.Errorf("rule 8: Fargate profile %s waits for %s, which only nodes need", fp.Name, a)
+			}
+		}
+	}
 	requireBefore(t, "rule 4", "compute before coredns/ebs-csi", compute, postAdd)
 	releases := cr.Type(tRelease).Entries
 	if len(want.releases) > 0 {

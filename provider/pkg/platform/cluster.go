@@ -112,15 +112,15 @@ func (b *build) secretsKey(role *iam.Role, before *[]pulumi.Resource) (pulumi.St
 		if err != nil {
 			return keyArn, err
 		}
-		alias, err := kms.NewAlias(b.ctx, b.child("secrets-key-alias"), &kms.AliasArgs{
+		// The alias only names the key for people; the cluster does not wait for it.
+		if _, err := kms.NewAlias(b.ctx, b.child("secrets-key-alias"), &kms.AliasArgs{
 			Name:        pulumi.String("alias/eks/" + c.Name),
 			TargetKeyId: key.KeyId,
-		}, b.opts()...)
-		if err != nil {
+		}, b.opts()...); err != nil {
 			return keyArn, err
 		}
 		keyArn = key.Arn
-		*before = append(*before, key, alias)
+		*before = append(*before, key)
 	}
 	policy, err := iam.NewRolePolicy(b.ctx, b.child("cluster-role-kms"), &iam.RolePolicyArgs{
 		Role: role.Name,

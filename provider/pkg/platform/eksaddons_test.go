@@ -19,7 +19,15 @@ func TestBaseAddonsBeforeCompute(t *testing.T) {
 		}
 		base = append(base, addon)
 	}
-	m.RequireOrder(t, "rule 4: base add-ons before compute", base, computeResources(m))
+	m.RequireOrder(t, "rule 4: base add-ons before every node group", base, m.OfType(typeNodeGroup))
+	// Fargate runs none of them, so profiles must not wait for them (rule 8).
+	for _, p := range m.OfType(typeFargate) {
+		for _, a := range base {
+			if m.DependsOn(p.Name, a.Name) {
+				t.Errorf("rule 8: Fargate profile %s waits for %s, which only nodes need", p.Name, a.Name)
+			}
+		}
+	}
 }
 
 func TestNodeAddonsAfterCompute(t *testing.T) {

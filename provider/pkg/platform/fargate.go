@@ -8,7 +8,7 @@ import (
 // fargateProfiles makes the Fargate profiles one after another (rule 5): EKS creates or
 // deletes one profile at a time per cluster and rejects a second concurrent one with
 // ResourceInUseException, so profile i+1 depends on profile i. Every profile also waits
-// for before (access, base add-ons, the pod execution role).
+// for before (access and the pod execution role).
 func (b *build) fargateProfiles(cluster *clusterResult, workers *workerRolesResult, before []pulumi.Resource) ([]*eks.FargateProfile, error) {
 	var out []*eks.FargateProfile
 	var previous pulumi.Resource
