@@ -5,7 +5,8 @@ VERSION        ?= 0.1.0
 PULUMI_VERSION := v3.259.0
 GO             ?= go
 BIN            := $(CURDIR)/bin
-LDFLAGS        := -X github.com/eksplatform/pulumi-eksplatform/provider.Version=$(VERSION)
+# -s -w: no symbol table or DWARF; the plugin ships to every user (212 MB unstripped).
+LDFLAGS        := -s -w -X github.com/eksplatform/pulumi-eksplatform/provider.Version=$(VERSION)
 PLUGIN         := $(BIN)/pulumi-resource-eksplatform
 PULUMI         := $(BIN)/pulumi
 SIM_PLUGINS    := $(BIN)/pulumi-resource-aws $(BIN)/pulumi-resource-kubernetes $(BIN)/pulumi-resource-tls
@@ -31,7 +32,8 @@ sdk: schema
 lint:
 	$(GO) vet ./...
 	cd tools && $(GO) vet ./...
-	@out=$$(gofmt -l provider sdk/go examples tools); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l provider sdk/go examples tools) || exit 1; \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 ## unit: unit tests of both modules (the end-to-end tests run in `make e2e`)
 unit:

@@ -19,7 +19,7 @@ VERSION="${VERSION#v}"
 PYTHON="${PYTHON:-python3}"
 PLUGIN="pulumi-resource-eksplatform"
 PLATFORMS=(linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64 windows-arm64)
-LDFLAGS="-X github.com/eksplatform/pulumi-eksplatform/provider.Version=${VERSION}"
+LDFLAGS="-s -w -X github.com/eksplatform/pulumi-eksplatform/provider.Version=${VERSION}"
 DIST="$REPO/dist"
 
 if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
