@@ -38,6 +38,10 @@ func (f *fleet) program(cluster string) pulumi.RunFunc {
 			KubernetesVersion: pulumi.String(f.kubernetesVersion),
 			PublicSubnetIds:   pulumi.ToStringArray(f.publicSubnetIDs),
 			PrivateSubnetIds:  pulumi.ToStringArray(f.privateSubnetIDs),
+			// Every cluster of the fleet shares these subnets: each writes only its own
+			// kubernetes.io/cluster/<name> tag, and the load balancer role tags are
+			// written once, outside the fleet, so destroying one cluster keeps them.
+			SubnetRoleTags: pulumi.Bool(false),
 			NodeGroups: eksplatform.NodeGroupArray{
 				eksplatform.NodeGroupArgs{
 					Name:          pulumi.String("general"),

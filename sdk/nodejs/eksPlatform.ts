@@ -123,6 +123,7 @@ export class EksPlatform extends pulumi.ComponentResource {
             resourceInputs["publicSubnetIds"] = args?.publicSubnetIds;
             resourceInputs["roleMappings"] = args?.roleMappings;
             resourceInputs["secretsEncryption"] = args?.secretsEncryption;
+            resourceInputs["subnetRoleTags"] = args?.subnetRoleTags;
             resourceInputs["tags"] = args?.tags;
             resourceInputs["userMappings"] = args?.userMappings;
             resourceInputs["addonRoleArns"] = undefined /*out*/;
@@ -266,6 +267,10 @@ export interface EksPlatformArgs {
      * Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given.
      */
     secretsEncryption?: pulumi.Input<boolean | undefined>;
+    /**
+     * Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
+     */
+    subnetRoleTags?: pulumi.Input<boolean | undefined>;
     /**
      * Tags applied to every taggable AWS resource the component creates.
      */

@@ -14,6 +14,7 @@ type Args struct {
 	KubernetesVersion     pulumi.StringInput      `pulumi:"kubernetesVersion"`
 	PublicSubnetIds       pulumi.StringArrayInput `pulumi:"publicSubnetIds"`
 	PrivateSubnetIds      pulumi.StringArrayInput `pulumi:"privateSubnetIds"`
+	SubnetRoleTags        pulumi.BoolInput        `pulumi:"subnetRoleTags"`
 	EndpointPublicAccess  pulumi.BoolInput        `pulumi:"endpointPublicAccess"`
 	EndpointPrivateAccess pulumi.BoolInput        `pulumi:"endpointPrivateAccess"`
 	PublicAccessCidrs     pulumi.StringArrayInput `pulumi:"publicAccessCidrs"`

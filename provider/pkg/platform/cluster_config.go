@@ -34,10 +34,13 @@ var (
 
 // ClusterConfig is the resolved input of the network and cluster stages.
 type ClusterConfig struct {
-	Name              string
-	Version           string
-	PublicSubnetIDs   []string
-	PrivateSubnetIDs  []string
+	Name             string
+	Version          string
+	PublicSubnetIDs  []string
+	PrivateSubnetIDs []string
+	// SubnetRoleTags says whether the platform owns the subnets' load balancer role
+	// tags; platforms sharing subnets must leave them to one owner.
+	SubnetRoleTags    bool
 	EndpointPublic    bool
 	EndpointPrivate   bool
 	PublicAccessCidrs []string
@@ -72,6 +75,7 @@ func resolveCluster(p *problems, name string, args *Args) ClusterConfig {
 		Version:            r.str("kubernetesVersion", args.KubernetesVersion),
 		PublicSubnetIDs:    r.strs("publicSubnetIds", args.PublicSubnetIds),
 		PrivateSubnetIDs:   r.strs("privateSubnetIds", args.PrivateSubnetIds),
+		SubnetRoleTags:     r.boolean("subnetRoleTags", args.SubnetRoleTags, true),
 		EndpointPublic:     r.boolean("endpointPublicAccess", args.EndpointPublicAccess, true),
 		EndpointPrivate:    r.boolean("endpointPrivateAccess", args.EndpointPrivateAccess, true),
 		PublicAccessCidrs:  r.strs("publicAccessCidrs", args.PublicAccessCidrs),

@@ -17,15 +17,21 @@ type subnetTag struct {
 
 // network tags the user's subnets for EKS and for the load balancer controller's subnet
 // discovery. One aws.ec2.Tag per subnet and key: the platform owns these tags, never the
-// subnets, and destroying it removes only its tags. Tags are named by subnet ID, so
+// subnets, and destroying it removes only its tags. The role tags are the same for every
+// cluster on a subnet, so with subnetRoleTags false (a fleet sharing subnets) only the
+// per-cluster tag is written. Tags are named by subnet ID, so
 // reordering the subnet lists changes nothing.
 func (b *build) network() (*networkResult, error) {
 	c := b.cfg.Cluster
 	shared := subnetTag{"cluster", "kubernetes.io/cluster/" + c.Name, "shared"}
 	res := &networkResult{}
 	add := func(ids []string, role subnetTag) error {
+		tags := []subnetTag{shared}
+		if c.SubnetRoleTags {
+			tags = append(tags, role)
+		}
 		for _, id := range ids {
-			for _, t := range []subnetTag{shared, role} {
+			for _, t := range tags {
 				tag, err := ec2.NewTag(b.ctx, b.child(id+"-"+t.suffix+"-tag"), &ec2.TagArgs{
 					ResourceId: pulumi.String(id),
 					Key:        pulumi.String(t.key),

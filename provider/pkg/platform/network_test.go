@@ -68,3 +68,21 @@ func TestSubnetTagNamesDoNotDependOnListOrder(t *testing.T) {
 		}
 	}
 }
+
+// A fleet shares subnets: each platform writes only its own cluster tag, so destroying
+// one cannot remove the load balancer role tags the others rely on.
+func TestSubnetRoleTagsOff(t *testing.T) {
+	args := minimalArgs()
+	args.SubnetRoleTags = boolIn(false)
+	m, _ := deploy(t, "demo", args)
+	tags := m.OfType("aws:ec2/tag:Tag")
+	if len(tags) != 4 {
+		t.Errorf("%d tags, want one cluster tag per subnet (4)", len(tags))
+	}
+	for _, tag := range tags {
+		if str(tag, "key") != "kubernetes.io/cluster/demo" {
+			t.Errorf("%s writes %s with subnetRoleTags false", tag.Name, str(tag, "key"))
+		}
+	}
+	m.RequireOrder(t, "rule 1", tags, m.OfType("aws:eks/cluster:Cluster"))
+}

@@ -126,6 +126,8 @@ type eksPlatformArgs struct {
 	RoleMappings []RoleMapping `pulumi:"roleMappings"`
 	// Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given.
 	SecretsEncryption *bool `pulumi:"secretsEncryption"`
+	// Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
+	SubnetRoleTags *bool `pulumi:"subnetRoleTags"`
 	// Tags applied to every taggable AWS resource the component creates.
 	Tags map[string]string `pulumi:"tags"`
 	// IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
@@ -186,6 +188,8 @@ type EksPlatformArgs struct {
 	RoleMappings RoleMappingArrayInput
 	// Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given.
 	SecretsEncryption pulumi.BoolPtrInput
+	// Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
+	SubnetRoleTags pulumi.BoolPtrInput
 	// Tags applied to every taggable AWS resource the component creates.
 	Tags pulumi.StringMapInput
 	// IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).

@@ -46,6 +46,7 @@ class EksPlatformArgs:
                  public_access_cidrs: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  role_mappings: pulumi.Input[Optional[Sequence[pulumi.Input['RoleMappingArgs']]]] = None,
                  secrets_encryption: pulumi.Input[Optional[_builtins.bool]] = None,
+                 subnet_role_tags: pulumi.Input[Optional[_builtins.bool]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  user_mappings: pulumi.Input[Optional[Sequence[pulumi.Input['UserMappingArgs']]]] = None):
         """
@@ -77,6 +78,7 @@ class EksPlatformArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] public_access_cidrs: CIDR blocks allowed to reach the public endpoint (for example office ranges). Defaults to `0.0.0.0/0`.
         :param pulumi.Input[Sequence[pulumi.Input['RoleMappingArgs']]] role_mappings: IAM roles mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode). Node roles are mapped automatically.
         :param pulumi.Input[_builtins.bool] secrets_encryption: Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given.
+        :param pulumi.Input[_builtins.bool] subnet_role_tags: Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags applied to every taggable AWS resource the component creates.
         :param pulumi.Input[Sequence[pulumi.Input['UserMappingArgs']]] user_mappings: IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
         """
@@ -130,6 +132,8 @@ class EksPlatformArgs:
             pulumi.set(__self__, "role_mappings", role_mappings)
         if secrets_encryption is not None:
             pulumi.set(__self__, "secrets_encryption", secrets_encryption)
+        if subnet_role_tags is not None:
+            pulumi.set(__self__, "subnet_role_tags", subnet_role_tags)
         if tags is not None:
             pulumi.set(__self__, "tags", tags)
         if user_mappings is not None:
@@ -448,6 +452,18 @@ class EksPlatformArgs:
         pulumi.set(self, "secrets_encryption", value)
 
     @_builtins.property
+    @pulumi.getter(name="subnetRoleTags")
+    def subnet_role_tags(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
+        """
+        return pulumi.get(self, "subnet_role_tags")
+
+    @subnet_role_tags.setter
+    def subnet_role_tags(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "subnet_role_tags", value)
+
+    @_builtins.property
     @pulumi.getter
     def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
@@ -504,6 +520,7 @@ class EksPlatform(pulumi.ComponentResource):
                  public_subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  role_mappings: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RoleMappingArgs', 'RoleMappingArgsDict']]]]] = None,
                  secrets_encryption: pulumi.Input[Optional[_builtins.bool]] = None,
+                 subnet_role_tags: pulumi.Input[Optional[_builtins.bool]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  user_mappings: pulumi.Input[Optional[Sequence[pulumi.Input[Union['UserMappingArgs', 'UserMappingArgsDict']]]]] = None,
                  __props__=None):
@@ -542,6 +559,7 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] public_subnet_ids: IDs of existing public subnets. Tagged `kubernetes.io/role/elb=1` and `kubernetes.io/cluster/<clusterName>=shared`; the component never owns the subnets.
         :param pulumi.Input[Sequence[pulumi.Input[Union['RoleMappingArgs', 'RoleMappingArgsDict']]]] role_mappings: IAM roles mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode). Node roles are mapped automatically.
         :param pulumi.Input[_builtins.bool] secrets_encryption: Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given.
+        :param pulumi.Input[_builtins.bool] subnet_role_tags: Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags applied to every taggable AWS resource the component creates.
         :param pulumi.Input[Sequence[pulumi.Input[Union['UserMappingArgs', 'UserMappingArgsDict']]]] user_mappings: IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
         """
@@ -599,6 +617,7 @@ class EksPlatform(pulumi.ComponentResource):
                  public_subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  role_mappings: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RoleMappingArgs', 'RoleMappingArgsDict']]]]] = None,
                  secrets_encryption: pulumi.Input[Optional[_builtins.bool]] = None,
+                 subnet_role_tags: pulumi.Input[Optional[_builtins.bool]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  user_mappings: pulumi.Input[Optional[Sequence[pulumi.Input[Union['UserMappingArgs', 'UserMappingArgsDict']]]]] = None,
                  __props__=None):
@@ -642,6 +661,7 @@ class EksPlatform(pulumi.ComponentResource):
             __props__.__dict__["public_subnet_ids"] = public_subnet_ids
             __props__.__dict__["role_mappings"] = role_mappings
             __props__.__dict__["secrets_encryption"] = secrets_encryption
+            __props__.__dict__["subnet_role_tags"] = subnet_role_tags
             __props__.__dict__["tags"] = tags
             __props__.__dict__["user_mappings"] = user_mappings
             __props__.__dict__["addon_role_arns"] = None
