@@ -13,20 +13,28 @@ import (
 
 // Check accepts anything: the simulator validates nothing and autonames
 // nothing (unnamed resources take their URN name), so inputs pass through.
+// diffInputs returns the old and new inputs of a Diff or DiffConfig request. Engines
+// that do not send the old inputs get compared against the old state.
+func diffInputs(req *pulumirpc.DiffRequest) (olds, news resource.PropertyMap, err error) {
+	old := req.GetOldInputs()
+	if old == nil {
+		old = req.GetOlds()
+	}
+	if olds, err = unmarshal(old); err != nil {
+		return nil, nil, err
+	}
+	if news, err = unmarshal(req.GetNews()); err != nil {
+		return nil, nil, err
+	}
+	return olds, news, nil
+}
+
 func (s *Server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
 	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
 }
 
 func (s *Server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	olds := req.GetOldInputs()
-	if olds == nil { // engines that do not send old inputs: compare against state
-		olds = req.GetOlds()
-	}
-	o, err := unmarshal(olds)
-	if err != nil {
-		return nil, err
-	}
-	n, err := unmarshal(req.GetNews())
+	o, n, err := diffInputs(req)
 	if err != nil {
 		return nil, err
 	}

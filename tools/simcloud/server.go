@@ -135,15 +135,7 @@ func (s *Server) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*p
 // DiffConfig never replaces a provider; a change is journaled because an
 // unstable provider configuration (say a fresh token) updates every run.
 func (s *Server) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	olds := req.GetOldInputs()
-	if olds == nil {
-		olds = req.GetOlds()
-	}
-	o, err := unmarshal(olds)
-	if err != nil {
-		return nil, err
-	}
-	n, err := unmarshal(req.GetNews())
+	o, n, err := diffInputs(req)
 	if err != nil {
 		return nil, err
 	}
