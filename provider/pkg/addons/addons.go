@@ -10,7 +10,6 @@
 package addons
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -260,33 +259,4 @@ func ValidateKeys(path string, keys []string) error {
 		return nil
 	}
 	return fmt.Errorf("%s", strings.Join(bad, "; "))
-}
-
-// PolicyDocument is an IAM policy built from typed values, so its JSON is the same
-// bytes on every run (struct fields in order, map keys sorted by encoding/json).
-type PolicyDocument struct {
-	Version   string      `json:"Version"`
-	Statement []Statement `json:"Statement"`
-}
-
-// Statement is one IAM policy statement.
-type Statement struct {
-	Sid       string                       `json:"Sid,omitempty"`
-	Effect    string                       `json:"Effect"`
-	Action    []string                     `json:"Action"`
-	Resource  []string                     `json:"Resource"`
-	Condition map[string]map[string]string `json:"Condition,omitempty"`
-}
-
-// JSON renders the document.
-func (d PolicyDocument) JSON() (string, error) {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return "", err
-	}
-	return string(b), nil
-}
-
-func allow(sid string, actions, resources []string) Statement {
-	return Statement{Sid: sid, Effect: "Allow", Action: actions, Resource: resources}
 }

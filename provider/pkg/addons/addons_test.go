@@ -3,6 +3,7 @@ package addons
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"os"
 	"reflect"
 	"slices"
@@ -153,7 +154,7 @@ func TestExternalDNSPolicyNamesOnlyTheGivenZones(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc PolicyDocument
+	var doc iampolicy.Document
 	if err := json.Unmarshal([]byte(js), &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +205,7 @@ func TestExternalDNSValues(t *testing.T) {
 
 func TestClusterAutoscalerPolicyWritesOnlyThisClustersGroups(t *testing.T) {
 	js, _ := ClusterAutoscaler().Policy(policyCtx())
-	var doc PolicyDocument
+	var doc iampolicy.Document
 	if err := json.Unmarshal([]byte(js), &doc); err != nil {
 		t.Fatal(err)
 	}

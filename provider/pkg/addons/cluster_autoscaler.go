@@ -1,5 +1,7 @@
 package addons
 
+import "github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
+
 // ClusterAutoscaler resizes node groups to fit pending pods.
 //
 // It discovers the Auto Scaling groups to manage by tag. EKS managed node groups tag
@@ -39,15 +41,15 @@ func clusterAutoscalerPolicy(pc PolicyContext) (string, error) {
 	if partition == "" {
 		partition = "aws"
 	}
-	scale := allow("ScaleOnlyThisClustersGroups", []string{
+	scale := iampolicy.Allow("ScaleOnlyThisClustersGroups", []string{
 		"autoscaling:SetDesiredCapacity",
 		"autoscaling:TerminateInstanceInAutoScalingGroup",
 	}, []string{"*"})
-	scale.Condition = map[string]map[string]string{"StringEquals": {
+	scale.Condition = iampolicy.Condition{"StringEquals": {
 		"aws:ResourceTag/k8s.io/cluster-autoscaler/" + pc.ClusterName: "owned",
 	}}
-	return PolicyDocument{Version: "2012-10-17", Statement: []Statement{
-		allow("DescribeGroupsAndInstances", []string{
+	return iampolicy.New(
+		iampolicy.Allow("DescribeGroupsAndInstances", []string{
 			"autoscaling:DescribeAutoScalingGroups",
 			"autoscaling:DescribeAutoScalingInstances",
 			"autoscaling:DescribeLaunchConfigurations",
@@ -58,8 +60,8 @@ func clusterAutoscalerPolicy(pc PolicyContext) (string, error) {
 			"ec2:DescribeLaunchTemplateVersions",
 			"ec2:GetInstanceTypesInfoFromInstanceRequirements",
 		}, []string{"*"}),
-		allow("DescribeThisClustersNodeGroups", []string{"eks:DescribeNodegroup"},
+		iampolicy.Allow("DescribeThisClustersNodeGroups", []string{"eks:DescribeNodegroup"},
 			[]string{"arn:" + partition + ":eks:*:*:nodegroup/" + pc.ClusterName + "/*/*"}),
 		scale,
-	}}.JSON()
+	).JSON(), nil
 }

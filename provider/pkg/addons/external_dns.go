@@ -3,6 +3,8 @@ package addons
 import (
 	"fmt"
 	"slices"
+
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 )
 
 // ExternalDNS policies.
@@ -49,14 +51,14 @@ func externalDNSPolicy(pc PolicyContext) (string, error) {
 			zones = append(zones, arn)
 		}
 	}
-	return PolicyDocument{Version: "2012-10-17", Statement: []Statement{
-		allow("ChangeRecordsInGivenZones", []string{"route53:ChangeResourceRecordSets"}, zones),
-		allow("ListZonesAndRecords", []string{
+	return iampolicy.New(
+		iampolicy.Allow("ChangeRecordsInGivenZones", []string{"route53:ChangeResourceRecordSets"}, zones),
+		iampolicy.Allow("ListZonesAndRecords", []string{
 			"route53:ListHostedZones",
 			"route53:ListResourceRecordSets",
 			"route53:ListTagsForResources",
 		}, []string{"*"}),
-	}}.JSON()
+	).JSON(), nil
 }
 
 func externalDNSValues(vc ValuesContext) map[string]any {

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -125,11 +126,11 @@ func (b *build) secretsKey(role *iam.Role, before *[]pulumi.Resource) (pulumi.St
 	policy, err := iam.NewRolePolicy(b.ctx, b.child("cluster-role-kms"), &iam.RolePolicyArgs{
 		Role: role.Name,
 		Policy: keyArn.ApplyT(func(arn string) string {
-			return PolicyDocument{Version: "2012-10-17", Statement: []Statement{{
+			return iampolicy.New(iampolicy.Statement{
 				Effect:   "Allow",
 				Action:   []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"},
 				Resource: []string{arn},
-			}}}.JSON()
+			}).JSON()
 		}).(pulumi.StringOutput),
 	}, b.opts()...)
 	if err != nil {

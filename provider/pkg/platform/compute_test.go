@@ -2,6 +2,7 @@ package platform
 
 import (
 	"encoding/json"
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"slices"
 	"strings"
 	"sync"
@@ -302,9 +303,9 @@ func awaitString(t *testing.T, o pulumi.StringOutput) string {
 }
 
 // requireServiceTrust parses a trust policy and checks its one statement's service.
-func requireServiceTrust(t *testing.T, doc, service string) PolicyDocument {
+func requireServiceTrust(t *testing.T, doc, service string) iampolicy.Document {
 	t.Helper()
-	var p PolicyDocument
+	var p iampolicy.Document
 	if err := json.Unmarshal([]byte(doc), &p); err != nil {
 		t.Fatalf("trust policy %q: %v", doc, err)
 	}

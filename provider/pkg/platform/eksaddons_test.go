@@ -2,6 +2,7 @@ package platform
 
 import (
 	"encoding/json"
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"slices"
 	"testing"
 
@@ -46,7 +47,7 @@ func TestNodeAddonsAfterCompute(t *testing.T) {
 
 	// The EBS CSI driver's own IRSA role.
 	role := m.Find(t, "demo-ebs-csi-role")
-	var doc PolicyDocument
+	var doc iampolicy.Document
 	if err := json.Unmarshal([]byte(str(role, "assumeRolePolicy")), &doc); err != nil {
 		t.Fatal(err)
 	}

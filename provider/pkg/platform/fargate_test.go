@@ -2,6 +2,7 @@ package platform
 
 import (
 	"encoding/json"
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"slices"
 	"testing"
 
@@ -81,7 +82,7 @@ func TestFargateTrustCondition(t *testing.T) {
 
 func TestFargateTrustPartition(t *testing.T) {
 	// The trust names the cluster's partition, so it works in aws-cn and aws-us-gov.
-	var doc PolicyDocument
+	var doc iampolicy.Document
 	if err := json.Unmarshal([]byte(FargateTrust("aws-cn", "cn-north-1", "123456789012", "prod").JSON()), &doc); err != nil {
 		t.Fatal(err)
 	}

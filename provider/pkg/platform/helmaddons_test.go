@@ -2,6 +2,7 @@ package platform
 
 import (
 	"encoding/json"
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"slices"
 	"strings"
 	"testing"
@@ -48,9 +49,9 @@ func valuesOf(r mocktest.Resource) map[string]any {
 }
 
 // trustOf parses a role's trust policy.
-func trustOf(t *testing.T, r mocktest.Resource) PolicyDocument {
+func trustOf(t *testing.T, r mocktest.Resource) iampolicy.Document {
 	t.Helper()
-	var doc PolicyDocument
+	var doc iampolicy.Document
 	if err := json.Unmarshal([]byte(str(r, "assumeRolePolicy")), &doc); err != nil {
 		t.Fatalf("%s: trust policy is not JSON: %v", r.Name, err)
 	}
@@ -58,7 +59,7 @@ func trustOf(t *testing.T, r mocktest.Resource) PolicyDocument {
 }
 
 // irsaSubject returns the sub and aud conditions of an IRSA trust.
-func irsaSubject(t *testing.T, doc PolicyDocument) (sub, aud string) {
+func irsaSubject(t *testing.T, doc iampolicy.Document) (sub, aud string) {
 	t.Helper()
 	if len(doc.Statement) != 1 || doc.Statement[0].Principal == nil || doc.Statement[0].Principal.Federated == "" {
 		t.Fatalf("not an IRSA trust: %+v", doc)
@@ -332,7 +333,7 @@ func TestHelmAddonsDeterministic(t *testing.T) {
 
 func TestHelmAddonsExternalDNSPolicyOnlyGivenZones(t *testing.T) {
 	m, _ := deploy(t, "demo", withAddons(allAddons()))
-	var doc struct{ Statement []Statement }
+	var doc struct{ Statement []iampolicy.Statement }
 	if err := json.Unmarshal([]byte(str(m.Find(t, "demo-external-dns-policy"), "policy")), &doc); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -80,8 +81,8 @@ func (b *build) workerRoles(cluster *clusterResult) (*workerRolesResult, error) 
 // service may assume it only on behalf of this cluster's profiles (the confused-deputy
 // guard AWS documents), whose ARNs are
 // arn:<partition>:eks:<region>:<account>:fargateprofile/<cluster>/<profile>/<id>.
-func FargateTrust(partition, region, account, cluster string) PolicyDocument {
-	return serviceTrust("eks-fargate-pods.amazonaws.com", Condition{
+func FargateTrust(partition, region, account, cluster string) iampolicy.Document {
+	return serviceTrust("eks-fargate-pods.amazonaws.com", iampolicy.Condition{
 		"ArnLike": {"aws:SourceArn": fmt.Sprintf("arn:%s:eks:%s:%s:fargateprofile/%s/*", partition, region, account, cluster)},
 	})
 }
