@@ -145,7 +145,7 @@ func (p *rssPoller) Stop() (int64, int) {
 // provision runs one platform's `pulumi up` in a fresh workspace and works out
 // the figures; with noop it runs a second up; with rss it polls the plugin's
 // peak RSS during the first up.
-func provision(ctx context.Context, def platformDef, scale float64, noop bool, rss *int64, rssProcs *int) (*Provisioning, error) {
+func provision(ctx context.Context, def platformDef, scale float64, parallel int, noop bool, rss *int64, rssProcs *int) (*Provisioning, error) {
 	ws, err := runner.NewWorkspace(runner.Options{Scale: scale})
 	if err != nil {
 		return nil, err
@@ -155,6 +155,7 @@ func provision(ctx context.Context, def platformDef, scale float64, noop bool, r
 	if err != nil {
 		return nil, err
 	}
+	s.Parallel = parallel
 	var poller *rssPoller
 	if rss != nil {
 		poller = startRSSPoller(filepath.Join(ws.Bin, "pulumi-resource-eksplatform"), 20*time.Millisecond)

@@ -82,6 +82,9 @@ type Stack struct {
 	Stack   auto.Stack
 	// Progress, when set, receives the engine's progress output.
 	Progress io.Writer
+	// Parallel is `pulumi up --parallel`: how many resource operations the engine runs
+	// at once. 0 keeps the engine's default, 4 per CPU core.
+	Parallel int
 }
 
 func (w *Workspace) options(project, runtime string) ([]auto.LocalWorkspaceOption, error) {
@@ -168,7 +171,11 @@ func changes(m *map[string]int) map[string]int {
 func (s *Stack) Up(ctx context.Context) (Summary, error) {
 	w, b := s.progress()
 	t0 := time.Now()
-	res, err := s.Stack.Up(ctx, optup.ProgressStreams(w), optup.SuppressProgress())
+	opts := []optup.Option{optup.ProgressStreams(w), optup.SuppressProgress()}
+	if s.Parallel > 0 {
+		opts = append(opts, optup.Parallel(s.Parallel))
+	}
+	res, err := s.Stack.Up(ctx, opts...)
 	sum := Summary{Op: "up", Elapsed: time.Since(t0), Stdout: b.String(), Changes: map[string]int{}}
 	if err != nil {
 		return sum, err
