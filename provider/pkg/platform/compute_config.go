@@ -139,30 +139,16 @@ func (g NodeGroupConfig) windows() bool { return strings.HasPrefix(g.AmiType, "W
 func resolveCompute(p *problems, args *Args, cluster *ClusterConfig) ComputeConfig {
 	r := reader{p}
 	c := ComputeConfig{NodeSsmAccess: r.boolean("nodeSsmAccess", args.NodeSsmAccess, false)}
-	names := map[string]int{}
+	groups := uniqueNames{list: "nodeGroups", what: "node group"}
 	for i, g := range args.NodeGroups {
-		path := fmt.Sprintf("nodeGroups[%d]", i)
-		ng := resolveNodeGroup(p, path, g, cluster)
-		if ng.Name != "" {
-			if prev, ok := names[ng.Name]; ok {
-				p.addf("%s.name: %q is also the name of nodeGroups[%d]; give each node group a unique name", path, ng.Name, prev)
-			} else {
-				names[ng.Name] = i
-			}
-		}
+		ng := resolveNodeGroup(p, fmt.Sprintf("nodeGroups[%d]", i), g, cluster)
+		groups.check(p, i, ng.Name)
 		c.NodeGroups = append(c.NodeGroups, ng)
 	}
-	profiles := map[string]int{}
+	profiles := uniqueNames{list: "fargateProfiles", what: "Fargate profile"}
 	for i, f := range args.FargateProfiles {
-		path := fmt.Sprintf("fargateProfiles[%d]", i)
-		fp := resolveFargateProfile(p, path, f, cluster)
-		if fp.Name != "" {
-			if prev, ok := profiles[fp.Name]; ok {
-				p.addf("%s.name: %q is also the name of fargateProfiles[%d]; give each Fargate profile a unique name", path, fp.Name, prev)
-			} else {
-				profiles[fp.Name] = i
-			}
-		}
+		fp := resolveFargateProfile(p, fmt.Sprintf("fargateProfiles[%d]", i), f, cluster)
+		profiles.check(p, i, fp.Name)
 		c.FargateProfiles = append(c.FargateProfiles, fp)
 	}
 	return c
@@ -384,4 +370,25 @@ func validateSubnetIDs(p *problems, path string, ids []string) {
 			p.addf("%s[%d]: %q is listed twice; list each subnet once", path, j, id)
 		}
 	}
+}
+
+// uniqueNames reports a name given to two items of one list: the name is part of their
+// resource and EKS names, which must not collide.
+type uniqueNames struct {
+	list, what string
+	seen       map[string]int
+}
+
+func (u *uniqueNames) check(p *problems, i int, name string) {
+	if name == "" {
+		return
+	}
+	if u.seen == nil {
+		u.seen = map[string]int{}
+	}
+	if prev, ok := u.seen[name]; ok {
+		p.addf("%s[%d].name: %q is also the name of %s[%d]; give each %s a unique name", u.list, i, name, u.list, prev, u.what)
+		return
+	}
+	u.seen[name] = i
 }
