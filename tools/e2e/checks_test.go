@@ -384,23 +384,7 @@ func checkDestroy(t *testing.T, all, del *journal.Journal) {
 	for _, e := range del.Errors().Entries {
 		t.Errorf("destroy: journal error line: %s: %s", journal.Label(e), e.Error)
 	}
-	live := map[string]int{}
-	for _, e := range all.Entries {
-		if e.Error != "" {
-			continue
-		}
-		switch e.Op {
-		case "create":
-			live[e.URN]++
-		case "delete":
-			live[e.URN]--
-		}
-	}
-	for urn, n := range live {
-		if n != 0 {
-			t.Errorf("destroy: %s left with %d live instances", urn, n)
-		}
-	}
+	requireAllDeleted(t, all)
 	d := del.Deletes()
 	releases := d.Type(tRelease).Entries
 	ngs := d.Type(tNodeGroup).Entries
