@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/fakeaws"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
@@ -12,7 +13,7 @@ import (
 func (s *Server) region() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return orDefault(str(s.config, "region"), "us-west-2")
+	return orDefault(str(s.config, "region"), fakeaws.DefaultRegion)
 }
 
 // configFromVariables turns "aws:config:region"-style variables (sent by

@@ -7,7 +7,8 @@ import (
 )
 
 // Minutes is the typical wall-clock time, in minutes, that AWS takes to create,
-// update or delete a resource of each type (DESIGN.md §7, from public reports).
+// update or delete a resource of each type (docs/design.md, "The simulated
+// cloud"; from public reports).
 // Other tools read it to compute lower bounds for a deployment's critical path.
 var Minutes = map[string]float64{
 	"aws:eks/cluster:Cluster":               9,

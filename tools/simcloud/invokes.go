@@ -1,10 +1,10 @@
 package simcloud
 
 import (
-	"encoding/base64"
 	"fmt"
 	"strings"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/fakeaws"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
@@ -41,7 +41,7 @@ var invokes = map[string]func(s *Server, args resource.PropertyMap) (map[string]
 	},
 	"aws:eks/getAddonVersion:getAddonVersion": func(_ *Server, args resource.PropertyMap) (map[string]any, error) {
 		a, k := str(args, "addonName"), str(args, "kubernetesVersion")
-		out := map[string]any{"id": a, "addonName": a, "kubernetesVersion": k, "version": addonVersion(a, k)}
+		out := map[string]any{"id": a, "addonName": a, "kubernetesVersion": k, "version": fakeaws.AddonVersion(a, k)}
 		if b := get(args, "mostRecent"); b.IsBool() {
 			out["mostRecent"] = b.BoolValue()
 		}
@@ -56,25 +56,6 @@ var regionNames = map[string]string{
 	"us-east-1": "US East (N. Virginia)", "us-east-2": "US East (Ohio)",
 	"us-west-1": "US West (N. California)", "us-west-2": "US West (Oregon)",
 	"eu-west-1": "Europe (Ireland)", "eu-central-1": "Europe (Frankfurt)",
-}
-
-// addonDefaults are plausible current versions; kube-proxy follows the
-// Kubernetes minor version as the real catalogue does.
-var addonDefaults = map[string]string{
-	"vpc-cni":                "v1.19.0-eksbuild.1",
-	"coredns":                "v1.11.4-eksbuild.2",
-	"eks-pod-identity-agent": "v1.3.4-eksbuild.1",
-	"aws-ebs-csi-driver":     "v1.41.0-eksbuild.1",
-	"aws-efs-csi-driver":     "v2.1.4-eksbuild.1",
-	"snapshot-controller":    "v8.1.0-eksbuild.2",
-}
-
-func addonVersion(addon, k8s string) string {
-	k8s = orDefault(k8s, "1.33")
-	if addon == "kube-proxy" {
-		return "v" + k8s + ".0-eksbuild.2"
-	}
-	return orDefault(addonDefaults[addon], "v1.0.0-eksbuild.1")
 }
 
 // arnField is the i-th colon-separated field of arn, or def.
@@ -139,5 +120,3 @@ func certificateChain(url string, args resource.PropertyMap) map[string]any {
 	}
 	return out
 }
-
-func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }

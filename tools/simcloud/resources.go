@@ -61,16 +61,16 @@ func (s *Server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc
 // newRes gathers what the output computations need.
 func (s *Server) newRes(urn string, in, old resource.PropertyMap) *res {
 	u := resource.URN(urn)
-	return &res{typ: string(u.Type()), urn: urn, urnName: urnName(u), in: in, old: old, region: s.region()}
+	return &res{Type: string(u.Type()), URN: urn, Name: urnName(u), Inputs: in, Old: old, Region: s.region()}
 }
 
 // clusterOf is the EKS cluster r belongs to: from its inputs for aws types,
 // from the kubernetes provider's kubeconfig for kubernetes types.
 func (s *Server) clusterOf(r *res, w *world) string {
-	if strings.HasPrefix(r.typ, "kubernetes:") {
+	if strings.HasPrefix(r.Type, "kubernetes:") {
 		return s.kubeCluster(w)
 	}
-	if f := infoFor(r.typ).cluster; f != nil {
+	if f := infoFor(r.Type).cluster; f != nil {
 		return f(r)
 	}
 	return ""
@@ -79,9 +79,9 @@ func (s *Server) clusterOf(r *res, w *world) string {
 // withOutputs overlays the computed outputs on the inputs. In preview a
 // computed value the engine cannot know yet is unknown, unless it equals the
 // input (create) or the current state (update) and so cannot change.
-func withOutputs(in, old resource.PropertyMap, computed map[string]any, preview bool) resource.PropertyMap {
+func withOutputs(in, old, computed resource.PropertyMap, preview bool) resource.PropertyMap {
 	out := in.Copy()
-	for k, v := range resource.NewPropertyMapFromMap(computed) {
+	for k, v := range computed {
 		switch {
 		case !preview:
 			out[k] = v
@@ -119,26 +119,26 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 		return nil, err
 	}
 	r := s.newRes(req.GetUrn(), in, nil)
-	id, computed := infoFor(r.typ).outputs(r)
+	id, computed := infoFor(r.Type).outputs(r)
 	if req.GetPreview() {
 		props, err := marshal(withOutputs(in, nil, computed, true))
 		return &pulumirpc.CreateResponse{Properties: props}, err
 	}
 
-	e := Entry{Op: "create", Type: r.typ, URN: r.urn, Name: r.urnName, StartMS: nowMS(), ID: id}
+	e := Entry{Op: "create", Type: r.Type, URN: r.URN, Name: r.Name, StartMS: nowMS(), ID: id}
 	var ordinal int
 	t, err := s.ledger.begin(func(v view) (op, error) {
 		e.Cluster = s.clusterOf(r, v.world)
-		ordinal = v.ordinal(r.typ)
+		ordinal = v.ordinal(r.Type)
 		w, err := checkCreate(r, e.Cluster, v)
 		e.Warning = w
-		return op{Op: "create", Type: r.typ, Name: displayName(r), Cluster: e.Cluster}, err
+		return op{Op: "create", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
 	})
 	if err == nil {
-		err = s.sleep(ctx, r.typ)
+		err = s.sleep(ctx, r.Type)
 	}
-	if err == nil && s.faults.fails(r.typ, ordinal) {
-		err = injectedError(r.typ, ordinal)
+	if err == nil && s.faults.fails(r.Type, ordinal) {
+		err = injectedError(r.Type, ordinal)
 	}
 	if err := s.finish(t, e, err); err != nil {
 		return nil, err
@@ -157,18 +157,18 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 		return nil, err
 	}
 	r := s.newRes(req.GetUrn(), in, old)
-	_, computed := infoFor(r.typ).outputs(r)
+	_, computed := infoFor(r.Type).outputs(r)
 	if req.GetPreview() {
 		props, err := marshal(withOutputs(in, old, computed, true))
 		return &pulumirpc.UpdateResponse{Properties: props}, err
 	}
-	e := Entry{Op: "update", Type: r.typ, URN: r.urn, Name: r.urnName, StartMS: nowMS(), ID: req.GetId()}
+	e := Entry{Op: "update", Type: r.Type, URN: r.URN, Name: r.Name, StartMS: nowMS(), ID: req.GetId()}
 	t, err := s.ledger.begin(func(v view) (op, error) {
 		e.Cluster = s.clusterOf(r, v.world)
-		return op{Op: "update", Type: r.typ, Name: displayName(r), Cluster: e.Cluster}, nil
+		return op{Op: "update", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, nil
 	})
 	if err == nil {
-		err = s.sleep(ctx, r.typ)
+		err = s.sleep(ctx, r.Type)
 	}
 	if err := s.finish(t, e, err); err != nil {
 		return nil, err
@@ -183,13 +183,13 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 		return nil, err
 	}
 	r := s.newRes(req.GetUrn(), state, nil)
-	e := Entry{Op: "delete", Type: r.typ, URN: r.urn, Name: r.urnName, StartMS: nowMS(), ID: req.GetId()}
+	e := Entry{Op: "delete", Type: r.Type, URN: r.URN, Name: r.Name, StartMS: nowMS(), ID: req.GetId()}
 	t, err := s.ledger.begin(func(v view) (op, error) {
 		e.Cluster = s.clusterOf(r, v.world)
-		return op{Op: "delete", Type: r.typ, Name: displayName(r), Cluster: e.Cluster}, checkDelete(r, e.Cluster, v)
+		return op{Op: "delete", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, checkDelete(r, e.Cluster, v)
 	})
 	if err == nil {
-		err = s.sleep(ctx, r.typ)
+		err = s.sleep(ctx, r.Type)
 	}
 	if err := s.finish(t, e, err); err != nil {
 		return nil, err
@@ -223,11 +223,11 @@ func (s *Server) finish(t ticket, e Entry, opErr error) error {
 
 // displayName is the name AWS would print for the resource in its messages.
 func displayName(r *res) string {
-	switch r.typ {
+	switch r.Type {
 	case typFargate:
-		return r.name("fargateProfileName")
+		return r.Named("fargateProfileName")
 	case typNodeGroup:
-		return r.name("nodeGroupName")
+		return r.Named("nodeGroupName")
 	}
-	return r.urnName
+	return r.Name
 }

@@ -5,7 +5,7 @@ import (
 )
 
 // The rules below reproduce the AWS/EKS behaviours that the component's
-// ordering (DESIGN.md §3) exists to avoid, so tests can prove the ordering:
+// ordering (docs/ordering.md) exists to avoid, so tests can prove the ordering:
 // a misordered deployment fails or leaves a warning in the journal.
 
 const (
@@ -21,10 +21,10 @@ const (
 // checkCreate returns a warning to journal, or an error that fails the create
 // before any time passes (as the EKS API rejects such calls at once).
 func checkCreate(r *res, cluster string, v view) (warning string, err error) {
-	switch r.typ {
+	switch r.Type {
 	case typFargate:
 		// EKS runs one Fargate profile create/delete per cluster at a time.
-		if err := fargateBusy("create", r.name("fargateProfileName"), cluster, v); err != nil {
+		if err := fargateBusy("create", r.Named("fargateProfileName"), cluster, v); err != nil {
 			return "", err
 		}
 	case typCluster:
@@ -35,13 +35,13 @@ func checkCreate(r *res, cluster string, v view) (warning string, err error) {
 		}
 	case typConfigMap:
 		// EKS writes aws-auth itself when the first node group joins.
-		if cluster != "" && str(r.in, "metadata", "name") == "aws-auth" &&
-			str(r.in, "metadata", "namespace") == "kube-system" && v.clusterHas(cluster, typNodeGroup) {
+		if cluster != "" && str(r.Inputs, "metadata", "name") == "aws-auth" &&
+			str(r.Inputs, "metadata", "namespace") == "kube-system" && v.clusterHas(cluster, typNodeGroup) {
 			return "", fmt.Errorf(`configmaps "aws-auth" already exists`)
 		}
 	case typAddon, typRelease:
 		// coredns and Helm charts need running nodes; real life hangs DEGRADED.
-		if (r.typ == typRelease || str(r.in, "addonName") == "coredns") &&
+		if (r.Type == typRelease || str(r.Inputs, "addonName") == "coredns") &&
 			cluster != "" && !v.clusterHas(cluster, typNodeGroup, typFargate) {
 			warning = "no nodes"
 		}
@@ -51,8 +51,8 @@ func checkCreate(r *res, cluster string, v view) (warning string, err error) {
 
 // checkDelete applies the Fargate rule to deletes as well.
 func checkDelete(r *res, cluster string, v view) error {
-	if r.typ == typFargate {
-		return fargateBusy("delete", r.name("fargateProfileName"), cluster, v)
+	if r.Type == typFargate {
+		return fargateBusy("delete", r.Named("fargateProfileName"), cluster, v)
 	}
 	return nil
 }

@@ -1,8 +1,8 @@
 // Package simcloud is a simulated cloud for end-to-end tests of EksPlatform
-// (DESIGN.md §7): one resource provider plugin that plays aws, kubernetes or
-// tls over in-memory state, sleeps each operation's typical duration (scaled),
-// journals every operation as a JSON line and can inject failures. It is test
-// infrastructure only and is never shipped to users.
+// (docs/design.md, "The simulated cloud"): one resource provider plugin that
+// plays aws, kubernetes or tls over in-memory state, sleeps each operation's
+// typical duration (scaled), journals every operation as a JSON line and can
+// inject failures. It is test infrastructure only and is never shipped to users.
 //
 // Environment: SIMCLOUD_PROVIDER (aws|kubernetes|tls, else from argv[0]),
 // SIMCLOUD_JOURNAL (JSON-lines file; "<journal>.lock" and "<journal>.inflight/"
