@@ -30,7 +30,8 @@ func checkCreate(r *res, cluster string, v view) (warning string, err error) {
 	case typCluster:
 		// Without the log group made first, EKS makes it (no retention, no
 		// tags) and the component's own create would later collide with it.
-		if !v.exists(typLogGroup, "/aws/eks/"+cluster+"/cluster") {
+		// EKS makes it only to write the enabled log types: with none, none.
+		if len(strs(r.Inputs, "enabledClusterLogTypes")) > 0 && !v.exists(typLogGroup, "/aws/eks/"+cluster+"/cluster") {
 			warning = "log group created by EKS"
 		}
 	case typConfigMap:

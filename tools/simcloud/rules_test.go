@@ -81,18 +81,39 @@ func warningOf(t *testing.T, j, typ, name string) string {
 	return ""
 }
 
+// loggingCluster is a cluster that sends control-plane logs to CloudWatch.
+func loggingCluster(name string) map[string]any {
+	in := clusterInputs(name)
+	in["enabledClusterLogTypes"] = []any{"api", "audit"}
+	return in
+}
+
 func TestClusterWithoutLogGroupIsWarned(t *testing.T) {
 	j := tempJournal(t)
 	s := newServer(t, "aws", j, "")
-	mustCreate(t, s, typCluster, "bad", clusterInputs("bad"))
+	mustCreate(t, s, typCluster, "bad", loggingCluster("bad"))
 	// The log group may come from another process: the journal is what counts.
 	mustCreate(t, newServer(t, "aws", j, ""), typLogGroup, "lg", map[string]any{"name": "/aws/eks/good/cluster"})
-	mustCreate(t, s, typCluster, "good", clusterInputs("good"))
+	mustCreate(t, s, typCluster, "good", loggingCluster("good"))
 	if w := warningOf(t, j, typCluster, "bad"); w != "log group created by EKS" {
 		t.Errorf("bad: warning %q", w)
 	}
 	if w := warningOf(t, j, typCluster, "good"); w != "" {
 		t.Errorf("good: warning %q", w)
+	}
+}
+
+func TestClusterWithoutLogTypesMakesNoLogGroup(t *testing.T) {
+	j := tempJournal(t)
+	s := newServer(t, "aws", j, "")
+	mustCreate(t, s, typCluster, "unset", clusterInputs("unset")) // no enabledClusterLogTypes at all
+	none := clusterInputs("none")
+	none["enabledClusterLogTypes"] = []any{}
+	mustCreate(t, s, typCluster, "none", none)
+	for _, name := range []string{"unset", "none"} {
+		if w := warningOf(t, j, typCluster, name); w != "" {
+			t.Errorf("%s: warning %q, want none: EKS makes no log group when no log type is enabled", name, w)
+		}
 	}
 }
 
