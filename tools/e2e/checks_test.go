@@ -101,7 +101,7 @@ func requireCount(t *testing.T, what string, es []journal.Entry, n int, atLeast 
 }
 
 // checkUp asserts a first `pulumi up` created everything once, cleanly, in
-// the order of DESIGN.md §3. up holds the journal entries of that up; g is the
+// the order of docs/ordering.md. up holds the journal entries of that up; g is the
 // state after it.
 func checkUp(t *testing.T, up *journal.Journal, g *journal.Graph, want expect) {
 	t.Helper()

@@ -10,8 +10,9 @@ import (
 // The two platforms the provisioning figures are taken on.
 //
 //   - default: two public and two private subnets and one node group given
-//     only its name; everything else is the component's defaults (DESIGN.md
-//     §3.8: its critical path is cluster → node group → add-on).
+//     only its name; everything else is the component's defaults
+//     (docs/ordering.md rule 8: its critical path is cluster → node group →
+//     add-on).
 //   - large: 10 node groups, 3 Fargate profiles and every add-on of the
 //     catalogue (all five EKS add-ons, all four Helm add-ons).
 type platformDef struct {

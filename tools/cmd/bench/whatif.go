@@ -10,7 +10,7 @@ import (
 // the lower bound when the step stops waiting for every resource of its
 // predecessor's type (direct, or through providers and components). It shows
 // which orderings bound the deployment; whether an ordering is required is
-// DESIGN.md §3's call, not the bench's.
+// docs/ordering.md's call, not the bench's.
 type EdgeCost struct {
 	From       string  `json:"from"` // predecessor on the path
 	FromType   string  `json:"from_type"`

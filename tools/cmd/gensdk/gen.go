@@ -315,7 +315,8 @@ func removeEmptyParents(root, rel string) {
 }
 
 // noExternalPackages is the schema loader: EksPlatform's schema refers to no
-// other package (DESIGN.md §2), so any load is an error naming the package.
+// other package (docs/design.md, "Architecture"), so any load is an error
+// naming the package.
 type noExternalPackages struct{}
 
 func (noExternalPackages) err(name string) error {

@@ -1,4 +1,5 @@
-// Command simcloud is the simulated cloud's provider plugin (DESIGN.md §7).
+// Command simcloud is the simulated cloud's provider plugin (docs/design.md,
+// "The simulated cloud").
 // Install it as pulumi-resource-aws, pulumi-resource-kubernetes and
 // pulumi-resource-tls on PATH; it plays the provider its name says
 // (or SIMCLOUD_PROVIDER says):
