@@ -1,7 +1,11 @@
 // Command eksplatform-go is a team EKS platform built with the EksPlatform Go SDK:
 // an existing VPC's subnets, a tainted on-demand `system` node group for cluster
-// add-ons, a SPOT `general` node group for workloads, the EBS CSI driver, the AWS
-// Load Balancer Controller, metrics-server and ExternalDNS for one hosted zone.
+// add-ons, a SPOT `general` node group for workloads, two Fargate profiles (the `jobs`
+// namespace, and the pods of `apps` labelled compute=fargate), the EBS CSI driver, the
+// AWS Load Balancer Controller, metrics-server and ExternalDNS for one hosted zone.
+//
+// The program itself is platform.Program (platform/platform.go), a package of its own
+// so tools/e2e can run exactly this program.
 //
 // Stack configuration (see Pulumi.dev.yaml.example):
 //
@@ -14,93 +18,10 @@ package main
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
-	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
+	"github.com/eksplatform/pulumi-eksplatform/examples/go/platform"
 )
 
-const defaultKubernetesVersion = "1.33"
-
 func main() {
-	pulumi.Run(func(ctx *pulumi.Context) error {
-		cfg := config.New(ctx, "")
-		var publicSubnetIDs, privateSubnetIDs, hostedZoneIDs, admins []string
-		cfg.RequireObject("publicSubnetIds", &publicSubnetIDs)
-		cfg.RequireObject("privateSubnetIds", &privateSubnetIDs)
-		cfg.RequireObject("hostedZoneIds", &hostedZoneIDs)
-		if err := cfg.GetObject("admins", &admins); err != nil {
-			return err
-		}
-		kubernetesVersion := cfg.Get("kubernetesVersion")
-		if kubernetesVersion == "" {
-			kubernetesVersion = defaultKubernetesVersion
-		}
-
-		platform, err := eksplatform.NewEksPlatform(ctx, "platform", &eksplatform.EksPlatformArgs{
-			KubernetesVersion: pulumi.String(kubernetesVersion),
-			PublicSubnetIds:   pulumi.ToStringArray(publicSubnetIDs),
-			PrivateSubnetIds:  pulumi.ToStringArray(privateSubnetIDs),
-			Admins:            pulumi.ToStringArray(admins),
-			NodeGroups: eksplatform.NodeGroupArray{
-				// Cluster add-ons only: CoreDNS and the EKS add-ons tolerate CriticalAddonsOnly.
-				eksplatform.NodeGroupArgs{
-					Name:          pulumi.String("system"),
-					CapacityType:  pulumi.String("ON_DEMAND"),
-					InstanceTypes: pulumi.StringArray{pulumi.String("m5.large")},
-					Scaling: &eksplatform.NodeGroupScalingArgs{
-						MinSize:     pulumi.Int(2),
-						DesiredSize: pulumi.Int(2),
-						MaxSize:     pulumi.Int(3),
-					},
-					Labels: pulumi.StringMap{"node-role": pulumi.String("system")},
-					Taints: eksplatform.TaintArray{
-						eksplatform.TaintArgs{
-							Key:    pulumi.String("CriticalAddonsOnly"),
-							Value:  pulumi.String("true"),
-							Effect: pulumi.String("NO_SCHEDULE"),
-						},
-					},
-				},
-				// Everything else, on SPOT capacity across two instance types.
-				eksplatform.NodeGroupArgs{
-					Name:          pulumi.String("general"),
-					CapacityType:  pulumi.String("SPOT"),
-					InstanceTypes: pulumi.StringArray{pulumi.String("t3.large"), pulumi.String("m5.large")},
-					Scaling: &eksplatform.NodeGroupScalingArgs{
-						MinSize:     pulumi.Int(1),
-						DesiredSize: pulumi.Int(2),
-						MaxSize:     pulumi.Int(5),
-					},
-					Labels: pulumi.StringMap{
-						"node-role":     pulumi.String("general"),
-						"capacity-type": pulumi.String("spot"),
-					},
-				},
-			},
-			EksAddons: &eksplatform.EksAddonsArgs{
-				EbsCsiDriver: &eksplatform.EksAddonArgs{Enabled: pulumi.Bool(true)},
-			},
-			Addons: &eksplatform.HelmAddonsArgs{
-				AwsLoadBalancerController: &eksplatform.HelmAddonArgs{Enabled: pulumi.Bool(true)},
-				MetricsServer:             &eksplatform.HelmAddonArgs{Enabled: pulumi.Bool(true)},
-				ExternalDns: &eksplatform.ExternalDnsAddonArgs{
-					Enabled:       pulumi.Bool(true),
-					HostedZoneIds: pulumi.ToStringArray(hostedZoneIDs),
-				},
-			},
-			Tags: pulumi.StringMap{
-				"project": pulumi.String(ctx.Project()),
-				"stack":   pulumi.String(ctx.Stack()),
-			},
-		})
-		if err != nil {
-			return err
-		}
-
-		ctx.Export("kubeconfig", platform.Kubeconfig) // a secret output: `pulumi stack output kubeconfig --show-secrets`
-		ctx.Export("clusterName", platform.ClusterName)
-		ctx.Export("clusterEndpoint", platform.ClusterEndpoint)
-		ctx.Export("oidcProviderArn", platform.OidcProviderArn)
-		return nil
-	})
+	pulumi.Run(platform.Program)
 }

@@ -1,8 +1,10 @@
 """A team EKS platform built with the EksPlatform Python SDK.
 
 An existing VPC's subnets, a tainted on-demand ``system`` node group for cluster add-ons,
-a SPOT ``general`` node group for workloads, the EBS CSI driver, the AWS Load Balancer
-Controller, metrics-server and ExternalDNS for one hosted zone.
+a SPOT ``general`` node group for workloads, two Fargate profiles (the ``jobs`` namespace,
+and the pods of ``apps`` labelled compute=fargate), the EBS CSI driver, the AWS Load
+Balancer Controller, metrics-server and ExternalDNS for one hosted zone. tools/e2e runs
+this file unchanged.
 
 Stack configuration (see Pulumi.dev.yaml.example):
   publicSubnetIds    list of public subnet IDs   (required)
@@ -45,6 +47,15 @@ platform = eksplatform.EksPlatform(
             instance_types=["t3.large", "m5.large"],
             scaling=eksplatform.NodeGroupScalingArgs(min_size=1, desired_size=2, max_size=5),
             labels={"node-role": "general", "capacity-type": "spot"},
+        ),
+    ],
+    fargate_profiles=[
+        # Pods of the `jobs` namespace run on Fargate: no nodes to size or drain for them.
+        eksplatform.FargateProfileArgs(name="jobs", selectors=[eksplatform.FargateSelectorArgs(namespace="jobs")]),
+        # In `apps`, only the pods labelled compute=fargate; the rest run on the general nodes.
+        eksplatform.FargateProfileArgs(
+            name="apps",
+            selectors=[eksplatform.FargateSelectorArgs(namespace="apps", labels={"compute": "fargate"})],
         ),
     ],
     eks_addons=eksplatform.EksAddonsArgs(

@@ -1,7 +1,8 @@
 // A team EKS platform built with the EksPlatform TypeScript SDK: an existing VPC's
 // subnets, a tainted on-demand `system` node group for cluster add-ons, a SPOT `general`
-// node group for workloads, the EBS CSI driver, the AWS Load Balancer Controller,
-// metrics-server and ExternalDNS for one hosted zone.
+// node group for workloads, two Fargate profiles (the `jobs` namespace, and the pods of
+// `apps` labelled compute=fargate), the EBS CSI driver, the AWS Load Balancer Controller,
+// metrics-server and ExternalDNS for one hosted zone. tools/e2e runs this file unchanged.
 //
 // Stack configuration (see Pulumi.dev.yaml.example):
 //   publicSubnetIds    list of public subnet IDs   (required)
@@ -42,6 +43,12 @@ const platform = new EksPlatform("platform", {
             scaling: { minSize: 1, desiredSize: 2, maxSize: 5 },
             labels: { "node-role": "general", "capacity-type": "spot" },
         },
+    ],
+    fargateProfiles: [
+        // Pods of the `jobs` namespace run on Fargate: no nodes to size or drain for them.
+        { name: "jobs", selectors: [{ namespace: "jobs" }] },
+        // In `apps`, only the pods labelled compute=fargate; the rest run on the general nodes.
+        { name: "apps", selectors: [{ namespace: "apps", labels: { compute: "fargate" } }] },
     ],
     eksAddons: {
         ebsCsiDriver: { enabled: true },
