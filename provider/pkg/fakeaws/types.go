@@ -51,6 +51,18 @@ func Outputs(r *Resource) (string, resource.PropertyMap) {
 
 func clusterName(r *Resource) string { return Str(r.Inputs, "clusterName") }
 
+// clusterPart is the id and outputs of a named part of a cluster, such as a
+// node group (its name is input nameKey), and its cluster and name. EKS ends
+// such an ARN in a UUID.
+func clusterPart(r *Resource, nameKey, kind, seed string) (id string, out map[string]any, cluster, name string) {
+	cluster, name = clusterName(r), r.Named(nameKey)
+	return cluster + ":" + name, map[string]any{
+		nameKey:  name,
+		"arn":    r.arn("eks", kind+"/"+cluster+"/"+name+"/"+UUID(seed, cluster, name)),
+		"status": "ACTIVE",
+	}, cluster, name
+}
+
 // Types are the AWS resource types the platform makes, by type token.
 var Types = map[string]Type{
 	"aws:iam/role:Role": {
@@ -134,27 +146,19 @@ var Types = map[string]Type{
 		CreateOnly: []string{"clusterName", "nodeGroupName", "nodeGroupNamePrefix", "amiType", "capacityType",
 			"diskSize", "instanceTypes", "nodeRoleArn", "subnetIds", "remoteAccess"},
 		Outputs: func(r *Resource) (string, map[string]any) {
-			c, ng := clusterName(r), r.Named("nodeGroupName")
-			return c + ":" + ng, map[string]any{
-				"nodeGroupName": ng,
-				"arn":           r.arn("eks", "nodegroup/"+c+"/"+ng+"/"+UUID("ng", c, ng)),
-				"status":        "ACTIVE",
-				"resources": []any{map[string]any{
-					"autoscalingGroups":           []any{map[string]any{"name": "eks-" + ng + "-" + UUID("asg", c, ng)}},
-					"remoteAccessSecurityGroupId": "",
-				}},
-			}
+			id, out, c, ng := clusterPart(r, "nodeGroupName", "nodegroup", "ng")
+			out["resources"] = []any{map[string]any{
+				"autoscalingGroups":           []any{map[string]any{"name": "eks-" + ng + "-" + UUID("asg", c, ng)}},
+				"remoteAccessSecurityGroupId": "",
+			}}
+			return id, out
 		},
 	},
 	"aws:eks/fargateProfile:FargateProfile": {
 		CreateOnly: []string{"clusterName", "fargateProfileName", "podExecutionRoleArn", "selectors", "subnetIds"},
 		Outputs: func(r *Resource) (string, map[string]any) {
-			c, n := clusterName(r), r.Named("fargateProfileName")
-			return c + ":" + n, map[string]any{
-				"fargateProfileName": n,
-				"arn":                r.arn("eks", "fargateprofile/"+c+"/"+n+"/"+UUID("fp", c, n)),
-				"status":             "ACTIVE",
-			}
+			id, out, _, _ := clusterPart(r, "fargateProfileName", "fargateprofile", "fp")
+			return id, out
 		},
 	},
 	"aws:eks/addon:Addon": {
