@@ -1,16 +1,14 @@
 package mocktest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/fakeaws"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
 const (
 	// Account and Region are the mocks' AWS account and region.
-	Account = "123456789012"
-	Region  = "us-west-2"
+	Account = fakeaws.Account
+	Region  = fakeaws.DefaultRegion
 	// CallerArn is the assumed-role session getCallerIdentity returns.
 	CallerArn = "arn:aws:sts::123456789012:assumed-role/Deployer/alice"
 	// CallerRoleArn is the role behind CallerArn, as getSessionContext returns it.
@@ -19,71 +17,20 @@ const (
 	Thumbprint = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
 )
 
-// Hash is the short deterministic hash the mocks derive IDs from.
-func Hash(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])[:16]
-}
+// Hash is the hash the fake AWS derives a cluster's endpoint and OIDC issuer
+// id from (seed: the cluster name), and a KMS key's id (seed: its resource name).
+func Hash(s string) string { return fakeaws.Hash(s) }
 
 // computedOutputs returns an ID and the inputs plus the outputs the real provider
-// computes for the types the platform uses, so Applies downstream see real-looking values.
+// computes (as fakeaws describes them, the same the end-to-end tests' simulated
+// cloud returns), so Applies downstream see real-looking values.
 func computedOutputs(typ, name string, in resource.PropertyMap) (string, resource.PropertyMap) {
+	// The mocks get no URN; one without the parent's type is stable and unique enough.
+	urn := "urn:pulumi:stack::project::" + typ + "::" + name
+	id, computed := fakeaws.Outputs(&fakeaws.Resource{Type: typ, URN: urn, Name: name, Inputs: in, Region: Region})
 	out := in.Copy()
-	str := func(k string) string {
-		if v, ok := in[resource.PropertyKey(k)]; ok && v.IsString() {
-			return v.StringValue()
-		}
-		return name
-	}
-	set := func(k, v string) { out[resource.PropertyKey(k)] = resource.NewProperty(v) }
-	id := name + "-id"
-	switch typ {
-	case "aws:iam/role:Role":
-		id = str("name")
-		set("arn", "arn:aws:iam::"+Account+":role/"+id)
-		set("name", id)
-	case "aws:iam/policy:Policy":
-		id = "arn:aws:iam::" + Account + ":policy/" + str("name")
-		set("arn", id)
-	case "aws:kms/key:Key":
-		id = Hash(name)
-		set("keyId", id)
-		set("arn", "arn:aws:kms:"+Region+":"+Account+":key/"+id)
-	case "aws:eks/cluster:Cluster":
-		id = str("name")
-		h := Hash(id)
-		set("arn", "arn:aws:eks:"+Region+":"+Account+":cluster/"+id)
-		set("endpoint", "https://"+h+".gr7."+Region+".eks.amazonaws.com")
-		out["certificateAuthority"] = resource.NewProperty(resource.PropertyMap{"data": resource.NewProperty("Q0EtREFUQQ==")})
-		out["identities"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
-			"oidcs": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
-				"issuer": resource.NewProperty("https://oidc.eks." + Region + ".amazonaws.com/id/" + h),
-			})}),
-		})})
-		vpc := resource.PropertyMap{}
-		if v, ok := in["vpcConfig"]; ok && v.IsObject() {
-			vpc = v.ObjectValue().Copy()
-		}
-		vpc["clusterSecurityGroupId"] = resource.NewProperty("sg-" + h)
-		vpc["vpcId"] = resource.NewProperty("vpc-" + h)
-		out["vpcConfig"] = resource.NewProperty(vpc)
-	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
-		id = "arn:aws:iam::" + Account + ":oidc-provider/" + Hash(name)
-		set("arn", id)
-	case "aws:eks/nodeGroup:NodeGroup", "aws:eks/fargateProfile:FargateProfile", "aws:eks/addon:Addon",
-		"aws:eks/accessEntry:AccessEntry", "aws:eks/podIdentityAssociation:PodIdentityAssociation":
-		set("arn", "arn:aws:eks:"+Region+":"+Account+":"+name)
-		if typ == "aws:eks/addon:Addon" {
-			if _, ok := in["addonVersion"]; !ok {
-				set("addonVersion", "v1.0.0-eksbuild.1")
-			}
-		}
-	case "aws:ec2/launchTemplate:LaunchTemplate":
-		id = "lt-" + Hash(name)
-		out["latestVersion"] = resource.NewProperty(1.0)
-	}
-	if _, ok := out["arn"]; !ok {
-		set("arn", "arn:aws:mock:"+Region+":"+Account+":"+name)
+	for k, v := range computed {
+		out[k] = v
 	}
 	return id, out
 }
