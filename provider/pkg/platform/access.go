@@ -9,9 +9,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// access grants access to the cluster (ordering rule 3): access entries with their
-// policy associations (API, API_AND_CONFIG_MAP) and the aws-auth ConfigMap
-// (CONFIG_MAP, API_AND_CONFIG_MAP). Compute waits for all of it.
+// accessEntries grants access to the cluster through EKS access entries with their
+// policy associations (API, API_AND_CONFIG_MAP modes; rule 3: compute waits for them).
 //
 // Node roles get no access entry from the platform: in the API modes EKS creates the
 // EC2_LINUX (or EC2_WINDOWS) entry of a managed node group's role, and the
@@ -20,9 +19,9 @@ import (
 // deleting it on destroy would cut off nodes EKS still tracks. In the modes that read
 // aws-auth the platform maps the node and Fargate roles itself (awsauth.go), because the
 // ConfigMap is written before any node exists and a later update must keep them.
-func (b *build) access(cluster *clusterResult, kube *kubeResult, workers *workerRolesResult) (*accessResult, error) {
+func (b *build) accessEntries(cluster *clusterResult) (*readyResult, error) {
 	cfg := b.cfg.Access
-	res := &accessResult{}
+	res := &readyResult{}
 	if cfg.CallerIsAdmin {
 		// The entry is for the role behind the caller's session (an assumed-role
 		// session ARN is not a valid principal), as terraform-aws-eks does. When someone
@@ -31,12 +30,12 @@ func (b *build) access(cluster *clusterResult, kube *kubeResult, workers *worker
 		caller := aws.GetCallerIdentityOutput(b.ctx, aws.GetCallerIdentityOutputArgs{}, pulumi.Parent(b.parent))
 		issuer := iam.GetSessionContextOutput(b.ctx, iam.GetSessionContextOutputArgs{Arn: caller.Arn()},
 			pulumi.Parent(b.parent)).IssuerArn()
-		err := b.accessEntry(cluster, AccessEntryConfig{
+		err := b.accessEntry(cluster, accessEntryConfig{
 			Path:         "callerIsAdmin",
 			Key:          "caller",
 			PrincipalArn: issuer,
 			Type:         "STANDARD",
-			Policies:     []AccessPolicyConfig{{Name: accessPolicyNames["ClusterAdmin"]}},
+			Policies:     []accessPolicyConfig{{Name: accessPolicyNames["ClusterAdmin"]}},
 		}, res)
 		if err != nil {
 			return nil, err
@@ -47,21 +46,12 @@ func (b *build) access(cluster *clusterResult, kube *kubeResult, workers *worker
 			return nil, err
 		}
 	}
-	if b.cfg.Cluster.UsesConfigMap() {
-		// In API_AND_CONFIG_MAP mode the component's Kubernetes provider may only be
-		// authorized through the entries above, so the ConfigMap waits for them.
-		cm, err := b.awsAuth(kube, workers, res.Ready)
-		if err != nil {
-			return nil, err
-		}
-		res.Ready = append(res.Ready, cm)
-	}
 	return res, nil
 }
 
 // accessEntry makes one access entry and its policy associations, appending them to
 // res.Ready.
-func (b *build) accessEntry(cluster *clusterResult, e AccessEntryConfig, res *accessResult) error {
+func (b *build) accessEntry(cluster *clusterResult, e accessEntryConfig, res *readyResult) error {
 	args := &eks.AccessEntryArgs{
 		ClusterName:      cluster.Name,
 		PrincipalArn:     e.PrincipalArn,
@@ -102,7 +92,7 @@ func (b *build) accessEntry(cluster *clusterResult, e AccessEntryConfig, res *ac
 
 // accessPolicyArn is the policy's ARN as given, or looked up by name in the cluster's
 // partition.
-func (b *build) accessPolicyArn(policy AccessPolicyConfig) pulumi.StringInput {
+func (b *build) accessPolicyArn(policy accessPolicyConfig) pulumi.StringInput {
 	if policy.Arn != "" {
 		return pulumi.String(policy.Arn)
 	}

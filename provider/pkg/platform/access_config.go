@@ -32,19 +32,19 @@ var (
 )
 
 // AccessConfig is the resolved input of the access stage.
-type AccessConfig struct {
+type accessConfig struct {
 	// CallerIsAdmin gives the identity running `pulumi up` a ClusterAdmin access entry.
 	CallerIsAdmin bool
 	// Entries are `admins` (first, as ClusterAdmin entries) then `accessEntries`.
-	Entries      []AccessEntryConfig
-	RoleMappings []RoleMappingConfig
-	UserMappings []UserMappingConfig
+	Entries      []accessEntryConfig
+	RoleMappings []roleMappingConfig
+	UserMappings []userMappingConfig
 }
 
 // AccessEntryConfig is one access entry. The principal may be an Output; Key, which
 // names the resources, is derived from the ARN when it is known and from the position
 // otherwise.
-type AccessEntryConfig struct {
+type accessEntryConfig struct {
 	// Path is the input path, for messages (`admins[0]`, `accessEntries[2]`).
 	Path             string
 	Key              string
@@ -52,11 +52,11 @@ type AccessEntryConfig struct {
 	Type             string
 	KubernetesGroups pulumi.StringArrayInput
 	Username         pulumi.StringInput
-	Policies         []AccessPolicyConfig
+	Policies         []accessPolicyConfig
 }
 
 // AccessPolicyConfig is one policy association.
-type AccessPolicyConfig struct {
+type accessPolicyConfig struct {
 	// Name is the EKS policy name (AmazonEKSViewPolicy), which names the resource.
 	Name string
 	// Arn is the ARN the user gave; "" means the policy is looked up in the cluster's
@@ -67,23 +67,23 @@ type AccessPolicyConfig struct {
 }
 
 // RoleMappingConfig is one mapRoles entry of aws-auth.
-type RoleMappingConfig struct {
+type roleMappingConfig struct {
 	RoleArn  pulumi.StringInput
 	Username pulumi.StringInput
 	Groups   pulumi.StringArrayInput
 }
 
 // UserMappingConfig is one mapUsers entry of aws-auth.
-type UserMappingConfig struct {
+type userMappingConfig struct {
 	UserArn  pulumi.StringInput
 	Username pulumi.StringInput
 	Groups   pulumi.StringArrayInput
 }
 
-func resolveAccess(p *problems, args *Args, cluster *ClusterConfig) AccessConfig {
+func resolveAccess(p *problems, args *Args, cluster *clusterConfig) accessConfig {
 	r := reader{p}
 	mode := cluster.AuthenticationMode
-	a := AccessConfig{}
+	a := accessConfig{}
 
 	callerGiven := args.CallerIsAdmin != nil
 	a.CallerIsAdmin = r.boolean("callerIsAdmin", args.CallerIsAdmin, cluster.UsesAccessEntries())
@@ -104,11 +104,11 @@ func resolveAccess(p *problems, args *Args, cluster *ClusterConfig) AccessConfig
 	for i, arn := range admins {
 		path := fmt.Sprintf("admins[%d]", i)
 		validatePrincipalArn(p, path, arn)
-		a.Entries = append(a.Entries, AccessEntryConfig{
+		a.Entries = append(a.Entries, accessEntryConfig{
 			Path:         path,
 			PrincipalArn: arn,
 			Type:         "STANDARD",
-			Policies:     []AccessPolicyConfig{{Name: accessPolicyNames["ClusterAdmin"]}},
+			Policies:     []accessPolicyConfig{{Name: accessPolicyNames["ClusterAdmin"]}},
 		})
 	}
 	if len(args.AccessEntries) > 0 && !cluster.UsesAccessEntries() {
@@ -148,7 +148,7 @@ func resolveAccess(p *problems, args *Args, cluster *ClusterConfig) AccessConfig
 			seen[arn] = path
 		}
 		requireUsername(p, path, m.Username)
-		a.RoleMappings = append(a.RoleMappings, RoleMappingConfig{RoleArn: m.RoleArn, Username: m.Username, Groups: m.Groups})
+		a.RoleMappings = append(a.RoleMappings, roleMappingConfig{RoleArn: m.RoleArn, Username: m.Username, Groups: m.Groups})
 	}
 	for i, m := range args.UserMappings {
 		path := fmt.Sprintf("userMappings[%d]", i)
@@ -165,14 +165,14 @@ func resolveAccess(p *problems, args *Args, cluster *ClusterConfig) AccessConfig
 			seen[arn] = path
 		}
 		requireUsername(p, path, m.Username)
-		a.UserMappings = append(a.UserMappings, UserMappingConfig{UserArn: m.UserArn, Username: m.Username, Groups: m.Groups})
+		a.UserMappings = append(a.UserMappings, userMappingConfig{UserArn: m.UserArn, Username: m.Username, Groups: m.Groups})
 	}
 	return a
 }
 
-func resolveAccessEntry(p *problems, path string, e AccessEntryArgs) AccessEntryConfig {
+func resolveAccessEntry(p *problems, path string, e AccessEntryArgs) accessEntryConfig {
 	r := reader{p}
-	c := AccessEntryConfig{
+	c := accessEntryConfig{
 		Path:             path,
 		PrincipalArn:     e.PrincipalArn,
 		Type:             r.str(path+".type", e.Type),
@@ -204,7 +204,7 @@ func resolveAccessEntry(p *problems, path string, e AccessEntryArgs) AccessEntry
 		ppath := fmt.Sprintf("%s.accessPolicies[%d]", path, j)
 		policy := r.str(ppath+".policy", ap.Policy)
 		namespaces := r.strs(ppath+".namespaces", ap.Namespaces)
-		pc := AccessPolicyConfig{Namespaces: namespaces}
+		pc := accessPolicyConfig{Namespaces: namespaces}
 		if full, ok := accessPolicyNames[policy]; ok {
 			pc.Name = full
 		} else if m := accessPolicyArnPattern.FindStringSubmatch(policy); m != nil {
@@ -260,7 +260,7 @@ func requireUsername(p *problems, path string, in pulumi.StringInput) {
 // known ARN, so adding or removing another entry renames nothing; the position when the
 // ARN is an Output. Two known ARNs with the same name (different accounts or paths) get
 // a short hash of the ARN appended.
-func keyEntries(entries []AccessEntryConfig) {
+func keyEntries(entries []accessEntryConfig) {
 	count := map[string]int{}
 	for i := range entries {
 		e := &entries[i]
@@ -286,7 +286,7 @@ func keyEntries(entries []AccessEntryConfig) {
 
 // checkDuplicatePrincipals rejects two entries for one principal: EKS has one access
 // entry per principal, so the second create would fail after the cluster exists.
-func checkDuplicatePrincipals(p *problems, entries []AccessEntryConfig) {
+func checkDuplicatePrincipals(p *problems, entries []accessEntryConfig) {
 	seen := map[string]string{}
 	for _, e := range entries {
 		arn, _, known := plainString(e.PrincipalArn)
@@ -303,7 +303,7 @@ func checkDuplicatePrincipals(p *problems, entries []AccessEntryConfig) {
 
 // checkNodeRoleEntries rejects an EC2 access entry for a node group's own role: EKS
 // creates that entry itself when the node group is created, and two would conflict.
-func checkNodeRoleEntries(p *problems, args *Args, entries []AccessEntryConfig) {
+func checkNodeRoleEntries(p *problems, args *Args, entries []accessEntryConfig) {
 	nodeRoles := givenNodeRoleArns(args)
 	for _, e := range entries {
 		arn, _, known := plainString(e.PrincipalArn)

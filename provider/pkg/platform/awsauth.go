@@ -29,8 +29,9 @@ type awsAuthEntry struct {
 	groups   pulumi.StringArrayInput
 }
 
-// awsAuth writes the aws-auth ConfigMap through the component's Kubernetes provider,
-// before any node group or Fargate profile (rule 3).
+// awsAuth writes the aws-auth ConfigMap through the component's Kubernetes provider in
+// the modes that read it (CONFIG_MAP, API_AND_CONFIG_MAP), before any node group or
+// Fargate profile (rule 3); after is what it waits for.
 //
 // EKS may have made aws-auth already (it does when the first managed node group joins
 // a cluster in CONFIG_MAP mode, and some clusters are born with it). The provider uses
@@ -39,7 +40,10 @@ type awsAuthEntry struct {
 // "configmaps aws-auth already exists" cannot happen. Because the platform then owns
 // mapRoles, it writes every mapping EKS would have added: each node role and the Fargate
 // pod execution role. A later update (a new mapping) keeps them.
-func (b *build) awsAuth(kube *kubeResult, workers *workerRolesResult, after []pulumi.Resource) (pulumi.Resource, error) {
+func (b *build) awsAuth(kube *kubeResult, workers *workerRolesResult, after []pulumi.Resource) (*readyResult, error) {
+	if !b.cfg.Cluster.UsesConfigMap() {
+		return &readyResult{}, nil
+	}
 	roles := b.workerRoleMappings(workers)
 	for _, m := range b.cfg.Access.RoleMappings {
 		roles = append(roles, awsAuthEntry{arn: m.RoleArn, username: m.Username, groups: m.Groups})
@@ -52,7 +56,7 @@ func (b *build) awsAuth(kube *kubeResult, workers *workerRolesResult, after []pu
 	if len(users) > 0 {
 		data["mapUsers"] = renderAwsAuth("userarn", users)
 	}
-	return corev1.NewConfigMap(b.ctx, b.child("aws-auth"), &corev1.ConfigMapArgs{
+	cm, err := corev1.NewConfigMap(b.ctx, b.child("aws-auth"), &corev1.ConfigMapArgs{
 		Metadata: metav1.ObjectMetaArgs{
 			Name:      pulumi.String("aws-auth"),
 			Namespace: pulumi.String("kube-system"),
@@ -61,7 +65,11 @@ func (b *build) awsAuth(kube *kubeResult, workers *workerRolesResult, after []pu
 			},
 		},
 		Data: data,
-	}, b.opts(pulumi.Provider(kube.Provider), dependsOn(after, workers.Ready))...)
+	}, b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(after))...)
+	if err != nil {
+		return nil, err
+	}
+	return &readyResult{Ready: []pulumi.Resource{cm}}, nil
 }
 
 // workerRoleMappings maps the shared node role, every node group's own role (once

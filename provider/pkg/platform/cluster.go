@@ -19,38 +19,79 @@ type clusterResult struct {
 	Name pulumi.StringOutput
 }
 
-// cluster makes the control plane and everything EKS needs to exist before it
-// (ordering rule 1): the subnet tags, the cluster role and its policies, the KMS key
-// and the log group. EKS would otherwise create /aws/eks/<name>/cluster itself with no
-// retention, and the platform's own create would then fail with "already exists".
-func (b *build) cluster(network *networkResult) (*clusterResult, error) {
-	c := b.cfg.Cluster
-	role, err := b.newRole(roleSpec{
+// secretsResult is the key that encrypts Kubernetes secrets and the cluster role's
+// permission to use it.
+type secretsResult struct {
+	// KeyArn is "" when encryption is off.
+	KeyArn pulumi.StringOutput
+	Ready  []pulumi.Resource
+}
+
+// clusterRole is the role the EKS control plane runs as.
+func (b *build) clusterRole() (*madeRole, error) {
+	name := b.cfg.Cluster.Name
+	return b.newRole(roleSpec{
 		part:            "cluster-role",
-		roleName:        c.Name + "-cluster",
-		description:     "EKS control plane of " + c.Name,
+		roleName:        name + "-cluster",
+		description:     "EKS control plane of " + name,
 		trust:           pulumi.String(serviceTrust("eks.amazonaws.com", nil).JSON()),
 		managedPolicies: []string{"AmazonEKSClusterPolicy"},
 	})
-	if err != nil {
-		return nil, err
-	}
-	before := append([]pulumi.Resource{}, network.Tags...)
-	before = append(before, role.Ready...)
+}
 
-	keyArn := pulumi.String("").ToStringOutput()
-	var encryption eks.ClusterEncryptionConfigPtrInput
-	if c.SecretsEncryption {
-		keyArn, err = b.secretsKey(role.Role, &before)
+// secretsKey returns the key that encrypts secrets: the user's, or a key the platform
+// makes with rotation on. Either way the cluster role gets an inline policy to use
+// exactly that key. Nothing when encryption is off.
+func (b *build) secretsKey(role *madeRole) (*secretsResult, error) {
+	c := b.cfg.Cluster
+	res := &secretsResult{KeyArn: pulumi.String("").ToStringOutput()}
+	if !c.SecretsEncryption {
+		return res, nil
+	}
+	if c.KmsKeyArn != nil {
+		res.KeyArn = c.KmsKeyArn.ToStringOutput()
+	} else {
+		key, err := kms.NewKey(b.ctx, b.child("secrets-key"), &kms.KeyArgs{
+			Description:          pulumi.String("Kubernetes secrets of EKS cluster " + c.Name),
+			EnableKeyRotation:    pulumi.Bool(true),
+			DeletionWindowInDays: pulumi.Int(30),
+			Tags:                 b.tags(nil),
+		}, b.opts()...)
 		if err != nil {
 			return nil, err
 		}
-		encryption = eks.ClusterEncryptionConfigArgs{
-			Resources: pulumi.StringArray{pulumi.String("secrets")},
-			Provider:  eks.ClusterEncryptionConfigProviderArgs{KeyArn: keyArn},
+		// The alias only names the key for people; the cluster does not wait for it.
+		if _, err := kms.NewAlias(b.ctx, b.child("secrets-key-alias"), &kms.AliasArgs{
+			Name:        pulumi.String("alias/eks/" + c.Name),
+			TargetKeyId: key.KeyId,
+		}, b.opts()...); err != nil {
+			return nil, err
 		}
+		res.KeyArn = key.Arn
+		res.Ready = append(res.Ready, key)
 	}
+	policy, err := iam.NewRolePolicy(b.ctx, b.child("cluster-role-kms"), &iam.RolePolicyArgs{
+		Role: role.Role.Name,
+		Policy: res.KeyArn.ApplyT(func(arn string) string {
+			return iampolicy.New(iampolicy.Statement{
+				Effect:   "Allow",
+				Action:   []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"},
+				Resource: []string{arn},
+			}).JSON()
+		}).(pulumi.StringOutput),
+	}, b.opts()...)
+	if err != nil {
+		return nil, err
+	}
+	res.Ready = append(res.Ready, policy)
+	return res, nil
+}
 
+// controlPlaneLogGroup makes /aws/eks/<name>/cluster with the platform's retention.
+// Rule 1: EKS would otherwise create it itself, with no retention, when logging is on,
+// and the platform's own create would then fail with "already exists".
+func (b *build) controlPlaneLogGroup() (*readyResult, error) {
+	c := b.cfg.Cluster
 	logGroup, err := cloudwatch.NewLogGroup(b.ctx, b.child("cluster-logs"), &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String("/aws/eks/" + c.Name + "/cluster"),
 		RetentionInDays: pulumi.Int(c.LogRetentionDays),
@@ -59,8 +100,19 @@ func (b *build) cluster(network *networkResult) (*clusterResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	before = append(before, logGroup)
+	return &readyResult{Ready: []pulumi.Resource{logGroup}}, nil
+}
 
+// cluster makes the control plane; after is what it waits for (rule 1).
+func (b *build) cluster(role *madeRole, secrets *secretsResult, after []pulumi.Resource) (*clusterResult, error) {
+	c := b.cfg.Cluster
+	var encryption eks.ClusterEncryptionConfigPtrInput
+	if c.SecretsEncryption {
+		encryption = eks.ClusterEncryptionConfigArgs{
+			Resources: pulumi.StringArray{pulumi.String("secrets")},
+			Provider:  eks.ClusterEncryptionConfigProviderArgs{KeyArn: secrets.KeyArn},
+		}
+	}
 	vpc := eks.ClusterVpcConfigArgs{
 		SubnetIds:             pulumi.ToStringArray(c.SubnetIDs()),
 		EndpointPublicAccess:  pulumi.Bool(c.EndpointPublic),
@@ -88,54 +140,9 @@ func (b *build) cluster(network *networkResult) (*clusterResult, error) {
 		// EKS must not also install self-managed copies for them to fight over.
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
 		Tags:                       b.tags(nil),
-	}, b.opts(pulumi.DependsOn(before))...)
+	}, b.opts(pulumi.DependsOn(after))...)
 	if err != nil {
 		return nil, err
 	}
-	return &clusterResult{Cluster: cluster, Role: role.Role, KmsKeyArn: keyArn, Name: cluster.Name}, nil
-}
-
-// secretsKey returns the ARN of the key that encrypts secrets: the user's, or a key the
-// platform makes with rotation on. Either way the cluster role gets an inline policy to
-// use exactly that key, which the cluster waits for (appended to before).
-func (b *build) secretsKey(role *iam.Role, before *[]pulumi.Resource) (pulumi.StringOutput, error) {
-	c := b.cfg.Cluster
-	var keyArn pulumi.StringOutput
-	if c.KmsKeyArn != nil {
-		keyArn = c.KmsKeyArn.ToStringOutput()
-	} else {
-		key, err := kms.NewKey(b.ctx, b.child("secrets-key"), &kms.KeyArgs{
-			Description:          pulumi.String("Kubernetes secrets of EKS cluster " + c.Name),
-			EnableKeyRotation:    pulumi.Bool(true),
-			DeletionWindowInDays: pulumi.Int(30),
-			Tags:                 b.tags(nil),
-		}, b.opts()...)
-		if err != nil {
-			return keyArn, err
-		}
-		// The alias only names the key for people; the cluster does not wait for it.
-		if _, err := kms.NewAlias(b.ctx, b.child("secrets-key-alias"), &kms.AliasArgs{
-			Name:        pulumi.String("alias/eks/" + c.Name),
-			TargetKeyId: key.KeyId,
-		}, b.opts()...); err != nil {
-			return keyArn, err
-		}
-		keyArn = key.Arn
-		*before = append(*before, key)
-	}
-	policy, err := iam.NewRolePolicy(b.ctx, b.child("cluster-role-kms"), &iam.RolePolicyArgs{
-		Role: role.Name,
-		Policy: keyArn.ApplyT(func(arn string) string {
-			return iampolicy.New(iampolicy.Statement{
-				Effect:   "Allow",
-				Action:   []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"},
-				Resource: []string{arn},
-			}).JSON()
-		}).(pulumi.StringOutput),
-	}, b.opts()...)
-	if err != nil {
-		return keyArn, err
-	}
-	*before = append(*before, policy)
-	return keyArn, nil
+	return &clusterResult{Cluster: cluster, Role: role.Role, KmsKeyArn: secrets.KeyArn, Name: cluster.Name}, nil
 }

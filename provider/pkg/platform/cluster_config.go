@@ -12,13 +12,13 @@ import (
 
 // Defaults of the cluster stage, following current AWS guidance.
 const (
-	DefaultKubernetesVersion  = "1.33"
-	DefaultLogRetentionDays   = 30
-	DefaultAuthenticationMode = "API"
+	defaultKubernetesVersion  = "1.33"
+	defaultLogRetentionDays   = 30
+	defaultAuthenticationMode = "API"
 )
 
 // DefaultLogTypes are the control-plane logs worth their cost on every cluster.
-var DefaultLogTypes = []string{"api", "audit", "authenticator"}
+var defaultLogTypes = []string{"api", "audit", "authenticator"}
 
 var (
 	allLogTypes         = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
@@ -33,7 +33,7 @@ var (
 )
 
 // ClusterConfig is the resolved input of the network and cluster stages.
-type ClusterConfig struct {
+type clusterConfig struct {
 	Name             string
 	Version          string
 	PublicSubnetIDs  []string
@@ -58,19 +58,19 @@ type ClusterConfig struct {
 }
 
 // SubnetIDs are all the cluster's subnets, private first.
-func (c ClusterConfig) SubnetIDs() []string {
+func (c clusterConfig) SubnetIDs() []string {
 	return append(slices.Clone(c.PrivateSubnetIDs), c.PublicSubnetIDs...)
 }
 
 // UsesAccessEntries reports whether the mode has EKS access entries.
-func (c ClusterConfig) UsesAccessEntries() bool { return c.AuthenticationMode != "CONFIG_MAP" }
+func (c clusterConfig) UsesAccessEntries() bool { return c.AuthenticationMode != "CONFIG_MAP" }
 
 // UsesConfigMap reports whether the mode reads the aws-auth ConfigMap.
-func (c ClusterConfig) UsesConfigMap() bool { return c.AuthenticationMode != "API" }
+func (c clusterConfig) UsesConfigMap() bool { return c.AuthenticationMode != "API" }
 
-func resolveCluster(p *problems, name string, args *Args) ClusterConfig {
+func resolveCluster(p *problems, name string, args *Args) clusterConfig {
 	r := reader{p}
-	c := ClusterConfig{
+	c := clusterConfig{
 		Name:               r.str("clusterName", args.ClusterName),
 		Version:            r.str("kubernetesVersion", args.KubernetesVersion),
 		PublicSubnetIDs:    r.strs("publicSubnetIds", args.PublicSubnetIds),
@@ -80,7 +80,7 @@ func resolveCluster(p *problems, name string, args *Args) ClusterConfig {
 		EndpointPrivate:    r.boolean("endpointPrivateAccess", args.EndpointPrivateAccess, true),
 		PublicAccessCidrs:  r.strs("publicAccessCidrs", args.PublicAccessCidrs),
 		LogTypes:           r.strs("enabledLogTypes", args.EnabledLogTypes),
-		LogRetentionDays:   r.integer("logRetentionDays", args.LogRetentionDays, DefaultLogRetentionDays),
+		LogRetentionDays:   r.integer("logRetentionDays", args.LogRetentionDays, defaultLogRetentionDays),
 		SecretsEncryption:  r.boolean("secretsEncryption", args.SecretsEncryption, true),
 		KmsKeyArn:          args.KmsKeyArn,
 		Tags:               r.strMap("tags", args.Tags),
@@ -90,13 +90,13 @@ func resolveCluster(p *problems, name string, args *Args) ClusterConfig {
 		c.Name = name
 	}
 	if c.Version == "" {
-		c.Version = DefaultKubernetesVersion
+		c.Version = defaultKubernetesVersion
 	}
 	if args.EnabledLogTypes == nil {
-		c.LogTypes = slices.Clone(DefaultLogTypes)
+		c.LogTypes = slices.Clone(defaultLogTypes)
 	}
 	if c.AuthenticationMode == "" {
-		c.AuthenticationMode = DefaultAuthenticationMode
+		c.AuthenticationMode = defaultAuthenticationMode
 	}
 	c.BootstrapCreatorAdmin = r.boolean("bootstrapClusterCreatorAdminPermissions",
 		args.BootstrapClusterCreatorAdminPermissions, c.AuthenticationMode == "CONFIG_MAP")
@@ -109,12 +109,12 @@ func resolveCluster(p *problems, name string, args *Args) ClusterConfig {
 	return c
 }
 
-func validateCluster(p *problems, c ClusterConfig) {
+func validateCluster(p *problems, c clusterConfig) {
 	if len(c.Name) > 100 || !clusterNamePattern.MatchString(c.Name) {
 		p.addf("clusterName: %q is not a valid EKS cluster name; use 1-100 characters that start with a letter or digit, followed by letters, digits, '-' or '_'", c.Name)
 	}
 	if !versionPattern.MatchString(c.Version) {
-		p.addf("kubernetesVersion: %q is not a Kubernetes version; use MAJOR.MINOR, for example %q", c.Version, DefaultKubernetesVersion)
+		p.addf("kubernetesVersion: %q is not a Kubernetes version; use MAJOR.MINOR, for example %q", c.Version, defaultKubernetesVersion)
 	}
 	validateSubnets(p, c)
 	if !c.EndpointPublic && !c.EndpointPrivate {
@@ -154,7 +154,7 @@ func validateCluster(p *problems, c ClusterConfig) {
 	}
 }
 
-func validateSubnets(p *problems, c ClusterConfig) {
+func validateSubnets(p *problems, c clusterConfig) {
 	if len(c.PrivateSubnetIDs) == 0 {
 		p.addf("privateSubnetIds: empty; give the private subnets nodes and Fargate pods run in (EKS also needs subnets in at least two Availability Zones)")
 	}

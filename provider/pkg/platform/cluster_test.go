@@ -56,7 +56,7 @@ func TestLogGroupNameAndRetention(t *testing.T) {
 func TestClusterDefaults(t *testing.T) {
 	m, _ := deploy(t, "demo", minimalArgs())
 	c := m.Find(t, "demo-cluster")
-	if str(c, "name") != "demo" || str(c, "version") != DefaultKubernetesVersion {
+	if str(c, "name") != "demo" || str(c, "version") != defaultKubernetesVersion {
 		t.Errorf("name %q version %q", str(c, "name"), str(c, "version"))
 	}
 	vpc := obj(c, "vpcConfig")
@@ -192,7 +192,7 @@ func TestRule2OidcAfterClusterAndThumbprintFromTls(t *testing.T) {
 }
 
 func TestIrsaTrustIsScopedToOneServiceAccountAndAudience(t *testing.T) {
-	doc := IrsaTrust("arn:aws:iam::1:oidc-provider/oidc.example/id/X", "oidc.example/id/X", "kube-system", "ebs-csi-controller-sa")
+	doc := irsaTrust("arn:aws:iam::1:oidc-provider/oidc.example/id/X", "oidc.example/id/X", "kube-system", "ebs-csi-controller-sa")
 	var parsed policy
 	if err := json.Unmarshal([]byte(doc.JSON()), &parsed); err != nil {
 		t.Fatal(err)

@@ -13,13 +13,13 @@ import (
 
 // Defaults of node groups.
 const (
-	DefaultAmiType       = "AL2023_x86_64_STANDARD"
-	DefaultCapacityType  = "ON_DEMAND"
-	DefaultInstanceType  = "m5.large"
-	DefaultDiskSize      = 20
-	DefaultMinSize       = 1
-	DefaultDesiredSize   = 2
-	DefaultMaxSize       = 3
+	defaultAmiType       = "AL2023_x86_64_STANDARD"
+	defaultCapacityType  = "ON_DEMAND"
+	defaultInstanceType  = "m5.large"
+	defaultDiskSize      = 20
+	defaultMinSize       = 1
+	defaultDesiredSize   = 2
+	defaultMaxSize       = 3
 	maxFargateSelectors  = 5
 	maxEksNodeGroupName  = 63
 	maxFargateProfileLen = 100
@@ -45,15 +45,15 @@ var (
 )
 
 // ComputeConfig is the resolved input of the compute stages.
-type ComputeConfig struct {
+type computeConfig struct {
 	// NodeSsmAccess attaches AmazonSSMManagedInstanceCore to the shared node role.
 	NodeSsmAccess   bool
-	NodeGroups      []NodeGroupConfig
-	FargateProfiles []FargateProfileConfig
+	NodeGroups      []nodeGroupConfig
+	FargateProfiles []fargateProfileConfig
 }
 
 // NodeGroupConfig is one managed node group, defaults filled in.
-type NodeGroupConfig struct {
+type nodeGroupConfig struct {
 	Name string
 	// EksName is the node group's name in EKS: "<cluster>-<name>", within 63 characters.
 	EksName       string
@@ -65,7 +65,7 @@ type NodeGroupConfig struct {
 	DesiredSize   int
 	MaxSize       int
 	Labels        map[string]string
-	Taints        []TaintConfig
+	Taints        []taintConfig
 	SubnetIDs     []string
 	// Exactly one of MaxUnavailable and MaxUnavailablePercentage is non-zero.
 	MaxUnavailable           int
@@ -76,30 +76,30 @@ type NodeGroupConfig struct {
 }
 
 // TaintConfig is one Kubernetes taint.
-type TaintConfig struct {
+type taintConfig struct {
 	Key, Value, Effect string
 }
 
 // FargateProfileConfig is one Fargate profile.
-type FargateProfileConfig struct {
+type fargateProfileConfig struct {
 	Name      string
-	Selectors []FargateSelectorConfig
+	Selectors []fargateSelectorConfig
 	SubnetIDs []string
 }
 
 // FargateSelectorConfig selects pods by namespace and labels.
-type FargateSelectorConfig struct {
+type fargateSelectorConfig struct {
 	Namespace string
 	Labels    map[string]string
 }
 
 // UsesSharedNodeRole reports whether some node group runs as the shared node role.
-func (c ComputeConfig) UsesSharedNodeRole() bool {
-	return slices.ContainsFunc(c.NodeGroups, func(g NodeGroupConfig) bool { return g.NodeRoleArn == nil })
+func (c computeConfig) UsesSharedNodeRole() bool {
+	return slices.ContainsFunc(c.NodeGroups, func(g nodeGroupConfig) bool { return g.NodeRoleArn == nil })
 }
 
 // FargateRunsCoredns reports whether a Fargate profile selects the coredns pods.
-func (c ComputeConfig) FargateRunsCoredns() bool {
+func (c computeConfig) FargateRunsCoredns() bool {
 	for _, p := range c.FargateProfiles {
 		for _, s := range p.Selectors {
 			if s.selectsCoredns() {
@@ -112,13 +112,13 @@ func (c ComputeConfig) FargateRunsCoredns() bool {
 
 // CorednsOnFargate reports whether coredns must be configured for Fargate: a profile
 // selects it and there is no node group for it to run on.
-func (c ComputeConfig) CorednsOnFargate() bool {
+func (c computeConfig) CorednsOnFargate() bool {
 	return len(c.NodeGroups) == 0 && c.FargateRunsCoredns()
 }
 
 // selectsCoredns reports whether the selector matches coredns's pods. Fargate allows the
 // wildcards * and ? in namespaces and label values.
-func (s FargateSelectorConfig) selectsCoredns() bool {
+func (s fargateSelectorConfig) selectsCoredns() bool {
 	if ok, _ := path.Match(s.Namespace, "kube-system"); !ok {
 		return false
 	}
@@ -134,11 +134,11 @@ func (s FargateSelectorConfig) selectsCoredns() bool {
 	return true
 }
 
-func (g NodeGroupConfig) windows() bool { return strings.HasPrefix(g.AmiType, "WINDOWS_") }
+func (g nodeGroupConfig) windows() bool { return strings.HasPrefix(g.AmiType, "WINDOWS_") }
 
-func resolveCompute(p *problems, args *Args, cluster *ClusterConfig) ComputeConfig {
+func resolveCompute(p *problems, args *Args, cluster *clusterConfig) computeConfig {
 	r := reader{p}
-	c := ComputeConfig{NodeSsmAccess: r.boolean("nodeSsmAccess", args.NodeSsmAccess, false)}
+	c := computeConfig{NodeSsmAccess: r.boolean("nodeSsmAccess", args.NodeSsmAccess, false)}
 	groups := uniqueNames{list: "nodeGroups", what: "node group"}
 	for i, g := range args.NodeGroups {
 		ng := resolveNodeGroup(p, fmt.Sprintf("nodeGroups[%d]", i), g, cluster)
@@ -154,14 +154,14 @@ func resolveCompute(p *problems, args *Args, cluster *ClusterConfig) ComputeConf
 	return c
 }
 
-func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *ClusterConfig) NodeGroupConfig {
+func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *clusterConfig) nodeGroupConfig {
 	r := reader{p}
-	ng := NodeGroupConfig{
+	ng := nodeGroupConfig{
 		Name:          r.str(path+".name", g.Name),
 		InstanceTypes: r.strs(path+".instanceTypes", g.InstanceTypes),
 		CapacityType:  r.str(path+".capacityType", g.CapacityType),
 		AmiType:       r.str(path+".amiType", g.AmiType),
-		DiskSize:      r.integer(path+".diskSize", g.DiskSize, DefaultDiskSize),
+		DiskSize:      r.integer(path+".diskSize", g.DiskSize, defaultDiskSize),
 		Labels:        r.strMap(path+".labels", g.Labels),
 		SubnetIDs:     r.strs(path+".subnetIds", g.SubnetIds),
 		Tags:          r.strMap(path+".tags", g.Tags),
@@ -170,38 +170,38 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *Cluste
 	ng.EksName = physicalName(cluster.Name+"-"+ng.Name, maxEksNodeGroupName)
 
 	if len(ng.InstanceTypes) == 0 {
-		ng.InstanceTypes = []string{DefaultInstanceType}
+		ng.InstanceTypes = []string{defaultInstanceType}
 	}
 	for j, t := range ng.InstanceTypes {
 		if !instanceTypePattern.MatchString(t) {
-			p.addf("%s.instanceTypes[%d]: %q is not an EC2 instance type; use a name like %q", path, j, t, DefaultInstanceType)
+			p.addf("%s.instanceTypes[%d]: %q is not an EC2 instance type; use a name like %q", path, j, t, defaultInstanceType)
 		} else if slices.Index(ng.InstanceTypes, t) < j {
 			p.addf("%s.instanceTypes[%d]: %q is listed twice; list each instance type once", path, j, t)
 		}
 	}
 	if ng.CapacityType == "" {
-		ng.CapacityType = DefaultCapacityType
+		ng.CapacityType = defaultCapacityType
 	}
 	if !slices.Contains(capacityTypes, ng.CapacityType) {
 		p.addf("%s.capacityType: unknown capacity type %q; use ON_DEMAND or SPOT", path, ng.CapacityType)
 	}
 	if ng.AmiType == "" {
-		ng.AmiType = DefaultAmiType
+		ng.AmiType = defaultAmiType
 	}
 	if !slices.Contains(amiTypes, ng.AmiType) {
 		p.addf("%s.amiType: unknown AMI type %q; use one of %s", path, ng.AmiType, strings.Join(amiTypes, ", "))
 	}
 	if strings.HasPrefix(ng.AmiType, "AL2_") && minorVersion(cluster.Version) > 32 {
-		p.addf("%s.amiType: EKS publishes no %s AMI for Kubernetes %s (1.32 is the last with Amazon Linux 2 AMIs); use %s or AL2023_ARM_64_STANDARD", path, ng.AmiType, cluster.Version, DefaultAmiType)
+		p.addf("%s.amiType: EKS publishes no %s AMI for Kubernetes %s (1.32 is the last with Amazon Linux 2 AMIs); use %s or AL2023_ARM_64_STANDARD", path, ng.AmiType, cluster.Version, defaultAmiType)
 	}
 	if ng.DiskSize < 1 || ng.DiskSize > 16384 {
-		p.addf("%s.diskSize: %d GiB is outside 1-16384; give the root volume size in GiB (default %d)", path, ng.DiskSize, DefaultDiskSize)
+		p.addf("%s.diskSize: %d GiB is outside 1-16384; give the root volume size in GiB (default %d)", path, ng.DiskSize, defaultDiskSize)
 	}
 	resolveScaling(p, path+".scaling", g.Scaling, &ng)
 
 	for j, t := range g.Taints {
 		tp := fmt.Sprintf("%s.taints[%d]", path, j)
-		taint := TaintConfig{Key: r.str(tp+".key", t.Key), Value: r.str(tp+".value", t.Value), Effect: r.str(tp+".effect", t.Effect)}
+		taint := taintConfig{Key: r.str(tp+".key", t.Key), Value: r.str(tp+".value", t.Value), Effect: r.str(tp+".effect", t.Effect)}
 		if taint.Key == "" {
 			p.addf("%s.key: missing; give the taint's key", tp)
 		}
@@ -257,7 +257,7 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *Cluste
 // resolveScaling fills in the node counts and checks min <= desired <= max. Counts not
 // given follow the ones that are: desired defaults to 2 within [min, max], max to at
 // least 3 and at least min and desired.
-func resolveScaling(p *problems, path string, s *NodeGroupScalingArgs, ng *NodeGroupConfig) {
+func resolveScaling(p *problems, path string, s *NodeGroupScalingArgs, ng *nodeGroupConfig) {
 	if s == nil {
 		s = &NodeGroupScalingArgs{}
 	}
@@ -269,7 +269,7 @@ func resolveScaling(p *problems, path string, s *NodeGroupScalingArgs, ng *NodeG
 	desV = r.integer(path+".desiredSize", s.DesiredSize, desV)
 	maxV = r.integer(path+".maxSize", s.MaxSize, maxV)
 	if !minGiven {
-		minV = DefaultMinSize
+		minV = defaultMinSize
 		if desGiven && desV < minV {
 			minV = max(desV, 0)
 		}
@@ -278,13 +278,13 @@ func resolveScaling(p *problems, path string, s *NodeGroupScalingArgs, ng *NodeG
 		}
 	}
 	if !maxGiven {
-		maxV = max(DefaultMaxSize, minV)
+		maxV = max(defaultMaxSize, minV)
 		if desGiven {
 			maxV = max(maxV, desV)
 		}
 	}
 	if !desGiven {
-		desV = min(max(DefaultDesiredSize, minV), maxV)
+		desV = min(max(defaultDesiredSize, minV), maxV)
 	}
 	ng.MinSize, ng.DesiredSize, ng.MaxSize = minV, desV, maxV
 	switch {
@@ -301,9 +301,9 @@ func resolveScaling(p *problems, path string, s *NodeGroupScalingArgs, ng *NodeG
 	}
 }
 
-func resolveFargateProfile(p *problems, path string, f FargateProfileArgs, cluster *ClusterConfig) FargateProfileConfig {
+func resolveFargateProfile(p *problems, path string, f FargateProfileArgs, cluster *clusterConfig) fargateProfileConfig {
 	r := reader{p}
-	fp := FargateProfileConfig{
+	fp := fargateProfileConfig{
 		Name:      r.str(path+".name", f.Name),
 		SubnetIDs: r.strs(path+".subnetIds", f.SubnetIds),
 	}
@@ -319,7 +319,7 @@ func resolveFargateProfile(p *problems, path string, f FargateProfileArgs, clust
 	}
 	for j, s := range f.Selectors {
 		sp := fmt.Sprintf("%s.selectors[%d]", path, j)
-		sel := FargateSelectorConfig{Namespace: r.str(sp+".namespace", s.Namespace), Labels: r.strMap(sp+".labels", s.Labels)}
+		sel := fargateSelectorConfig{Namespace: r.str(sp+".namespace", s.Namespace), Labels: r.strMap(sp+".labels", s.Labels)}
 		if sel.Namespace == "" {
 			p.addf("%s.namespace: missing; give the namespace of the pods to run on Fargate", sp)
 		}

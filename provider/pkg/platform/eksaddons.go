@@ -9,14 +9,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// baseAddons makes the add-ons nodes need to start (rule 4): vpc-cni (pod networking),
+// nodeAddons makes the add-ons nodes need (rule 4): vpc-cni (pod networking),
 // kube-proxy (service routing) and eks-pod-identity-agent. They are DaemonSets, so EKS
-// reports them active with no node yet; node groups wait for them, so the first node
-// comes up with networking instead of a NotReady spell.
-func (b *build) baseAddons(cluster *clusterResult) (*addonsResult, error) {
+// reports them active with no node yet.
+func (b *build) nodeAddons(cluster *clusterResult) (*addonsResult, error) {
 	c := b.cfg.EksAddons
 	res := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
-	for _, a := range []EksAddonConfig{c.VpcCni, c.KubeProxy, c.PodIdentityAgent} {
+	for _, a := range []eksAddonConfig{c.VpcCni, c.KubeProxy, c.PodIdentityAgent} {
 		if !a.Enabled {
 			continue
 		}
@@ -29,10 +28,10 @@ func (b *build) baseAddons(cluster *clusterResult) (*addonsResult, error) {
 	return res, nil
 }
 
-// nodeAddons makes the add-ons that need running nodes (rule 4), after every node group
-// and Fargate profile: coredns (configured for Fargate when only Fargate can run it) and
-// the EBS CSI driver with its IRSA role.
-func (b *build) nodeAddons(cluster *clusterResult, identity *identityResult, compute *computeResult) (*addonsResult, error) {
+// workloadAddons makes the EKS add-ons that run pods (rule 4), after the compute in
+// after: coredns (configured for Fargate when only Fargate can run it) and the EBS CSI
+// driver with its IRSA role.
+func (b *build) workloadAddons(cluster *clusterResult, identity *identityResult, after []pulumi.Resource) (*addonsResult, error) {
 	c := b.cfg.EksAddons
 	res := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
 	if c.Coredns.Enabled {
@@ -42,7 +41,7 @@ func (b *build) nodeAddons(cluster *clusterResult, identity *identityResult, com
 			// schedule on the kube-system Fargate profile.
 			extra = map[string]any{"computeType": "Fargate"}
 		}
-		addon, err := b.eksAddon(cluster, c.Coredns, extra, nil, compute.Ready)
+		addon, err := b.eksAddon(cluster, c.Coredns, extra, nil, after)
 		if err != nil {
 			return nil, err
 		}
@@ -69,7 +68,7 @@ func (b *build) nodeAddons(cluster *clusterResult, identity *identityResult, com
 			return nil, err
 		}
 		deps := append(append([]pulumi.Resource{}, role.Ready...), attachment)
-		addon, err := b.eksAddon(cluster, c.EbsCsiDriver, nil, role.Role.Arn, append(deps, compute.Ready...))
+		addon, err := b.eksAddon(cluster, c.EbsCsiDriver, nil, role.Role.Arn, append(deps, after...))
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +81,7 @@ func (b *build) nodeAddons(cluster *clusterResult, identity *identityResult, com
 // eksAddon makes one EKS managed add-on. extra are configuration values the platform
 // sets (the user's win over them); roleArn is its IRSA role, if any; after is what it
 // waits for.
-func (b *build) eksAddon(cluster *clusterResult, a EksAddonConfig, extra map[string]any, roleArn pulumi.StringInput,
+func (b *build) eksAddon(cluster *clusterResult, a eksAddonConfig, extra map[string]any, roleArn pulumi.StringInput,
 	after []pulumi.Resource,
 ) (*eks.Addon, error) {
 	args := &eks.AddonArgs{

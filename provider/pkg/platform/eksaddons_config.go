@@ -18,21 +18,21 @@ const (
 var addonVersionPattern = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$`)
 
 // EksAddonsConfig is the resolved input of the EKS managed add-on stages.
-type EksAddonsConfig struct {
+type eksAddonsConfig struct {
 	// Before compute (rule 4).
-	VpcCni           EksAddonConfig
-	KubeProxy        EksAddonConfig
-	PodIdentityAgent EksAddonConfig
+	VpcCni           eksAddonConfig
+	KubeProxy        eksAddonConfig
+	PodIdentityAgent eksAddonConfig
 	// After compute.
-	Coredns      EksAddonConfig
-	EbsCsiDriver EksAddonConfig
+	Coredns      eksAddonConfig
+	EbsCsiDriver eksAddonConfig
 	// CorednsOnFargate configures coredns with computeType Fargate: a profile selects
 	// kube-system and there is no node group.
 	CorednsOnFargate bool
 }
 
 // EksAddonConfig is one EKS managed add-on.
-type EksAddonConfig struct {
+type eksAddonConfig struct {
 	// Name is the EKS add-on name (vpc-cni, …).
 	Name    string
 	Enabled bool
@@ -45,16 +45,16 @@ type EksAddonConfig struct {
 
 // PodIdentityAgentEnabled reports whether eks-pod-identity-agent is installed, which an
 // add-on using EKS Pod Identity requires.
-func (c EksAddonsConfig) PodIdentityAgentEnabled() bool { return c.PodIdentityAgent.Enabled }
+func (c eksAddonsConfig) PodIdentityAgentEnabled() bool { return c.PodIdentityAgent.Enabled }
 
-func resolveEksAddons(p *problems, args *Args, cfg *Config) EksAddonsConfig {
+func resolveEksAddons(p *problems, args *Args, cfg *config) eksAddonsConfig {
 	in := args.EksAddons
 	if in == nil {
 		in = &EksAddonsArgs{}
 	}
 	compute := cfg.Compute
 	corednsCanRun := len(compute.NodeGroups) > 0 || compute.FargateRunsCoredns()
-	c := EksAddonsConfig{
+	c := eksAddonsConfig{
 		VpcCni:           resolveEksAddon(p, "eksAddons.vpcCni", addonVpcCni, in.VpcCni, true),
 		KubeProxy:        resolveEksAddon(p, "eksAddons.kubeProxy", addonKubeProxy, in.KubeProxy, true),
 		PodIdentityAgent: resolveEksAddon(p, "eksAddons.podIdentityAgent", addonPodIdentityAgent, in.PodIdentityAgent, true),
@@ -74,12 +74,12 @@ func resolveEksAddons(p *problems, args *Args, cfg *Config) EksAddonsConfig {
 	return c
 }
 
-func resolveEksAddon(p *problems, path, name string, in *EksAddonArgs, def bool) EksAddonConfig {
+func resolveEksAddon(p *problems, path, name string, in *EksAddonArgs, def bool) eksAddonConfig {
 	if in == nil {
-		return EksAddonConfig{Name: name, Enabled: def}
+		return eksAddonConfig{Name: name, Enabled: def}
 	}
 	r := reader{p}
-	c := EksAddonConfig{Name: name, Enabled: r.boolean(path+".enabled", in.Enabled, def), Values: in.ConfigurationValues}
+	c := eksAddonConfig{Name: name, Enabled: r.boolean(path+".enabled", in.Enabled, def), Values: in.ConfigurationValues}
 	if v, given, known := plainString(in.Version); given && (!known || v != "") {
 		c.Version = in.Version
 		if known && !addonVersionPattern.MatchString(v) {

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"context"
 	"encoding/json"
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"slices"
@@ -105,7 +106,7 @@ func TestAddonDefaults(t *testing.T) {
 	// most recent one.
 	for _, c := range m.Calls() {
 		if c.Token == "aws:eks/getAddonVersion:getAddonVersion" {
-			if c.Args["kubernetesVersion"].StringValue() != DefaultKubernetesVersion {
+			if c.Args["kubernetesVersion"].StringValue() != defaultKubernetesVersion {
 				t.Errorf("getAddonVersion kubernetesVersion = %v", c.Args["kubernetesVersion"])
 			}
 			if v, ok := c.Args["mostRecent"]; ok && v.IsBool() && v.BoolValue() {
@@ -155,7 +156,7 @@ func TestAddonsCanBeDisabled(t *testing.T) {
 }
 
 func TestPodIdentityAgentEnabled(t *testing.T) {
-	cfg, err := Resolve("demo", minimalArgs())
+	cfg, err := resolve(context.Background(), "demo", minimalArgs())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ func TestPodIdentityAgentEnabled(t *testing.T) {
 	}
 	a := minimalArgs()
 	a.EksAddons = &EksAddonsArgs{PodIdentityAgent: &EksAddonArgs{Enabled: pulumi.Bool(false)}}
-	if cfg, err = Resolve("demo", a); err != nil || cfg.EksAddons.PodIdentityAgentEnabled() {
+	if cfg, err = resolve(context.Background(), "demo", a); err != nil || cfg.EksAddons.PodIdentityAgentEnabled() {
 		t.Errorf("disabled agent reported enabled (err %v)", err)
 	}
 }

@@ -8,9 +8,9 @@ import (
 // fargateProfiles makes the Fargate profiles one after another (rule 5): EKS creates or
 // deletes one profile at a time per cluster and rejects a second concurrent one with
 // ResourceInUseException, so profile i+1 depends on profile i. Every profile also waits
-// for before (access and the pod execution role).
-func (b *build) fargateProfiles(cluster *clusterResult, workers *workerRolesResult, before []pulumi.Resource) ([]*eks.FargateProfile, error) {
-	var out []*eks.FargateProfile
+// for after (New's beforeCompute barrier).
+func (b *build) fargateProfiles(cluster *clusterResult, workers *workerRolesResult, after []pulumi.Resource) (*fargateResult, error) {
+	res := &fargateResult{}
 	var previous pulumi.Resource
 	for _, f := range b.cfg.Compute.FargateProfiles {
 		var selectors eks.FargateProfileSelectorArray
@@ -25,7 +25,7 @@ func (b *build) fargateProfiles(cluster *clusterResult, workers *workerRolesResu
 			}
 			selectors = append(selectors, sel)
 		}
-		deps := before
+		deps := after
 		if previous != nil {
 			deps = append(deps[:len(deps):len(deps)], previous)
 		}
@@ -44,8 +44,9 @@ func (b *build) fargateProfiles(cluster *clusterResult, workers *workerRolesResu
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, profile)
+		res.Profiles = append(res.Profiles, profile)
+		res.Ready = append(res.Ready, profile)
 		previous = profile
 	}
-	return out, nil
+	return res, nil
 }

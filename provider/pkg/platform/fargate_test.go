@@ -83,7 +83,7 @@ func TestFargateTrustCondition(t *testing.T) {
 func TestFargateTrustPartition(t *testing.T) {
 	// The trust names the cluster's partition, so it works in aws-cn and aws-us-gov.
 	var doc iampolicy.Document
-	if err := json.Unmarshal([]byte(FargateTrust("aws-cn", "cn-north-1", "123456789012", "prod").JSON()), &doc); err != nil {
+	if err := json.Unmarshal([]byte(fargateTrust("aws-cn", "cn-north-1", "123456789012", "prod").JSON()), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if got := doc.Statement[0].Condition["ArnLike"]["aws:SourceArn"]; got != "arn:aws-cn:eks:cn-north-1:123456789012:fargateprofile/prod/*" {
@@ -123,14 +123,14 @@ func TestCorednsOnNodesWhenThereAreNodeGroups(t *testing.T) {
 
 func TestCorednsSelectorMatching(t *testing.T) {
 	cases := []struct {
-		sel  FargateSelectorConfig
+		sel  fargateSelectorConfig
 		want bool
 	}{
-		{FargateSelectorConfig{Namespace: "kube-system"}, true},
-		{FargateSelectorConfig{Namespace: "kube-*"}, true},
-		{FargateSelectorConfig{Namespace: "kube-system", Labels: map[string]string{"k8s-app": "kube-dns"}}, true},
-		{FargateSelectorConfig{Namespace: "kube-system", Labels: map[string]string{"app": "other"}}, false},
-		{FargateSelectorConfig{Namespace: "default"}, false},
+		{fargateSelectorConfig{Namespace: "kube-system"}, true},
+		{fargateSelectorConfig{Namespace: "kube-*"}, true},
+		{fargateSelectorConfig{Namespace: "kube-system", Labels: map[string]string{"k8s-app": "kube-dns"}}, true},
+		{fargateSelectorConfig{Namespace: "kube-system", Labels: map[string]string{"app": "other"}}, false},
+		{fargateSelectorConfig{Namespace: "default"}, false},
 	}
 	for _, c := range cases {
 		if got := c.sel.selectsCoredns(); got != c.want {

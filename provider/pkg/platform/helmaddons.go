@@ -8,21 +8,19 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// helmAddons installs the catalogue add-ons and the user's own charts (ordering rule 6):
-// each release uses the component's Kubernetes provider (rule 7) and waits for its IAM
-// role, policy and association, for access, for the base EKS add-ons and for every node
-// group and Fargate profile (rule 4), so the AWS Load Balancer Controller is also
-// deleted before the nodes on destroy. Releases are independent of one another and
-// install in parallel.
+// helmAddons installs the catalogue add-ons and the user's own charts (rule 6): each
+// release uses the component's Kubernetes provider (rule 7) and waits for its IAM role,
+// policy and association and for after (New's beforeWorkloads barrier). Pod Identity
+// associations wait for agent. Releases are independent of one another and install in
+// parallel.
 func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kube *kubeResult,
-	access *accessResult, base *addonsResult, compute *computeResult,
+	agent, after []pulumi.Resource,
 ) (*addonsResult, error) {
 	out := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
 	cfg := b.cfg.HelmAddons
 	if len(cfg.Addons) == 0 && len(cfg.Releases) == 0 {
 		return out, nil
 	}
-	after := dependsOnNothing(access, base, compute)
 	vpcID := cluster.Cluster.VpcConfig.VpcId().Elem()
 
 	for _, c := range cfg.Addons {
@@ -44,7 +42,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 				namespace:      c.Namespace,
 				serviceAccount: a.ServiceAccount,
 				identity:       c.Identity,
-			}, cluster, identity, base)
+			}, cluster, identity, agent)
 			if err != nil {
 				return nil, err
 			}
@@ -71,9 +69,9 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 			Namespace:       pulumi.String(c.Namespace),
 			CreateNamespace: pulumi.Bool(true),
 			Atomic:          pulumi.Bool(true),
-			Timeout:         pulumi.Int(DefaultHelmTimeout),
+			Timeout:         pulumi.Int(defaultHelmTimeout),
 			Values:          values,
-		}, b.opts(pulumi.Provider(kube.Provider), dependsOn(ready, after))...)
+		}, b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, after)))...)
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +90,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 				namespace:      c.Namespace,
 				serviceAccount: c.ServiceAccount,
 				identity:       c.Identity,
-			}, cluster, identity, base)
+			}, cluster, identity, agent)
 			if err != nil {
 				return nil, err
 			}
@@ -109,7 +107,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 			Namespace:       pulumi.String(c.Namespace),
 			CreateNamespace: pulumi.Bool(true),
 			Atomic:          pulumi.Bool(true),
-			Timeout:         pulumi.Int(DefaultHelmTimeout),
+			Timeout:         pulumi.Int(defaultHelmTimeout),
 		}
 		if c.Version != "" {
 			args.Version = pulumi.String(c.Version)
@@ -121,34 +119,13 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 			args.Values = c.Values
 		}
 		release, err := helmv3.NewRelease(b.ctx, b.child(part), args,
-			b.opts(pulumi.Provider(kube.Provider), dependsOn(ready, after))...)
+			b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, after)))...)
 		if err != nil {
 			return nil, err
 		}
 		out.Ready = append(out.Ready, release)
 	}
 	return out, nil
-}
-
-// dependsOnNothing gathers what every release waits for; nil stages contribute nothing.
-func dependsOnNothing(access *accessResult, base *addonsResult, compute *computeResult) []pulumi.Resource {
-	var all []pulumi.Resource
-	if access != nil {
-		all = append(all, access.Ready...)
-	}
-	if base != nil {
-		all = append(all, base.Ready...)
-	}
-	if compute != nil {
-		all = append(all, compute.Ready...)
-		for _, ng := range compute.NodeGroups {
-			all = append(all, ng)
-		}
-		for _, fp := range compute.FargateProfiles {
-			all = append(all, fp)
-		}
-	}
-	return all
 }
 
 // userValues is the user's values as an Output of a plain map ({} when not given).
@@ -176,10 +153,10 @@ type workloadRole struct {
 // or by EKS Pod Identity plus the association naming that service account, and the
 // attachment. The service account name comes from the caller's one source, the same
 // one the chart's values use.
-func (b *build) workloadRole(spec workloadRoleSpec, cluster *clusterResult, identity *identityResult, base *addonsResult) (*workloadRole, error) {
+func (b *build) workloadRole(spec workloadRoleSpec, cluster *clusterResult, identity *identityResult, agent []pulumi.Resource) (*workloadRole, error) {
 	var trust pulumi.StringInput
 	if spec.identity == addons.PodIdentity {
-		trust = pulumi.String(PodIdentityTrust().JSON())
+		trust = pulumi.String(podIdentityTrust().JSON())
 	} else {
 		trust = identity.irsaRoleTrust(spec.namespace, spec.serviceAccount)
 	}
@@ -210,10 +187,6 @@ func (b *build) workloadRole(spec workloadRoleSpec, cluster *clusterResult, iden
 	}
 	ready := append(append([]pulumi.Resource{}, role.Ready...), policy, attachment)
 	if spec.identity == addons.PodIdentity {
-		var agent []pulumi.Resource
-		if base != nil {
-			agent = base.Ready
-		}
 		assoc, err := eks.NewPodIdentityAssociation(b.ctx, b.child(spec.part+"-pod-identity"), &eks.PodIdentityAssociationArgs{
 			ClusterName:    cluster.Name,
 			Namespace:      pulumi.String(spec.namespace),

@@ -14,7 +14,7 @@ import (
 
 // DefaultHelmTimeout is how long a Helm release may take to become ready, in seconds,
 // before the atomic install rolls back.
-const DefaultHelmTimeout = 600
+const defaultHelmTimeout = 600
 
 var (
 	hostedZoneIDPattern       = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
@@ -25,15 +25,15 @@ var (
 )
 
 // HelmAddonsConfig is the resolved input of the Helm add-on stage.
-type HelmAddonsConfig struct {
+type helmAddonsConfig struct {
 	// Addons are the enabled catalogue add-ons, in catalogue order.
-	Addons []HelmAddonConfig
+	Addons []helmAddonConfig
 	// Releases are the user's own charts, in input order.
-	Releases []HelmReleaseConfig
+	Releases []helmReleaseConfig
 }
 
 // HelmAddonConfig is one enabled catalogue add-on.
-type HelmAddonConfig struct {
+type helmAddonConfig struct {
 	Addon     addons.Addon
 	Version   string
 	Namespace string
@@ -44,7 +44,7 @@ type HelmAddonConfig struct {
 }
 
 // HelmReleaseConfig is one chart of the user's own.
-type HelmReleaseConfig struct {
+type helmReleaseConfig struct {
 	Name, Repository, Chart, Version, Namespace string
 	Values                                      pulumi.MapInput
 	// ServiceAccount and IamPolicy are both set when the release gets a role.
@@ -54,7 +54,7 @@ type HelmReleaseConfig struct {
 }
 
 // HasRole reports whether the release gets its own IAM role.
-func (r HelmReleaseConfig) HasRole() bool { return r.IamPolicy != nil }
+func (r helmReleaseConfig) HasRole() bool { return r.IamPolicy != nil }
 
 // catalogueArgs reads the typed `addons` input by schema key, through the struct tags,
 // so a new catalogue entry needs only its HelmAddonsArgs field.
@@ -85,9 +85,9 @@ func catalogueArgs(a *HelmAddonsArgs) (map[string]HelmAddonArgs, map[string]*Ext
 	return common, dns, fields
 }
 
-func resolveHelmAddons(p *problems, args *Args, cfg *Config) HelmAddonsConfig {
+func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 	r := reader{p}
-	var out HelmAddonsConfig
+	var out helmAddonsConfig
 	common, dns, fields := catalogueArgs(args.Addons)
 	if err := addons.ValidateKeys("addons", fields); err != nil {
 		// HelmAddonsArgs has a field the catalogue lacks: a programming error.
@@ -104,7 +104,7 @@ func resolveHelmAddons(p *problems, args *Args, cfg *Config) HelmAddonsConfig {
 		if !r.boolean(path+".enabled", in.Enabled, false) {
 			continue
 		}
-		c := HelmAddonConfig{
+		c := helmAddonConfig{
 			Addon:     a,
 			Version:   r.str(path+".version", in.Version),
 			Namespace: r.str(path+".namespace", in.Namespace),
@@ -130,7 +130,7 @@ func resolveHelmAddons(p *problems, args *Args, cfg *Config) HelmAddonsConfig {
 	}
 	for i, in := range args.HelmReleases {
 		path := fmt.Sprintf("helmReleases[%d]", i)
-		c := HelmReleaseConfig{
+		c := helmReleaseConfig{
 			Name:           r.str(path+".name", in.Name),
 			Repository:     r.str(path+".repository", in.Repository),
 			Chart:          r.str(path+".chart", in.Chart),
@@ -192,7 +192,7 @@ func validateNamespace(p *problems, path, ns string) {
 
 // resolveIdentity defaults the identity to irsa and checks that podIdentity has its
 // agent.
-func resolveIdentity(p *problems, path, identity string, cfg *Config, hasRole bool) string {
+func resolveIdentity(p *problems, path, identity string, cfg *config, hasRole bool) string {
 	if identity == "" {
 		return addons.IRSA
 	}
@@ -206,7 +206,7 @@ func resolveIdentity(p *problems, path, identity string, cfg *Config, hasRole bo
 	return identity
 }
 
-func resolveExternalDNS(r reader, p *problems, path string, in *ExternalDnsAddonArgs, cfg *Config) addons.ExternalDNSSettings {
+func resolveExternalDNS(r reader, p *problems, path string, in *ExternalDnsAddonArgs, cfg *config) addons.ExternalDNSSettings {
 	e := addons.ExternalDNSSettings{
 		HostedZoneIDs: r.strs(path+".hostedZoneIds", in.HostedZoneIds),
 		DomainFilters: r.strs(path+".domainFilters", in.DomainFilters),

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"context"
 	"encoding/json"
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"slices"
@@ -130,11 +131,11 @@ func TestHelmAddonsAllFourAfterEveryNodeGroupWithMatchingTrust(t *testing.T) {
 // buildWithStubs runs the stages the Helm stage needs and hands it stub access, base
 // add-on, node group and Fargate resources, so the ordering is tested whatever the
 // compute stage does.
-func buildWithStubs(t *testing.T, args *Args, mutate func(*Config)) *mocktest.Mocks {
+func buildWithStubs(t *testing.T, args *Args, mutate func(*config)) *mocktest.Mocks {
 	t.Helper()
 	m := mocktest.New()
 	err := m.Run(func(ctx *pulumi.Context) error {
-		cfg, err := Resolve("demo", args)
+		cfg, err := resolve(context.Background(), "demo", args)
 		if err != nil {
 			return err
 		}
@@ -146,19 +147,23 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*Config)) *mocktest.Mo
 			return err
 		}
 		b := newBuild(ctx, cfg, p)
-		network, err := b.network()
+		role, err := b.clusterRole()
 		if err != nil {
 			return err
 		}
-		cluster, err := b.cluster(network)
+		secrets, err := b.secretsKey(role)
 		if err != nil {
 			return err
 		}
-		identity, err := b.identity(cluster)
+		cluster, err := b.cluster(role, secrets, nil)
 		if err != nil {
 			return err
 		}
-		kube, err := b.kubernetes(cluster)
+		identity, err := b.oidcProvider(cluster)
+		if err != nil {
+			return err
+		}
+		kube, err := b.kubernetesProvider(cluster)
 		if err != nil {
 			return err
 		}
@@ -170,7 +175,6 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*Config)) *mocktest.Mo
 		if err != nil {
 			return err
 		}
-		var ngs []*eks.NodeGroup
 		var ready []pulumi.Resource
 		for _, n := range []string{"stub-ng-a", "stub-ng-b"} {
 			ng, err := eks.NewNodeGroup(ctx, n, &eks.NodeGroupArgs{
@@ -181,7 +185,6 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*Config)) *mocktest.Mo
 			if err != nil {
 				return err
 			}
-			ngs = append(ngs, ng)
 			ready = append(ready, ng)
 		}
 		fp, err := eks.NewFargateProfile(ctx, "stub-fargate", &eks.FargateProfileArgs{
@@ -192,9 +195,8 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*Config)) *mocktest.Mo
 			return err
 		}
 		ready = append(ready, fp)
-		_, err = b.helmAddons(cluster, identity, kube, &accessResult{Ready: []pulumi.Resource{entry}},
-			&addonsResult{Ready: []pulumi.Resource{agent}},
-			&computeResult{NodeGroups: ngs, FargateProfiles: []*eks.FargateProfile{fp}, Ready: ready})
+		// The barrier New passes: access, the node add-ons and the compute.
+		_, err = b.helmAddons(cluster, identity, kube, []pulumi.Resource{agent}, join([]pulumi.Resource{entry, agent}, ready))
 		return err
 	})
 	if err != nil {
@@ -233,14 +235,14 @@ func TestHelmAddonsOrderingWithStubStages(t *testing.T) {
 	}
 	for _, rel := range releases {
 		in := rel.Inputs
-		if !in["atomic"].BoolValue() || in["timeout"].NumberValue() != DefaultHelmTimeout || !in["createNamespace"].BoolValue() {
-			t.Errorf("%s: want atomic, timeout %d, createNamespace: %v", rel.Name, DefaultHelmTimeout, in)
+		if !in["atomic"].BoolValue() || in["timeout"].NumberValue() != defaultHelmTimeout || !in["createNamespace"].BoolValue() {
+			t.Errorf("%s: want atomic, timeout %d, createNamespace: %v", rel.Name, defaultHelmTimeout, in)
 		}
 	}
 }
 
 func TestHelmAddonsPodIdentity(t *testing.T) {
-	m := buildWithStubs(t, withAddons(allAddons()), func(cfg *Config) {
+	m := buildWithStubs(t, withAddons(allAddons()), func(cfg *config) {
 		for i := range cfg.HelmAddons.Addons {
 			cfg.HelmAddons.Addons[i].Identity = addons.PodIdentity
 		}

@@ -16,7 +16,7 @@ func serviceTrust(service string, condition iampolicy.Condition) iampolicy.Docum
 // system:serviceaccount:<namespace>:<serviceAccount>, and only with the STS audience,
 // may assume it through the cluster's OIDC provider. issuerHost is the issuer URL
 // without its https:// scheme, as IAM spells condition keys.
-func IrsaTrust(oidcProviderArn, issuerHost, namespace, serviceAccount string) iampolicy.Document {
+func irsaTrust(oidcProviderArn, issuerHost, namespace, serviceAccount string) iampolicy.Document {
 	return iampolicy.New(iampolicy.Statement{
 		Effect:    "Allow",
 		Principal: &iampolicy.Principal{Federated: oidcProviderArn},
@@ -30,7 +30,7 @@ func IrsaTrust(oidcProviderArn, issuerHost, namespace, serviceAccount string) ia
 
 // PodIdentityTrust is the trust policy of a role used through EKS Pod Identity.
 // sts:TagSession is required: the agent tags sessions with the cluster and namespace.
-func PodIdentityTrust() iampolicy.Document {
+func podIdentityTrust() iampolicy.Document {
 	return iampolicy.New(iampolicy.Statement{
 		Effect:    "Allow",
 		Principal: &iampolicy.Principal{Service: "pods.eks.amazonaws.com"},

@@ -17,11 +17,11 @@ type identityResult struct {
 	IssuerHost pulumi.StringOutput
 }
 
-// identity makes the IAM OIDC provider from the cluster's issuer (ordering rule 2: it
+// oidcProvider makes the IAM OIDC provider from the cluster's issuer (ordering rule 2: it
 // follows the cluster through the issuer URL; IRSA roles follow it through its ARN).
 // The thumbprint comes from pulumi-tls in Output form, so previews work with the issuer
 // still unknown and nobody runs an openssl script.
-func (b *build) identity(cluster *clusterResult) (*identityResult, error) {
+func (b *build) oidcProvider(cluster *clusterResult) (*identityResult, error) {
 	issuer := cluster.Cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
 	cert := tls.GetCertificateOutput(b.ctx, tls.GetCertificateOutputArgs{Url: issuer}, pulumi.Parent(b.parent))
 	// The chain is listed root first; IAM wants the root CA's fingerprint.
@@ -50,6 +50,6 @@ func (b *build) identity(cluster *clusterResult) (*identityResult, error) {
 // the provider's outputs makes every IRSA role depend on the provider.
 func (id *identityResult) irsaRoleTrust(namespace, serviceAccount string) pulumi.StringOutput {
 	return pulumi.All(id.Provider.Arn, id.IssuerHost).ApplyT(func(v []any) string {
-		return IrsaTrust(v[0].(string), v[1].(string), namespace, serviceAccount).JSON()
+		return irsaTrust(v[0].(string), v[1].(string), namespace, serviceAccount).JSON()
 	}).(pulumi.StringOutput)
 }

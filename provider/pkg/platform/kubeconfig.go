@@ -61,7 +61,7 @@ type execEnv struct {
 // kubeconfigJSON renders a kubeconfig for one cluster. With token == "" the user runs
 // `aws eks get-token` (with the profile and role when given), as kubectl does after
 // `aws eks update-kubeconfig`; otherwise the user carries the token.
-func kubeconfigJSON(clusterName, endpoint, caData, region string, auth KubeAuthConfig, token string) string {
+func kubeconfigJSON(clusterName, endpoint, caData, region string, auth kubeAuthConfig, token string) string {
 	user := userInfo{Token: token}
 	if token == "" {
 		args := []string{"--region", region, "eks", "get-token", "--cluster-name", clusterName, "--output", "json"}

@@ -15,11 +15,11 @@ type kubeResult struct {
 	Kubeconfig pulumi.StringOutput
 }
 
-// kubernetes builds the kubeconfig and the explicit provider from the cluster's
+// kubernetesProvider builds the kubeconfig and the explicit provider from the cluster's
 // endpoint and CA. In exec mode the provider's configuration is the kubeconfig itself,
 // identical on every run; in token mode it embeds a fresh token (secret), so the
 // provider shows an update on each `pulumi up`.
-func (b *build) kubernetes(cluster *clusterResult) (*kubeResult, error) {
+func (b *build) kubernetesProvider(cluster *clusterResult) (*kubeResult, error) {
 	auth := b.cfg.Kube
 	cl := cluster.Cluster
 	ca := cl.CertificateAuthority.Data().Elem()
@@ -28,7 +28,7 @@ func (b *build) kubernetes(cluster *clusterResult) (*kubeResult, error) {
 	}).(pulumi.StringOutput)
 
 	providerConfig := kc
-	if auth.Mode == KubeAuthToken {
+	if auth.Mode == kubeAuthToken {
 		token := eks.GetClusterAuthOutput(b.ctx, eks.GetClusterAuthOutputArgs{Name: cl.Name}, pulumi.Parent(b.parent)).Token()
 		providerConfig = pulumi.ToSecret(pulumi.All(cl.Name, cl.Endpoint, ca, b.region, token).ApplyT(func(v []any) string {
 			return kubeconfigJSON(v[0].(string), v[1].(string), v[2].(string), v[3].(string), auth, v[4].(string))

@@ -5,26 +5,21 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// networkResult is what the network stage made: the subnet tags the cluster waits for.
-type networkResult struct {
-	Tags []pulumi.Resource
-}
-
 // subnetTag is one tag the platform puts on a subnet it does not own.
 type subnetTag struct {
 	suffix, key, value string
 }
 
-// network tags the user's subnets for EKS and for the load balancer controller's subnet
+// subnetTags tags the user's subnets for EKS and for the load balancer controller's subnet
 // discovery. One aws.ec2.Tag per subnet and key: the platform owns these tags, never the
 // subnets, and destroying it removes only its tags. The role tags are the same for every
 // cluster on a subnet, so with subnetRoleTags false (a fleet sharing subnets) only the
 // per-cluster tag is written. Tags are named by subnet ID, so
 // reordering the subnet lists changes nothing.
-func (b *build) network() (*networkResult, error) {
+func (b *build) subnetTags() (*readyResult, error) {
 	c := b.cfg.Cluster
 	shared := subnetTag{"cluster", "kubernetes.io/cluster/" + c.Name, "shared"}
-	res := &networkResult{}
+	res := &readyResult{}
 	add := func(ids []string, role subnetTag) error {
 		tags := []subnetTag{shared}
 		if c.SubnetRoleTags {
@@ -40,7 +35,7 @@ func (b *build) network() (*networkResult, error) {
 				if err != nil {
 					return err
 				}
-				res.Tags = append(res.Tags, tag)
+				res.Ready = append(res.Ready, tag)
 			}
 		}
 		return nil

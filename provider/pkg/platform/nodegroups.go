@@ -9,9 +9,23 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// nodeGroup makes one managed node group and its launch template. before holds what the
-// group waits for: access (rule 3), the base add-ons (rule 4) and the worker roles.
-func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g NodeGroupConfig, before pulumi.ResourceOption) (*eks.NodeGroup, error) {
+// nodeGroups makes the managed node groups, in parallel; after is what every group
+// waits for (New's beforeNodes barrier).
+func (b *build) nodeGroups(cluster *clusterResult, workers *workerRolesResult, after []pulumi.Resource) (*nodeGroupsResult, error) {
+	res := &nodeGroupsResult{}
+	for _, g := range b.cfg.Compute.NodeGroups {
+		ng, err := b.nodeGroup(cluster, workers, g, after)
+		if err != nil {
+			return nil, err
+		}
+		res.Groups = append(res.Groups, ng)
+		res.Ready = append(res.Ready, ng)
+	}
+	return res, nil
+}
+
+// nodeGroup makes one managed node group and its launch template.
+func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g nodeGroupConfig, after []pulumi.Resource) (*eks.NodeGroup, error) {
 	tags := b.tags(g.Tags)
 	instanceTags := b.tags(mergeTags(g.Tags, map[string]string{"Name": g.EksName}))
 	lt, err := ec2.NewLaunchTemplate(b.ctx, b.child("ng-"+g.Name+"-lt"), &ec2.LaunchTemplateArgs{
@@ -95,7 +109,7 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 			Version: lt.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
 		},
 		Tags: tags,
-	}, b.opts(before,
+	}, b.opts(pulumi.DependsOn(after),
 		// The desired size is only the size at creation; the Cluster Autoscaler (or a
 		// person) owns it afterwards, and `pulumi up` must not scale the group back.
 		pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}),

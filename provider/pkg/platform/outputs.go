@@ -5,9 +5,8 @@ import (
 )
 
 // outputs sets the component's outputs and registers them with the engine.
-func (b *build) outputs(p *EksPlatform, cluster *clusterResult, identity *identityResult, kube *kubeResult,
-	workers *workerRolesResult, nodeAddons *addonsResult, helm *addonsResult,
-) error {
+func (b *build) outputs(p *EksPlatform, s *stageResults) error {
+	cluster, identity, kube, workers := s.cluster, s.identity, s.kube, s.workers
 	cl := cluster.Cluster
 	p.Kubeconfig = pulumi.ToSecret(kube.Kubeconfig).(pulumi.StringOutput)
 	p.ClusterName = cl.Name
@@ -23,7 +22,7 @@ func (b *build) outputs(p *EksPlatform, cluster *clusterResult, identity *identi
 	p.FargatePodExecutionRoleArn = workers.FargateRoleArn
 
 	roles := pulumi.StringMap{}
-	for _, set := range []*addonsResult{nodeAddons, helm} {
+	for _, set := range []*addonsResult{s.workloadAddons, s.helm} {
 		for _, name := range sortedKeys(set.RoleArns) {
 			roles[name] = set.RoleArns[name]
 		}

@@ -1,5 +1,8 @@
 // Package platform is the EksPlatform component: plain Pulumi Go code, usable in-process
 // from Go programs and served to other languages by the provider plugin's Construct.
+//
+// The public surface is New, Args (and the types it nests) and EksPlatform's outputs.
+// Everything else (the resolved configuration, defaults, the stages) is internal.
 package platform
 
 import (
@@ -31,74 +34,121 @@ type EksPlatform struct {
 }
 
 // New builds the platform. Inputs are resolved and validated before anything is
-// registered, so bad input leaves nothing half-created. The body is the ordered list of
-// stages; each stage receives what the earlier ones made and depends on it explicitly
-// wherever the data flow alone would not order it (DESIGN.md §3).
+// registered, so bad input leaves nothing half-created.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*EksPlatform, error) {
-	cfg, err := Resolve(name, args)
+	p, _, err := newPlatform(ctx, name, args, opts...)
+	return p, err
+}
+
+// newPlatform is New, also returning the barriers it ordered the stages with, so tests
+// can check each barrier's contents.
+//
+// The body is the whole ordering of the platform: every stage is one call, and every
+// wait that the data flow alone would not express is a named barrier passed to the
+// stage as its `after` list, with the rule of docs/ordering.md it implements beside it.
+// Stages never reach into each other's results to decide what to wait for.
+func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*EksPlatform, *barriers, error) {
+	cfg, err := resolve(ctx.Context(), name, args)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := &EksPlatform{}
 	if err := ctx.RegisterComponentResource(TypeToken, name, p, opts...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	b := newBuild(ctx, cfg, p)
+	w := &barriers{}
+	var s stageResults
 
-	network, err := b.network()
-	if err != nil {
-		return nil, err
+	// Rule 8: the roles of the cluster, the nodes and Fargate pods, the subnet tags, the
+	// KMS key and the log group need nothing of each other and start together.
+	if s.subnets, err = b.subnetTags(); err != nil {
+		return nil, nil, err
 	}
-	cluster, err := b.cluster(network)
-	if err != nil {
-		return nil, err
+	if s.clusterRole, err = b.clusterRole(); err != nil {
+		return nil, nil, err
 	}
-	identity, err := b.identity(cluster)
-	if err != nil {
-		return nil, err
+	if s.secrets, err = b.secretsKey(s.clusterRole); err != nil {
+		return nil, nil, err
 	}
-	kube, err := b.kubernetes(cluster)
-	if err != nil {
-		return nil, err
+	if s.logs, err = b.controlPlaneLogGroup(); err != nil {
+		return nil, nil, err
 	}
-	workers, err := b.workerRoles(cluster)
-	if err != nil {
-		return nil, err
+	if s.workers, err = b.workerRoles(); err != nil {
+		return nil, nil, err
 	}
-	access, err := b.access(cluster, kube, workers)
-	if err != nil {
-		return nil, err
+
+	// Rule 1: what EKS reads or would create itself exists before the cluster.
+	w.beforeCluster = join(s.subnets.Ready, s.clusterRole.Ready, s.secrets.Ready, s.logs.Ready)
+	if s.cluster, err = b.cluster(s.clusterRole, s.secrets, w.beforeCluster); err != nil {
+		return nil, nil, err
 	}
-	baseAddons, err := b.baseAddons(cluster)
-	if err != nil {
-		return nil, err
+	// Rule 2: the OIDC provider follows the cluster through its issuer URL (data flow).
+	if s.identity, err = b.oidcProvider(s.cluster); err != nil {
+		return nil, nil, err
 	}
-	compute, err := b.compute(cluster, workers, access, baseAddons)
-	if err != nil {
-		return nil, err
+	// Rule 7: every Kubernetes resource uses this provider, built from the cluster.
+	if s.kube, err = b.kubernetesProvider(s.cluster); err != nil {
+		return nil, nil, err
 	}
-	nodeAddons, err := b.nodeAddons(cluster, identity, compute)
-	if err != nil {
-		return nil, err
+
+	// Rule 3: access entries first; aws-auth maps the worker roles, and in
+	// API_AND_CONFIG_MAP mode the component's own Kubernetes provider may be authorized
+	// only through those entries.
+	if s.access, err = b.accessEntries(s.cluster); err != nil {
+		return nil, nil, err
 	}
-	helm, err := b.helmAddons(cluster, identity, kube, access, baseAddons, compute)
-	if err != nil {
-		return nil, err
+	w.beforeAwsAuth = join(s.access.Ready, s.workers.Ready)
+	if s.awsAuth, err = b.awsAuth(s.kube, s.workers, w.beforeAwsAuth); err != nil {
+		return nil, nil, err
 	}
-	return p, b.outputs(p, cluster, identity, kube, workers, nodeAddons, helm)
+
+	// Rule 4: the add-ons nodes need (vpc-cni, kube-proxy, pod identity agent).
+	if s.nodeAddons, err = b.nodeAddons(s.cluster); err != nil {
+		return nil, nil, err
+	}
+
+	// Rule 3: no node or Fargate pod tries to join before it is granted access, and the
+	// roles it runs as have their policies.
+	w.beforeCompute = join(s.access.Ready, s.awsAuth.Ready, s.workers.Ready)
+	// Rule 4: nodes join with networking and service routing in place. Fargate runs
+	// none of those DaemonSets, so profiles do not wait for them.
+	w.beforeNodes = join(w.beforeCompute, s.nodeAddons.Ready)
+	if s.nodeGroups, err = b.nodeGroups(s.cluster, s.workers, w.beforeNodes); err != nil {
+		return nil, nil, err
+	}
+	// Rule 5: the stage chains the profiles one after another.
+	if s.fargate, err = b.fargateProfiles(s.cluster, s.workers, w.beforeCompute); err != nil {
+		return nil, nil, err
+	}
+
+	// Rule 4: add-ons that run pods wait for compute that can schedule them; rule 6:
+	// Helm add-ons also wait for access, so the ALB controller is deleted before the
+	// nodes on destroy.
+	w.nodesReady = join(s.nodeGroups.Ready, s.fargate.Ready)
+	w.beforeWorkloads = join(s.access.Ready, s.awsAuth.Ready, s.nodeAddons.Ready, w.nodesReady)
+	if s.workloadAddons, err = b.workloadAddons(s.cluster, s.identity, w.nodesReady); err != nil {
+		return nil, nil, err
+	}
+	// Pod Identity associations are answered by the agent: they follow it.
+	w.beforePodIdentity = s.nodeAddons.Ready
+	if s.helm, err = b.helmAddons(s.cluster, s.identity, s.kube, w.beforePodIdentity, w.beforeWorkloads); err != nil {
+		return nil, nil, err
+	}
+	return p, w, b.outputs(p, &s)
 }
 
 // build carries what every stage needs: the context, the resolved config, the parent.
 type build struct {
 	ctx    *pulumi.Context
-	cfg    *Config
+	cfg    *config
 	parent pulumi.Resource
 	// partition and region are read once (invokes in Output form, so previews work).
 	partition pulumi.StringOutput
 	region    pulumi.StringOutput
 }
 
-func newBuild(ctx *pulumi.Context, cfg *Config, parent pulumi.Resource) *build {
+func newBuild(ctx *pulumi.Context, cfg *config, parent pulumi.Resource) *build {
 	return &build{
 		ctx:       ctx,
 		cfg:       cfg,
@@ -127,13 +177,4 @@ func (b *build) tags(extra map[string]string) pulumi.StringMap {
 		out[k] = pulumi.String(merged[k])
 	}
 	return out
-}
-
-// dependsOn joins resource lists into one DependsOn option.
-func dependsOn(lists ...[]pulumi.Resource) pulumi.ResourceOption {
-	var all []pulumi.Resource
-	for _, l := range lists {
-		all = append(all, l...)
-	}
-	return pulumi.DependsOn(all)
 }

@@ -5,20 +5,62 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// What the later stages hand on. Each Ready list is what a consumer must depend on to
-// be ordered after the stage; stages pass Ready lists forward rather than relying on the
-// data flow, because many orderings (aws-auth before nodes, coredns after nodes) carry
-// no data.
+// Every stage returns what it made and its Ready list: the resources a consumer must
+// depend on to be ordered after the stage. Many orderings carry no data (aws-auth
+// before nodes, coredns after nodes), so New passes Ready lists on as barriers rather
+// than relying on the data flow.
 
-// workerRolesResult holds the roles nodes and Fargate pods run as. They exist before the
-// access stage, which maps them (aws-auth) or gives them access entries.
+// barriers are the named waits of New, kept for tests (platform_test.go checks each
+// one's contents). Each is documented where New builds it.
+type barriers struct {
+	beforeCluster     []pulumi.Resource
+	beforeAwsAuth     []pulumi.Resource
+	beforeCompute     []pulumi.Resource
+	beforeNodes       []pulumi.Resource
+	nodesReady        []pulumi.Resource
+	beforeWorkloads   []pulumi.Resource
+	beforePodIdentity []pulumi.Resource
+}
+
+// stageResults is what each stage of New returned.
+type stageResults struct {
+	subnets        *readyResult
+	clusterRole    *madeRole
+	secrets        *secretsResult
+	logs           *readyResult
+	workers        *workerRolesResult
+	cluster        *clusterResult
+	identity       *identityResult
+	kube           *kubeResult
+	access         *readyResult
+	awsAuth        *readyResult
+	nodeAddons     *addonsResult
+	nodeGroups     *nodeGroupsResult
+	fargate        *fargateResult
+	workloadAddons *addonsResult
+	helm           *addonsResult
+}
+
+// join concatenates Ready lists into one barrier.
+func join(lists ...[]pulumi.Resource) []pulumi.Resource {
+	var all []pulumi.Resource
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	return all
+}
+
+// readyResult is a stage that hands on nothing but its Ready list.
+type readyResult struct {
+	Ready []pulumi.Resource
+}
+
+// workerRolesResult holds the roles nodes and Fargate pods run as.
 type workerRolesResult struct {
 	// NodeRole is the shared node role; nil when no node group uses it.
 	NodeRole *madeRole
 	// NodeRoleArn is the shared node role's ARN, "" when there is none.
 	NodeRoleArn pulumi.StringOutput
-	// NodeRoleArns are every role nodes run as: the shared one and groups' own roles.
-	NodeRoleArns []pulumi.StringInput
 	// FargateRole is the pod execution role; nil without Fargate profiles.
 	FargateRole *madeRole
 	// FargateRoleArn is its ARN, "" when there is none.
@@ -26,18 +68,16 @@ type workerRolesResult struct {
 	Ready          []pulumi.Resource
 }
 
-// accessResult is everything that grants access: access entries, their policy
-// associations and the aws-auth ConfigMap. Compute waits for all of it (rule 3).
-type accessResult struct {
-	Ready []pulumi.Resource
+// nodeGroupsResult is the managed node groups, in input order.
+type nodeGroupsResult struct {
+	Groups []*eks.NodeGroup
+	Ready  []pulumi.Resource
 }
 
-// computeResult is the node groups and Fargate profiles. Add-ons that need running nodes
-// wait for all of it (rule 4).
-type computeResult struct {
-	NodeGroups      []*eks.NodeGroup
-	FargateProfiles []*eks.FargateProfile
-	Ready           []pulumi.Resource
+// fargateResult is the Fargate profiles, in input order.
+type fargateResult struct {
+	Profiles []*eks.FargateProfile
+	Ready    []pulumi.Resource
 }
 
 // addonsResult is a set of add-ons and the IAM roles made for them, by add-on name.

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -79,7 +80,7 @@ func TestValidationReportsEveryProblemAtOnce(t *testing.T) {
 }
 
 func TestConfigMapModeDefaultsBootstrapAdminOn(t *testing.T) {
-	cfg, err := Resolve("demo", &Args{
+	cfg, err := resolve(context.Background(), "demo", &Args{
 		PublicSubnetIds:    strsIn(pub1),
 		PrivateSubnetIds:   strsIn(priv1),
 		AuthenticationMode: strIn("CONFIG_MAP"),

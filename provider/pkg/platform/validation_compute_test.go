@@ -125,7 +125,7 @@ func TestScalingDefaultsFollowGivenCounts(t *testing.T) {
 	}
 	for _, c := range cases {
 		p := &problems{}
-		var ng NodeGroupConfig
+		var ng nodeGroupConfig
 		resolveScaling(p, "s", &c.in, &ng)
 		if p.err() != nil || ng.MinSize != c.min || ng.DesiredSize != c.des || ng.MaxSize != c.max {
 			t.Errorf("%+v: got %d/%d/%d (%v), want %d/%d/%d", c.in, ng.MinSize, ng.DesiredSize, ng.MaxSize, p.err(), c.min, c.des, c.max)

@@ -2,8 +2,8 @@ package platform
 
 import (
 	"fmt"
-	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -15,7 +15,7 @@ var nodeRolePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2Container
 // some node group has no nodeRoleArn of its own, the Fargate pod execution role when
 // there are profiles. Neither needs the cluster (the Fargate trust names it by its
 // plain name), so both run in parallel with it (rule 8); the access stage maps them.
-func (b *build) workerRoles(cluster *clusterResult) (*workerRolesResult, error) {
+func (b *build) workerRoles() (*workerRolesResult, error) {
 	c := b.cfg.Compute
 	name := b.cfg.Cluster.Name
 	empty := pulumi.String("").ToStringOutput()
@@ -38,27 +38,13 @@ func (b *build) workerRoles(cluster *clusterResult) (*workerRolesResult, error) 
 		}
 		res.NodeRole = role
 		res.NodeRoleArn = role.Role.Arn
-		res.NodeRoleArns = append(res.NodeRoleArns, role.Role.Arn)
 		res.Ready = append(res.Ready, role.Ready...)
-	}
-	seen := map[string]bool{}
-	for _, g := range c.NodeGroups {
-		if g.NodeRoleArn == nil {
-			continue
-		}
-		if arn, _, known := plainString(g.NodeRoleArn); known {
-			if seen[arn] {
-				continue
-			}
-			seen[arn] = true
-		}
-		res.NodeRoleArns = append(res.NodeRoleArns, g.NodeRoleArn)
 	}
 
 	if len(c.FargateProfiles) > 0 {
 		account := aws.GetCallerIdentityOutput(b.ctx, aws.GetCallerIdentityOutputArgs{}, pulumi.Parent(b.parent)).AccountId()
 		trust := pulumi.All(b.partition, b.region, account).ApplyT(func(v []any) string {
-			return FargateTrust(v[0].(string), v[1].(string), v[2].(string), name).JSON()
+			return fargateTrust(v[0].(string), v[1].(string), v[2].(string), name).JSON()
 		}).(pulumi.StringOutput)
 		role, err := b.newRole(roleSpec{
 			part:            "fargate-role",
@@ -81,7 +67,7 @@ func (b *build) workerRoles(cluster *clusterResult) (*workerRolesResult, error) 
 // service may assume it only on behalf of this cluster's profiles (the confused-deputy
 // guard AWS documents), whose ARNs are
 // arn:<partition>:eks:<region>:<account>:fargateprofile/<cluster>/<profile>/<id>.
-func FargateTrust(partition, region, account, cluster string) iampolicy.Document {
+func fargateTrust(partition, region, account, cluster string) iampolicy.Document {
 	return serviceTrust("eks-fargate-pods.amazonaws.com", iampolicy.Condition{
 		"ArnLike": {"aws:SourceArn": fmt.Sprintf("arn:%s:eks:%s:%s:fargateprofile/%s/*", partition, region, account, cluster)},
 	})

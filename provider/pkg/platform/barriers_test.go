@@ -1,0 +1,109 @@
+package platform
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/eksplatform/pulumi-eksplatform/provider/internal/mocktest"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+)
+
+// barrierPlatform has something in every barrier: API_AND_CONFIG_MAP (entries and
+// aws-auth), a node group, two Fargate profiles, an admin, and a Helm add-on.
+func barrierPlatform() *Args {
+	a := minimalArgs()
+	a.AuthenticationMode = pulumi.String("API_AND_CONFIG_MAP")
+	a.Admins = pulumi.ToStringArray([]string{"arn:aws:iam::123456789012:role/team"})
+	a.NodeGroups = []NodeGroupArgs{{Name: pulumi.String("general")}}
+	a.FargateProfiles = []FargateProfileArgs{
+		{Name: pulumi.String("system"), Selectors: []FargateSelectorArgs{{Namespace: pulumi.String("kube-system")}}},
+		{Name: pulumi.String("apps"), Selectors: []FargateSelectorArgs{{Namespace: pulumi.String("apps")}}},
+	}
+	a.Addons = &HelmAddonsArgs{MetricsServer: &HelmAddonArgs{Enabled: pulumi.Bool(true)}}
+	return a
+}
+
+// barrierNames reads the resource names of a barrier, sorted.
+func barrierNames(t *testing.T, rs []pulumi.Resource) []string {
+	t.Helper()
+	var out []string
+	for _, r := range rs {
+		res, err := internals.UnsafeAwaitOutput(context.Background(), r.URN())
+		if err != nil {
+			t.Fatal(err)
+		}
+		urn, _ := res.Value.(pulumi.URN)
+		out = append(out, string(urn)[strings.LastIndex(string(urn), "::")+2:])
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// TestBarriers pins what each of New's barriers holds, so a change to the ordering is a
+// change to this table (docs/ordering.md gives the rules by number).
+func TestBarriers(t *testing.T) {
+	m := mocktest.New()
+	var w *barriers
+	err := m.Run(func(ctx *pulumi.Context) error {
+		var err error
+		_, w, err = newPlatform(ctx, "demo", barrierPlatform())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roleParts := func(prefix string, policies ...string) []string {
+		out := []string{prefix}
+		for _, p := range policies {
+			out = append(out, prefix+"-"+p)
+		}
+		return out
+	}
+	subnetTags := []string{}
+	for _, id := range []string{pub1, pub2} {
+		subnetTags = append(subnetTags, "demo-"+id+"-cluster-tag", "demo-"+id+"-elb-tag")
+	}
+	for _, id := range []string{priv1, priv2} {
+		subnetTags = append(subnetTags, "demo-"+id+"-cluster-tag", "demo-"+id+"-internal-elb-tag")
+	}
+	workers := append(roleParts("demo-node-role", nodeRolePolicies...),
+		roleParts("demo-fargate-role", "AmazonEKSFargatePodExecutionRolePolicy")...)
+	access := []string{"demo-access-caller", "demo-access-caller-AmazonEKSClusterAdminPolicy",
+		"demo-access-role-team", "demo-access-role-team-AmazonEKSClusterAdminPolicy"}
+	nodeAddons := []string{"demo-vpc-cni", "demo-kube-proxy", "demo-eks-pod-identity-agent"}
+	compute := []string{"demo-ng-general", "demo-fargate-system", "demo-fargate-apps"}
+
+	cases := []struct {
+		name string
+		got  []pulumi.Resource
+		want [][]string
+	}{
+		{"beforeCluster (rule 1)", w.beforeCluster, [][]string{subnetTags,
+			roleParts("demo-cluster-role", "AmazonEKSClusterPolicy"),
+			{"demo-secrets-key", "demo-cluster-role-kms", "demo-cluster-logs"}}},
+		{"beforeAwsAuth (rule 3)", w.beforeAwsAuth, [][]string{access, workers}},
+		{"beforeCompute (rule 3)", w.beforeCompute, [][]string{access, {"demo-aws-auth"}, workers}},
+		{"beforeNodes (rules 3, 4)", w.beforeNodes, [][]string{access, {"demo-aws-auth"}, workers, nodeAddons}},
+		{"nodesReady (rule 4)", w.nodesReady, [][]string{compute}},
+		{"beforeWorkloads (rules 4, 6)", w.beforeWorkloads, [][]string{access, {"demo-aws-auth"}, nodeAddons, compute}},
+		{"beforePodIdentity", w.beforePodIdentity, [][]string{nodeAddons}},
+	}
+	for _, c := range cases {
+		want := slices.Concat(c.want...)
+		slices.Sort(want)
+		want = slices.Compact(want)
+		if got := barrierNames(t, c.got); !slices.Equal(got, want) {
+			t.Errorf("%s:\n got %v\nwant %v", c.name, got, want)
+		}
+	}
+	// And the stages obey them: the recorded dependencies (rule numbers as above).
+	m.RequireOrder(t, "rule 1", []mocktest.Resource{m.Find(t, "demo-cluster-logs"), m.Find(t, "demo-secrets-key")},
+		[]mocktest.Resource{m.Find(t, "demo-cluster")})
+	m.RequireOrder(t, "rule 3", []mocktest.Resource{m.Find(t, "demo-aws-auth"), m.Find(t, "demo-access-role-team")},
+		[]mocktest.Resource{m.Find(t, "demo-ng-general"), m.Find(t, "demo-fargate-system")})
+	m.RequireOrder(t, "rule 4", []mocktest.Resource{m.Find(t, "demo-ng-general"), m.Find(t, "demo-fargate-apps")},
+		[]mocktest.Resource{m.Find(t, "demo-metrics-server"), m.Find(t, "demo-coredns")})
+}
