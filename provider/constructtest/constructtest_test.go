@@ -62,7 +62,9 @@ func (echo) NewResource(a pulumi.MockResourceArgs) (string, resource.PropertyMap
 	return a.Name + "-id", out, nil
 }
 
-func (echo) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) { return resource.PropertyMap{}, nil }
+func (echo) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return resource.PropertyMap{}, nil
+}
 
 func run(t *testing.T, in resource.PropertyMap, mode Mode) (*Result, Registered, error) {
 	t.Helper()
