@@ -57,12 +57,12 @@ func (b *build) accessEntry(cluster *clusterResult, e accessEntryConfig, res *re
 		PrincipalArn:     e.PrincipalArn,
 		Type:             pulumi.String(e.Type),
 		KubernetesGroups: e.KubernetesGroups,
-		Tags:             b.tags(nil),
+		Tags:             b.tags(),
 	}
 	if e.Username != nil && !isEmpty(e.Username) {
 		args.UserName = e.Username.ToStringOutput().ToStringPtrOutput()
 	}
-	entry, err := eks.NewAccessEntry(b.ctx, b.child("access-"+e.Key), args, b.opts()...)
+	entry, err := eks.NewAccessEntry(b.ctx, b.child("access-"+e.Key), args, b.opts(b.aliasedFrom(e.LegacyKey, "access-"+e.LegacyKey))...)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (b *build) accessEntry(cluster *clusterResult, e accessEntryConfig, res *re
 			PrincipalArn: entry.PrincipalArn,
 			PolicyArn:    b.accessPolicyArn(policy),
 			AccessScope:  scope,
-		}, b.opts()...)
+		}, b.opts(b.aliasedFrom(e.LegacyKey, "access-"+e.LegacyKey+"-"+policy.Name))...)
 		if err != nil {
 			return err
 		}
@@ -99,4 +99,13 @@ func (b *build) accessPolicyArn(policy accessPolicyConfig) pulumi.StringInput {
 	return b.partition.ApplyT(func(partition string) string {
 		return fmt.Sprintf("arn:%s:eks::aws:cluster-access-policy/%s", partition, policy.Name)
 	}).(pulumi.StringOutput)
+}
+
+// aliasedFrom is an alias to the child name part an earlier version used; no option
+// when when is "".
+func (b *build) aliasedFrom(when, part string) pulumi.ResourceOption {
+	if when == "" {
+		return pulumi.Aliases(nil)
+	}
+	return pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(b.child(part))}})
 }

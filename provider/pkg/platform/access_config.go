@@ -46,8 +46,10 @@ type accessConfig struct {
 // otherwise.
 type accessEntryConfig struct {
 	// Path is the input path, for messages (`admins[0]`, `accessEntries[2]`).
-	Path             string
-	Key              string
+	Path string
+	// Key names the entry's resources; LegacyKey, when set, is the name an earlier
+	// version gave them (an alias).
+	Key, LegacyKey   string
 	PrincipalArn     pulumi.StringInput
 	Type             string
 	KubernetesGroups pulumi.StringArrayInput
@@ -80,7 +82,7 @@ type userMappingConfig struct {
 	Groups   pulumi.StringArrayInput
 }
 
-func resolveAccess(p *problems, args *Args, cluster *clusterConfig) accessConfig {
+func resolveAccess(p *problems, args *Args, cluster *clusterConfig, compute *computeConfig) accessConfig {
 	r := reader{p}
 	mode := cluster.AuthenticationMode
 	a := accessConfig{}
@@ -94,10 +96,7 @@ func resolveAccess(p *problems, args *Args, cluster *clusterConfig) accessConfig
 		a.CallerIsAdmin = false
 	}
 
-	admins, known := stringElems(args.Admins)
-	if !known {
-		p.addf("admins: the list %s (its elements may be outputs)", mustBeKnown)
-	}
+	admins := stringElems(r, "admins", args.Admins)
 	if len(admins) > 0 && !cluster.UsesAccessEntries() {
 		p.addf("admins: authenticationMode CONFIG_MAP has no access entries; choose authenticationMode API_AND_CONFIG_MAP, or map the principals with roleMappings/userMappings")
 	}
@@ -119,7 +118,8 @@ func resolveAccess(p *problems, args *Args, cluster *clusterConfig) accessConfig
 	}
 	keyEntries(a.Entries)
 	checkDuplicatePrincipals(p, a.Entries)
-	checkNodeRoleEntries(p, args, a.Entries)
+	nodeRoles := compute.givenNodeRoleArns()
+	checkNodeRoleEntries(p, nodeRoles, a.Entries)
 
 	if mode == "API" {
 		if len(args.RoleMappings) > 0 {
@@ -130,7 +130,6 @@ func resolveAccess(p *problems, args *Args, cluster *clusterConfig) accessConfig
 		}
 	}
 	seen := map[string]string{}
-	nodeRoles := givenNodeRoleArns(args)
 	for i, m := range args.RoleMappings {
 		path := fmt.Sprintf("roleMappings[%d]", i)
 		arn, given, known := plainString(m.RoleArn)
@@ -256,21 +255,35 @@ func requireUsername(p *problems, path string, in pulumi.StringInput) {
 	}
 }
 
-// keyEntries gives each entry a stable resource-name key: "<role|user>-<name>" from a
-// known ARN, so adding or removing another entry renames nothing; the position when the
-// ARN is an Output. Two known ARNs with the same name (different accounts or paths) get
-// a short hash of the ARN appended.
+// keyEntries gives each entry a stable resource-name key: "<role|user>-<name>" from the
+// ARN, so adding or removing another entry renames nothing, whether the ARN was a
+// literal or an Output. A secret ARN is keyed by a hash of it, so it never appears in a
+// URN. Only at preview, for an ARN not known yet, is the key the position (the update
+// names it by its ARN). Two ARNs with the same name (different accounts or paths) get a
+// short hash of the ARN appended.
+//
+// Before 0.2 an ARN given as an Output was keyed by its position; such entries carry
+// that name as an alias, so upgrading the component renames them in place.
 func keyEntries(entries []accessEntryConfig) {
 	count := map[string]int{}
 	for i := range entries {
 		e := &entries[i]
-		if arn, _, known := plainString(e.PrincipalArn); known {
+		position := strings.NewReplacer("[", "-", "]", "").Replace(e.Path)
+		a := await(e.PrincipalArn)
+		arn, _ := a.value.(string)
+		if a.known {
 			if m := iamPrincipalArnPattern.FindStringSubmatch(arn); m != nil {
 				e.Key = m[1] + "-" + m[3]
+				if a.secret {
+					e.Key = nameKey(arn, true)
+				}
+			}
+			if _, literal := e.PrincipalArn.(pulumi.String); !literal && e.Key != "" {
+				e.LegacyKey = position
 			}
 		}
 		if e.Key == "" {
-			e.Key = strings.NewReplacer("[", "-", "]", "").Replace(e.Path)
+			e.Key = position
 		}
 		count[e.Key]++
 	}
@@ -303,8 +316,7 @@ func checkDuplicatePrincipals(p *problems, entries []accessEntryConfig) {
 
 // checkNodeRoleEntries rejects an EC2 access entry for a node group's own role: EKS
 // creates that entry itself when the node group is created, and two would conflict.
-func checkNodeRoleEntries(p *problems, args *Args, entries []accessEntryConfig) {
-	nodeRoles := givenNodeRoleArns(args)
+func checkNodeRoleEntries(p *problems, nodeRoles map[string]string, entries []accessEntryConfig) {
 	for _, e := range entries {
 		arn, _, known := plainString(e.PrincipalArn)
 		if known && nodeRoles[arn] != "" {
@@ -313,10 +325,10 @@ func checkNodeRoleEntries(p *problems, args *Args, entries []accessEntryConfig) 
 	}
 }
 
-// givenNodeRoleArns are the known nodeRoleArn inputs of node groups, by ARN.
-func givenNodeRoleArns(args *Args) map[string]string {
+// givenNodeRoleArns are the node groups' own known node roles, by ARN.
+func (c computeConfig) givenNodeRoleArns() map[string]string {
 	out := map[string]string{}
-	for i, g := range args.NodeGroups {
+	for i, g := range c.NodeGroups {
 		if arn, _, known := plainString(g.NodeRoleArn); known && arn != "" {
 			if _, ok := out[arn]; !ok {
 				out[arn] = fmt.Sprintf("nodeGroups[%d].nodeRoleArn", i)
@@ -326,17 +338,23 @@ func givenNodeRoleArns(args *Args) map[string]string {
 	return out
 }
 
-// stringElems returns the elements of a string array whose length is known, even when
-// some elements are Outputs (pass-through values such as ARNs may be).
-func stringElems(in pulumi.StringArrayInput) (elems []pulumi.StringInput, known bool) {
+// stringElems returns the elements of a string array, each an Input that carries its
+// own secretness and dependencies. An array that is itself an Output is read once known;
+// unknown at preview, it has no elements yet (noted under path).
+func stringElems(r reader, path string, in pulumi.StringArrayInput) []pulumi.StringInput {
 	switch v := in.(type) {
 	case nil:
-		return nil, true
+		return nil
 	case pulumi.StringArray:
-		return slices.Clone([]pulumi.StringInput(v)), true
-	default:
-		return nil, false
+		return slices.Clone([]pulumi.StringInput(v))
 	}
+	values, _, known := plainStrings(in)
+	r.note(path, known)
+	out := make([]pulumi.StringInput, len(values))
+	for i := range values {
+		out[i] = in.ToStringArrayOutput().Index(pulumi.Int(i))
+	}
+	return out
 }
 
 // isEmpty reports whether a known string input is "".

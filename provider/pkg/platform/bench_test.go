@@ -15,6 +15,7 @@ import (
 // scaledArgs is a platform with n node groups and r generic Helm releases.
 func scaledArgs(nodeGroups, releases int) *Args {
 	args := minimalArgs()
+	args.NodeGroups = nil
 	for i := range nodeGroups {
 		args.NodeGroups = append(args.NodeGroups, NodeGroupArgs{
 			Name:          pulumi.String(fmt.Sprintf("group%03d", i)),

@@ -55,7 +55,7 @@ func (b *build) secretsKey(role *madeRole) (*secretsResult, error) {
 			Description:          pulumi.String("Kubernetes secrets of EKS cluster " + c.Name),
 			EnableKeyRotation:    pulumi.Bool(true),
 			DeletionWindowInDays: pulumi.Int(30),
-			Tags:                 b.tags(nil),
+			Tags:                 b.tags(),
 		}, b.opts()...)
 		if err != nil {
 			return nil, err
@@ -95,7 +95,7 @@ func (b *build) controlPlaneLogGroup() (*readyResult, error) {
 	logGroup, err := cloudwatch.NewLogGroup(b.ctx, b.child("cluster-logs"), &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String("/aws/eks/" + c.Name + "/cluster"),
 		RetentionInDays: pulumi.Int(c.LogRetentionDays),
-		Tags:            b.tags(nil),
+		Tags:            b.tags(),
 	}, b.opts()...)
 	if err != nil {
 		return nil, err
@@ -114,16 +114,16 @@ func (b *build) cluster(role *madeRole, secrets *secretsResult, after []pulumi.R
 		}
 	}
 	vpc := eks.ClusterVpcConfigArgs{
-		SubnetIds:             pulumi.ToStringArray(c.SubnetIDs()),
+		SubnetIds:             c.subnetIDs(),
 		EndpointPublicAccess:  pulumi.Bool(c.EndpointPublic),
 		EndpointPrivateAccess: pulumi.Bool(c.EndpointPrivate),
 	}
 	if c.EndpointPublic {
 		cidrs := c.PublicAccessCidrs
-		if len(cidrs) == 0 {
-			cidrs = []string{"0.0.0.0/0"}
+		if cidrs.Known && len(cidrs.Values) == 0 {
+			cidrs = listOf([]string{"0.0.0.0/0"})
 		}
-		vpc.PublicAccessCidrs = pulumi.ToStringArray(cidrs)
+		vpc.PublicAccessCidrs = cidrs.input()
 	}
 	cluster, err := eks.NewCluster(b.ctx, b.child("cluster"), &eks.ClusterArgs{
 		Name:                   pulumi.String(c.Name),
@@ -139,7 +139,7 @@ func (b *build) cluster(role *madeRole, secrets *secretsResult, after []pulumi.R
 		// vpc-cni, kube-proxy and coredns are EKS managed add-ons of the platform, so
 		// EKS must not also install self-managed copies for them to fight over.
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
-		Tags:                       b.tags(nil),
+		Tags:                       b.tags(),
 	}, b.opts(pulumi.DependsOn(after))...)
 	if err != nil {
 		return nil, err

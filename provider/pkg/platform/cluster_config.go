@@ -36,20 +36,20 @@ var (
 type clusterConfig struct {
 	Name             string
 	Version          string
-	PublicSubnetIDs  []string
-	PrivateSubnetIDs []string
+	PublicSubnets  stringList
+	PrivateSubnets stringList
 	// SubnetRoleTags says whether the platform owns the subnets' load balancer role
 	// tags; platforms sharing subnets must leave them to one owner.
 	SubnetRoleTags    bool
 	EndpointPublic    bool
 	EndpointPrivate   bool
-	PublicAccessCidrs []string
+	PublicAccessCidrs stringList
 	LogTypes          []string
 	LogRetentionDays  int
 	SecretsEncryption bool
 	// KmsKeyArn is the user's key; nil means the component makes one (when encrypting).
 	KmsKeyArn pulumi.StringInput
-	Tags      map[string]string
+	Tags      stringMap
 
 	AuthenticationMode string
 	// BootstrapCreatorAdmin is create-only on EKS, so it is a fixed value, never derived
@@ -57,9 +57,9 @@ type clusterConfig struct {
 	BootstrapCreatorAdmin bool
 }
 
-// SubnetIDs are all the cluster's subnets, private first.
-func (c clusterConfig) SubnetIDs() []string {
-	return append(slices.Clone(c.PrivateSubnetIDs), c.PublicSubnetIDs...)
+// subnetIDs are all the cluster's subnets, private first, as a resource input.
+func (c clusterConfig) subnetIDs() pulumi.StringArrayInput {
+	return concatLists(c.PrivateSubnets, c.PublicSubnets)
 }
 
 // UsesAccessEntries reports whether the mode has EKS access entries.
@@ -73,17 +73,17 @@ func resolveCluster(p *problems, name string, args *Args) clusterConfig {
 	c := clusterConfig{
 		Name:               r.str("clusterName", args.ClusterName),
 		Version:            r.str("kubernetesVersion", args.KubernetesVersion),
-		PublicSubnetIDs:    r.strs("publicSubnetIds", args.PublicSubnetIds),
-		PrivateSubnetIDs:   r.strs("privateSubnetIds", args.PrivateSubnetIds),
+		PublicSubnets:      readStrings(r, "publicSubnetIds", args.PublicSubnetIds),
+		PrivateSubnets:     readStrings(r, "privateSubnetIds", args.PrivateSubnetIds),
 		SubnetRoleTags:     r.boolean("subnetRoleTags", args.SubnetRoleTags, true),
 		EndpointPublic:     r.boolean("endpointPublicAccess", args.EndpointPublicAccess, true),
 		EndpointPrivate:    r.boolean("endpointPrivateAccess", args.EndpointPrivateAccess, true),
-		PublicAccessCidrs:  r.strs("publicAccessCidrs", args.PublicAccessCidrs),
+		PublicAccessCidrs:  readStrings(r, "publicAccessCidrs", args.PublicAccessCidrs),
 		LogTypes:           r.strs("enabledLogTypes", args.EnabledLogTypes),
 		LogRetentionDays:   r.integer("logRetentionDays", args.LogRetentionDays, defaultLogRetentionDays),
 		SecretsEncryption:  r.boolean("secretsEncryption", args.SecretsEncryption, true),
 		KmsKeyArn:          args.KmsKeyArn,
-		Tags:               r.strMap("tags", args.Tags),
+		Tags:               readStringMap(r, "tags", args.Tags),
 		AuthenticationMode: r.str("authenticationMode", args.AuthenticationMode),
 	}
 	if c.Name == "" {
@@ -120,10 +120,10 @@ func validateCluster(p *problems, c clusterConfig) {
 	if !c.EndpointPublic && !c.EndpointPrivate {
 		p.addf("endpointPublicAccess, endpointPrivateAccess: both are false, so nothing could reach the API server; enable at least one")
 	}
-	if !c.EndpointPublic && len(c.PublicAccessCidrs) > 0 {
+	if !c.EndpointPublic && len(c.PublicAccessCidrs.Values) > 0 {
 		p.addf("publicAccessCidrs: given while endpointPublicAccess is false; remove them or enable the public endpoint")
 	}
-	for i, cidr := range c.PublicAccessCidrs {
+	for i, cidr := range c.PublicAccessCidrs.Values {
 		validateCidr(p, fmt.Sprintf("publicAccessCidrs[%d]", i), cidr)
 	}
 	seen := map[string]bool{}
@@ -147,7 +147,7 @@ func validateCluster(p *problems, c clusterConfig) {
 	if c.AuthenticationMode == "CONFIG_MAP" && !c.BootstrapCreatorAdmin {
 		p.addf("bootstrapClusterCreatorAdminPermissions: EKS requires true in CONFIG_MAP mode; remove the input or choose authenticationMode API_AND_CONFIG_MAP")
 	}
-	for _, k := range sortedKeys(c.Tags) {
+	for _, k := range sortedKeys(c.Tags.Values) {
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			p.addf("tags: key %q uses the reserved prefix 'aws:'; rename the tag", k)
 		}
@@ -155,10 +155,13 @@ func validateCluster(p *problems, c clusterConfig) {
 }
 
 func validateSubnets(p *problems, c clusterConfig) {
-	if len(c.PrivateSubnetIDs) == 0 {
+	if !c.PrivateSubnets.Known || !c.PublicSubnets.Known {
+		return // at preview; checked at the update
+	}
+	if len(c.PrivateSubnets.Values) == 0 {
 		p.addf("privateSubnetIds: empty; give the private subnets nodes and Fargate pods run in (EKS also needs subnets in at least two Availability Zones)")
 	}
-	if len(c.PublicSubnetIDs)+len(c.PrivateSubnetIDs) < 2 && len(c.PrivateSubnetIDs) > 0 {
+	if len(c.PublicSubnets.Values)+len(c.PrivateSubnets.Values) < 2 && len(c.PrivateSubnets.Values) > 0 {
 		p.addf("publicSubnetIds, privateSubnetIds: EKS needs at least two subnets in different Availability Zones; add another subnet")
 	}
 	where := map[string]string{}
@@ -179,8 +182,8 @@ func validateSubnets(p *problems, c clusterConfig) {
 			}
 		}
 	}
-	check("privateSubnetIds", c.PrivateSubnetIDs)
-	check("publicSubnetIds", c.PublicSubnetIDs)
+	check("privateSubnetIds", c.PrivateSubnets.Values)
+	check("publicSubnetIds", c.PublicSubnets.Values)
 }
 
 func validateCidr(p *problems, path, cidr string) {

@@ -66,11 +66,11 @@ type nodeGroupConfig struct {
 	MaxSize       int
 	Labels        map[string]string
 	Taints        []taintConfig
-	SubnetIDs     []string
+	Subnets       stringList
 	// Exactly one of MaxUnavailable and MaxUnavailablePercentage is non-zero.
 	MaxUnavailable           int
 	MaxUnavailablePercentage int
-	Tags                     map[string]string
+	Tags                     stringMap
 	// NodeRoleArn is the group's own role; nil means the shared node role.
 	NodeRoleArn pulumi.StringInput
 }
@@ -84,7 +84,7 @@ type taintConfig struct {
 type fargateProfileConfig struct {
 	Name      string
 	Selectors []fargateSelectorConfig
-	SubnetIDs []string
+	Subnets   stringList
 }
 
 // FargateSelectorConfig selects pods by namespace and labels.
@@ -145,6 +145,11 @@ func resolveCompute(p *problems, args *Args, cluster *clusterConfig) computeConf
 		groups.check(p, i, ng.Name)
 		c.NodeGroups = append(c.NodeGroups, ng)
 	}
+	if len(args.NodeGroups) == 0 && len(args.FargateProfiles) == 0 {
+		// coredns and every add-on would have nowhere to run, and coredns would be left
+		// out without a word.
+		p.addf("nodeGroups, fargateProfiles: the platform has no node group and no Fargate profile, so nothing could run coredns or the add-ons; add a node group (for example {name: \"general\"}) or a Fargate profile")
+	}
 	profiles := uniqueNames{list: "fargateProfiles", what: "Fargate profile"}
 	for i, f := range args.FargateProfiles {
 		fp := resolveFargateProfile(p, fmt.Sprintf("fargateProfiles[%d]", i), f, cluster)
@@ -163,12 +168,22 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *cluste
 		AmiType:       r.str(path+".amiType", g.AmiType),
 		DiskSize:      r.integer(path+".diskSize", g.DiskSize, defaultDiskSize),
 		Labels:        r.strMap(path+".labels", g.Labels),
-		SubnetIDs:     r.strs(path+".subnetIds", g.SubnetIds),
-		Tags:          r.strMap(path+".tags", g.Tags),
+		Subnets:       readStrings(r, path+".subnetIds", g.SubnetIds),
+		Tags:          readStringMap(r, path+".tags", g.Tags),
 	}
 	validateComputeName(p, path+".name", ng.Name, "node group")
-	ng.EksName = physicalName(cluster.Name+"-"+ng.Name, maxEksNodeGroupName)
+	// EKS names the group "<cluster>-<name>"; cut to fit, two long names could differ
+	// only in what was cut, and the name a user looks for in the console would not be
+	// the one they wrote.
+	ng.EksName = cluster.Name + "-" + ng.Name
+	if ng.Name != "" && len(ng.EksName) > maxEksNodeGroupName {
+		p.addf("%s.name: %q makes the EKS node group name %q, %d characters, over EKS's %d; shorten the node group name (or clusterName)",
+			path, ng.Name, ng.EksName, len(ng.EksName), maxEksNodeGroupName)
+	}
 
+	if types, given, known := plainStrings(g.InstanceTypes); given && known && len(types) == 0 {
+		p.addf("%s.instanceTypes: empty; list at least one instance type, or omit instanceTypes for the default %s", path, defaultInstanceType)
+	}
 	if len(ng.InstanceTypes) == 0 {
 		ng.InstanceTypes = []string{defaultInstanceType}
 	}
@@ -215,11 +230,11 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *cluste
 	// checked under its own name, and reporting it again under a path the user never
 	// wrote would only confuse.
 	if g.SubnetIds == nil {
-		ng.SubnetIDs = slices.Clone(cluster.PrivateSubnetIDs)
-	} else if len(ng.SubnetIDs) == 0 {
+		ng.Subnets = cluster.PrivateSubnets
+	} else if ng.Subnets.Known && len(ng.Subnets.Values) == 0 {
 		p.addf("%s.subnetIds: empty; give the node subnets, or omit subnetIds to use privateSubnetIds", path)
 	} else {
-		validateSubnetIDs(p, path+".subnetIds", ng.SubnetIDs)
+		validateSubnetIDs(p, path+".subnetIds", ng.Subnets.Values)
 	}
 
 	if u := g.UpdateConfig; u != nil {
@@ -239,7 +254,7 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *cluste
 	if ng.MaxUnavailable == 0 && ng.MaxUnavailablePercentage == 0 {
 		ng.MaxUnavailable = 1
 	}
-	for _, k := range sortedKeys(ng.Tags) {
+	for _, k := range sortedKeys(ng.Tags.Values) {
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			p.addf("%s.tags: key %q uses the reserved prefix 'aws:'; rename the tag", path, k)
 		}
@@ -305,7 +320,7 @@ func resolveFargateProfile(p *problems, path string, f FargateProfileArgs, clust
 	r := reader{p}
 	fp := fargateProfileConfig{
 		Name:      r.str(path+".name", f.Name),
-		SubnetIDs: r.strs(path+".subnetIds", f.SubnetIds),
+		Subnets:   readStrings(r, path+".subnetIds", f.SubnetIds),
 	}
 	validateComputeName(p, path+".name", fp.Name, "Fargate profile")
 	if len(fp.Name) > maxFargateProfileLen {
@@ -326,14 +341,14 @@ func resolveFargateProfile(p *problems, path string, f FargateProfileArgs, clust
 		fp.Selectors = append(fp.Selectors, sel)
 	}
 	if f.SubnetIds == nil {
-		fp.SubnetIDs = slices.Clone(cluster.PrivateSubnetIDs) // checked as privateSubnetIds
-	} else if len(fp.SubnetIDs) == 0 {
+		fp.Subnets = cluster.PrivateSubnets // checked as privateSubnetIds
+	} else if fp.Subnets.Known && len(fp.Subnets.Values) == 0 {
 		p.addf("%s.subnetIds: empty; give private subnets, or omit subnetIds to use privateSubnetIds", path)
 	} else {
-		validateSubnetIDs(p, path+".subnetIds", fp.SubnetIDs)
+		validateSubnetIDs(p, path+".subnetIds", fp.Subnets.Values)
 	}
-	for j, id := range fp.SubnetIDs {
-		if slices.Contains(cluster.PublicSubnetIDs, id) {
+	for j, id := range fp.Subnets.Values {
+		if slices.Contains(cluster.PublicSubnets.Values, id) {
 			p.addf("%s.subnetIds[%d]: %q is one of publicSubnetIds, but Fargate runs pods only in private subnets; give private subnet IDs, or omit subnetIds to use privateSubnetIds", path, j, id)
 		}
 	}

@@ -162,14 +162,18 @@ func TestNodeGroupDefaults(t *testing.T) {
 }
 
 func TestNodeGroupNameFitsEks(t *testing.T) {
+	// At the limit, the EKS name is exactly "<cluster>-<name>".
 	a := computeArgs("")
-	a.ClusterName = pulumi.String(strings.Repeat("c", 60))
+	a.ClusterName = pulumi.String(strings.Repeat("c", 63-len("-general")))
+	a.NodeGroups = a.NodeGroups[:1]
 	m, _ := deploy(t, "demo", a)
-	for _, ng := range m.OfType(typeNodeGroup) {
-		if n := len(str(ng, "nodeGroupName")); n > 63 {
-			t.Errorf("%s: nodeGroupName has %d characters, EKS allows 63", ng.Name, n)
-		}
+	if got := str(m.Find(t, "demo-ng-general"), "nodeGroupName"); len(got) != 63 || !strings.HasSuffix(got, "-general") {
+		t.Errorf("nodeGroupName = %q, want <cluster>-general in 63 characters", got)
 	}
+	// Over it, the name is rejected rather than cut (two cut names could collide, and
+	// the group would not bear the name the user wrote).
+	a.ClusterName = pulumi.String(strings.Repeat("c", 60))
+	requireInvalid(t, a, `nodeGroups[0].name: "general" makes the EKS node group name`, "over EKS's 63", "shorten")
 }
 
 func TestNodeRolePolicies(t *testing.T) {
@@ -220,19 +224,32 @@ func TestSharedNodeRoleNotMadeWhenEveryGroupBringsItsOwn(t *testing.T) {
 	}
 }
 
-func TestNoComputeNoWorkerRoles(t *testing.T) {
+func TestWorkerRolesOnlyForTheComputeGiven(t *testing.T) {
 	m, p := deploy(t, "demo", minimalArgs())
-	if n := len(m.OfType(typeNodeGroup)) + len(m.OfType(typeFargate)); n != 0 {
-		t.Errorf("want no compute, got %d", n)
-	}
 	for _, r := range m.OfType(typeRole) {
-		if r.Name == "demo-node-role" || r.Name == "demo-fargate-role" {
-			t.Errorf("%s made without compute", r.Name)
+		if r.Name == "demo-fargate-role" {
+			t.Errorf("%s made without a Fargate profile", r.Name)
 		}
 	}
 	if got := awaitString(t, p.FargatePodExecutionRoleArn); got != "" {
 		t.Errorf("fargatePodExecutionRoleArn = %q, want empty", got)
 	}
+	m, p = deploy(t, "demo", fargateOnlyArgs(FargateProfileArgs{Name: pulumi.String("apps"),
+		Selectors: []FargateSelectorArgs{{Namespace: pulumi.String("apps")}}}))
+	for _, r := range m.OfType(typeRole) {
+		if r.Name == "demo-node-role" {
+			t.Errorf("%s made without a node group", r.Name)
+		}
+	}
+	if got := awaitString(t, p.NodeRoleArn); got != "" {
+		t.Errorf("nodeRoleArn = %q, want empty", got)
+	}
+}
+
+func TestNoComputeIsRejected(t *testing.T) {
+	// coredns and every add-on would have nowhere to run, and coredns would be left out
+	// without a word: the platform says so instead.
+	requireInvalid(t, fargateOnlyArgs(), "nodeGroups, fargateProfiles: the platform has no node group and no Fargate profile", "add a node group")
 }
 
 func TestNodeGroupOptions(t *testing.T) {

@@ -1,9 +1,9 @@
 package platform
 
-import "context"
+import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-// Config is the platform's inputs resolved: plain values where they shape the resource
-// graph (names, counts, modes), defaults filled in, validated. Stages read only Config.
+// config is the platform's inputs resolved: plain values where they shape the resource
+// graph (names, counts, modes), defaults filled in, validated. Stages read only config.
 //
 // Each stage owns its part (cluster_config.go, access_config.go, compute_config.go,
 // eksaddons_config.go, helmaddons_config.go): how it is read from Args, its defaults and
@@ -17,26 +17,35 @@ type config struct {
 	Compute    computeConfig
 	EksAddons  eksAddonsConfig
 	HelmAddons helmAddonsConfig
+	// Preview is true in a dry run; Unknown are the input paths not known yet then,
+	// which the stages plan around (docs/design.md, "Inputs").
+	Preview bool
+	Unknown map[string]bool
+	// InputDeps are the resources the inputs depend on; every child depends on them.
+	InputDeps []pulumi.Resource
 }
 
 // resolve reads, defaults and validates args. It registers nothing, so an error here
 // means no resource was created. Every problem is reported at once, each naming the
 // input path and the fix.
-func resolve(ctx context.Context, name string, args *Args) (*config, error) {
-	_ = ctx
+//
+// Compute is resolved before access, so access checks read the resolved node groups.
+func resolve(preview bool, name string, args *Args) (*config, error) {
 	if args == nil {
 		args = &Args{}
 	}
-	p := &problems{}
-	cfg := &config{Name: name}
+	p := &problems{preview: preview}
+	cfg := &config{Name: name, Preview: preview}
 	cfg.Cluster = resolveCluster(p, name, args)
 	cfg.Kube = resolveKubeAuth(p, args)
-	cfg.Access = resolveAccess(p, args, &cfg.Cluster)
 	cfg.Compute = resolveCompute(p, args, &cfg.Cluster)
+	cfg.Access = resolveAccess(p, args, &cfg.Cluster, &cfg.Compute)
 	cfg.EksAddons = resolveEksAddons(p, args, cfg)
 	cfg.HelmAddons = resolveHelmAddons(p, args, cfg)
 	if err := p.err(); err != nil {
 		return nil, err
 	}
+	cfg.Unknown = p.unknown
+	cfg.InputDeps = inputDeps(args)
 	return cfg, nil
 }

@@ -92,7 +92,7 @@ func (b *build) eksAddon(cluster *clusterResult, a eksAddonConfig, extra map[str
 		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
 		ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
 		ConfigurationValues:      configurationValues(a.Values, extra),
-		Tags:                     b.tags(nil),
+		Tags:                     b.tags(),
 	}
 	if roleArn != nil {
 		args.ServiceAccountRoleArn = roleArn.ToStringOutput().ToStringPtrOutput()

@@ -1,7 +1,6 @@
 package platform
 
 import (
-	"context"
 	"encoding/json"
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"slices"
@@ -156,7 +155,7 @@ func TestAddonsCanBeDisabled(t *testing.T) {
 }
 
 func TestPodIdentityAgentEnabled(t *testing.T) {
-	cfg, err := resolve(context.Background(), "demo", minimalArgs())
+	cfg, err := resolve(false, "demo", minimalArgs())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +164,7 @@ func TestPodIdentityAgentEnabled(t *testing.T) {
 	}
 	a := minimalArgs()
 	a.EksAddons = &EksAddonsArgs{PodIdentityAgent: &EksAddonArgs{Enabled: pulumi.Bool(false)}}
-	if cfg, err = resolve(context.Background(), "demo", a); err != nil || cfg.EksAddons.PodIdentityAgentEnabled() {
+	if cfg, err = resolve(false, "demo", a); err != nil || cfg.EksAddons.PodIdentityAgentEnabled() {
 		t.Errorf("disabled agent reported enabled (err %v)", err)
 	}
 }
@@ -173,7 +172,8 @@ func TestPodIdentityAgentEnabled(t *testing.T) {
 func TestCorednsSkippedWithoutCompute(t *testing.T) {
 	// With nothing to run on, coredns would never become active; by default it waits
 	// for a node group or a kube-system Fargate profile.
-	m, _ := deploy(t, "demo", minimalArgs())
+	m, _ := deploy(t, "demo", fargateOnlyArgs(FargateProfileArgs{Name: pulumi.String("apps"),
+		Selectors: []FargateSelectorArgs{{Namespace: pulumi.String("apps")}}}))
 	for _, r := range m.OfType(typeAddon) {
 		if r.Name == "demo-coredns" {
 			t.Errorf("coredns made with no compute")
@@ -183,12 +183,13 @@ func TestCorednsSkippedWithoutCompute(t *testing.T) {
 
 func TestValidationEksAddons(t *testing.T) {
 	requireInvalid(t, func() *Args {
-		a := minimalArgs()
+		a := fargateOnlyArgs(FargateProfileArgs{Name: pulumi.String("apps"),
+			Selectors: []FargateSelectorArgs{{Namespace: pulumi.String("apps")}}})
 		a.EksAddons = &EksAddonsArgs{Coredns: &EksAddonArgs{Enabled: pulumi.Bool(true)}}
 		return a
 	}(), "eksAddons.coredns:", "no node group")
 	requireInvalid(t, func() *Args {
-		a := minimalArgs()
+		a := fargateOnlyArgs()
 		a.FargateProfiles = []FargateProfileArgs{{Name: pulumi.String("ks"), Selectors: []FargateSelectorArgs{{Namespace: pulumi.String("kube-system")}}}}
 		a.EksAddons = &EksAddonsArgs{EbsCsiDriver: &EksAddonArgs{Enabled: pulumi.Bool(true)}}
 		return a

@@ -33,9 +33,9 @@ func (b *build) fargateProfiles(cluster *clusterResult, workers *workerRolesResu
 			ClusterName:         cluster.Name,
 			FargateProfileName:  pulumi.String(f.Name),
 			PodExecutionRoleArn: workers.FargateRoleArn,
-			SubnetIds:           pulumi.ToStringArray(f.SubnetIDs),
+			SubnetIds:           f.Subnets.input(),
 			Selectors:           selectors,
-			Tags:                b.tags(nil),
+			Tags:                b.tags(),
 		}, b.opts(pulumi.DependsOn(deps),
 			// Every property of a profile is create-only and its name is fixed: a change
 			// deletes the old profile before creating the new one.

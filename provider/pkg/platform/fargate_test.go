@@ -92,7 +92,7 @@ func TestFargateTrustPartition(t *testing.T) {
 }
 
 func TestFargateOnlyRunsCorednsOnFargate(t *testing.T) {
-	a := minimalArgs()
+	a := fargateOnlyArgs()
 	a.FargateProfiles = []FargateProfileArgs{
 		{Name: pulumi.String("kube-system"), Selectors: []FargateSelectorArgs{{Namespace: pulumi.String("kube-system")}}},
 		{Name: pulumi.String("apps"), Selectors: []FargateSelectorArgs{{Namespace: pulumi.String("apps"), Labels: pulumi.StringMap{"tier": pulumi.String("web")}}}},

@@ -173,7 +173,7 @@ func (b *build) workloadRole(spec workloadRoleSpec, cluster *clusterResult, iden
 		Name:        pulumi.String(physicalName(spec.roleName, 128)),
 		Description: pulumi.String(spec.description),
 		Policy:      spec.policy,
-		Tags:        b.tags(nil),
+		Tags:        b.tags(),
 	}, b.opts()...)
 	if err != nil {
 		return nil, err
@@ -192,7 +192,7 @@ func (b *build) workloadRole(spec workloadRoleSpec, cluster *clusterResult, iden
 			Namespace:      pulumi.String(spec.namespace),
 			ServiceAccount: pulumi.String(spec.serviceAccount),
 			RoleArn:        role.Role.Arn,
-			Tags:           b.tags(nil),
+			Tags:           b.tags(),
 		}, b.opts(pulumi.DependsOn(agent))...)
 		if err != nil {
 			return nil, err

@@ -121,7 +121,7 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 		}
 		validateNamespace(p, path+".namespace", c.Namespace)
 		c.Identity = resolveIdentity(p, path+".identity", c.Identity, cfg, a.HasRole())
-		validateValues(p, path+".values", in.Values, a)
+		validateValues(p, path+".values", in.Values, a.ServiceAccountPath, a.ServiceAccount)
 		if x := dns[a.Key]; x != nil {
 			c.ExternalDNS = resolveExternalDNS(r, p, path, x, cfg)
 		}
@@ -155,7 +155,7 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 			p.addf("%s.chart: required; give the chart name (and its repository)", path)
 		}
 		validateNamespace(p, path+".namespace", c.Namespace)
-		validateValues(p, path+".values", in.Values, addons.Addon{})
+		validateValues(p, path+".values", in.Values, nil, "")
 		if policy, given, known := plainString(in.IamPolicy); given && !(known && policy == "") {
 			c.IamPolicy = in.IamPolicy
 			if known {
@@ -242,36 +242,27 @@ func resolveExternalDNS(r reader, p *problems, path string, in *ExternalDnsAddon
 	return e
 }
 
-// validateValues checks what can be checked of a values input before anything runs: it
-// must be an object (the Construct dispatch rejects other shapes, naming the path, in
-// provider/rawinputs.go), and it must not rename the catalogue's service account, which
-// would leave the role trusting a name the chart no longer uses (a silent AccessDenied).
-func validateValues(p *problems, path string, in pulumi.MapInput, a addons.Addon) {
-	m, ok := in.(pulumi.Map)
-	if !ok || a.Name == "" {
+// validateValues checks a values input: it must be an object (the Construct dispatch
+// also rejects other shapes, naming the path, in provider/rawinputs.go), and it must not
+// rename or remove the service account the platform's IAM trust names, which would leave
+// the role trusting a name the chart no longer uses (a silent AccessDenied). The values
+// are read whatever wraps them (a literal map, an Output, a secret, nested Outputs);
+// unknown at preview, they are checked at the update.
+func validateValues(p *problems, path string, in pulumi.MapInput, saPath []string, serviceAccount string) {
+	values, given, known := plainMap(in)
+	reader{p}.note(path, known)
+	if !given || !known || len(saPath) == 0 || serviceAccount == "" {
 		return
 	}
-	var cur pulumi.Input = m
-	for _, k := range append(slices.Clone(a.ServiceAccountPath), "name") {
-		obj, ok := cur.(pulumi.Map)
-		if !ok {
-			return
-		}
-		if cur, ok = obj[k]; !ok {
-			return
-		}
+	namePath := append(slices.Clone(saPath), "name")
+	v, ok := addons.Lookup(values, namePath...)
+	if !ok {
+		return
 	}
-	if s, _, known := plainString(asStringInput(cur)); known && s != a.ServiceAccount {
-		p.addf("%s.%s.name: the platform names this service account %q in its IAM trust; remove the override (use helmReleases for a differently named install)",
-			path, strings.Join(a.ServiceAccountPath, "."), a.ServiceAccount)
+	if s, isString := v.(string); !isString || s != serviceAccount {
+		p.addf("%s.%s: the platform names this service account %q in its IAM trust; remove the override (use helmReleases for a differently named install)",
+			path, strings.Join(namePath, "."), serviceAccount)
 	}
-}
-
-func asStringInput(in pulumi.Input) pulumi.StringInput {
-	if s, ok := in.(pulumi.StringInput); ok {
-		return s
-	}
-	return pulumi.String("").ToStringOutput() // unknown shape: treat as not known
 }
 
 // validatePolicyJSON checks a user's policy is a JSON object with statements.

@@ -1,7 +1,6 @@
 package platform
 
 import (
-	"context"
 	"encoding/json"
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"slices"
@@ -135,7 +134,7 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*config)) *mocktest.Mo
 	t.Helper()
 	m := mocktest.New()
 	err := m.Run(func(ctx *pulumi.Context) error {
-		cfg, err := resolve(context.Background(), "demo", args)
+		cfg, err := resolve(false, "demo", args)
 		if err != nil {
 			return err
 		}

@@ -17,12 +17,21 @@ const (
 	priv2 = "subnet-0a1b2c3d4e5f60004"
 )
 
-// minimalArgs are the fewest inputs a valid platform needs.
+// minimalArgs are the fewest inputs a valid platform needs: subnets and one node group.
 func minimalArgs() *Args {
 	return &Args{
 		PublicSubnetIds:  pulumi.ToStringArray([]string{pub1, pub2}),
 		PrivateSubnetIds: pulumi.ToStringArray([]string{priv1, priv2}),
+		NodeGroups:       []NodeGroupArgs{{Name: pulumi.String("general")}},
 	}
+}
+
+// fargateOnlyArgs are subnets and the Fargate profiles given, no node group.
+func fargateOnlyArgs(profiles ...FargateProfileArgs) *Args {
+	a := minimalArgs()
+	a.NodeGroups = nil
+	a.FargateProfiles = profiles
+	return a
 }
 
 // deploy runs New under recording mocks and returns them; it fails the test on error.

@@ -43,7 +43,7 @@ func (b *build) newRole(spec roleSpec) (*madeRole, error) {
 		Name:             pulumi.String(physicalName(spec.roleName, 64)),
 		Description:      pulumi.String(spec.description),
 		AssumeRolePolicy: spec.trust,
-		Tags:             b.tags(spec.extraTags),
+		Tags:             b.tags(plainMapOf(spec.extraTags)),
 	}, b.opts(spec.opts...)...)
 	if err != nil {
 		return nil, err

@@ -30,7 +30,7 @@ func (b *build) oidcProvider(cluster *clusterResult) (*identityResult, error) {
 		Url:             issuer,
 		ClientIdLists:   pulumi.StringArray{pulumi.String("sts.amazonaws.com")},
 		ThumbprintLists: pulumi.StringArray{thumbprint},
-		Tags:            b.tags(nil),
+		Tags:            b.tags(),
 	}, b.opts()...)
 	if err != nil {
 		return nil, err

@@ -20,15 +20,17 @@ func (b *build) subnetTags() (*readyResult, error) {
 	c := b.cfg.Cluster
 	shared := subnetTag{"cluster", "kubernetes.io/cluster/" + c.Name, "shared"}
 	res := &readyResult{}
-	add := func(ids []string, role subnetTag) error {
+	add := func(subnets stringList, role subnetTag) error {
 		tags := []subnetTag{shared}
 		if c.SubnetRoleTags {
 			tags = append(tags, role)
 		}
-		for _, id := range ids {
+		// Subnet IDs not known yet (preview, the VPC made in the same program) name no
+		// tag: the update, where they are known, creates the tags before the cluster.
+		for i, id := range subnets.Values {
 			for _, t := range tags {
-				tag, err := ec2.NewTag(b.ctx, b.child(id+"-"+t.suffix+"-tag"), &ec2.TagArgs{
-					ResourceId: pulumi.String(id),
+				tag, err := ec2.NewTag(b.ctx, b.child(nameKey(id, subnets.Secret)+"-"+t.suffix+"-tag"), &ec2.TagArgs{
+					ResourceId: subnets.element(i),
 					Key:        pulumi.String(t.key),
 					Value:      pulumi.String(t.value),
 				}, b.opts()...)
@@ -40,10 +42,10 @@ func (b *build) subnetTags() (*readyResult, error) {
 		}
 		return nil
 	}
-	if err := add(c.PublicSubnetIDs, subnetTag{"elb", "kubernetes.io/role/elb", "1"}); err != nil {
+	if err := add(c.PublicSubnets, subnetTag{"elb", "kubernetes.io/role/elb", "1"}); err != nil {
 		return nil, err
 	}
-	if err := add(c.PrivateSubnetIDs, subnetTag{"internal-elb", "kubernetes.io/role/internal-elb", "1"}); err != nil {
+	if err := add(c.PrivateSubnets, subnetTag{"internal-elb", "kubernetes.io/role/internal-elb", "1"}); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -27,7 +27,7 @@ func (b *build) nodeGroups(cluster *clusterResult, workers *workerRolesResult, a
 // nodeGroup makes one managed node group and its launch template.
 func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g nodeGroupConfig, after []pulumi.Resource) (*eks.NodeGroup, error) {
 	tags := b.tags(g.Tags)
-	instanceTags := b.tags(mergeTags(g.Tags, map[string]string{"Name": g.EksName}))
+	instanceTags := b.tags(g.Tags, plainMapOf(map[string]string{"Name": g.EksName}))
 	lt, err := ec2.NewLaunchTemplate(b.ctx, b.child("ng-"+g.Name+"-lt"), &ec2.LaunchTemplateArgs{
 		Description: pulumi.String("Nodes of EKS node group " + g.EksName),
 		// IMDSv2 only. A hop limit of 2 lets pods that are not on the host network reach
@@ -91,7 +91,7 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 		// after the cluster.
 		Version:       cluster.Cluster.Version,
 		NodeRoleArn:   roleArn,
-		SubnetIds:     pulumi.ToStringArray(g.SubnetIDs),
+		SubnetIds:     g.Subnets.input(),
 		InstanceTypes: pulumi.ToStringArray(g.InstanceTypes),
 		CapacityType:  pulumi.String(g.CapacityType),
 		AmiType:       pulumi.String(g.AmiType),

@@ -48,7 +48,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // stage as its `after` list, with the rule of docs/ordering.md it implements beside it.
 // Stages never reach into each other's results to decide what to wait for.
 func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*EksPlatform, *barriers, error) {
-	cfg, err := resolve(ctx.Context(), name, args)
+	cfg, err := resolve(ctx.DryRun(), name, args)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -164,17 +164,19 @@ func (b *build) child(part string) string {
 	return b.cfg.Name + "-" + part
 }
 
-// opts are a child's options: parented to the component, plus extra.
+// opts are a child's options: parented to the component and depending on what the
+// inputs depend on (the values were read before any child existed, so the data flow
+// would not record it), plus extra.
 func (b *build) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append([]pulumi.ResourceOption{pulumi.Parent(b.parent)}, extra...)
+	base := []pulumi.ResourceOption{pulumi.Parent(b.parent)}
+	if len(b.cfg.InputDeps) > 0 {
+		base = append(base, pulumi.DependsOn(b.cfg.InputDeps))
+	}
+	return append(base, extra...)
 }
 
-// tags are the platform's tags plus extra, for every taggable AWS resource.
-func (b *build) tags(extra map[string]string) pulumi.StringMap {
-	merged := mergeTags(b.cfg.Cluster.Tags, extra)
-	out := pulumi.StringMap{}
-	for _, k := range sortedKeys(merged) {
-		out[k] = pulumi.String(merged[k])
-	}
-	return out
+// tags are the platform's tags overlaid with extra, for every taggable AWS resource.
+// They stay an Output when a value is one (a secret tag value keeps the tags secret).
+func (b *build) tags(extra ...stringMap) pulumi.StringMapInput {
+	return mergeMaps(append([]stringMap{b.cfg.Cluster.Tags}, extra...)...)
 }

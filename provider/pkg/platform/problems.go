@@ -10,6 +10,18 @@ import (
 // than fixing them one `pulumi up` at a time.
 type problems struct {
 	list []string
+	// preview is true in a dry run, where Outputs of resources not yet created are
+	// unknown.
+	preview bool
+	// unknown are the input paths read as unknown at preview.
+	unknown map[string]bool
+}
+
+func (p *problems) markUnknown(path string) {
+	if p.unknown == nil {
+		p.unknown = map[string]bool{}
+	}
+	p.unknown[path] = true
 }
 
 // addf records one problem. The format should start with the input path

@@ -1,7 +1,6 @@
 package platform
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -56,9 +55,12 @@ func TestClusterValidation(t *testing.T) {
 		{"reserved tag", func(a *Args) { a.Tags = strMapIn(map[string]string{"aws:owner": "x"}) }, []string{"tags: key \"aws:owner\" uses the reserved prefix"}},
 		{"unknown provider auth", func(a *Args) { a.KubernetesProviderAuth = strIn("oidc") }, []string{"kubernetesProviderAuth: unknown mode \"oidc\""}},
 		{"malformed role", func(a *Args) { a.AwsRoleArn = strIn("EksAdmin") }, []string{"awsRoleArn: \"EksAdmin\" is not an IAM role ARN"}},
-		{"unknown subnet id", func(a *Args) {
-			a.PrivateSubnetIds = pulumi.StringArray{pulumi.String(priv1), pulumi.String(priv2).ToStringOutput()}
-		}, []string{"privateSubnetIds must be known when the platform is constructed"}},
+		{"output subnet id read as its value", func(a *Args) {
+			a.PrivateSubnetIds = pulumi.StringArray{pulumi.String(priv1), pulumi.String("subnet-bad").ToStringOutput()}
+		}, []string{`privateSubnetIds[1]: "subnet-bad" is not a subnet ID`}},
+		{"an output that never resolves fails closed at the update", func(a *Args) {
+			a.KubernetesVersion = pulumi.UnsafeUnknownOutput(nil).ApplyT(func(v any) string { return "1.33" }).(pulumi.StringOutput)
+		}, []string{"kubernetesVersion: not known during the update"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -80,10 +82,11 @@ func TestValidationReportsEveryProblemAtOnce(t *testing.T) {
 }
 
 func TestConfigMapModeDefaultsBootstrapAdminOn(t *testing.T) {
-	cfg, err := resolve(context.Background(), "demo", &Args{
+	cfg, err := resolve(false, "demo", &Args{
 		PublicSubnetIds:    strsIn(pub1),
 		PrivateSubnetIds:   strsIn(priv1),
 		AuthenticationMode: strIn("CONFIG_MAP"),
+		NodeGroups:         []NodeGroupArgs{{Name: strIn("general")}},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -46,9 +46,13 @@ func TestValidationCompute(t *testing.T) {
 		{"node group without name", func(a *Args) {
 			a.NodeGroups = []NodeGroupArgs{{}}
 		}, []string{"nodeGroups[0].name: missing"}},
-		{"unknown node group name", func(a *Args) {
-			a.NodeGroups = []NodeGroupArgs{{Name: pulumi.String("x").ToStringOutput()}}
-		}, []string{"nodeGroups[0].name must be known"}},
+		{"empty instance types", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{ng("a")}
+			a.NodeGroups[0].InstanceTypes = pulumi.StringArray{}
+		}, []string{"nodeGroups[0].instanceTypes: empty", "omit instanceTypes for the default"}},
+		{"output node group name read as its value", func(a *Args) {
+			a.NodeGroups = []NodeGroupArgs{{Name: pulumi.String("bad name").ToStringOutput()}}
+		}, []string{`nodeGroups[0].name: "bad name" is not a valid node group name`}},
 		{"bad capacity type", func(a *Args) {
 			a.NodeGroups = []NodeGroupArgs{ng("a")}
 			a.NodeGroups[0].CapacityType = pulumi.String("spot")
