@@ -116,7 +116,7 @@ func (a Addon) Render(vc ValuesContext) map[string]any {
 	}
 	if len(a.ServiceAccountPath) > 0 {
 		sa := ServiceAccountValues(vc)
-		DeepMergeInto(ensurePath(values, a.ServiceAccountPath), sa)
+		DeepMergeInto(EnsurePath(values, a.ServiceAccountPath), sa)
 	}
 	return values
 }
@@ -152,7 +152,8 @@ func Lookup(values map[string]any, path ...string) (any, bool) {
 	return cur, true
 }
 
-func ensurePath(values map[string]any, path []string) map[string]any {
+// EnsurePath returns the map at path in values, creating maps on the way.
+func EnsurePath(values map[string]any, path []string) map[string]any {
 	cur := values
 	for _, k := range path {
 		next, ok := cur[k].(map[string]any)

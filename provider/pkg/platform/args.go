@@ -177,6 +177,9 @@ type HelmReleaseArgs struct {
 	Namespace      pulumi.StringInput `pulumi:"namespace"`
 	Values         pulumi.MapInput    `pulumi:"values"`
 	ServiceAccount pulumi.StringInput `pulumi:"serviceAccount"`
-	IamPolicy      pulumi.StringInput `pulumi:"iamPolicy"`
-	Identity       pulumi.StringInput `pulumi:"identity"`
+	// ServiceAccountValuesPath is where the chart reads its service account settings,
+	// dot-separated ("serviceAccount" when not given).
+	ServiceAccountValuesPath pulumi.StringInput `pulumi:"serviceAccountValuesPath"`
+	IamPolicy                pulumi.StringInput `pulumi:"iamPolicy"`
+	Identity                 pulumi.StringInput `pulumi:"identity"`
 }

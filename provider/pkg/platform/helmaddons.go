@@ -81,6 +81,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 	for _, c := range cfg.Releases {
 		part := "release-" + c.Namespace + "-" + c.Name
 		var ready []pulumi.Resource
+		var values pulumi.MapInput = c.Values
 		if c.HasRole() {
 			made, err := b.workloadRole(workloadRoleSpec{
 				part:           part,
@@ -95,6 +96,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 				return nil, err
 			}
 			ready = made.ready
+			values = releaseValues(c, made.arn)
 			key := c.Name
 			if _, taken := out.RoleArns[key]; taken {
 				key = c.Namespace + "/" + c.Name
@@ -115,8 +117,8 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 		if c.Repository != "" {
 			args.RepositoryOpts = &helmv3.RepositoryOptsArgs{Repo: pulumi.String(c.Repository)}
 		}
-		if c.Values != nil {
-			args.Values = c.Values
+		if values != nil {
+			args.Values = values
 		}
 		release, err := helmv3.NewRelease(b.ctx, b.child(part), args,
 			b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, after)))...)
@@ -126,6 +128,23 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 		out.Ready = append(out.Ready, release)
 	}
 	return out, nil
+}
+
+// releaseValues are a release's values with the service account the role trusts written
+// in at the chart's service account path: created, named, and for IRSA annotated with
+// the role's ARN, which the user could not write since it is known only here. The
+// platform's keys win (validation has rejected values that set them otherwise).
+func releaseValues(c helmReleaseConfig, roleArn pulumi.StringOutput) pulumi.MapOutput {
+	return pulumi.All(roleArn, userValues(c.Values)).ApplyT(func(v []any) map[string]any {
+		sa := addons.ServiceAccountValues(addons.ValuesContext{
+			ServiceAccount: c.ServiceAccount,
+			Identity:       c.Identity,
+			RoleArn:        v[0].(string),
+		})
+		platform := map[string]any{}
+		addons.DeepMergeInto(addons.EnsurePath(platform, c.ServiceAccountPath), sa)
+		return addons.DeepMerge(v[1].(map[string]any), platform)
+	}).(pulumi.MapOutput)
 }
 
 // userValues is the user's values as an Output of a plain map ({} when not given).

@@ -49,6 +49,8 @@ type helmReleaseConfig struct {
 	Values                                      pulumi.MapInput
 	// ServiceAccount and IamPolicy are both set when the release gets a role.
 	ServiceAccount string
+	// ServiceAccountPath is where the chart reads its service account settings.
+	ServiceAccountPath []string
 	IamPolicy      pulumi.StringInput
 	Identity       string
 }
@@ -143,6 +145,7 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 		if c.Namespace == "" {
 			c.Namespace = "default"
 		}
+		c.ServiceAccountPath = resolveValuesPath(p, path+".serviceAccountValuesPath", r.str(path+".serviceAccountValuesPath", in.ServiceAccountValuesPath))
 		switch {
 		case c.Name == "":
 			p.addf("%s.name: required; give the Helm release name", path)
@@ -155,7 +158,6 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 			p.addf("%s.chart: required; give the chart name (and its repository)", path)
 		}
 		validateNamespace(p, path+".namespace", c.Namespace)
-		validateValues(p, path+".values", in.Values, nil, "")
 		if policy, given, known := plainString(in.IamPolicy); given && !(known && policy == "") {
 			c.IamPolicy = in.IamPolicy
 			if known {
@@ -164,6 +166,10 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 			if c.ServiceAccount == "" {
 				p.addf("%s.serviceAccount: required with iamPolicy; give the name of the service account the chart runs as, so the role trusts exactly it", path)
 			}
+			validateValues(p, path+".values", in.Values, c.ServiceAccountPath, c.ServiceAccount)
+			validateServiceAccountCreated(p, path+".values", in.Values, c.ServiceAccountPath)
+		} else {
+			validateValues(p, path+".values", in.Values, nil, "")
 		}
 		if c.ServiceAccount != "" && !helmServiceAccountPattern.MatchString(c.ServiceAccount) {
 			p.addf("%s.serviceAccount: %q is not a Kubernetes service account name; use lowercase letters, digits, '-' and '.'", path, c.ServiceAccount)
@@ -276,5 +282,36 @@ func validatePolicyJSON(p *problems, path, policy string) {
 	}
 	if s := strings.TrimSpace(string(doc.Statement)); s == "" || s == "null" || s == "[]" {
 		p.addf("%s: has no Statement; give an IAM policy document with at least one statement", path)
+	}
+}
+
+// resolveValuesPath reads a dot-separated path into chart values ("serviceAccount" when
+// not given).
+func resolveValuesPath(p *problems, path, in string) []string {
+	if in == "" {
+		return []string{"serviceAccount"}
+	}
+	parts := strings.Split(in, ".")
+	for _, part := range parts {
+		if part == "" {
+			p.addf("%s: %q has an empty segment; give keys separated by single dots, like %q", path, in, "controller.serviceAccount")
+			return []string{"serviceAccount"}
+		}
+	}
+	return parts
+}
+
+// validateServiceAccountCreated rejects values that stop the chart creating its service
+// account: the platform could then neither name it nor annotate it with the role, and
+// the role would trust a service account that may not exist.
+func validateServiceAccountCreated(p *problems, path string, in pulumi.MapInput, saPath []string) {
+	values, given, known := plainMap(in)
+	if !given || !known {
+		return
+	}
+	createPath := append(slices.Clone(saPath), "create")
+	if v, ok := addons.Lookup(values, createPath...); ok && v != true {
+		p.addf("%s.%s: the platform creates this service account so it bears the name and role the IAM trust expects; remove the override, or drop iamPolicy and manage the service account and its role yourself",
+			path, strings.Join(createPath, "."))
 	}
 }

@@ -385,7 +385,40 @@ func TestHelmReleaseWithOwnRole(t *testing.T) {
 	if n := len(m.OfType(roleType)); n == 0 {
 		t.Error("no role")
 	}
-	_ = p
+	// The pods run as the service account the role trusts, annotated with the role the
+	// user could not name (its ARN is known only inside the component); the user's
+	// values are kept.
+	v := valuesOf(rel)
+	sa, _ := v["serviceAccount"].(map[string]any)
+	ann, _ := sa["annotations"].(map[string]any)
+	if sa["create"] != true || sa["name"] != "ingress-sa" || ann["eks.amazonaws.com/role-arn"] != awaitString(t, p.AddonRoleArns.MapIndex(pulumi.String("ingress"))) {
+		t.Errorf("release serviceAccount values = %v, want create, name ingress-sa and the role ARN annotation", sa)
+	}
+	if v["replicas"] != 2.0 {
+		t.Errorf("user values lost: %v", v)
+	}
+}
+
+func TestHelmReleaseServiceAccountAtChartPath(t *testing.T) {
+	args := minimalArgs()
+	args.HelmReleases = []HelmReleaseArgs{release(func(r *HelmReleaseArgs) {
+		r.ServiceAccount = pulumi.String("app")
+		r.ServiceAccountValuesPath = pulumi.String("controller.serviceAccount")
+		r.Identity = pulumi.String("podIdentity")
+		r.IamPolicy = pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+		r.Values = pulumi.Map{"controller": pulumi.Map{"replicas": pulumi.Int(1)}}
+	})}
+	m, _ := deploy(t, "demo", args)
+	rel := m.OfType(releaseType)[0]
+	ctrl, _ := valuesOf(rel)["controller"].(map[string]any)
+	sa, _ := ctrl["serviceAccount"].(map[string]any)
+	if sa["name"] != "app" || sa["create"] != true || sa["annotations"] != nil || ctrl["replicas"] != 1.0 {
+		t.Errorf("controller values = %v, want the service account app (no IRSA annotation under podIdentity) and the user's replicas", ctrl)
+	}
+	assoc := m.OfType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+	if len(assoc) != 1 || str(assoc[0], "serviceAccount") != "app" {
+		t.Errorf("pod identity association = %v, want one for service account app", assoc)
+	}
 }
 
 func TestHelmAddonsValidation(t *testing.T) {
@@ -432,11 +465,6 @@ func TestHelmAddonsValidation(t *testing.T) {
 		a.ClusterAutoscaler.Values = pulumi.Map{"rbac": pulumi.Map{"serviceAccount": pulumi.Map{"name": pulumi.String("other")}}}
 		requireInvalid(t, withAddons(a), "addons.clusterAutoscaler.values.rbac.serviceAccount.name", `"cluster-autoscaler"`)
 	})
-	release := func(mut func(*HelmReleaseArgs)) HelmReleaseArgs {
-		r := HelmReleaseArgs{Name: pulumi.String("app"), Chart: pulumi.String("app")}
-		mut(&r)
-		return r
-	}
 	t.Run("release name and chart required", func(t *testing.T) {
 		args := minimalArgs()
 		args.HelmReleases = []HelmReleaseArgs{{}}
@@ -468,6 +496,31 @@ func TestHelmAddonsValidation(t *testing.T) {
 		})}
 		requireInvalid(t, args, "helmReleases[0].serviceAccount: required with iamPolicy")
 	})
+	t.Run("release values rename the trusted service account", func(t *testing.T) {
+		args := minimalArgs()
+		args.HelmReleases = []HelmReleaseArgs{release(func(r *HelmReleaseArgs) {
+			r.ServiceAccount = pulumi.String("app")
+			r.IamPolicy = pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)
+			r.Values = pulumi.Map{"serviceAccount": pulumi.Map{"name": pulumi.String("other").ToStringOutput()}}
+		})}
+		requireInvalid(t, args, `helmReleases[0].values.serviceAccount.name: the platform names this service account "app"`)
+	})
+	t.Run("release values stop the chart creating the service account", func(t *testing.T) {
+		args := minimalArgs()
+		args.HelmReleases = []HelmReleaseArgs{release(func(r *HelmReleaseArgs) {
+			r.ServiceAccount = pulumi.String("app")
+			r.IamPolicy = pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)
+			r.Values = pulumi.Map{"serviceAccount": pulumi.Map{"create": pulumi.Bool(false)}}
+		})}
+		requireInvalid(t, args, "helmReleases[0].values.serviceAccount.create: the platform creates this service account")
+	})
+	t.Run("bad service account values path", func(t *testing.T) {
+		args := minimalArgs()
+		args.HelmReleases = []HelmReleaseArgs{release(func(r *HelmReleaseArgs) {
+			r.ServiceAccountValuesPath = pulumi.String("controller..sa")
+		})}
+		requireInvalid(t, args, "helmReleases[0].serviceAccountValuesPath:", "empty segment")
+	})
 	t.Run("iamPolicy not JSON", func(t *testing.T) {
 		args := minimalArgs()
 		args.HelmReleases = []HelmReleaseArgs{release(func(r *HelmReleaseArgs) {
@@ -496,4 +549,11 @@ func TestCatalogueMatchesArgs(t *testing.T) {
 	if !slices.Equal(fields, addons.Keys()) {
 		t.Errorf("HelmAddonsArgs fields %v, catalogue keys %v", fields, addons.Keys())
 	}
+}
+
+// release is a minimal helmReleases entry, changed by mut.
+func release(mut func(*HelmReleaseArgs)) HelmReleaseArgs {
+	r := HelmReleaseArgs{Name: pulumi.String("app"), Chart: pulumi.String("app")}
+	mut(&r)
+	return r
 }

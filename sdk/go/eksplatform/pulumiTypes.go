@@ -1588,7 +1588,7 @@ func (o HelmAddonsPtrOutput) MetricsServer() HelmAddonPtrOutput {
 type HelmRelease struct {
 	// Chart name.
 	Chart string `pulumi:"chart"`
-	// IAM policy JSON for the release's own role, trusted by exactly its service account.
+	// IAM policy JSON for the release's own role, trusted by exactly its service account. The release's values get the service account name and (for `irsa`) the role ARN annotation; with `podIdentity` the platform creates the Pod Identity association.
 	IamPolicy *string `pulumi:"iamPolicy"`
 	// How the release gets AWS credentials, `irsa` (default) or `podIdentity`.
 	Identity *string `pulumi:"identity"`
@@ -1598,8 +1598,10 @@ type HelmRelease struct {
 	Namespace *string `pulumi:"namespace"`
 	// Chart repository URL.
 	Repository *string `pulumi:"repository"`
-	// Name of the Kubernetes service account the chart runs as; required with `iamPolicy`.
+	// Name of the Kubernetes service account the chart runs as; required with `iamPolicy`. The platform writes it into the release's values at `serviceAccountValuesPath`, so the chart runs as the service account the role trusts.
 	ServiceAccount *string `pulumi:"serviceAccount"`
+	// Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
+	ServiceAccountValuesPath *string `pulumi:"serviceAccountValuesPath"`
 	// Chart values.
 	Values map[string]interface{} `pulumi:"values"`
 	// Chart version (pin it).
@@ -1621,7 +1623,7 @@ type HelmReleaseInput interface {
 type HelmReleaseArgs struct {
 	// Chart name.
 	Chart pulumi.StringInput `pulumi:"chart"`
-	// IAM policy JSON for the release's own role, trusted by exactly its service account.
+	// IAM policy JSON for the release's own role, trusted by exactly its service account. The release's values get the service account name and (for `irsa`) the role ARN annotation; with `podIdentity` the platform creates the Pod Identity association.
 	IamPolicy pulumi.StringPtrInput `pulumi:"iamPolicy"`
 	// How the release gets AWS credentials, `irsa` (default) or `podIdentity`.
 	Identity pulumi.StringPtrInput `pulumi:"identity"`
@@ -1631,8 +1633,10 @@ type HelmReleaseArgs struct {
 	Namespace pulumi.StringPtrInput `pulumi:"namespace"`
 	// Chart repository URL.
 	Repository pulumi.StringPtrInput `pulumi:"repository"`
-	// Name of the Kubernetes service account the chart runs as; required with `iamPolicy`.
+	// Name of the Kubernetes service account the chart runs as; required with `iamPolicy`. The platform writes it into the release's values at `serviceAccountValuesPath`, so the chart runs as the service account the role trusts.
 	ServiceAccount pulumi.StringPtrInput `pulumi:"serviceAccount"`
+	// Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
+	ServiceAccountValuesPath pulumi.StringPtrInput `pulumi:"serviceAccountValuesPath"`
 	// Chart values.
 	Values pulumi.MapInput `pulumi:"values"`
 	// Chart version (pin it).
@@ -1696,7 +1700,7 @@ func (o HelmReleaseOutput) Chart() pulumi.StringOutput {
 	return o.ApplyT(func(v HelmRelease) string { return v.Chart }).(pulumi.StringOutput)
 }
 
-// IAM policy JSON for the release's own role, trusted by exactly its service account.
+// IAM policy JSON for the release's own role, trusted by exactly its service account. The release's values get the service account name and (for `irsa`) the role ARN annotation; with `podIdentity` the platform creates the Pod Identity association.
 func (o HelmReleaseOutput) IamPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v HelmRelease) *string { return v.IamPolicy }).(pulumi.StringPtrOutput)
 }
@@ -1721,9 +1725,14 @@ func (o HelmReleaseOutput) Repository() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v HelmRelease) *string { return v.Repository }).(pulumi.StringPtrOutput)
 }
 
-// Name of the Kubernetes service account the chart runs as; required with `iamPolicy`.
+// Name of the Kubernetes service account the chart runs as; required with `iamPolicy`. The platform writes it into the release's values at `serviceAccountValuesPath`, so the chart runs as the service account the role trusts.
 func (o HelmReleaseOutput) ServiceAccount() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v HelmRelease) *string { return v.ServiceAccount }).(pulumi.StringPtrOutput)
+}
+
+// Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
+func (o HelmReleaseOutput) ServiceAccountValuesPath() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v HelmRelease) *string { return v.ServiceAccountValuesPath }).(pulumi.StringPtrOutput)
 }
 
 // Chart values.

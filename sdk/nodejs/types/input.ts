@@ -220,7 +220,7 @@ export interface HelmReleaseArgs {
      */
     chart: pulumi.Input<string>;
     /**
-     * IAM policy JSON for the release's own role, trusted by exactly its service account.
+     * IAM policy JSON for the release's own role, trusted by exactly its service account. The release's values get the service account name and (for `irsa`) the role ARN annotation; with `podIdentity` the platform creates the Pod Identity association.
      */
     iamPolicy?: pulumi.Input<string | undefined>;
     /**
@@ -240,9 +240,13 @@ export interface HelmReleaseArgs {
      */
     repository?: pulumi.Input<string | undefined>;
     /**
-     * Name of the Kubernetes service account the chart runs as; required with `iamPolicy`.
+     * Name of the Kubernetes service account the chart runs as; required with `iamPolicy`. The platform writes it into the release's values at `serviceAccountValuesPath`, so the chart runs as the service account the role trusts.
      */
     serviceAccount?: pulumi.Input<string | undefined>;
+    /**
+     * Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
+     */
+    serviceAccountValuesPath?: pulumi.Input<string | undefined>;
     /**
      * Chart values.
      */

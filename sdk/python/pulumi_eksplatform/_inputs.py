@@ -944,7 +944,7 @@ class HelmReleaseArgsDict(TypedDict):
     """
     iam_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    IAM policy JSON for the release's own role, trusted by exactly its service account.
+    IAM policy JSON for the release's own role, trusted by exactly its service account. The release's values get the service account name and (for `irsa`) the role ARN annotation; with `podIdentity` the platform creates the Pod Identity association.
     """
     identity: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -960,7 +960,11 @@ class HelmReleaseArgsDict(TypedDict):
     """
     service_account: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Name of the Kubernetes service account the chart runs as; required with `iamPolicy`.
+    Name of the Kubernetes service account the chart runs as; required with `iamPolicy`. The platform writes it into the release's values at `serviceAccountValuesPath`, so the chart runs as the service account the role trusts.
+    """
+    service_account_values_path: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
     """
     values: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
     """
@@ -981,6 +985,7 @@ class HelmReleaseArgs:
                  namespace: pulumi.Input[Optional[_builtins.str]] = None,
                  repository: pulumi.Input[Optional[_builtins.str]] = None,
                  service_account: pulumi.Input[Optional[_builtins.str]] = None,
+                 service_account_values_path: pulumi.Input[Optional[_builtins.str]] = None,
                  values: pulumi.Input[Optional[Mapping[str, Any]]] = None,
                  version: pulumi.Input[Optional[_builtins.str]] = None):
         """
@@ -988,11 +993,12 @@ class HelmReleaseArgs:
 
         :param pulumi.Input[_builtins.str] chart: Chart name.
         :param pulumi.Input[_builtins.str] name: Release name, unique per namespace.
-        :param pulumi.Input[_builtins.str] iam_policy: IAM policy JSON for the release's own role, trusted by exactly its service account.
+        :param pulumi.Input[_builtins.str] iam_policy: IAM policy JSON for the release's own role, trusted by exactly its service account. The release's values get the service account name and (for `irsa`) the role ARN annotation; with `podIdentity` the platform creates the Pod Identity association.
         :param pulumi.Input[_builtins.str] identity: How the release gets AWS credentials, `irsa` (default) or `podIdentity`.
         :param pulumi.Input[_builtins.str] namespace: Namespace, created when missing. Defaults to `default`.
         :param pulumi.Input[_builtins.str] repository: Chart repository URL.
-        :param pulumi.Input[_builtins.str] service_account: Name of the Kubernetes service account the chart runs as; required with `iamPolicy`.
+        :param pulumi.Input[_builtins.str] service_account: Name of the Kubernetes service account the chart runs as; required with `iamPolicy`. The platform writes it into the release's values at `serviceAccountValuesPath`, so the chart runs as the service account the role trusts.
+        :param pulumi.Input[_builtins.str] service_account_values_path: Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
         :param pulumi.Input[Mapping[str, Any]] values: Chart values.
         :param pulumi.Input[_builtins.str] version: Chart version (pin it).
         """
@@ -1008,6 +1014,8 @@ class HelmReleaseArgs:
             pulumi.set(__self__, "repository", repository)
         if service_account is not None:
             pulumi.set(__self__, "service_account", service_account)
+        if service_account_values_path is not None:
+            pulumi.set(__self__, "service_account_values_path", service_account_values_path)
         if values is not None:
             pulumi.set(__self__, "values", values)
         if version is not None:
@@ -1041,7 +1049,7 @@ class HelmReleaseArgs:
     @pulumi.getter(name="iamPolicy")
     def iam_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        IAM policy JSON for the release's own role, trusted by exactly its service account.
+        IAM policy JSON for the release's own role, trusted by exactly its service account. The release's values get the service account name and (for `irsa`) the role ARN annotation; with `podIdentity` the platform creates the Pod Identity association.
         """
         return pulumi.get(self, "iam_policy")
 
@@ -1089,13 +1097,25 @@ class HelmReleaseArgs:
     @pulumi.getter(name="serviceAccount")
     def service_account(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Name of the Kubernetes service account the chart runs as; required with `iamPolicy`.
+        Name of the Kubernetes service account the chart runs as; required with `iamPolicy`. The platform writes it into the release's values at `serviceAccountValuesPath`, so the chart runs as the service account the role trusts.
         """
         return pulumi.get(self, "service_account")
 
     @service_account.setter
     def service_account(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "service_account", value)
+
+    @_builtins.property
+    @pulumi.getter(name="serviceAccountValuesPath")
+    def service_account_values_path(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
+        """
+        return pulumi.get(self, "service_account_values_path")
+
+    @service_account_values_path.setter
+    def service_account_values_path(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "service_account_values_path", value)
 
     @_builtins.property
     @pulumi.getter
