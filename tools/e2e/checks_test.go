@@ -43,17 +43,28 @@ var (
 // yet fails with a clear message instead of passing vacuously).
 type expect struct {
 	nodeGroups, fargateProfiles int
-	addons                      []string // EKS add-on names
-	releases                    []string // Helm release names (catalogue name)
-	accessEntries               int      // at least
-	configMap                   bool     // aws-auth ConfigMap
+	addons                      []string          // EKS add-on names
+	releases                    []string          // Helm release names (catalogue name)
+	accessEntries               int               // at least
+	configMap                   bool              // aws-auth ConfigMap
+	clusterTags                 map[string]string // tags the cluster must carry (at least)
 }
 
+// fullPlatform is what the shipped examples (and goArgs("full")) build.
 var fullPlatform = expect{
 	nodeGroups: 2, fargateProfiles: 2,
 	addons:        append(append([]string{}, preNodeAddons...), postNodeAddons...),
 	releases:      helmReleases,
 	accessEntries: 2, // the caller and the team admin
+}
+
+// exampleRun is fullPlatform as the shipped example ex builds it on stack: the
+// examples tag every resource with their project and stack, so the tags tell
+// that the example's own program ran, in its own project.
+func exampleRun(ex example, stack string) expect {
+	e := fullPlatform
+	e.clusterTags = map[string]string{"project": ex.project, "stack": stack}
+	return e
 }
 
 var configMapPlatform = expect{
@@ -161,6 +172,15 @@ func checkUp(t *testing.T, up *journal.Journal, g *journal.Graph, want expect) {
 	}
 	if len(cluster) != 1 {
 		return
+	}
+	if want.clusterTags != nil {
+		if c := g.OfType(tCluster); len(c) == 1 {
+			for k, v := range want.clusterTags {
+				if got := str(c[0].Res.Inputs, "tags", k); got != v {
+					t.Errorf("cluster tag %s = %q, want %q (tags %s)", k, got, v, str(c[0].Res.Inputs, "tags"))
+				}
+			}
+		}
 	}
 
 	compute := append(cr.Type(tNodeGroup).Entries, cr.Type(tFargate).Entries...)

@@ -1,6 +1,8 @@
 // Package e2e holds the end-to-end tests: the real Pulumi engine (bin/pulumi)
 // runs Go, TypeScript and Python Automation API inline programs that use the
-// generated SDKs, against the simulated cloud (bin/pulumi-resource-{aws,kubernetes,tls})
+// generated SDKs — for the full platform of each language, the shipped example
+// (examples/go, examples/ts, examples/python) unchanged —
+// against the simulated cloud (bin/pulumi-resource-{aws,kubernetes,tls})
 // and the component plugin (bin/pulumi-resource-eksplatform). Ordering is read
 // from the simulator's journal. Run with `make e2e`.
 package e2e

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eksplatform/pulumi-eksplatform/examples/go/platform"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
 )
@@ -16,12 +17,20 @@ func testCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-// TestGo: the full platform from a Go inline program through the Go SDK.
+// TestGo: the full platform from the shipped example's program
+// (examples/go/platform.Program, what examples/go/main.go runs) as a Go inline
+// program through the Go SDK, with the example's stack configuration.
 func TestGo(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)
 	ws := newWorkspace(t, runner.Options{})
-	lifecycle(t, ctx, ws, goDriver{goStack(t, ctx, ws, "dev", "full")}, fullPlatform)
+	ex := loadExample(t, "go")
+	s, err := ws.GoStack(ctx, ex.project, "dev", platform.Program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex.configure(ctx, t, s)
+	lifecycle(t, ctx, ws, goDriver{s}, exampleRun(ex, "dev"))
 }
 
 // TestGoConfigMap: CONFIG_MAP mode (SCENARIOS #4): aws-auth is written before

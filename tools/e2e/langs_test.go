@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"testing"
 
@@ -21,14 +22,29 @@ func pythonDriver(t *testing.T, ws *runner.Workspace, stack, variant string) pro
 		project: "e2e-python", stack: stack, variant: variant}
 }
 
-// TestTypeScript: the full platform from a TypeScript inline program using the
-// SDK packed and installed as a user would.
+// exampleDriver makes d run the shipped example ex (variant "example") in ex's
+// project, with ex's stack configuration.
+func exampleDriver(t *testing.T, d procDriver, ex example) procDriver {
+	t.Helper()
+	cfg, err := json.Marshal(ex.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.project, d.variant = ex.project, "example"
+	d.env = map[string]string{"E2E_CONFIG": string(cfg)}
+	return d
+}
+
+// TestTypeScript: the full platform from the shipped example, examples/ts/index.ts
+// (compiled unchanged into the e2e project, see nodeProject), loaded by an inline
+// program with the SDK packed and installed as a user would.
 func TestTypeScript(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)
 	nodeProject(t)
 	ws := newWorkspace(t, runner.Options{})
-	lifecycle(t, ctx, ws, nodeDriver(t, ws, "dev", "full"), fullPlatform)
+	ex := loadExample(t, "ts")
+	lifecycle(t, ctx, ws, exampleDriver(t, nodeDriver(t, ws, "dev", "example"), ex), exampleRun(ex, "dev"))
 }
 
 // TestTypeScriptBadInput: the three invalid inputs from TypeScript.
@@ -42,14 +58,18 @@ func TestTypeScriptBadInput(t *testing.T) {
 	})
 }
 
-// TestPython: the full platform from a Python inline program using the SDK
+// TestPython: the full platform from the shipped example,
+// examples/python/__main__.py, run unchanged by an inline program using the SDK
 // installed into a venv.
 func TestPython(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)
 	pythonVenv(t)
 	ws := newWorkspace(t, runner.Options{})
-	lifecycle(t, ctx, ws, pythonDriver(t, ws, "dev", "full"), fullPlatform)
+	ex := loadExample(t, "python")
+	d := exampleDriver(t, pythonDriver(t, ws, "dev", "example"), ex)
+	d.env["E2E_EXAMPLE"] = filepath.Join(ex.dir, "__main__.py")
+	lifecycle(t, ctx, ws, d, exampleRun(ex, "dev"))
 }
 
 // TestPythonBadInput: the three invalid inputs from Python.

@@ -129,7 +129,7 @@ func lifecycle(t *testing.T, ctx context.Context, ws *runner.Workspace, d driver
 	t.Logf("lifecycle took %s", time.Since(t0).Round(time.Millisecond))
 }
 
-// goDriver runs the inline Go program.
+// goDriver runs an inline Go program.
 type goDriver struct{ s *runner.Stack }
 
 func (d goDriver) up(ctx context.Context) (runner.Summary, error)      { return d.s.Up(ctx) }
@@ -149,7 +149,8 @@ func goStack(t *testing.T, ctx context.Context, ws *runner.Workspace, stack, var
 	return s
 }
 
-// procDriver runs a Node or Python automation program, one process per operation.
+// procDriver runs a Node or Python automation program (testdata/program.*), one
+// process per operation.
 type procDriver struct {
 	ws      *runner.Workspace
 	dir     string
@@ -157,16 +158,21 @@ type procDriver struct {
 	project string
 	stack   string
 	variant string
+	env     map[string]string // more environment, e.g. E2E_CONFIG for the example
 }
 
 func (d procDriver) run(ctx context.Context, action string) (runner.Summary, error) {
-	p := d.ws.Run(ctx, d.dir, map[string]string{
+	env := map[string]string{
 		"E2E_ACTION":  action,
 		"E2E_PROJECT": d.project,
 		"E2E_STACK":   d.stack,
 		"E2E_VARIANT": d.variant,
 		"E2E_REGION":  d.ws.Region,
-	}, d.argv...)
+	}
+	for k, v := range d.env {
+		env[k] = v
+	}
+	p := d.ws.Run(ctx, d.dir, env, d.argv...)
 	if !p.HasResult || !p.Result.OK {
 		return p.Summary(action), &procError{p}
 	}

@@ -5,11 +5,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The platform every language builds (testdata/program.ts and program.py
-// mirror it): SCENARIOS #1/#2-like, two node groups, two Fargate profiles,
-// the EBS CSI driver, ALB controller, metrics-server and ExternalDNS.
+// The platform of the Go test programs (the bad inputs of testdata/program.ts and
+// program.py start from the same one): SCENARIOS #1/#2-like, two node groups, two
+// Fargate profiles, the EBS CSI driver, ALB controller, metrics-server and
+// ExternalDNS, like the shipped examples (examples/{go,ts,python}) that the
+// full-platform lifecycle of each language runs.
 const (
-	component = "plat" // component name = cluster name
+	component = "platform" // component name = cluster name, the examples' too
 	pub1      = "subnet-0a00000000000001a"
 	pub2      = "subnet-0a00000000000002b"
 	priv1     = "subnet-0b00000000000001a"

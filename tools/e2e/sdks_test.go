@@ -128,8 +128,10 @@ var (
 )
 
 // nodeProject packs sdk/nodejs the way it is published, installs the tarball
-// with @pulumi/pulumi into a fresh project and compiles testdata/program.ts
-// there. Cached under .e2e/node-<hash of sdk/nodejs and the program>.
+// with @pulumi/pulumi into a fresh project and compiles testdata/program.ts there,
+// with the shipped example examples/ts/index.ts, copied unchanged, as
+// example/index.ts (which program.ts loads for variant "example"). Cached under
+// .e2e/node-<hash of sdk/nodejs, the program and the example>.
 func nodeProject(t *testing.T) string {
 	t.Helper()
 	repo := repoRoot(t)
@@ -141,7 +143,13 @@ func nodeProject(t *testing.T) string {
 			nodeErr = err
 			return
 		}
-		key, err := hashTree(filepath.Join(repo, "sdk", "nodejs"), string(src), pulumiNodeVersion, typescriptVersion)
+		example := filepath.Join(repo, "examples", "ts", "index.ts")
+		exampleSrc, err := os.ReadFile(example)
+		if err != nil {
+			nodeErr = err
+			return
+		}
+		key, err := hashTree(filepath.Join(repo, "sdk", "nodejs"), string(src), string(exampleSrc), pulumiNodeVersion, typescriptVersion)
 		if err != nil {
 			nodeErr = err
 			return
@@ -166,8 +174,11 @@ cat > project/tsconfig.json <<'JSON'
  "esModuleInterop":true,"skipLibCheck":true,"types":["node"],"outDir":"out"},"files":["program.ts"]}
 JSON
 cp %[4]q project/program.ts
+mkdir -p project/example
+cp %[5]q project/example/index.ts
 (cd project && npm install $flags && npx --no-install tsc -p tsconfig.json)
-`, filepath.Join(repo, "sdk", "nodejs"), pulumiNodeVersion, typescriptVersion, prog)
+test -f project/out/example/index.js
+`, filepath.Join(repo, "sdk", "nodejs"), pulumiNodeVersion, typescriptVersion, prog, example)
 			return sh(ctx, tmp, script)
 		})
 		if nodeErr == nil {

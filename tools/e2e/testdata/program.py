@@ -1,12 +1,18 @@
-"""End-to-end program for the Python SDK, run by tools/e2e (python_test.go) in a venv.
+"""End-to-end driver for the Python SDK, run by tools/e2e (langs_test.go) in a venv.
 
 An Automation API inline program: E2E_ACTION (up, preview, destroy) on stack E2E_STACK
-of project E2E_PROJECT, with the platform of E2E_VARIANT (the same platform as
-platform_test.go). Prints one line "E2E_RESULT <json>".
+of project E2E_PROJECT. Prints one line "E2E_RESULT <json>".
+
+E2E_VARIANT "example" runs the shipped example, E2E_EXAMPLE (examples/python/__main__.py),
+unchanged, the way the Python language host runs a program (runpy, as __main__), with the
+stack configuration E2E_CONFIG (a JSON object of path-style keys, as
+`pulumi config set --path` takes them). The bad-* variants are test programs: the platform
+below with one invalid input.
 """
 
 import json
 import os
+import runpy
 import sys
 
 import pulumi
@@ -22,6 +28,7 @@ TEAM_ROLE = "arn:aws:iam::123456789012:role/platform-team"
 
 
 def platform_args(variant):
+    """A valid platform (the one platform_test.go builds in Go) for the bad-* variants to break."""
     args = dict(
         kubernetes_version="1.33",
         public_subnet_ids=[PUB1, PUB2],
@@ -68,6 +75,8 @@ def platform_args(variant):
         args["public_subnet_ids"] = [PUB1, PRIV1]
     elif variant == "bad-logtype":
         args["enabled_log_types"] = ["api", "kubelet"]
+    else:
+        raise ValueError("unknown E2E_VARIANT " + variant)
     return args
 
 
@@ -77,11 +86,14 @@ def result(r):
 
 def main():
     action = os.environ["E2E_ACTION"]
-    variant = os.environ.get("E2E_VARIANT", "full")
+    variant = os.environ["E2E_VARIANT"]
     project = os.environ["E2E_PROJECT"]
 
     def program():
-        p = eksplatform.EksPlatform("plat", **platform_args(variant))
+        if variant == "example":
+            runpy.run_path(os.environ["E2E_EXAMPLE"], run_name="__main__")
+            return
+        p = eksplatform.EksPlatform("platform", **platform_args(variant))
         pulumi.export("kubeconfig", p.kubeconfig)
         pulumi.export("clusterName", p.cluster_name)
         pulumi.export("clusterEndpoint", p.cluster_endpoint)
@@ -101,6 +113,9 @@ def main():
         ),
     )
     stack.set_config("aws:region", auto.ConfigValue(value=os.environ.get("E2E_REGION", "us-west-2")))
+    if os.environ.get("E2E_CONFIG"):
+        config = json.loads(os.environ["E2E_CONFIG"])
+        stack.set_all_config({k: auto.ConfigValue(value=v) for k, v in config.items()}, path=True)
     log = lambda s: print(s, file=sys.stderr)  # noqa: E731
     if action == "up":
         r = stack.up(on_output=log)

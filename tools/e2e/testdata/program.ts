@@ -1,7 +1,12 @@
-// End-to-end program for the TypeScript SDK, run by tools/e2e (node_test.go) with node
+// End-to-end driver for the TypeScript SDK, run by tools/e2e (langs_test.go) with node
 // after tsc. It is an Automation API inline program: E2E_ACTION (up, preview, destroy)
-// on stack E2E_STACK of project E2E_PROJECT, with the platform of E2E_VARIANT (the same
-// platform as platform_test.go). It prints one line "E2E_RESULT <json>".
+// on stack E2E_STACK of project E2E_PROJECT. It prints one line "E2E_RESULT <json>".
+//
+// E2E_VARIANT "example" runs the shipped example, examples/ts/index.ts, unchanged (the
+// e2e build copies it to example/index.ts): the program loads the module, whose exports
+// are the stack outputs, as the Node language host would, with the stack configuration
+// E2E_CONFIG (a JSON object of path-style keys, as `pulumi config set --path` takes them).
+// The bad-* variants are test programs: the platform below with one invalid input.
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EksPlatform, EksPlatformArgs } from "@eksplatform/pulumi";
@@ -13,6 +18,7 @@ const priv2 = "subnet-0b00000000000002b";
 const zoneId = "Z0123456789ABCDEFGHIJ";
 const teamRole = "arn:aws:iam::123456789012:role/platform-team";
 
+// A valid platform (the one platform_test.go builds in Go) for the bad-* variants to break.
 function platformArgs(variant: string): EksPlatformArgs {
     const args: EksPlatformArgs = {
         kubernetesVersion: "1.33",
@@ -58,6 +64,8 @@ function platformArgs(variant: string): EksPlatformArgs {
         case "bad-logtype":
             args.enabledLogTypes = ["api", "kubelet"];
             break;
+        default:
+            throw new Error(`unknown E2E_VARIANT ${variant}`);
     }
     return args;
 }
@@ -73,16 +81,19 @@ async function main(): Promise<void> {
         return v;
     };
     const action = env("E2E_ACTION");
-    const variant = process.env.E2E_VARIANT || "full";
-    const program = async () => {
-        const p = new EksPlatform("plat", platformArgs(variant));
-        return {
-            kubeconfig: p.kubeconfig,
-            clusterName: p.clusterName,
-            clusterEndpoint: p.clusterEndpoint,
-            oidcProviderArn: p.oidcProviderArn,
-        };
-    };
+    const variant = env("E2E_VARIANT");
+    const program =
+        variant === "example"
+            ? async () => ({ ...(await import("./example/index")) })
+            : async () => {
+                  const p = new EksPlatform("platform", platformArgs(variant));
+                  return {
+                      kubeconfig: p.kubeconfig,
+                      clusterName: p.clusterName,
+                      clusterEndpoint: p.clusterEndpoint,
+                      oidcProviderArn: p.oidcProviderArn,
+                  };
+              };
     const stack = await LocalWorkspace.createOrSelectStack(
         { stackName: env("E2E_STACK"), projectName: env("E2E_PROJECT"), program },
         {
@@ -95,6 +106,12 @@ async function main(): Promise<void> {
         },
     );
     await stack.setConfig("aws:region", { value: process.env.E2E_REGION || "us-west-2" });
+    if (process.env.E2E_CONFIG) {
+        const config: Record<string, string> = JSON.parse(process.env.E2E_CONFIG);
+        const values: Record<string, { value: string }> = {};
+        for (const [k, v] of Object.entries(config)) values[k] = { value: v };
+        await stack.setAllConfig(values, true);
+    }
     const log = (s: string) => process.stderr.write(s);
     switch (action) {
         case "up": {
