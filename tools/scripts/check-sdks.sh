@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the generated SDKs the way a user would and type-checks the examples:
-#   Go:     go build + go vet of ./sdk/go/... in the root module
+#   Go:     go build + go vet of ./sdk/go/... and the Go examples (./examples/...) in the
+#           root module
 #   Node:   npm install + tsc build + npm pack of sdk/nodejs, then a fresh consumer
 #           project (@pulumi/pulumi 3.263.0, pinned typescript) installs the tarball
 #           and runs tsc --noEmit over a generated smoke program and examples/ts/*.ts
@@ -36,10 +37,11 @@ copy_tree() { # src dst
 
 check_go() {
 	local t0; t0=$(now)
-	log "go: build + vet ./sdk/go/..."
-	(cd "$REPO" && go build ./sdk/go/... && go vet ./sdk/go/...)
+	log "go: build + vet ./sdk/go/... ./examples/..."
+	(cd "$REPO" && go build ./sdk/go/... ./examples/... && go vet ./sdk/go/... ./examples/...)
 	local n; n=$(cd "$REPO" && go list ./sdk/go/... | wc -l)
-	summary+=("go:     ok  ($n packages built and vetted, $(( $(now) - t0 ))s)")
+	local ex; ex=$(cd "$REPO" && go list ./examples/... | wc -l)
+	summary+=("go:     ok  ($n SDK packages and $ex example packages built and vetted, $(( $(now) - t0 ))s)")
 }
 
 check_nodejs() {
