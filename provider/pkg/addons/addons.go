@@ -1,18 +1,17 @@
-// Package addons is the platform's catalogue of Helm add-ons: pure data and pure
-// functions, no Pulumi resources. Each add-on lives in a file of its own holding its
-// official chart repository, chart, pinned chart version (and the app version it
-// ships), namespace, service account, IAM policy and the chart values the platform
-// sets. The platform package turns an entry into an IAM role and a Helm release.
+// Package addons is the platform's catalogue of Helm add-ons: data and pure functions,
+// no Pulumi resources. Each add-on lives in a file of its own holding everything
+// specific to it: its official chart repository, chart, pinned chart version (and the
+// app version it ships), namespace, service account, its own inputs with their
+// defaults and validation, its IAM policy and the chart values the platform sets. The
+// platform package reads the Catalogue table and turns each enabled entry into an IAM
+// role and a Helm release; it knows nothing of any one add-on.
 //
-// Adding an add-on is one file here (an Addon value plus its line in Catalogue), its
-// schema entry under HelmAddons in schema.yaml and the matching field of
-// platform.HelmAddonsArgs.
+// Adding an add-on is its file here (the Addon value, registered in Catalogue), its
+// field in Args, and its entry under HelmAddons in schema.yaml (then `make sdk`).
 package addons
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 )
 
 // Identities an add-on can get AWS credentials through.
@@ -55,6 +54,14 @@ type Addon struct {
 	ServiceAccountPath []string
 	// Summary says in a line what the add-on may do in AWS.
 	Summary string
+	// Given returns the add-on's common inputs and its whole input (for Settings), or
+	// nil when `addons` does not name it.
+	Given func(*Args) (*CommonArgs, any)
+	// Settings reads, defaults and validates the add-on's own inputs, once; its result
+	// reaches Policy and Values as PolicyContext.Settings and ValuesContext.Settings.
+	// nil when the add-on has no inputs of its own. path is the add-on's input path
+	// ("addons.externalDns").
+	Settings func(path string, own any, r Reader, sc SettingsContext) any
 	// Policy returns the add-on's IAM policy JSON; nil when it needs no AWS access
 	// (then no role is made).
 	Policy func(PolicyContext) (string, error)
@@ -67,8 +74,8 @@ type PolicyContext struct {
 	// Partition is aws, aws-cn or aws-us-gov.
 	Partition   string
 	ClusterName string
-	// HostedZoneIDs are ExternalDNS's zones.
-	HostedZoneIDs []string
+	// Settings are what the add-on's Settings returned (nil without).
+	Settings any
 }
 
 // ValuesContext is what chart values may depend on. All fields are plain: the platform
@@ -83,17 +90,9 @@ type ValuesContext struct {
 	// Identity is IRSA or PodIdentity.
 	Identity string
 	// RoleArn is the add-on's role; "" when it has none.
-	RoleArn     string
-	ExternalDNS ExternalDNSSettings
-}
-
-// ExternalDNSSettings are ExternalDNS's own inputs.
-type ExternalDNSSettings struct {
-	HostedZoneIDs []string
-	DomainFilters []string
-	// Policy is upsert-only or sync.
-	Policy     string
-	TxtOwnerID string
+	RoleArn string
+	// Settings are what the add-on's Settings returned (nil without).
+	Settings any
 }
 
 // HasRole reports whether the add-on gets an IAM role.
@@ -234,30 +233,4 @@ func Keys() []string {
 		keys = append(keys, a.Key)
 	}
 	return keys
-}
-
-// ByKey finds an add-on by its schema property name.
-func ByKey(key string) (Addon, bool) {
-	for _, a := range Catalogue() {
-		if a.Key == key {
-			return a, true
-		}
-	}
-	return Addon{}, false
-}
-
-// ValidateKeys reports every key that names no add-on, with the fix. path prefixes the
-// keys in the message ("addons").
-func ValidateKeys(path string, keys []string) error {
-	var bad []string
-	for _, k := range keys {
-		if _, ok := ByKey(k); !ok {
-			bad = append(bad, fmt.Sprintf("%s.%s: unknown add-on %q; use one of %s (other charts go in helmReleases)",
-				path, k, k, strings.Join(Keys(), ", ")))
-		}
-	}
-	if len(bad) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%s", strings.Join(bad, "; "))
 }

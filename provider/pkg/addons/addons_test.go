@@ -3,13 +3,39 @@ package addons
 import (
 	"crypto/sha256"
 	"encoding/json"
-	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
+
+// literalReader reads literal inputs, for tests of an add-on's own Settings (the
+// platform's reader, which also waits for Outputs, is tested in the platform package).
+type literalReader struct{ problems []string }
+
+func (r *literalReader) String(_ string, in pulumi.StringInput) string {
+	s, _ := in.(pulumi.String)
+	return string(s)
+}
+
+func (r *literalReader) Strings(_ string, in pulumi.StringArrayInput) ([]string, bool) {
+	var out []string
+	arr, _ := in.(pulumi.StringArray)
+	for _, e := range arr {
+		s, _ := e.(pulumi.String)
+		out = append(out, string(s))
+	}
+	return out, true
+}
+
+func (r *literalReader) Problem(format string, args ...any) {
+	r.problems = append(r.problems, fmt.Sprintf(format, args...))
+}
 
 func ctxFor(a Addon, identity string) ValuesContext {
 	vc := ValuesContext{
@@ -17,7 +43,17 @@ func ctxFor(a Addon, identity string) ValuesContext {
 		Region:      "us-west-2",
 		VpcID:       "vpc-0123",
 		Identity:    identity,
-		ExternalDNS: ExternalDNSSettings{HostedZoneIDs: []string{"Z111", "Z222"}, DomainFilters: []string{"example.com"}},
+	}
+	if a.Key == "externalDns" {
+		// Through Settings, as the platform does: the defaults are applied there, once.
+		r := &literalReader{}
+		vc.Settings = a.Settings("addons.externalDns", &ExternalDNSArgs{
+			HostedZoneIds: pulumi.ToStringArray([]string{"Z111", "Z222"}),
+			DomainFilters: pulumi.ToStringArray([]string{"example.com"}),
+		}, r, SettingsContext{ClusterName: "demo"})
+		if len(r.problems) > 0 {
+			panic(r.problems)
+		}
 	}
 	if a.HasRole() {
 		vc.RoleArn = "arn:aws:iam::123456789012:role/demo-" + a.Name
@@ -26,7 +62,7 @@ func ctxFor(a Addon, identity string) ValuesContext {
 }
 
 func policyCtx() PolicyContext {
-	return PolicyContext{Partition: "aws", ClusterName: "demo", HostedZoneIDs: []string{"Z111", "Z222"}}
+	return PolicyContext{Partition: "aws", ClusterName: "demo", Settings: ExternalDNSSettings{HostedZoneIDs: []string{"Z111", "Z222"}}}
 }
 
 func TestCatalogueEntriesAreComplete(t *testing.T) {
@@ -48,8 +84,8 @@ func TestCatalogueEntriesAreComplete(t *testing.T) {
 			t.Errorf("%s: duplicate key or name", a.Key)
 		}
 		seen[a.Key], seen[a.Name] = true, true
-		if b, ok := ByKey(a.Key); !ok || b.Name != a.Name {
-			t.Errorf("ByKey(%q) does not find it", a.Key)
+		if a.Given == nil {
+			t.Errorf("%s: no Given (how the platform finds its inputs)", a.Key)
 		}
 	}
 	if !reflect.DeepEqual(Keys(), []string{"awsLoadBalancerController", "externalDns", "clusterAutoscaler", "metricsServer"}) {
@@ -150,7 +186,7 @@ func TestALBValuesCarryClusterRegionVpc(t *testing.T) {
 }
 
 func TestExternalDNSPolicyNamesOnlyTheGivenZones(t *testing.T) {
-	js, err := ExternalDNS().Policy(PolicyContext{Partition: "aws-us-gov", HostedZoneIDs: []string{"Z111", "Z222", "Z111"}})
+	js, err := ExternalDNS().Policy(PolicyContext{Partition: "aws-us-gov", Settings: ExternalDNSSettings{HostedZoneIDs: []string{"Z111", "Z222", "Z111"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +232,9 @@ func TestExternalDNSValues(t *testing.T) {
 	if !reflect.DeepEqual(v["domainFilters"], []any{"example.com"}) {
 		t.Errorf("domainFilters = %v", v["domainFilters"])
 	}
-	vc.ExternalDNS.Policy, vc.ExternalDNS.TxtOwnerID = "sync", "owner-1"
+	e := vc.Settings.(ExternalDNSSettings)
+	e.Policy, e.TxtOwnerID = "sync", "owner-1"
+	vc.Settings = e
 	v = a.Render(vc)
 	if v["policy"] != "sync" || v["txtOwnerId"] != "owner-1" {
 		t.Errorf("overrides: policy %v, txtOwnerId %v", v["policy"], v["txtOwnerId"])
@@ -259,12 +297,26 @@ func TestDeepMergeUserWinsNested(t *testing.T) {
 	}
 }
 
-func TestValidateKeys(t *testing.T) {
-	if err := ValidateKeys("addons", Keys()); err != nil {
-		t.Errorf("known keys refused: %v", err)
+// Every field of Args is a catalogue entry under the same key, in catalogue order, and
+// each entry's Given reads exactly its own field.
+func TestArgsFieldsAreTheCatalogue(t *testing.T) {
+	typ := reflect.TypeFor[Args]()
+	var fields []string
+	for i := range typ.NumField() {
+		fields = append(fields, strings.Split(typ.Field(i).Tag.Get("pulumi"), ",")[0])
 	}
-	err := ValidateKeys("addons", []string{"externalDns", "certManager"})
-	if err == nil || !strings.Contains(err.Error(), "addons.certManager") || !strings.Contains(err.Error(), "awsLoadBalancerController") {
-		t.Errorf("want an error naming addons.certManager and the known names, got %v", err)
+	if !slices.Equal(fields, Keys()) {
+		t.Fatalf("Args fields %v, catalogue keys %v", fields, Keys())
+	}
+	for i, a := range Catalogue() {
+		args := &Args{}
+		v := reflect.ValueOf(args).Elem().Field(i)
+		v.Set(reflect.New(v.Type().Elem()))
+		if common, _ := a.Given(args); common == nil {
+			t.Errorf("%s: Given does not read the %s field", a.Key, fields[i])
+		}
+		if common, _ := a.Given(&Args{}); common != nil {
+			t.Errorf("%s: Given reports the add-on given when Args is empty", a.Key)
+		}
 	}
 }

@@ -29,6 +29,7 @@ func AWSLoadBalancerController() Addon {
 		ServiceAccountPath: []string{"serviceAccount"},
 		Summary:            "create and manage ALBs/NLBs, target groups, listeners and their security groups (tagged elbv2.k8s.aws/cluster); the project's published policy",
 		Policy:             albPolicyFor,
+		Given:              func(a *Args) (*CommonArgs, any) { return a.AwsLoadBalancerController, nil },
 		Values: func(vc ValuesContext) map[string]any {
 			// region and vpcId spare the controller its IMDS lookups, which the nodes'
 			// IMDSv2 hop limit can block.

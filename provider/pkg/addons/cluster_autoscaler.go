@@ -23,6 +23,7 @@ func ClusterAutoscaler() Addon {
 		ServiceAccountPath: []string{"rbac", "serviceAccount"},
 		Summary:            "set desired capacity and terminate instances only in ASGs tagged k8s.io/cluster-autoscaler/<cluster>=owned; describe ASGs, launch templates, instance types and node groups",
 		Policy:             clusterAutoscalerPolicy,
+		Given:              func(a *Args) (*CommonArgs, any) { return a.ClusterAutoscaler, nil },
 		Values: func(vc ValuesContext) map[string]any {
 			return map[string]any{
 				"cloudProvider": "aws",

@@ -2,9 +2,12 @@ package addons
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // ExternalDNS policies.
@@ -15,6 +18,30 @@ const (
 
 // ExternalDNSPolicies are the valid ExternalDNS policies, the default first.
 var ExternalDNSPolicies = []string{ExternalDNSUpsertOnly, ExternalDNSSync}
+
+// ExternalDNSArgs are ExternalDNS's inputs: the common ones and its own.
+type ExternalDNSArgs struct {
+	Enabled       pulumi.BoolInput        `pulumi:"enabled"`
+	Version       pulumi.StringInput      `pulumi:"version"`
+	Namespace     pulumi.StringInput      `pulumi:"namespace"`
+	Values        pulumi.MapInput         `pulumi:"values"`
+	Identity      pulumi.StringInput      `pulumi:"identity"`
+	HostedZoneIds pulumi.StringArrayInput `pulumi:"hostedZoneIds"`
+	DomainFilters pulumi.StringArrayInput `pulumi:"domainFilters"`
+	Policy        pulumi.StringInput      `pulumi:"policy"`
+	TxtOwnerId    pulumi.StringInput      `pulumi:"txtOwnerId"`
+}
+
+// ExternalDNSSettings are ExternalDNS's own inputs, defaults applied.
+type ExternalDNSSettings struct {
+	HostedZoneIDs []string
+	DomainFilters []string
+	// Policy is upsert-only or sync.
+	Policy     string
+	TxtOwnerID string
+}
+
+var hostedZoneIDPattern = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
 
 // ExternalDNS publishes Services' and Ingresses' hostnames in Route 53.
 func ExternalDNS() Addon {
@@ -29,15 +56,67 @@ func ExternalDNS() Addon {
 		ServiceAccount:     "external-dns",
 		ServiceAccountPath: []string{"serviceAccount"},
 		Summary:            "change record sets only in the given Route 53 hosted zones; list zones, records and tags",
-		Policy:             externalDNSPolicy,
-		Values:             externalDNSValues,
+		Given: func(a *Args) (*CommonArgs, any) {
+			x := a.ExternalDns
+			if x == nil {
+				return nil, nil
+			}
+			return &CommonArgs{Enabled: x.Enabled, Version: x.Version, Namespace: x.Namespace, Values: x.Values, Identity: x.Identity}, x
+		},
+		Settings: externalDNSSettings,
+		Policy:   externalDNSPolicy,
+		Values:   externalDNSValues,
 	}
+}
+
+// externalDNSSettings reads ExternalDNS's own inputs and applies their defaults: the
+// policy upsert-only (never delete a record the platform did not make) and the TXT
+// owner the cluster's name, so two clusters sharing a zone never claim each other's
+// records.
+func externalDNSSettings(path string, own any, r Reader, sc SettingsContext) any {
+	in := own.(*ExternalDNSArgs)
+	zones, zonesKnown := r.Strings(path+".hostedZoneIds", in.HostedZoneIds)
+	domains, _ := r.Strings(path+".domainFilters", in.DomainFilters)
+	e := ExternalDNSSettings{
+		HostedZoneIDs: zones,
+		DomainFilters: domains,
+		Policy:        r.String(path+".policy", in.Policy),
+		TxtOwnerID:    r.String(path+".txtOwnerId", in.TxtOwnerId),
+	}
+	if zonesKnown && len(zones) == 0 {
+		r.Problem("%s.hostedZoneIds: required when ExternalDNS is enabled; give the Route 53 hosted zone IDs (Z…) it may change", path)
+	}
+	seen := map[string]bool{}
+	for i, id := range zones {
+		switch {
+		case !hostedZoneIDPattern.MatchString(id):
+			r.Problem("%s.hostedZoneIds[%d]: %q is not a Route 53 hosted zone ID; give the ID (like Z0123456789ABCDEFGHIJ), not the domain or the /hostedzone/ path", path, i, id)
+		case seen[id]:
+			r.Problem("%s.hostedZoneIds[%d]: %q is listed twice; list each zone once", path, i, id)
+		}
+		seen[id] = true
+	}
+	for i, d := range domains {
+		if strings.TrimSpace(d) == "" {
+			r.Problem("%s.domainFilters[%d]: empty; give a domain like example.com", path, i)
+		}
+	}
+	if e.Policy == "" {
+		e.Policy = ExternalDNSUpsertOnly
+	} else if !slices.Contains(ExternalDNSPolicies, e.Policy) {
+		r.Problem("%s.policy: unknown policy %q; use one of %s", path, e.Policy, strings.Join(ExternalDNSPolicies, ", "))
+	}
+	if e.TxtOwnerID == "" {
+		e.TxtOwnerID = sc.ClusterName
+	}
+	return e
 }
 
 // externalDNSPolicy allows record changes only in the given zones. Listing zones,
 // records and tags cannot be scoped to a zone in IAM, so those are on "*".
 func externalDNSPolicy(pc PolicyContext) (string, error) {
-	if len(pc.HostedZoneIDs) == 0 {
+	e, _ := pc.Settings.(ExternalDNSSettings)
+	if len(e.HostedZoneIDs) == 0 {
 		return "", fmt.Errorf("external-dns: no hosted zone IDs")
 	}
 	partition := pc.Partition
@@ -45,7 +124,7 @@ func externalDNSPolicy(pc PolicyContext) (string, error) {
 		partition = "aws"
 	}
 	var zones []string
-	for _, id := range pc.HostedZoneIDs {
+	for _, id := range e.HostedZoneIDs {
 		arn := "arn:" + partition + ":route53:::hostedzone/" + id
 		if !slices.Contains(zones, arn) {
 			zones = append(zones, arn)
@@ -61,16 +140,10 @@ func externalDNSPolicy(pc PolicyContext) (string, error) {
 	).JSON(), nil
 }
 
+// externalDNSValues are the chart values for the resolved settings (defaults were
+// applied once, by externalDNSSettings).
 func externalDNSValues(vc ValuesContext) map[string]any {
-	e := vc.ExternalDNS
-	policy := e.Policy
-	if policy == "" {
-		policy = ExternalDNSUpsertOnly
-	}
-	owner := e.TxtOwnerID
-	if owner == "" {
-		owner = vc.ClusterName
-	}
+	e, _ := vc.Settings.(ExternalDNSSettings)
 	// --zone-id-filter keeps ExternalDNS to the zones its policy names, so it never
 	// even tries another zone that happens to match a domain filter.
 	args := []any{}
@@ -83,9 +156,9 @@ func externalDNSValues(vc ValuesContext) map[string]any {
 	}
 	return map[string]any{
 		"provider":      map[string]any{"name": "aws"},
-		"policy":        policy,
+		"policy":        e.Policy,
 		"registry":      "txt",
-		"txtOwnerId":    owner,
+		"txtOwnerId":    e.TxtOwnerID,
 		"domainFilters": domains,
 		"extraArgs":     args,
 		"env": []any{

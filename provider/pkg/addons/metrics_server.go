@@ -14,6 +14,7 @@ func MetricsServer() Addon {
 		ServiceAccount:     "metrics-server",
 		ServiceAccountPath: []string{"serviceAccount"},
 		Summary:            "nothing in AWS (no IAM role)",
+		Given:              func(a *Args) (*CommonArgs, any) { return a.MetricsServer, nil },
 		Values: func(ValuesContext) map[string]any {
 			return map[string]any{}
 		},

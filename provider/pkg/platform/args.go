@@ -1,6 +1,9 @@
 package platform
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Args are the inputs of an EksPlatform, as schema.yaml declares them.
 //
@@ -138,35 +141,16 @@ type EksAddonArgs struct {
 	ConfigurationValues pulumi.MapInput    `pulumi:"configurationValues"`
 }
 
-// HelmAddonsArgs are the catalogue Helm add-ons.
-type HelmAddonsArgs struct {
-	AwsLoadBalancerController *HelmAddonArgs        `pulumi:"awsLoadBalancerController"`
-	ExternalDns               *ExternalDnsAddonArgs `pulumi:"externalDns"`
-	ClusterAutoscaler         *HelmAddonArgs        `pulumi:"clusterAutoscaler"`
-	MetricsServer             *HelmAddonArgs        `pulumi:"metricsServer"`
-}
-
-// HelmAddonArgs are the settings every catalogue add-on has.
-type HelmAddonArgs struct {
-	Enabled   pulumi.BoolInput   `pulumi:"enabled"`
-	Version   pulumi.StringInput `pulumi:"version"`
-	Namespace pulumi.StringInput `pulumi:"namespace"`
-	Values    pulumi.MapInput    `pulumi:"values"`
-	Identity  pulumi.StringInput `pulumi:"identity"`
-}
-
-// ExternalDnsAddonArgs are the settings of ExternalDNS.
-type ExternalDnsAddonArgs struct {
-	Enabled       pulumi.BoolInput        `pulumi:"enabled"`
-	Version       pulumi.StringInput      `pulumi:"version"`
-	Namespace     pulumi.StringInput      `pulumi:"namespace"`
-	Values        pulumi.MapInput         `pulumi:"values"`
-	Identity      pulumi.StringInput      `pulumi:"identity"`
-	HostedZoneIds pulumi.StringArrayInput `pulumi:"hostedZoneIds"`
-	DomainFilters pulumi.StringArrayInput `pulumi:"domainFilters"`
-	Policy        pulumi.StringInput      `pulumi:"policy"`
-	TxtOwnerId    pulumi.StringInput      `pulumi:"txtOwnerId"`
-}
+// The catalogue Helm add-ons' inputs are defined beside each add-on, in package addons;
+// these names keep the platform's Go API in one place.
+type (
+	// HelmAddonsArgs are the catalogue Helm add-ons, one field per add-on.
+	HelmAddonsArgs = addons.Args
+	// HelmAddonArgs are the settings every catalogue add-on has.
+	HelmAddonArgs = addons.CommonArgs
+	// ExternalDnsAddonArgs are the settings of ExternalDNS.
+	ExternalDnsAddonArgs = addons.ExternalDNSArgs
+)
 
 // HelmReleaseArgs is a chart of the user's own.
 type HelmReleaseArgs struct {

@@ -34,8 +34,8 @@ var (
 
 // ClusterConfig is the resolved input of the network and cluster stages.
 type clusterConfig struct {
-	Name             string
-	Version          string
+	Name           string
+	Version        string
 	PublicSubnets  stringList
 	PrivateSubnets stringList
 	// SubnetRoleTags says whether the platform owns the subnets' load balancer role

@@ -319,8 +319,8 @@ func resolveScaling(p *problems, path string, s *NodeGroupScalingArgs, ng *nodeG
 func resolveFargateProfile(p *problems, path string, f FargateProfileArgs, cluster *clusterConfig) fargateProfileConfig {
 	r := reader{p}
 	fp := fargateProfileConfig{
-		Name:      r.str(path+".name", f.Name),
-		Subnets:   readStrings(r, path+".subnetIds", f.SubnetIds),
+		Name:    r.str(path+".name", f.Name),
+		Subnets: readStrings(r, path+".subnetIds", f.SubnetIds),
 	}
 	validateComputeName(p, path+".name", fp.Name, "Fargate profile")
 	if len(fp.Name) > maxFargateProfileLen {

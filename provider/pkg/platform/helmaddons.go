@@ -28,7 +28,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 		roleArn := pulumi.String("").ToStringOutput()
 		var ready []pulumi.Resource
 		if a.HasRole() {
-			ctx := addons.PolicyContext{ClusterName: b.cfg.Cluster.Name, HostedZoneIDs: c.ExternalDNS.HostedZoneIDs}
+			ctx := addons.PolicyContext{ClusterName: b.cfg.Cluster.Name, Settings: c.Settings}
 			policy := b.partition.ApplyT(func(partition string) (string, error) {
 				pc := ctx
 				pc.Partition = partition
@@ -57,7 +57,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 				Namespace:   c.Namespace,
 				Identity:    c.Identity,
 				RoleArn:     v[0].(string),
-				ExternalDNS: c.ExternalDNS,
+				Settings:    c.Settings,
 			})
 			return addons.DeepMerge(platform, v[3].(map[string]any)), nil
 		}).(pulumi.MapOutput)

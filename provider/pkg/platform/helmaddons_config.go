@@ -3,7 +3,6 @@ package platform
 import (
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,7 +16,6 @@ import (
 const defaultHelmTimeout = 600
 
 var (
-	hostedZoneIDPattern       = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
 	helmChartVersionPattern   = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 	helmNamespacePattern      = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	helmReleaseNamePattern    = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
@@ -39,8 +37,9 @@ type helmAddonConfig struct {
 	Namespace string
 	Identity  string
 	// Values are the user's values, deep-merged over the platform's (nil: none).
-	Values      pulumi.MapInput
-	ExternalDNS addons.ExternalDNSSettings
+	Values pulumi.MapInput
+	// Settings are the add-on's own inputs, read by its Settings (nil without).
+	Settings any
 }
 
 // HelmReleaseConfig is one chart of the user's own.
@@ -51,55 +50,25 @@ type helmReleaseConfig struct {
 	ServiceAccount string
 	// ServiceAccountPath is where the chart reads its service account settings.
 	ServiceAccountPath []string
-	IamPolicy      pulumi.StringInput
-	Identity       string
+	IamPolicy          pulumi.StringInput
+	Identity           string
 }
 
 // HasRole reports whether the release gets its own IAM role.
 func (r helmReleaseConfig) HasRole() bool { return r.IamPolicy != nil }
 
-// catalogueArgs reads the typed `addons` input by schema key, through the struct tags,
-// so a new catalogue entry needs only its HelmAddonsArgs field.
-func catalogueArgs(a *HelmAddonsArgs) (map[string]HelmAddonArgs, map[string]*ExternalDnsAddonArgs, []string) {
-	common := map[string]HelmAddonArgs{}
-	dns := map[string]*ExternalDnsAddonArgs{}
-	var fields []string
-	v := reflect.ValueOf(a)
-	t := reflect.TypeOf(HelmAddonsArgs{})
-	for i := range t.NumField() {
-		key := strings.Split(t.Field(i).Tag.Get("pulumi"), ",")[0]
-		fields = append(fields, key)
-		if a == nil {
-			continue
-		}
-		f := v.Elem().Field(i)
-		if f.IsNil() {
-			continue
-		}
-		switch x := f.Interface().(type) {
-		case *HelmAddonArgs:
-			common[key] = *x
-		case *ExternalDnsAddonArgs:
-			dns[key] = x
-			common[key] = HelmAddonArgs{Enabled: x.Enabled, Version: x.Version, Namespace: x.Namespace, Values: x.Values, Identity: x.Identity}
-		}
-	}
-	return common, dns, fields
-}
-
 func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 	r := reader{p}
 	var out helmAddonsConfig
-	common, dns, fields := catalogueArgs(args.Addons)
-	if err := addons.ValidateKeys("addons", fields); err != nil {
-		// HelmAddonsArgs has a field the catalogue lacks: a programming error.
-		p.addf("%v", err)
+	given := args.Addons
+	if given == nil {
+		given = &addons.Args{}
 	}
 	// releases are "<namespace>/<name>" → input path, for the uniqueness check.
 	releases := map[string]string{}
 	for _, a := range addons.Catalogue() {
-		in, ok := common[a.Key]
-		if !ok {
+		in, own := a.Given(given)
+		if in == nil {
 			continue
 		}
 		path := "addons." + a.Key
@@ -124,8 +93,8 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 		validateNamespace(p, path+".namespace", c.Namespace)
 		c.Identity = resolveIdentity(p, path+".identity", c.Identity, cfg, a.HasRole())
 		validateValues(p, path+".values", in.Values, a.ServiceAccountPath, a.ServiceAccount)
-		if x := dns[a.Key]; x != nil {
-			c.ExternalDNS = resolveExternalDNS(r, p, path, x, cfg)
+		if a.Settings != nil {
+			c.Settings = a.Settings(path, own, addonReader{r}, addons.SettingsContext{ClusterName: cfg.Cluster.Name})
 		}
 		claimRelease(p, releases, c.Namespace, a.Name, path)
 		out.Addons = append(out.Addons, c)
@@ -212,41 +181,17 @@ func resolveIdentity(p *problems, path, identity string, cfg *config, hasRole bo
 	return identity
 }
 
-func resolveExternalDNS(r reader, p *problems, path string, in *ExternalDnsAddonArgs, cfg *config) addons.ExternalDNSSettings {
-	e := addons.ExternalDNSSettings{
-		HostedZoneIDs: r.strs(path+".hostedZoneIds", in.HostedZoneIds),
-		DomainFilters: r.strs(path+".domainFilters", in.DomainFilters),
-		Policy:        r.str(path+".policy", in.Policy),
-		TxtOwnerID:    r.str(path+".txtOwnerId", in.TxtOwnerId),
-	}
-	if _, _, known := plainStrings(in.HostedZoneIds); known && len(e.HostedZoneIDs) == 0 {
-		p.addf("%s.hostedZoneIds: required when ExternalDNS is enabled; give the Route 53 hosted zone IDs (Z…) it may change", path)
-	}
-	seen := map[string]bool{}
-	for i, id := range e.HostedZoneIDs {
-		switch {
-		case !hostedZoneIDPattern.MatchString(id):
-			p.addf("%s.hostedZoneIds[%d]: %q is not a Route 53 hosted zone ID; give the ID (like Z0123456789ABCDEFGHIJ), not the domain or the /hostedzone/ path", path, i, id)
-		case seen[id]:
-			p.addf("%s.hostedZoneIds[%d]: %q is listed twice; list each zone once", path, i, id)
-		}
-		seen[id] = true
-	}
-	for i, d := range e.DomainFilters {
-		if strings.TrimSpace(d) == "" {
-			p.addf("%s.domainFilters[%d]: empty; give a domain like example.com", path, i)
-		}
-	}
-	if e.Policy == "" {
-		e.Policy = addons.ExternalDNSUpsertOnly
-	} else if !slices.Contains(addons.ExternalDNSPolicies, e.Policy) {
-		p.addf("%s.policy: unknown policy %q; use one of %s", path, e.Policy, strings.Join(addons.ExternalDNSPolicies, ", "))
-	}
-	if e.TxtOwnerID == "" {
-		e.TxtOwnerID = cfg.Cluster.Name
-	}
-	return e
+// addonReader is the platform's reader as an add-on's Settings sees it.
+type addonReader struct{ r reader }
+
+func (a addonReader) String(path string, in pulumi.StringInput) string { return a.r.str(path, in) }
+
+func (a addonReader) Strings(path string, in pulumi.StringArrayInput) ([]string, bool) {
+	l := readStrings(a.r, path, in)
+	return l.Values, l.Known
 }
+
+func (a addonReader) Problem(format string, args ...any) { a.r.p.addf(format, args...) }
 
 // validateValues checks a values input: it must be an object (the Construct dispatch
 // also rejects other shapes, naming the path, in provider/rawinputs.go), and it must not

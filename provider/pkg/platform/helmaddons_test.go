@@ -543,14 +543,6 @@ func TestHelmAddonsValidation(t *testing.T) {
 	})
 }
 
-// Every schema key under `addons` is a catalogue entry and has its Args field.
-func TestCatalogueMatchesArgs(t *testing.T) {
-	_, _, fields := catalogueArgs(nil)
-	if !slices.Equal(fields, addons.Keys()) {
-		t.Errorf("HelmAddonsArgs fields %v, catalogue keys %v", fields, addons.Keys())
-	}
-}
-
 // release is a minimal helmReleases entry, changed by mut.
 func release(mut func(*HelmReleaseArgs)) HelmReleaseArgs {
 	r := HelmReleaseArgs{Name: pulumi.String("app"), Chart: pulumi.String("app")}

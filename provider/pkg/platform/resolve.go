@@ -207,4 +207,3 @@ func inputDeps(args *Args) []pulumi.Resource {
 	walk(reflect.ValueOf(args))
 	return deps
 }
-
