@@ -88,6 +88,9 @@ func TestBarriers(t *testing.T) {
 		{"beforeCompute (rule 3)", w.beforeCompute, [][]string{access, {"demo-aws-auth"}, workers}},
 		{"beforeNodes (rules 3, 4)", w.beforeNodes, [][]string{access, {"demo-aws-auth"}, workers, nodeAddons}},
 		{"nodesReady (rule 4)", w.nodesReady, [][]string{compute}},
+		// A node group exists, so coredns runs on it (annotated for EC2), not on the
+		// kube-system profile.
+		{"systemAddonsSchedulable (rule 4)", w.systemAddonsSchedulable, [][]string{{"demo-ng-general"}}},
 		{"beforeWorkloads (rules 4, 6)", w.beforeWorkloads, [][]string{access, {"demo-aws-auth"}, nodeAddons, compute}},
 		{"beforePodIdentity", w.beforePodIdentity, [][]string{nodeAddons}},
 	}
@@ -105,5 +108,6 @@ func TestBarriers(t *testing.T) {
 	m.RequireOrder(t, "rule 3", []mocktest.Resource{m.Find(t, "demo-aws-auth"), m.Find(t, "demo-access-role-team")},
 		[]mocktest.Resource{m.Find(t, "demo-ng-general"), m.Find(t, "demo-fargate-system")})
 	m.RequireOrder(t, "rule 4", []mocktest.Resource{m.Find(t, "demo-ng-general"), m.Find(t, "demo-fargate-apps")},
-		[]mocktest.Resource{m.Find(t, "demo-metrics-server"), m.Find(t, "demo-coredns")})
+		[]mocktest.Resource{m.Find(t, "demo-metrics-server")})
+	m.RequireOrder(t, "rule 4", []mocktest.Resource{m.Find(t, "demo-ng-general")}, []mocktest.Resource{m.Find(t, "demo-coredns")})
 }

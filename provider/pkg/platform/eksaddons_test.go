@@ -36,7 +36,16 @@ func TestNodeAddonsAfterCompute(t *testing.T) {
 	a.EksAddons = &EksAddonsArgs{EbsCsiDriver: &EksAddonArgs{Enabled: pulumi.Bool(true)}}
 	m, p := deploy(t, "demo", a)
 	after := []mocktest.Resource{m.Find(t, "demo-coredns"), m.Find(t, "demo-aws-ebs-csi-driver")}
-	m.RequireOrder(t, "rule 4: coredns and EBS CSI after compute", computeResources(m), after)
+	// After the node group that can run them (general: untainted, with nodes), not the
+	// tainted batch group or the Fargate profiles, which they would only wait for.
+	m.RequireOrder(t, "rule 4: coredns and EBS CSI after the compute that runs them", []mocktest.Resource{m.Find(t, "demo-ng-general")}, after)
+	for _, r := range after {
+		for _, other := range []string{"demo-ng-batch", "demo-fargate-kube-system", "demo-fargate-apps"} {
+			if m.DependsOn(r.Name, other) {
+				t.Errorf("rule 4: %s waits for %s, which will not run it", r.Name, other)
+			}
+		}
+	}
 	for _, r := range after {
 		for _, b := range []string{"demo-vpc-cni", "demo-kube-proxy", "demo-eks-pod-identity-agent"} {
 			if !m.DependsOn(r.Name, b) {

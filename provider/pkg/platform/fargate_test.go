@@ -106,7 +106,10 @@ func TestFargateOnlyRunsCorednsOnFargate(t *testing.T) {
 	if values["computeType"] != "Fargate" {
 		t.Errorf("coredns configurationValues = %v, want computeType Fargate", values)
 	}
-	m.RequireOrder(t, "coredns after the profiles", m.OfType(typeFargate), []mocktest.Resource{coredns})
+	m.RequireOrder(t, "coredns after the profile that runs it", []mocktest.Resource{m.Find(t, "demo-fargate-kube-system")}, []mocktest.Resource{coredns})
+	if m.DependsOn("demo-coredns", "demo-fargate-apps") {
+		t.Error("rule 4: coredns waits for the apps profile, which does not select it")
+	}
 	for _, r := range m.OfType(typeRole) {
 		if r.Name == "demo-node-role" {
 			t.Errorf("node role made without node groups")

@@ -1,6 +1,6 @@
 package platform
 
-// Kubernetes provider authentication modes (DESIGN.md §4).
+// Kubernetes provider authentication modes (docs/design.md, "Conventions").
 const (
 	// KubeAuthExec runs `aws eks get-token` like kubectl: the provider's configuration
 	// is the same bytes on every run, so `pulumi up` shows no provider update.

@@ -70,7 +70,7 @@ func TestKubeconfigProfileAndRole(t *testing.T) {
 	}
 }
 
-// Rule 7 and §4: one explicit provider, configured by the exec kubeconfig (the same
+// Rule 7 and docs/design.md "Conventions": one explicit provider, configured by the exec kubeconfig (the same
 // bytes on every run), never a token by default.
 func TestKubernetesProviderExecModeIsStable(t *testing.T) {
 	run := func() string {

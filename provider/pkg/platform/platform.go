@@ -122,14 +122,20 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 		return nil, nil, err
 	}
 
-	// Rule 4: add-ons that run pods wait for compute that can schedule them; rule 6:
-	// Helm add-ons also wait for access, so the ALB controller is deleted before the
-	// nodes on destroy.
-	w.nodesReady = join(s.nodeGroups.Ready, s.fargate.Ready)
-	w.beforeWorkloads = join(s.access.Ready, s.awsAuth.Ready, s.nodeAddons.Ready, w.nodesReady)
-	if s.workloadAddons, err = b.workloadAddons(s.cluster, s.identity, w.nodesReady); err != nil {
+	// Rule 4: add-ons that run pods wait for the compute that can schedule them, not
+	// for all of it. coredns and the EBS CSI controller run in kube-system and tolerate
+	// CriticalAddonsOnly (a system node group's taint); with a node group they run on
+	// nodes (coredns is annotated for EC2), on a Fargate-only cluster on its profile.
+	place := newPlacement(b.cfg.Compute, s.nodeGroups, s.fargate)
+	w.systemAddonsSchedulable = place.schedulableFor("kube-system", corednsPodLabels, systemAddonTolerations,
+		len(b.cfg.Compute.NodeGroups) > 0)
+	if s.workloadAddons, err = b.workloadAddons(s.cluster, s.identity, w.systemAddonsSchedulable); err != nil {
 		return nil, nil, err
 	}
+	// Rule 6: Helm add-ons also wait for access and the node add-ons, so the ALB
+	// controller is deleted before the nodes on destroy.
+	w.nodesReady = join(s.nodeGroups.Ready, s.fargate.Ready)
+	w.beforeWorkloads = join(s.access.Ready, s.awsAuth.Ready, s.nodeAddons.Ready, w.nodesReady)
 	// Pod Identity associations are answered by the agent: they follow it.
 	w.beforePodIdentity = s.nodeAddons.Ready
 	if s.helm, err = b.helmAddons(s.cluster, s.identity, s.kube, w.beforePodIdentity, w.beforeWorkloads); err != nil {

@@ -13,13 +13,15 @@ import (
 // barriers are the named waits of New, kept for tests (platform_test.go checks each
 // one's contents). Each is documented where New builds it.
 type barriers struct {
-	beforeCluster     []pulumi.Resource
-	beforeAwsAuth     []pulumi.Resource
-	beforeCompute     []pulumi.Resource
-	beforeNodes       []pulumi.Resource
-	nodesReady        []pulumi.Resource
-	beforeWorkloads   []pulumi.Resource
-	beforePodIdentity []pulumi.Resource
+	beforeCluster []pulumi.Resource
+	beforeAwsAuth []pulumi.Resource
+	beforeCompute []pulumi.Resource
+	beforeNodes   []pulumi.Resource
+	nodesReady    []pulumi.Resource
+	// systemAddonsSchedulable is the compute coredns and the EBS CSI driver wait for.
+	systemAddonsSchedulable []pulumi.Resource
+	beforeWorkloads         []pulumi.Resource
+	beforePodIdentity       []pulumi.Resource
 }
 
 // stageResults is what each stage of New returned.

@@ -1,0 +1,111 @@
+package platform
+
+import (
+	"path"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Where a workload's pods can run, for rule 4: an add-on that runs pods waits for the
+// compute that can schedule them, not for all compute. Waiting for nothing is the bug
+// (coredns DEGRADED, a Helm release timing out with no node); waiting for everything
+// is waste (a release in kube-system held back by three chained Fargate profiles for
+// another namespace).
+
+// toleration is a pod toleration: Key "" tolerates every taint of Effect.
+type toleration struct {
+	Key, Effect string
+}
+
+// Tolerations of the EKS add-ons' pods, as the add-ons ship them: coredns and the EBS
+// CSI controller tolerate CriticalAddonsOnly (the taint of a system node group), and
+// the EBS CSI controller also every NoExecute taint.
+var systemAddonTolerations = []toleration{{Key: "CriticalAddonsOnly", Effect: "NO_SCHEDULE"}, {Key: "CriticalAddonsOnly", Effect: "NO_EXECUTE"}}
+
+// placement answers which compute can schedule a workload's pods.
+type placement struct {
+	groups   []nodeGroupConfig
+	profiles []fargateProfileConfig
+	// made are the node groups and profiles as registered, index for index.
+	groupsMade, profilesMade []pulumi.Resource
+}
+
+func newPlacement(cfg computeConfig, groups *nodeGroupsResult, profiles *fargateResult) placement {
+	return placement{groups: cfg.NodeGroups, profiles: cfg.FargateProfiles, groupsMade: groups.Ready, profilesMade: profiles.Ready}
+}
+
+// schedulableFor is the compute a workload in namespace, with pods labelled labels and
+// tolerating tolerates, waits for:
+//   - the first Fargate profile (in input order) with a selector matching the
+//     namespace and labels: EKS runs a pod on Fargate whenever a profile matches it, so
+//     that is where its pods go;
+//   - otherwise the first node group (in input order) that starts with nodes and whose
+//     every NoSchedule/NoExecute taint the pods tolerate;
+//   - otherwise, when neither is known to fit (the user's values may add tolerations
+//     or a node selector the platform cannot read), every node group and profile, as a
+//     safe default.
+//
+// Profiles are chained (rule 5), so depending on a profile also waits for the ones
+// before it; the first matching is also the earliest.
+//
+// onNodes skips Fargate: the pods carry eks.amazonaws.com/compute-type: ec2 (coredns
+// does whenever there is a node group) and never run on Fargate.
+func (pl placement) schedulableFor(namespace string, labels map[string]string, tolerates []toleration, onNodes bool) []pulumi.Resource {
+	for i, p := range pl.profiles {
+		if onNodes {
+			break
+		}
+		for _, s := range p.Selectors {
+			if s.matches(namespace, labels) {
+				return []pulumi.Resource{pl.profilesMade[i]}
+			}
+		}
+	}
+	for i, g := range pl.groups {
+		// Linux pods never run on Windows nodes.
+		if g.DesiredSize >= 1 && !g.windows() && g.tolerated(tolerates) {
+			return []pulumi.Resource{pl.groupsMade[i]}
+		}
+	}
+	return join(pl.groupsMade, pl.profilesMade)
+}
+
+// matches reports whether the selector selects pods of namespace with labels. Fargate
+// allows the wildcards * and ? in namespaces and label values; a selector label the
+// pods do not carry does not match.
+func (s fargateSelectorConfig) matches(namespace string, labels map[string]string) bool {
+	if ok, _ := path.Match(s.Namespace, namespace); !ok {
+		return false
+	}
+	for k, v := range s.Labels {
+		have, ok := labels[k]
+		if !ok {
+			return false
+		}
+		if ok, _ := path.Match(v, have); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// tolerated reports whether pods with tolerates can be scheduled on the group's nodes:
+// every taint that repels (NoSchedule, NoExecute) is tolerated.
+func (g nodeGroupConfig) tolerated(tolerates []toleration) bool {
+	for _, t := range g.Taints {
+		if t.Effect == "PREFER_NO_SCHEDULE" {
+			continue
+		}
+		ok := false
+		for _, tol := range tolerates {
+			if (tol.Key == "" || tol.Key == t.Key) && tol.Effect == t.Effect {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
