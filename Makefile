@@ -14,7 +14,7 @@ SIM_PLUGINS    := $(BIN)/pulumi-resource-aws $(BIN)/pulumi-resource-kubernetes $
 export PATH := $(BIN):$(PATH)
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
 
-.PHONY: build schema sdk lint test unit check-sdks e2e demo bench dist tools clean
+.PHONY: build schema sdk docs lint test unit check-sdks e2e demo bench dist tools clean
 
 ## build: the plugin, bin/pulumi-resource-eksplatform
 build:
@@ -27,6 +27,10 @@ schema:
 ## sdk: regenerate sdk/{go,nodejs,python} from schema.yaml
 sdk: schema
 	cd tools && $(GO) run ./cmd/gensdk -schema ../schema.yaml -version $(VERSION) -out ../sdk
+
+## docs: regenerate docs/inputs.md (the inputs reference) from schema.yaml
+docs:
+	cd tools && $(GO) run ./cmd/gendocs -schema ../schema.yaml -out ../docs/inputs.md
 
 ## lint: go vet and gofmt over both modules
 lint:
