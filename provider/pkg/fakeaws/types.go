@@ -133,6 +133,37 @@ var Types = map[string]Type{
 			return Str(r.Inputs, "resourceId") + "," + Str(r.Inputs, "key"), nil
 		},
 	},
+	// A VPC and its subnets, for programs that make their network in the same stack as
+	// the platform: ids are vpc-/subnet- and 17 hex digits, as EC2 gives them, hashed
+	// from the URN (stable across runs, different in every stack).
+	"aws:ec2/vpc:Vpc": {
+		CreateOnly: []string{"cidrBlock", "instanceTenancy", "ipv4IpamPoolId", "ipv4NetmaskLength"},
+		Outputs: func(r *Resource) (string, map[string]any) {
+			id := "vpc-" + Hex(17, "vpc", r.URN)
+			return id, map[string]any{
+				"arn":                    r.arn("ec2", "vpc/"+id),
+				"ownerId":                Account,
+				"defaultSecurityGroupId": "sg-" + Hex(17, "vpc-sg", id),
+				"defaultNetworkAclId":    "acl-" + Hex(17, "vpc-acl", id),
+				"defaultRouteTableId":    "rtb-" + Hex(17, "vpc-rtb", id),
+				"mainRouteTableId":       "rtb-" + Hex(17, "vpc-rtb", id),
+				"dhcpOptionsId":          "dopt-" + Hex(17, "vpc-dopt", id),
+				"instanceTenancy":        OrDefault(Str(r.Inputs, "instanceTenancy"), "default"),
+			}
+		},
+	},
+	"aws:ec2/subnet:Subnet": {
+		CreateOnly: []string{"vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId", "outpostArn", "ipv6Native"},
+		Outputs: func(r *Resource) (string, map[string]any) {
+			id := "subnet-" + Hex(17, "subnet", r.URN)
+			az := OrDefault(Str(r.Inputs, "availabilityZone"), OrDefault(r.Region, DefaultRegion)+"a")
+			return id, map[string]any{
+				"arn":              r.arn("ec2", "subnet/"+id),
+				"ownerId":          Account,
+				"availabilityZone": az,
+			}
+		},
+	},
 	"aws:ec2/launchTemplate:LaunchTemplate": {
 		CreateOnly: []string{"name", "namePrefix"},
 		Outputs:    launchTemplateOutputs,

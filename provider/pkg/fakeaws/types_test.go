@@ -35,6 +35,8 @@ var sampleInputs = map[string]map[string]any{
 	"aws:cloudwatch/logGroup:LogGroup":                    {"name": "/aws/eks/demo/cluster"},
 	"aws:ec2/tag:Tag":                                     {"resourceId": "subnet-a", "key": "kubernetes.io/cluster/demo", "value": "shared"},
 	"aws:ec2/launchTemplate:LaunchTemplate":               {"name": "demo-general"},
+	"aws:ec2/vpc:Vpc":                                     {"cidrBlock": "10.0.0.0/16"},
+	"aws:ec2/subnet:Subnet":                               {"vpcId": "vpc-0123456789abcdef0", "cidrBlock": "10.0.1.0/24", "availabilityZone": "eu-west-1a"},
 	"aws:eks/cluster:Cluster": {"name": "demo", "vpcConfig": map[string]any{"subnetIds": []any{"subnet-b", "subnet-a"}},
 		"enabledClusterLogTypes": []any{"api"}},
 	"aws:eks/nodeGroup:NodeGroup":           {"clusterName": "demo", "nodeGroupName": "demo-general"},
@@ -172,6 +174,23 @@ func TestLaunchTemplateUpdateMakesANewVersion(t *testing.T) {
 	}
 	if v, _ := Num(second, "defaultVersion"); v != 2 {
 		t.Errorf("updateDefaultVersion: defaultVersion %v", second["defaultVersion"])
+	}
+}
+
+func TestVpcAndSubnetIdsLookLikeEC2s(t *testing.T) {
+	for typ, prefix := range map[string]string{"aws:ec2/vpc:Vpc": "vpc-", "aws:ec2/subnet:Subnet": "subnet-"} {
+		id, out := sample(t, typ)
+		rest, ok := strings.CutPrefix(id, prefix)
+		if !ok || len(rest) != 17 || strings.Trim(rest, "0123456789abcdef") != "" {
+			t.Errorf("%s: id %q, want %s and 17 hex digits", typ, id, prefix)
+		}
+		if !strings.HasSuffix(Str(out, "arn"), "/"+id) {
+			t.Errorf("%s: arn %q does not end in the id", typ, Str(out, "arn"))
+		}
+		other, _ := Outputs(&Resource{Type: typ, URN: "urn:pulumi:prod::proj::" + typ + "::x", Name: "x", Region: region})
+		if other == id {
+			t.Errorf("%s: two URNs got the same id %s", typ, id)
+		}
 	}
 }
 
