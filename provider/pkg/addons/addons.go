@@ -67,6 +67,15 @@ type Addon struct {
 	Policy func(PolicyContext) (string, error)
 	// Values returns the chart values the platform sets.
 	Values func(ValuesContext) map[string]any
+	// MergedLists are dotted paths of lists in Values the platform needs to keep: the
+	// user's list at such a path is appended to the platform's (see MergeValues)
+	// instead of replacing it the way Helm merges lists, and null, or a value that is
+	// not a list, is rejected there (see CheckValues).
+	MergedLists []string
+	// Owned are dotted paths of values the platform sets and the add-on needs: the user
+	// may give another value, but not null (which would remove it), nor a non-object on
+	// the way to it.
+	Owned []string
 }
 
 // PolicyContext is what a policy may depend on.
@@ -82,9 +91,11 @@ type PolicyContext struct {
 // calls Values inside an Apply once the outputs are known.
 type ValuesContext struct {
 	ClusterName string
-	Region      string
-	VpcID       string
-	Namespace   string
+	// KubernetesVersion is the cluster's MAJOR.MINOR.
+	KubernetesVersion string
+	Region            string
+	VpcID             string
+	Namespace         string
 	// ServiceAccount is the add-on's ServiceAccount (Render fills it in).
 	ServiceAccount string
 	// Identity is IRSA or PodIdentity.

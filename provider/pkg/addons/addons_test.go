@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -39,10 +40,11 @@ func (r *literalReader) Problem(format string, args ...any) {
 
 func ctxFor(a Addon, identity string) ValuesContext {
 	vc := ValuesContext{
-		ClusterName: "demo",
-		Region:      "us-west-2",
-		VpcID:       "vpc-0123",
-		Identity:    identity,
+		ClusterName:       "demo",
+		KubernetesVersion: "1.35",
+		Region:            "us-west-2",
+		VpcID:             "vpc-0123",
+		Identity:          identity,
 	}
 	if a.Key == "externalDns" {
 		// Through Settings, as the platform does: the defaults are applied there, once.
@@ -160,18 +162,138 @@ func TestValuesAreDeterministic(t *testing.T) {
 	}
 }
 
+// Each partition gets upstream's own file for it, unchanged, and a partition upstream
+// publishes no file for is refused rather than given a rewrite.
 func TestALBPolicyIsTheVendoredFileByteForByte(t *testing.T) {
-	raw, err := os.ReadFile("policies/aws-load-balancer-controller.json")
+	for partition, file := range map[string]string{
+		"":           "aws-load-balancer-controller-v3.5.0.json",
+		"aws":        "aws-load-balancer-controller-v3.5.0.json",
+		"aws-cn":     "aws-load-balancer-controller-v3.5.0-cn.json",
+		"aws-us-gov": "aws-load-balancer-controller-v3.5.0-us-gov.json",
+	} {
+		raw, err := os.ReadFile("policies/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := AWSLoadBalancerController().Policy(PolicyContext{Partition: partition, ClusterName: "demo"})
+		if err != nil || got != string(raw) {
+			t.Errorf("partition %q: want policies/%s byte for byte (err %v)", partition, file, err)
+		}
+		want := partition
+		if want == "" {
+			want = "aws"
+		}
+		if !strings.Contains(got, `"arn:`+want+`:`) {
+			t.Errorf("partition %q: policy names no %s ARN", partition, want)
+		}
+		for _, other := range []string{"aws", "aws-cn", "aws-us-gov"} {
+			if other != want && strings.Contains(got, `"arn:`+other+`:`) {
+				t.Errorf("partition %q: policy names the %s partition", partition, other)
+			}
+		}
+	}
+	if _, err := AWSLoadBalancerController().Policy(PolicyContext{Partition: "aws-iso"}); err == nil || !strings.Contains(err.Error(), "aws, aws-cn, aws-us-gov") {
+		t.Errorf("aws-iso: want an error naming the partitions the catalogue has, got %v", err)
+	}
+}
+
+// Every vendored file is listed in VendoredFiles with the sha256 of its bytes, every
+// listed file exists, and SOURCES.md records the same sha256.
+func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
+	onDisk, err := filepath.Glob("policies/*.json")
+	if err != nil || len(onDisk) == 0 {
+		t.Fatalf("no vendored files: %v", err)
+	}
+	sources, err := os.ReadFile("policies/SOURCES.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := AWSLoadBalancerController().Policy(policyCtx())
-	if got != string(raw) {
-		t.Fatal("the aws partition must get the published policy unchanged")
+	listed := map[string]bool{}
+	for _, v := range VendoredFiles {
+		listed["policies/"+v.File] = true
+		raw, err := os.ReadFile("policies/" + v.File)
+		if err != nil {
+			t.Errorf("%s: %v", v.File, err)
+			continue
+		}
+		if got := fmt.Sprintf("%x", sha256.Sum256(raw)); got != v.SHA256 {
+			t.Errorf("%s: sha256 %s, provenance says %s (copied from %s@%s:%s)", v.File, got, v.SHA256, v.Repository, v.Tag, v.Path)
+		}
+		embedded, err := vendored(v.File)
+		if err != nil || embedded != string(raw) {
+			t.Errorf("%s: the embedded copy differs from the file (%v)", v.File, err)
+		}
+		for field, val := range map[string]string{"Repository": v.Repository, "Tag": v.Tag, "Commit": v.Commit, "Path": v.Path} {
+			if val == "" {
+				t.Errorf("%s: provenance %s is empty", v.File, field)
+			}
+		}
+		if !strings.Contains(string(sources), v.SHA256) || !strings.Contains(string(sources), "`"+v.File+"`") {
+			t.Errorf("%s: SOURCES.md does not record it with sha256 %s", v.File, v.SHA256)
+		}
 	}
-	cn, _ := AWSLoadBalancerController().Policy(PolicyContext{Partition: "aws-cn"})
-	if strings.Contains(cn, "arn:aws:") || !strings.Contains(cn, "arn:aws-cn:elasticloadbalancing") {
-		t.Error("aws-cn policy still names the aws partition")
+	for _, f := range onDisk {
+		if !listed[f] {
+			t.Errorf("%s is vendored but not in VendoredFiles (provenance.go)", f)
+		}
+	}
+	if _, err := vendored("aws-load-balancer-controller.json"); err == nil {
+		t.Error("vendored reads a file VendoredFiles does not list")
+	}
+}
+
+// Every pin has its source: the upstream tag it was read at names the pinned version.
+func TestChartSourcesCoverTheCatalogue(t *testing.T) {
+	for _, a := range Catalogue() {
+		src, ok := ChartSources[a.Key]
+		if !ok {
+			t.Errorf("%s: no ChartSources entry", a.Key)
+			continue
+		}
+		if !strings.HasSuffix(src.Tag, a.Version) || src.Commit == "" || !strings.HasSuffix(src.ChartYAML, "Chart.yaml") {
+			t.Errorf("%s: source %+v does not name chart %s", a.Key, src, a.Version)
+		}
+	}
+	if len(ChartSources) != len(Catalogue()) {
+		t.Errorf("ChartSources has %d entries, the catalogue %d", len(ChartSources), len(Catalogue()))
+	}
+}
+
+// The README's catalogue table and the catalogue cannot drift: one row per add-on, in
+// catalogue order, with its chart, repository, version and app version.
+func TestREADMECatalogueTableMatchesCatalogue(t *testing.T) {
+	raw, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	start := strings.Index(text, "### Helm add-ons\n")
+	if start < 0 {
+		t.Fatal("README has no \"### Helm add-ons\" section")
+	}
+	var rows [][]string
+	for _, line := range strings.Split(text[start:], "\n")[1:] {
+		if strings.HasPrefix(line, "#") {
+			break
+		}
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		var cells []string
+		for _, c := range strings.Split(strings.Trim(line, "|"), "|") {
+			cells = append(cells, strings.TrimSpace(c))
+		}
+		rows = append(rows, cells)
+	}
+	cat := Catalogue()
+	if len(rows) != len(cat) {
+		t.Fatalf("README catalogue table has %d rows, the catalogue %d add-ons", len(rows), len(cat))
+	}
+	for i, a := range cat {
+		want := []string{"`" + a.Key + "`", fmt.Sprintf("`%s` (`%s`)", a.Chart, a.Repository), fmt.Sprintf("%s (%s)", a.Version, a.AppVersion), a.Namespace}
+		if len(rows[i]) < len(want) || !slices.Equal(rows[i][:len(want)], want) {
+			t.Errorf("README row %d = %q, want it to start %q", i+1, rows[i], want)
+		}
 	}
 }
 
@@ -194,19 +316,29 @@ func TestExternalDNSPolicyNamesOnlyTheGivenZones(t *testing.T) {
 	if err := json.Unmarshal([]byte(js), &doc); err != nil {
 		t.Fatal(err)
 	}
+	// Upstream's policy at v0.21.0 (docs/tutorials/aws.md), hostedzone/* narrowed to the
+	// given zones: only ListHostedZones is on "*".
+	zones := []string{"arn:aws-us-gov:route53:::hostedzone/Z111", "arn:aws-us-gov:route53:::hostedzone/Z222"}
+	onZones, onAll := map[string]bool{}, map[string]bool{}
 	for _, s := range doc.Statement {
-		if slices.Contains(s.Action, "route53:ChangeResourceRecordSets") {
-			want := []string{"arn:aws-us-gov:route53:::hostedzone/Z111", "arn:aws-us-gov:route53:::hostedzone/Z222"}
-			if !reflect.DeepEqual(s.Resource, want) {
-				t.Errorf("change records on %v, want exactly %v", s.Resource, want)
+		switch {
+		case reflect.DeepEqual(s.Resource, zones):
+			for _, act := range s.Action {
+				onZones[act] = true
 			}
-			continue
-		}
-		for _, act := range s.Action {
-			if !strings.HasPrefix(act, "route53:List") {
-				t.Errorf("unscoped statement allows %s", act)
+		case reflect.DeepEqual(s.Resource, []string{"*"}):
+			for _, act := range s.Action {
+				onAll[act] = true
 			}
+		default:
+			t.Errorf("statement %s on %v, want exactly the given zones or *", s.Sid, s.Resource)
 		}
+	}
+	if !reflect.DeepEqual(onZones, map[string]bool{"route53:ChangeResourceRecordSets": true, "route53:ListResourceRecordSets": true, "route53:ListTagsForResources": true}) {
+		t.Errorf("actions on the given zones %v, want change/list record sets and list tags", onZones)
+	}
+	if !reflect.DeepEqual(onAll, map[string]bool{"route53:ListHostedZones": true}) {
+		t.Errorf("actions on * %v, want only route53:ListHostedZones", onAll)
 	}
 	if strings.Contains(js, "hostedzone/*") {
 		t.Error("policy allows every zone")
@@ -263,9 +395,162 @@ func TestClusterAutoscalerPolicyWritesOnlyThisClustersGroups(t *testing.T) {
 	if writes != 2 {
 		t.Errorf("want the two write actions, found %d", writes)
 	}
+	// Upstream's recommended policy (cluster-autoscaler-1.35.2, SOURCES.md section 3):
+	// exactly these actions, no autoscaling:DescribeTags, and the real name of the
+	// instance-requirements action.
+	var actions []string
+	for _, s := range doc.Statement {
+		actions = append(actions, s.Action...)
+	}
+	slices.Sort(actions)
+	want := []string{
+		"autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
+		"autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
+		"autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup",
+		"ec2:DescribeImages", "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplateVersions",
+		"ec2:GetInstanceTypesFromInstanceRequirements", "eks:DescribeNodegroup",
+	}
+	if !slices.Equal(actions, want) {
+		t.Errorf("actions %v\nwant %v", actions, want)
+	}
 	v := ClusterAutoscaler().Render(ctxFor(ClusterAutoscaler(), IRSA))
 	if n, _ := Lookup(v, "autoDiscovery", "clusterName"); n != "demo" || v["awsRegion"] != "us-west-2" {
 		t.Errorf("autoDiscovery.clusterName %v, awsRegion %v", n, v["awsRegion"])
+	}
+}
+
+// The image follows the cluster's minor; upstream's recommended flags are defaults the
+// user's values override key by key.
+func TestClusterAutoscalerImageFollowsKubernetesMinor(t *testing.T) {
+	a := ClusterAutoscaler()
+	for minor, tag := range map[string]string{"1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2", "1.36": "v1.36.1"} {
+		vc := ctxFor(a, IRSA)
+		vc.KubernetesVersion = minor
+		if got, _ := Lookup(a.Render(vc), "image", "tag"); got != tag {
+			t.Errorf("Kubernetes %s: image.tag %v, want %s", minor, got, tag)
+		}
+		r := &literalReader{}
+		a.Settings("addons.clusterAutoscaler", nil, r, SettingsContext{ClusterName: "demo", KubernetesVersion: minor})
+		if len(r.problems) != 0 {
+			t.Errorf("Kubernetes %s: %v", minor, r.problems)
+		}
+	}
+	r := &literalReader{}
+	a.Settings("addons.clusterAutoscaler", nil, r, SettingsContext{ClusterName: "demo", KubernetesVersion: "1.37"})
+	if len(r.problems) != 1 || !strings.HasPrefix(r.problems[0], "addons.clusterAutoscaler: ") ||
+		!strings.Contains(r.problems[0], "1.37") || !strings.Contains(r.problems[0], "1.33, 1.34, 1.35, 1.36") {
+		t.Errorf("Kubernetes 1.37: problems %v, want one naming addons.clusterAutoscaler, 1.37 and the supported minors", r.problems)
+	}
+
+	v := a.Render(ctxFor(a, IRSA))
+	wantArgs := map[string]any{"balance-similar-node-groups": true, "skip-nodes-with-system-pods": false, "expander": "least-waste"}
+	if !reflect.DeepEqual(v["extraArgs"], wantArgs) {
+		t.Errorf("extraArgs = %v, want %v", v["extraArgs"], wantArgs)
+	}
+	merged := a.MergeValues(v, map[string]any{"extraArgs": map[string]any{"expander": "priority", "balance-similar-node-groups": nil, "v": 2}})
+	if !reflect.DeepEqual(merged["extraArgs"], map[string]any{"skip-nodes-with-system-pods": false, "expander": "priority", "v": 2}) {
+		t.Errorf("user extraArgs do not override the defaults key by key: %v", merged["extraArgs"])
+	}
+}
+
+func TestMetricsServerHighlyAvailableByDefault(t *testing.T) {
+	a := MetricsServer()
+	v := a.Render(ctxFor(a, IRSA))
+	if v["replicas"] != 2 {
+		t.Errorf("replicas = %v, want 2", v["replicas"])
+	}
+	if !reflect.DeepEqual(v["podDisruptionBudget"], map[string]any{"enabled": true, "minAvailable": 1}) {
+		t.Errorf("podDisruptionBudget = %v, want enabled with minAvailable 1", v["podDisruptionBudget"])
+	}
+}
+
+// The user's extraArgs and env are added to the platform's, never replace them.
+func TestExternalDNSMergeKeepsThePlatformsListEntries(t *testing.T) {
+	a := ExternalDNS()
+	platform := a.Render(ctxFor(a, IRSA))
+	user := map[string]any{
+		"extraArgs": []any{"--txt-cache-interval=1m", "--zone-id-filter=Z111"},
+		"env": []any{
+			map[string]any{"name": "HTTP_PROXY", "value": "http://proxy:3128"},
+			map[string]any{"name": "AWS_DEFAULT_REGION", "value": "eu-west-1"},
+		},
+		"policy": "sync",
+	}
+	got := a.MergeValues(platform, user)
+	if !reflect.DeepEqual(got["extraArgs"], []any{"--zone-id-filter=Z111", "--zone-id-filter=Z222", "--txt-cache-interval=1m"}) {
+		t.Errorf("extraArgs = %v", got["extraArgs"])
+	}
+	wantEnv := []any{
+		map[string]any{"name": "AWS_DEFAULT_REGION", "value": "us-west-2"},
+		map[string]any{"name": "HTTP_PROXY", "value": "http://proxy:3128"},
+	}
+	if !reflect.DeepEqual(got["env"], wantEnv) {
+		t.Errorf("env = %v, want the platform's region kept and the user's proxy added", got["env"])
+	}
+	if got["policy"] != "sync" {
+		t.Errorf("other values still merge the Helm way: policy %v", got["policy"])
+	}
+	if user["extraArgs"].([]any)[0] != "--txt-cache-interval=1m" || len(platform["extraArgs"].([]any)) != 2 {
+		t.Error("MergeValues changed its input")
+	}
+	// Without user lists the platform's stay as they are.
+	if got := a.MergeValues(platform, map[string]any{}); !reflect.DeepEqual(got["extraArgs"], platform["extraArgs"]) || !reflect.DeepEqual(got["env"], platform["env"]) {
+		t.Errorf("no user lists: %v %v", got["extraArgs"], got["env"])
+	}
+}
+
+func TestCheckValuesRejectsWhatWouldDropThePlatformsValues(t *testing.T) {
+	dns := ExternalDNS()
+	vc := ctxFor(dns, IRSA)
+	vc.Region = "" // not known at resolve time
+	platform := dns.Render(vc)
+	for name, tc := range map[string]struct {
+		addon Addon
+		user  map[string]any
+		want  []string
+	}{
+		"null txtOwnerId":      {dns, map[string]any{"txtOwnerId": nil}, []string{"addons.x.values.txtOwnerId: null would remove txtOwnerId"}},
+		"null domainFilters":   {dns, map[string]any{"domainFilters": nil}, []string{"addons.x.values.domainFilters: null"}},
+		"null extraArgs":       {dns, map[string]any{"extraArgs": nil}, []string{"addons.x.values.extraArgs: null would remove extraArgs"}},
+		"null provider":        {dns, map[string]any{"provider": nil}, []string{"addons.x.values.provider: null would remove provider.name"}},
+		"provider as a string": {dns, map[string]any{"provider": "aws"}, []string{"addons.x.values.provider: must be an object"}},
+		"extraArgs as a map":   {dns, map[string]any{"extraArgs": map[string]any{"txt-cache-interval": "1m"}}, []string{"addons.x.values.extraArgs: must be a list", "a map cannot be merged"}},
+		"env reuses a platform name": {dns, map[string]any{"env": []any{map[string]any{"name": "OK", "value": "1"}, map[string]any{"name": "AWS_DEFAULT_REGION", "value": "eu-west-1"}}},
+			[]string{`addons.x.values.env[1]: "AWS_DEFAULT_REGION" is set by the platform`, "remove this entry"}},
+		"null ALB clusterName":  {AWSLoadBalancerController(), map[string]any{"clusterName": nil, "region": nil, "vpcId": nil}, []string{"values.clusterName: null", "values.region: null", "values.vpcId: null"}},
+		"null CA autoDiscovery": {ClusterAutoscaler(), map[string]any{"autoDiscovery": map[string]any{"clusterName": nil}}, []string{"values.autoDiscovery.clusterName: null"}},
+		"null CA parent":        {ClusterAutoscaler(), map[string]any{"autoDiscovery": nil}, []string{"values.autoDiscovery: null would remove autoDiscovery.clusterName"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := platform
+			if tc.addon.Key != dns.Key {
+				p = tc.addon.Render(ctxFor(tc.addon, IRSA))
+			}
+			list := tc.addon.CheckValues("addons.x.values", tc.user, p)
+			problems := strings.Join(list, "\n")
+			for _, w := range tc.want {
+				if !strings.Contains(problems, w) {
+					t.Errorf("problems %q\nwant %q", problems, w)
+				}
+			}
+			for _, pr := range list {
+				if !strings.HasPrefix(pr, "addons.x.values.") || !strings.Contains(pr, "; ") {
+					t.Errorf("not \"<path>: <problem>; <fix>\": %q", pr)
+				}
+			}
+		})
+	}
+	for name, user := range map[string]map[string]any{
+		"overrides with other values": {"txtOwnerId": "other", "domainFilters": []any{"example.org"}, "provider": map[string]any{"name": "aws"}},
+		"added list entries":          {"extraArgs": []any{"--txt-cache-interval=1m"}, "env": []any{map[string]any{"name": "HTTP_PROXY", "value": "x"}}},
+		"null elsewhere":              {"sources": nil},
+	} {
+		if problems := dns.CheckValues("addons.x.values", user, platform); len(problems) != 0 {
+			t.Errorf("%s: unexpected problems %v", name, problems)
+		}
+	}
+	if problems := MetricsServer().CheckValues("addons.x.values", map[string]any{"replicas": nil, "podDisruptionBudget": nil}, nil); len(problems) != 0 {
+		t.Errorf("metrics-server's HA defaults may be removed: %v", problems)
 	}
 }
 

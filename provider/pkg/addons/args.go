@@ -35,4 +35,6 @@ type Reader interface {
 // SettingsContext is what an add-on's defaults may depend on.
 type SettingsContext struct {
 	ClusterName string
+	// KubernetesVersion is the cluster's MAJOR.MINOR.
+	KubernetesVersion string
 }

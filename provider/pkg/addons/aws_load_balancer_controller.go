@@ -1,19 +1,39 @@
 package addons
 
 import (
-	_ "embed"
+	"fmt"
+	"slices"
 	"strings"
 )
 
-// albPolicy is the AWS Load Balancer Controller's IAM policy, byte for byte as the
-// project publishes it: docs/install/iam_policy.json of
-// github.com/kubernetes-sigs/aws-load-balancer-controller, at the v2.13 release line
-// that chart 1.13.3 (app v2.13.3) ships (stored copy at commit 2b150b977b79; it has
-// v2.12's IPAM and v2.13's target-group/listener tagging statements and predates the
-// later SetRulePriorities addition). Update it together with the chart version.
-//
-//go:embed policies/aws-load-balancer-controller.json
-var albPolicy string
+// albPolicyFiles are the controller's IAM policies by partition: upstream publishes one
+// file per partition (docs/install/iam_policy*.json of
+// kubernetes-sigs/aws-load-balancer-controller at the tag the chart ships), so each
+// partition gets upstream's own bytes rather than a rewrite of the aws one. Their
+// provenance and sha256 are in VendoredFiles (provenance.go). Update them together with
+// the chart version.
+var albPolicyFiles = map[string]string{
+	"aws":        "aws-load-balancer-controller-v3.5.0.json",
+	"aws-cn":     "aws-load-balancer-controller-v3.5.0-cn.json",
+	"aws-us-gov": "aws-load-balancer-controller-v3.5.0-us-gov.json",
+}
+
+// Chart values that control the controller's Service mutating webhook
+// (mservice.elbv2.k8s.aws, every Service CREATE in every namespace, except the
+// controller's own Services). Documentation for the first-install race
+// (kubernetes-sigs/aws-load-balancer-controller#4140, policies/SOURCES.md section 6):
+// until a controller pod backs aws-load-balancer-webhook-service, every new Service
+// fails with "no endpoints available". The platform does not set them; ordering the
+// releases after the controller is ready is the platform's answer.
+const (
+	// ALBServiceMutatorWebhookValue turns the webhook on (chart default true). With
+	// false, new LoadBalancer Services stay with the in-tree provider unless they set
+	// spec.loadBalancerClass: service.k8s.aws/nlb.
+	ALBServiceMutatorWebhookValue = "enableServiceMutatorWebhook"
+	// ALBServiceMutatorFailurePolicyValue is the webhook's failurePolicy (chart default
+	// Fail; Ignore lets Services be created while the controller is not ready).
+	ALBServiceMutatorFailurePolicyValue = "serviceMutatorWebhookConfig.failurePolicy"
+)
 
 // AWSLoadBalancerController provisions ALBs for Ingresses and NLBs for Services.
 func AWSLoadBalancerController() Addon {
@@ -22,12 +42,12 @@ func AWSLoadBalancerController() Addon {
 		Name:               "aws-load-balancer-controller",
 		Repository:         "https://aws.github.io/eks-charts",
 		Chart:              "aws-load-balancer-controller",
-		Version:            "1.13.3",
-		AppVersion:         "v2.13.3",
+		Version:            "3.5.0",
+		AppVersion:         "v3.5.0",
 		Namespace:          "kube-system",
 		ServiceAccount:     "aws-load-balancer-controller",
 		ServiceAccountPath: []string{"serviceAccount"},
-		Summary:            "create and manage ALBs/NLBs, target groups, listeners and their security groups (tagged elbv2.k8s.aws/cluster); the project's published policy",
+		Summary:            "create and manage ALBs/NLBs, target groups, listeners and their security groups (tagged elbv2.k8s.aws/cluster); the project's published policy for the partition",
 		Policy:             albPolicyFor,
 		Given:              func(a *Args) (*CommonArgs, any) { return a.AwsLoadBalancerController, nil },
 		Values: func(vc ValuesContext) map[string]any {
@@ -39,15 +59,26 @@ func AWSLoadBalancerController() Addon {
 				"vpcId":       vc.VpcID,
 			}
 		},
+		// Without clusterName the chart fails to render; without region and vpcId the
+		// controller falls back to IMDS.
+		Owned: []string{"clusterName", "region", "vpcId"},
 	}
 }
 
-// albPolicyFor returns the published policy. Outside the aws partition its ARNs are
-// rewritten to the partition (the project publishes the same statements for aws-cn and
-// aws-us-gov with only the partition changed).
+// albPolicyFor returns upstream's published policy for the partition ("" is aws).
 func albPolicyFor(pc PolicyContext) (string, error) {
-	if pc.Partition == "" || pc.Partition == "aws" {
-		return albPolicy, nil
+	partition := pc.Partition
+	if partition == "" {
+		partition = "aws"
 	}
-	return strings.ReplaceAll(albPolicy, "arn:aws:", "arn:"+pc.Partition+":"), nil
+	file, ok := albPolicyFiles[partition]
+	if !ok {
+		var known []string
+		for p := range albPolicyFiles {
+			known = append(known, p)
+		}
+		slices.Sort(known)
+		return "", fmt.Errorf("aws-load-balancer-controller: no vendored IAM policy for partition %q; the catalogue has %s", partition, strings.Join(known, ", "))
+	}
+	return vendored(file)
 }

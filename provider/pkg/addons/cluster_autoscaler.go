@@ -1,6 +1,42 @@
 package addons
 
-import "github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
+import (
+	"strings"
+
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
+)
+
+// ClusterAutoscalerImageTags are the Cluster Autoscaler images by Kubernetes minor: the
+// autoscaler supports the Kubernetes minor it is built for, so the image follows the
+// cluster's version rather than the chart's default (v1.35.0 in chart 9.59.0). Each is
+// the newest cluster-autoscaler-<minor>.<patch> tag of kubernetes/autoscaler, checked
+// against cluster-autoscaler/version/version.go at the tag (policies/SOURCES.md).
+// Oldest first.
+var ClusterAutoscalerImageTags = []struct{ Minor, Tag string }{
+	{"1.33", "v1.33.6"},
+	{"1.34", "v1.34.5"},
+	{"1.35", "v1.35.2"},
+	{"1.36", "v1.36.1"},
+}
+
+// clusterAutoscalerImageTag is the image tag for a Kubernetes minor.
+func clusterAutoscalerImageTag(minor string) (string, bool) {
+	for _, e := range ClusterAutoscalerImageTags {
+		if e.Minor == minor {
+			return e.Tag, true
+		}
+	}
+	return "", false
+}
+
+// clusterAutoscalerMinors are the supported minors, for messages.
+func clusterAutoscalerMinors() string {
+	var minors []string
+	for _, e := range ClusterAutoscalerImageTags {
+		minors = append(minors, e.Minor)
+	}
+	return strings.Join(minors, ", ")
+}
 
 // ClusterAutoscaler resizes node groups to fit pending pods.
 //
@@ -16,26 +52,61 @@ func ClusterAutoscaler() Addon {
 		Name:               "cluster-autoscaler",
 		Repository:         "https://kubernetes.github.io/autoscaler",
 		Chart:              "cluster-autoscaler",
-		Version:            "9.47.0",
-		AppVersion:         "1.33.0",
+		Version:            "9.59.0",
+		AppVersion:         "1.35.0",
 		Namespace:          "kube-system",
 		ServiceAccount:     "cluster-autoscaler",
 		ServiceAccountPath: []string{"rbac", "serviceAccount"},
 		Summary:            "set desired capacity and terminate instances only in ASGs tagged k8s.io/cluster-autoscaler/<cluster>=owned; describe ASGs, launch templates, instance types and node groups",
 		Policy:             clusterAutoscalerPolicy,
 		Given:              func(a *Args) (*CommonArgs, any) { return a.ClusterAutoscaler, nil },
-		Values: func(vc ValuesContext) map[string]any {
-			return map[string]any{
-				"cloudProvider": "aws",
-				"awsRegion":     vc.Region,
-				"autoDiscovery": map[string]any{"clusterName": vc.ClusterName},
-			}
-		},
+		Settings:           clusterAutoscalerSettings,
+		Values:             clusterAutoscalerValues,
+		Owned:              []string{"cloudProvider", "awsRegion", "autoDiscovery.clusterName"},
 	}
 }
 
-// clusterAutoscalerPolicy follows the project's recommended minimal policy. The write
-// actions carry a condition on the ASG's own tag (aws:ResourceTag is the global form of
+// clusterAutoscalerSettings checks that the cluster's Kubernetes minor has an image in
+// ClusterAutoscalerImageTags. It has no inputs of its own (nil result).
+func clusterAutoscalerSettings(path string, _ any, r Reader, sc SettingsContext) any {
+	if sc.KubernetesVersion == "" {
+		return nil
+	}
+	if _, ok := clusterAutoscalerImageTag(sc.KubernetesVersion); !ok {
+		r.Problem("%s: the catalogue has no Cluster Autoscaler image for Kubernetes %s (it has one for %s; the autoscaler supports only the minor it is built for); set kubernetesVersion to one of those, or disable %s",
+			path, sc.KubernetesVersion, clusterAutoscalerMinors(), path)
+	}
+	return nil
+}
+
+// clusterAutoscalerValues: autodiscovery of this cluster's node groups, the image of the
+// cluster's minor, and upstream's recommended flags for EKS managed node groups
+// (extraArgs is a map in this chart, merged key by key with the user's, who may change
+// or null any of them): balance similar node groups across zones, scale down nodes
+// running kube-system pods (DaemonSets excepted, they never block), and pick the node
+// group that wastes the least CPU and memory.
+func clusterAutoscalerValues(vc ValuesContext) map[string]any {
+	values := map[string]any{
+		"cloudProvider": "aws",
+		"awsRegion":     vc.Region,
+		"autoDiscovery": map[string]any{"clusterName": vc.ClusterName},
+		"extraArgs": map[string]any{
+			"balance-similar-node-groups": true,
+			"skip-nodes-with-system-pods": false,
+			"expander":                    "least-waste",
+		},
+	}
+	if tag, ok := clusterAutoscalerImageTag(vc.KubernetesVersion); ok {
+		values["image"] = map[string]any{"tag": tag}
+	}
+	return values
+}
+
+// clusterAutoscalerPolicy follows upstream's "Full Cluster Autoscaler Features Policy
+// (Recommended)" (cluster-autoscaler/cloudprovider/aws/README.md at
+// cluster-autoscaler-1.35.2, policies/SOURCES.md section 3), stricter in two places:
+// eks:DescribeNodegroup is on this cluster's node groups only, and the write actions
+// carry a condition on the ASG's own tag (aws:ResourceTag is the global form of
 // autoscaling:ResourceTag), so the autoscaler cannot touch another cluster's groups.
 func clusterAutoscalerPolicy(pc PolicyContext) (string, error) {
 	partition := pc.Partition
@@ -55,11 +126,10 @@ func clusterAutoscalerPolicy(pc PolicyContext) (string, error) {
 			"autoscaling:DescribeAutoScalingInstances",
 			"autoscaling:DescribeLaunchConfigurations",
 			"autoscaling:DescribeScalingActivities",
-			"autoscaling:DescribeTags",
 			"ec2:DescribeImages",
 			"ec2:DescribeInstanceTypes",
 			"ec2:DescribeLaunchTemplateVersions",
-			"ec2:GetInstanceTypesInfoFromInstanceRequirements",
+			"ec2:GetInstanceTypesFromInstanceRequirements",
 		}, []string{"*"}),
 		iampolicy.Allow("DescribeThisClustersNodeGroups", []string{"eks:DescribeNodegroup"},
 			[]string{"arn:" + partition + ":eks:*:*:nodegroup/" + pc.ClusterName + "/*/*"}),

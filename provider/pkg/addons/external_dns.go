@@ -50,12 +50,12 @@ func ExternalDNS() Addon {
 		Name:               "external-dns",
 		Repository:         "https://kubernetes-sigs.github.io/external-dns/",
 		Chart:              "external-dns",
-		Version:            "1.19.0",
-		AppVersion:         "v0.19.0",
+		Version:            "1.21.1",
+		AppVersion:         "v0.21.0",
 		Namespace:          "external-dns",
 		ServiceAccount:     "external-dns",
 		ServiceAccountPath: []string{"serviceAccount"},
-		Summary:            "change record sets only in the given Route 53 hosted zones; list zones, records and tags",
+		Summary:            "change and list record sets and list tags only in the given Route 53 hosted zones; list zones",
 		Given: func(a *Args) (*CommonArgs, any) {
 			x := a.ExternalDns
 			if x == nil {
@@ -66,6 +66,10 @@ func ExternalDNS() Addon {
 		Settings: externalDNSSettings,
 		Policy:   externalDNSPolicy,
 		Values:   externalDNSValues,
+		// The user's extraArgs and env are added to the platform's --zone-id-filter flags
+		// and AWS_DEFAULT_REGION, which a replaced list would drop silently.
+		MergedLists: []string{"extraArgs", "env"},
+		Owned:       []string{"provider.name", "txtOwnerId", "domainFilters"},
 	}
 }
 
@@ -112,8 +116,10 @@ func externalDNSSettings(path string, own any, r Reader, sc SettingsContext) any
 	return e
 }
 
-// externalDNSPolicy allows record changes only in the given zones. Listing zones,
-// records and tags cannot be scoped to a zone in IAM, so those are on "*".
+// externalDNSPolicy is upstream's policy (docs/tutorials/aws.md, "IAM Policy", at
+// v0.21.0, policies/SOURCES.md section 4) with its hostedzone/* narrowed to the given
+// zones, as the tutorial suggests: changing and listing record sets and listing tags on
+// those zones only; listing zones cannot be scoped, so it is on "*".
 func externalDNSPolicy(pc PolicyContext) (string, error) {
 	e, _ := pc.Settings.(ExternalDNSSettings)
 	if len(e.HostedZoneIDs) == 0 {
@@ -131,17 +137,27 @@ func externalDNSPolicy(pc PolicyContext) (string, error) {
 		}
 	}
 	return iampolicy.New(
-		iampolicy.Allow("ChangeRecordsInGivenZones", []string{"route53:ChangeResourceRecordSets"}, zones),
-		iampolicy.Allow("ListZonesAndRecords", []string{
-			"route53:ListHostedZones",
+		iampolicy.Allow("RecordsInGivenZones", []string{
+			"route53:ChangeResourceRecordSets",
 			"route53:ListResourceRecordSets",
 			"route53:ListTagsForResources",
-		}, []string{"*"}),
+		}, zones),
+		iampolicy.Allow("ListZones", []string{"route53:ListHostedZones"}, []string{"*"}),
 	).JSON(), nil
 }
 
 // externalDNSValues are the chart values for the resolved settings (defaults were
-// applied once, by externalDNSSettings).
+// applied once, by externalDNSSettings), as chart 1.21.1 reads them (values.yaml at
+// external-dns-helm-chart-1.21.1): the TXT registry (the chart's default, set so it
+// stays whatever the chart's default becomes) with the owner ID, which marks the records
+// this instance may change. Since v0.18 the TXT registry writes one record format (the
+// record type in the TXT name); no txtPrefix/txtSuffix is set (upstream advises them
+// only where needed, since they count towards the 63-byte label limit) and TXT
+// encryption is not needed. In aws-us-gov, where Route 53 has no alias records, upstream
+// says to add --aws-prefer-cname and a txtPrefix; give them in values.
+//
+// extraArgs is a list here (the chart also reads a map, but not both at once), so the
+// user's extraArgs must be a list too: it is appended (MergedLists).
 func externalDNSValues(vc ValuesContext) map[string]any {
 	e, _ := vc.Settings.(ExternalDNSSettings)
 	// --zone-id-filter keeps ExternalDNS to the zones its policy names, so it never
