@@ -8,7 +8,8 @@ import (
 	pulumiprovider "github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
 )
 
-// Construct builds the component a program asked for, by type token.
+// Construct builds the component a program asked for, by type token. The plugin calls it
+// through ConstructRPC, which prepares the raw inputs first; call it that way.
 func Construct(ctx *pulumi.Context, typ, name string, inputs pulumiprovider.ConstructInputs,
 	options pulumi.ResourceOption,
 ) (*pulumiprovider.ConstructResult, error) {
@@ -24,11 +25,9 @@ func Construct(ctx *pulumi.Context, typ, name string, inputs pulumiprovider.Cons
 func constructPlatform(ctx *pulumi.Context, name string, inputs pulumiprovider.ConstructInputs,
 	options pulumi.ResourceOption,
 ) (*pulumiprovider.ConstructResult, error) {
-	// Typed decoding drops keys it does not know, so a misspelt input or add-on name
-	// would silently do nothing; check the raw keys first.
-	if err := checkRawInputs(inputs); err != nil {
-		return nil, err
-	}
+	// The raw inputs were checked and prepared before the SDK decoded them
+	// (PrepareInputs, in ConstructRPC): unknown keys and type mismatches are reported
+	// there, and Outputs and secrets on objects and lists are moved onto their leaves.
 	args := &platform.Args{}
 	if err := inputs.CopyTo(args); err != nil {
 		return nil, fmt.Errorf("invalid EksPlatform inputs: %w", err)

@@ -23,77 +23,7 @@ import (
 // today: issue 11 documents them and the lead is fixing them. A listed case that fails is
 // reported with t.Log; a listed case that passes fails the test, so the list only
 // shrinks. Empty the list as the gaps close.
-var knownGaps = []string{
-	// 1. Subnets as Outputs: "publicSubnetIds must be known when the platform is
-	// constructed (...)", also at preview where they are unknown.
-	"subnets from the program/output/*",
-	"subnets from the program/unknown/*",
-	// 2. Values objects arrive through Construct as map[string]any, not pulumi.Map, so the
-	// service-account override is never seen: Construct succeeds (34 resources), even plain.
-	"externalDns values rename the service account/plain/*",
-	"externalDns values rename the service account/output/*",
-	"externalDns values rename the service account/secret/*",
-	"externalDns values rename the service account/unknown/up",
-	"clusterAutoscaler values rename the service account/plain/*",
-	"clusterAutoscaler values rename the service account/output/*",
-	"clusterAutoscaler values rename the service account/secret/*",
-	"clusterAutoscaler values rename the service account/unknown/up",
-	// 3. "release demo-release-apps-app has no values; want serviceAccount.name and its
-	// role-arn annotation": the user's values are passed as they are.
-	"helm release with iamPolicy and serviceAccount/*/*",
-	// 4. An Output or secret admin ARN gets a positional name: "removing the first admin
-	// renames the second's access entry: demo-access-admins-1 → demo-access-admins-0".
-	"admins named by ARN/output/*",
-	"admins named by ARN/secret/*",
-	"admins named by ARN/unknown/up",
-	// 5. "tags must be known when the platform is constructed (...)" for an Output or
-	// secret tag value.
-	"tag value/output/*",
-	"tag value/secret/*",
-	"tag value/unknown/*",
-	// 6. `copying input "kubernetesVersion": expected a pulumi.String, got a number`
-	// (plain), `... unmarshaling value: expected a string, got a number` (Output, secret).
-	"kubernetesVersion as a number/plain/*",
-	"kubernetesVersion as a number/output/*",
-	"kubernetesVersion as a number/secret/*",
-	"kubernetesVersion as a number/unknown/up",
-	// 7. Plain: Construct succeeds (no such validation). Output and secret: "... must be
-	// known when the platform is constructed", or for a whole-list Output of nodeGroups
-	// `copying input "nodeGroups": expected destination type to implement pulumi.Input or
-	// pulumi.Output, got []platform.NodeGroupArgs`.
-	"empty instanceTypes/plain/*",
-	"empty instanceTypes/output/*",
-	"empty instanceTypes/secret/*",
-	"empty instanceTypes/unknown/up",
-	"node group name over the EKS limit/plain/*",
-	"node group name over the EKS limit/output/*",
-	"node group name over the EKS limit/secret/*",
-	"node group name over the EKS limit/unknown/up",
-	"no node group and no Fargate profile/plain/*",
-	"no node group and no Fargate profile/output/*",
-	"no node group and no Fargate profile/secret/*",
-	"no node group and no Fargate profile/unknown/up",
-	// 8. Plain values are validated; a known Output or a secret is refused with
-	// "<input> must be known when the platform is constructed (...)" instead.
-	"malformed kubernetesVersion/output/*",
-	"malformed kubernetesVersion/secret/*",
-	"malformed kubernetesVersion/unknown/up",
-	"retention CloudWatch does not allow/output/*",
-	"retention CloudWatch does not allow/secret/*",
-	"retention CloudWatch does not allow/unknown/up",
-	"cidr with host bits/output/*",
-	"cidr with host bits/secret/*",
-	"cidr with host bits/unknown/up",
-	"unknown authenticationMode/output/*",
-	"unknown authenticationMode/secret/*",
-	"unknown authenticationMode/unknown/up",
-	"scaling min above max/output/*",
-	"scaling min above max/secret/*",
-	"scaling min above max/unknown/up",
-	"reserved tag prefix/output/*",
-	"reserved tag prefix/secret/*",
-	"reserved tag prefix/unknown/up",
-}
+var knownGaps = []string{}
 
 const (
 	// subnetURN is the resource every Output-encoded input depends on: a VPC's subnet

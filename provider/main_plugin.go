@@ -4,11 +4,13 @@ import (
 	pulumiprovider "github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
 )
 
-// Serve runs the plugin: it prints its port and serves until the engine hangs up.
+// Serve runs the plugin: it prints its port and serves until the engine hangs up. It is
+// pulumiprovider.ComponentMain with the plugin's own server (server.go), whose Construct
+// prepares the raw inputs before the SDK decodes them.
 func Serve() error {
-	schema, err := Schema(Version)
-	if err != nil {
+	// Fail before printing a port if the schema cannot be built.
+	if _, err := Schema(Version); err != nil {
 		return err
 	}
-	return pulumiprovider.ComponentMain(Name, Version, schema, Construct)
+	return pulumiprovider.Main(Name, NewServer)
 }

@@ -5,9 +5,10 @@
 // Run serves a mock engine (ResourceMonitor and Engine) over gRPC on localhost, marshals
 // the inputs into a pulumirpc.ConstructRequest as the engine's provider plugin does
 // (unknowns, secrets, resources and output values kept; input dependencies per top-level
-// key), and hands the request to pulumiprovider.Construct, the same function
-// pulumiprovider.ComponentMain's gRPC server calls. The SDK then unmarshals the request
-// into ConstructInputs exactly as in production, and every resource the component
+// key), and hands the request to provider.ConstructRPC, the function the plugin's gRPC
+// server calls: it checks and prepares the raw inputs (provider.PrepareInputs; a type
+// it does not know passes as it is) and calls pulumiprovider.Construct. The SDK then
+// unmarshals the request into ConstructInputs exactly as in production, and every resource the component
 // registers travels back over gRPC to the mock, which records it and answers through a
 // pulumi.MockResourceMonitor (provider/internal/mocktest by default).
 package constructtest
@@ -22,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider"
 	"github.com/eksplatform/pulumi-eksplatform/provider/internal/mocktest"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -53,7 +55,7 @@ func (m Mode) String() string {
 
 // Options say what to construct.
 type Options struct {
-	// Construct is the plugin's construct function, as given to ComponentMain.
+	// Construct is the plugin's construct function, as its server calls it.
 	Construct pulumiprovider.ConstructFunc
 	// Type and Name of the component.
 	Type, Name string
@@ -201,7 +203,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), opts.Timeout)
 	defer cancel()
-	resp, cerr := pulumiprovider.Construct(ctx, req, engineConn, opts.Construct)
+	resp, cerr := provider.ConstructRPC(ctx, req, engineConn, opts.Construct)
 
 	m.mu.Lock()
 	res := &Result{
