@@ -368,7 +368,6 @@ func checkSecretKubeconfig(t *testing.T, outputs map[string]runner.Output, raw j
 	if err := json.Unmarshal(raw, &d); err != nil {
 		t.Fatalf("state: %v", err)
 	}
-	const secretSig = "4dabf18193072939515e22adb298388d"
 	found := 0
 	for _, r := range d.Resources {
 		if r.Type != tComponent && r.Type != "pulumi:pulumi:Stack" {

@@ -174,17 +174,39 @@ func mustNode(t *testing.T, g *journal.Graph, typ, name string) *journal.Node {
 	return n
 }
 
-// str reads a string at a path of a state property map ("" when absent).
+// secretSig marks a secret in a deployment's JSON.
+const secretSig = "4dabf18193072939515e22adb298388d"
+
+// unsecret is v with a secret's envelope removed when the state shows its
+// plaintext (`stack export --show-secrets`, which the Automation API's Export runs).
+func unsecret(v any) any {
+	m, ok := v.(map[string]any)
+	if !ok || m[secretSig] == nil {
+		return v
+	}
+	p, ok := m["plaintext"].(string)
+	if !ok {
+		return v
+	}
+	var out any
+	if err := json.Unmarshal([]byte(p), &out); err != nil {
+		return p
+	}
+	return unsecret(out)
+}
+
+// str reads a string at a path of a state property map ("" when absent),
+// looking through secrets.
 func str(m map[string]any, path ...string) string {
 	var cur any = m
 	for _, k := range path {
-		mm, ok := cur.(map[string]any)
+		mm, ok := unsecret(cur).(map[string]any)
 		if !ok {
 			return ""
 		}
 		cur = mm[k]
 	}
-	switch v := cur.(type) {
+	switch v := unsecret(cur).(type) {
 	case string:
 		return v
 	case nil:

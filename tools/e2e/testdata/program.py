@@ -7,7 +7,9 @@ E2E_VARIANT "example" runs the shipped example, E2E_EXAMPLE (examples/python/__m
 unchanged, the way the Python language host runs a program (runpy, as __main__), with the
 stack configuration E2E_CONFIG (a JSON object of path-style keys, as
 `pulumi config set --path` takes them). The bad-* variants are test programs: the platform
-below with one invalid input.
+below with one invalid input. The other variants (outputs_program) give the platform
+inputs that are Outputs: subnets of a VPC made in the same program or read from another
+stack, secret tags, roles made in the program (outputs_test.go says what each proves).
 """
 
 import json
@@ -80,6 +82,165 @@ def platform_args(variant):
     return args
 
 
+# The aws plugin version the component's resources use, so the program's own aws
+# resources share their default provider (the simulated cloud).
+AWS_VERSION = "6.83.4"
+
+
+def aws_resource(typ, name, props, outs=()):
+    """A resource of the aws provider made by its type token: the venv has no pulumi_aws
+    (the component's SDK needs none), and the engine sends it to the same plugin as the
+    platform's own resources. Outputs named in outs become attributes."""
+    props = dict(props)
+    for o in outs:
+        props.setdefault(o, None)
+    return pulumi.CustomResource(typ, name, props, opts=pulumi.ResourceOptions(version=AWS_VERSION))
+
+
+def network():
+    """A VPC with two public and two private subnets; their IDs are unknown until the subnets exist."""
+    vpc = aws_resource(
+        "aws:ec2/vpc:Vpc",
+        "e2e-vpc",
+        {"cidrBlock": "10.0.0.0/16", "enableDnsHostnames": True, "enableDnsSupport": True, "tags": {"Name": "e2e"}},
+    )
+
+    def subnet(name, cidr, az, public):
+        return aws_resource(
+            "aws:ec2/subnet:Subnet",
+            name,
+            {"vpcId": vpc.id, "cidrBlock": cidr, "availabilityZone": az, "mapPublicIpOnLaunch": public, "tags": {"Name": name}},
+        ).id
+
+    public = [subnet("e2e-public-a", "10.0.0.0/20", "us-west-2a", True), subnet("e2e-public-b", "10.0.16.0/20", "us-west-2b", True)]
+    private = [
+        subnet("e2e-private-a", "10.0.128.0/20", "us-west-2a", False),
+        subnet("e2e-private-b", "10.0.144.0/20", "us-west-2b", False),
+    ]
+    return public, private
+
+
+def role(name):
+    """An IAM role named name (the simulated cloud autonames nothing); returns its ARN."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}],
+    }
+    return aws_resource("aws:iam/role:Role", name, {"name": name, "assumeRolePolicy": json.dumps(trust)}, outs=["arn"]).arn
+
+
+def small_platform(public, private):
+    """A small platform (one node group, no add-on, the default Kubernetes version) on the given subnets."""
+    return dict(
+        public_subnet_ids=public,
+        private_subnet_ids=private,
+        node_groups=[
+            eksplatform.NodeGroupArgs(
+                name="general",
+                instance_types=["t3.large"],
+                scaling=eksplatform.NodeGroupScalingArgs(min_size=1, desired_size=1, max_size=2),
+            )
+        ],
+    )
+
+
+def outputs_program(variant):
+    """The program of a variant whose inputs are Outputs, or None."""
+    if variant == "network":
+
+        def program():
+            public, private = network()
+            pulumi.export("publicSubnetIds", pulumi.Output.all(*public))
+            pulumi.export("privateSubnetIds", pulumi.Output.all(*private))
+
+    elif variant == "vpc":
+
+        def program():
+            public, private = network()
+            p = eksplatform.EksPlatform("platform", **small_platform(public, private))
+            pulumi.export("clusterName", p.cluster_name)
+            pulumi.export("publicSubnetIds", pulumi.Output.all(*public))
+            pulumi.export("privateSubnetIds", pulumi.Output.all(*private))
+
+    elif variant == "stackref":
+
+        def program():
+            ref = pulumi.StackReference(os.environ["E2E_REF"])
+            public, private = ref.get_output("publicSubnetIds"), ref.get_output("privateSubnetIds")
+            p = eksplatform.EksPlatform("platform", **small_platform(public, private))
+            pulumi.export("clusterName", p.cluster_name)
+            pulumi.export("publicSubnetIds", public)
+            pulumi.export("privateSubnetIds", private)
+
+    elif variant == "secret-tag":
+
+        def program():
+            args = small_platform([PUB1, PUB2], [PRIV1, PRIV2])
+            args["tags"] = {
+                "team": pulumi.Output.secret(os.environ["E2E_SECRET"]),
+                "costCenter": pulumi.Config().require_secret("costCenter"),
+            }
+            p = eksplatform.EksPlatform("platform", **args)
+            pulumi.export("clusterName", p.cluster_name)
+
+    elif variant == "roles":
+
+        def program():
+            admin, viewer = role("e2e-admin-a"), role("e2e-viewer-b")
+            args = small_platform([PUB1, PUB2], [PRIV1, PRIV2])
+            args["admins"] = [admin]
+            args["access_entries"] = [
+                eksplatform.AccessEntryArgs(principal_arn=viewer, access_policies=[eksplatform.AccessPolicyArgs(policy="View")])
+            ]
+            policy = {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": ["elasticloadbalancing:DescribeLoadBalancers"], "Resource": "*"}],
+            }
+            args["helm_releases"] = [
+                eksplatform.HelmReleaseArgs(
+                    name="edge",
+                    repository="https://kubernetes.github.io/ingress-nginx",
+                    chart="ingress-nginx",
+                    version="4.12.1",
+                    namespace="ingress",
+                    service_account="edge-controller",
+                    iam_policy=json.dumps(policy),
+                )
+            ]
+            p = eksplatform.EksPlatform("platform", **args)
+            pulumi.export("clusterName", p.cluster_name)
+            pulumi.export("adminArn", admin)
+            pulumi.export("viewerArn", viewer)
+            pulumi.export("addonRoleArns", p.addon_role_arns)
+
+    elif variant in ("admins-ab", "admins-b"):
+
+        def program():
+            a, b = role("e2e-admin-a"), role("e2e-admin-b")
+            args = small_platform([PUB1, PUB2], [PRIV1, PRIV2])
+            args["admins"] = [a, b] if variant == "admins-ab" else [b]
+            p = eksplatform.EksPlatform("platform", **args)
+            pulumi.export("clusterName", p.cluster_name)
+
+    elif variant == "bad-sa-rename":
+
+        def program():
+            args = small_platform([PUB1, PUB2], [PRIV1, PRIV2])
+            args["addons"] = eksplatform.HelmAddonsArgs(
+                external_dns=eksplatform.ExternalDnsAddonArgs(
+                    enabled=True,
+                    hosted_zone_ids=[ZONE_ID],
+                    values=pulumi.Output.from_input({"serviceAccount": {"name": "other"}}),
+                )
+            )
+            p = eksplatform.EksPlatform("platform", **args)
+            pulumi.export("clusterName", p.cluster_name)
+
+    else:
+        return None
+    return program
+
+
 def result(r):
     print("E2E_RESULT " + json.dumps(r, default=str), flush=True)
 
@@ -89,7 +250,7 @@ def main():
     variant = os.environ["E2E_VARIANT"]
     project = os.environ["E2E_PROJECT"]
 
-    def program():
+    def platform_program():
         if variant == "example":
             runpy.run_path(os.environ["E2E_EXAMPLE"], run_name="__main__")
             return
@@ -98,6 +259,8 @@ def main():
         pulumi.export("clusterName", p.cluster_name)
         pulumi.export("clusterEndpoint", p.cluster_endpoint)
         pulumi.export("oidcProviderArn", p.oidc_provider_arn)
+
+    program = outputs_program(variant) or platform_program
 
     stack = auto.create_or_select_stack(
         stack_name=os.environ["E2E_STACK"],
@@ -116,6 +279,9 @@ def main():
     if os.environ.get("E2E_CONFIG"):
         config = json.loads(os.environ["E2E_CONFIG"])
         stack.set_all_config({k: auto.ConfigValue(value=v) for k, v in config.items()}, path=True)
+    if os.environ.get("E2E_SECRET_CONFIG"):
+        for k, v in json.loads(os.environ["E2E_SECRET_CONFIG"]).items():
+            stack.set_config(k, auto.ConfigValue(value=v, secret=True))
     log = lambda s: print(s, file=sys.stderr)  # noqa: E731
     if action == "up":
         r = stack.up(on_output=log)

@@ -7,6 +7,9 @@
 // are the stack outputs, as the Node language host would, with the stack configuration
 // E2E_CONFIG (a JSON object of path-style keys, as `pulumi config set --path` takes them).
 // The bad-* variants are test programs: the platform below with one invalid input.
+// The other variants (outputsProgram) give the platform inputs that are Outputs: subnets
+// of a VPC made in the same program or read from another stack, secret tags, roles made
+// in the program (outputs_test.go says what each one proves).
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EksPlatform, EksPlatformArgs } from "@eksplatform/pulumi";
@@ -70,6 +73,155 @@ function platformArgs(variant: string): EksPlatformArgs {
     return args;
 }
 
+// The aws plugin version the component's resources use, so the program's own aws
+// resources share their default provider (the simulated cloud).
+const awsVersion = "6.83.4";
+
+// A resource of the aws provider made by its type token: the e2e project installs no
+// @pulumi/aws (the component's SDK needs none), and the engine sends it to the same
+// plugin as the platform's own resources. Outputs named in outs become properties.
+class AwsResource extends pulumi.CustomResource {
+    [key: string]: any;
+    constructor(type: string, name: string, props: Record<string, pulumi.Input<any>>, outs: string[] = []) {
+        const all: Record<string, any> = { ...props };
+        for (const o of outs) if (!(o in all)) all[o] = undefined;
+        super(type, name, all, { version: awsVersion });
+    }
+}
+
+// network makes a VPC with two public and two private subnets; their IDs are unknown
+// until the subnets exist.
+function network(): { publicSubnetIds: pulumi.Output<string>[]; privateSubnetIds: pulumi.Output<string>[] } {
+    const vpc = new AwsResource("aws:ec2/vpc:Vpc", "e2e-vpc", {
+        cidrBlock: "10.0.0.0/16",
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+        tags: { Name: "e2e" },
+    });
+    const subnet = (name: string, cidr: string, az: string, pub: boolean): pulumi.Output<string> =>
+        new AwsResource("aws:ec2/subnet:Subnet", name, {
+            vpcId: vpc.id,
+            cidrBlock: cidr,
+            availabilityZone: az,
+            mapPublicIpOnLaunch: pub,
+            tags: { Name: name },
+        }).id;
+    return {
+        publicSubnetIds: [subnet("e2e-public-a", "10.0.0.0/20", "us-west-2a", true), subnet("e2e-public-b", "10.0.16.0/20", "us-west-2b", true)],
+        privateSubnetIds: [subnet("e2e-private-a", "10.0.128.0/20", "us-west-2a", false), subnet("e2e-private-b", "10.0.144.0/20", "us-west-2b", false)],
+    };
+}
+
+// role makes an IAM role named name (the simulated cloud autonames nothing).
+function role(name: string): pulumi.Output<string> {
+    return new AwsResource("aws:iam/role:Role", name, {
+        name,
+        assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }],
+        }),
+    }, ["arn"]).arn;
+}
+
+// A small platform (one node group, no add-on, the default Kubernetes version) on the given subnets.
+function smallPlatform(pub: pulumi.Input<pulumi.Input<string>[]>, priv: pulumi.Input<pulumi.Input<string>[]>): EksPlatformArgs {
+    return {
+        publicSubnetIds: pub,
+        privateSubnetIds: priv,
+        nodeGroups: [{ name: "general", instanceTypes: ["t3.large"], scaling: { minSize: 1, desiredSize: 1, maxSize: 2 } }],
+    };
+}
+
+// outputsProgram is the program of a variant whose inputs are Outputs, or undefined.
+function outputsProgram(variant: string): (() => Promise<Record<string, unknown>>) | undefined {
+    const env = (k: string): string => {
+        const v = process.env[k];
+        if (!v) throw new Error(`${k} is not set`);
+        return v;
+    };
+    switch (variant) {
+        case "network":
+            return async () => {
+                const net = network();
+                return { publicSubnetIds: pulumi.all(net.publicSubnetIds), privateSubnetIds: pulumi.all(net.privateSubnetIds) };
+            };
+        case "vpc":
+            return async () => {
+                const net = network();
+                const p = new EksPlatform("platform", smallPlatform(net.publicSubnetIds, net.privateSubnetIds));
+                return {
+                    clusterName: p.clusterName,
+                    publicSubnetIds: pulumi.all(net.publicSubnetIds),
+                    privateSubnetIds: pulumi.all(net.privateSubnetIds),
+                };
+            };
+        case "stackref":
+            return async () => {
+                const ref = new pulumi.StackReference(env("E2E_REF"));
+                const pub = ref.getOutput("publicSubnetIds") as pulumi.Output<string[]>;
+                const priv = ref.getOutput("privateSubnetIds") as pulumi.Output<string[]>;
+                const p = new EksPlatform("platform", smallPlatform(pub, priv));
+                return { clusterName: p.clusterName, publicSubnetIds: pub, privateSubnetIds: priv };
+            };
+        case "secret-tag":
+            return async () => {
+                const args = smallPlatform([pub1, pub2], [priv1, priv2]);
+                args.tags = {
+                    team: pulumi.secret(env("E2E_SECRET")),
+                    costCenter: new pulumi.Config().requireSecret("costCenter"),
+                };
+                const p = new EksPlatform("platform", args);
+                return { clusterName: p.clusterName };
+            };
+        case "roles":
+            return async () => {
+                const admin = role("e2e-admin-a");
+                const viewer = role("e2e-viewer-b");
+                const args = smallPlatform([pub1, pub2], [priv1, priv2]);
+                args.admins = [admin];
+                args.accessEntries = [{ principalArn: viewer, accessPolicies: [{ policy: "View" }] }];
+                args.helmReleases = [{
+                    name: "edge",
+                    repository: "https://kubernetes.github.io/ingress-nginx",
+                    chart: "ingress-nginx",
+                    version: "4.12.1",
+                    namespace: "ingress",
+                    serviceAccount: "edge-controller",
+                    iamPolicy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Action: ["elasticloadbalancing:DescribeLoadBalancers"], Resource: "*" }],
+                    }),
+                }];
+                const p = new EksPlatform("platform", args);
+                return { clusterName: p.clusterName, adminArn: admin, viewerArn: viewer, addonRoleArns: p.addonRoleArns };
+            };
+        case "admins-ab":
+        case "admins-b":
+            return async () => {
+                const a = role("e2e-admin-a");
+                const b = role("e2e-admin-b");
+                const args = smallPlatform([pub1, pub2], [priv1, priv2]);
+                args.admins = variant === "admins-ab" ? [a, b] : [b];
+                const p = new EksPlatform("platform", args);
+                return { clusterName: p.clusterName };
+            };
+        case "bad-sa-rename":
+            return async () => {
+                const args = smallPlatform([pub1, pub2], [priv1, priv2]);
+                args.addons = {
+                    externalDns: {
+                        enabled: true,
+                        hostedZoneIds: [zoneId],
+                        values: pulumi.output({ serviceAccount: { name: "other" } }),
+                    },
+                };
+                const p = new EksPlatform("platform", args);
+                return { clusterName: p.clusterName };
+            };
+    }
+    return undefined;
+}
+
 function result(r: object): void {
     console.log("E2E_RESULT " + JSON.stringify(r));
 }
@@ -85,7 +237,8 @@ async function main(): Promise<void> {
     const program =
         variant === "example"
             ? async () => ({ ...(await import("./example/index")) })
-            : async () => {
+            : outputsProgram(variant) ??
+              (async () => {
                   const p = new EksPlatform("platform", platformArgs(variant));
                   return {
                       kubeconfig: p.kubeconfig,
@@ -93,7 +246,7 @@ async function main(): Promise<void> {
                       clusterEndpoint: p.clusterEndpoint,
                       oidcProviderArn: p.oidcProviderArn,
                   };
-              };
+              });
     const stack = await LocalWorkspace.createOrSelectStack(
         { stackName: env("E2E_STACK"), projectName: env("E2E_PROJECT"), program },
         {
@@ -111,6 +264,10 @@ async function main(): Promise<void> {
         const values: Record<string, { value: string }> = {};
         for (const [k, v] of Object.entries(config)) values[k] = { value: v };
         await stack.setAllConfig(values, true);
+    }
+    if (process.env.E2E_SECRET_CONFIG) {
+        const config: Record<string, string> = JSON.parse(process.env.E2E_SECRET_CONFIG);
+        for (const [k, v] of Object.entries(config)) await stack.setConfig(k, { value: v, secret: true });
     }
     const log = (s: string) => process.stderr.write(s);
     switch (action) {

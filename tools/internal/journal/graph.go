@@ -28,9 +28,12 @@ type Node struct {
 // IsProvider reports whether n is a provider resource.
 func (n *Node) IsProvider() bool { return strings.HasPrefix(n.Type, "pulumi:providers:") }
 
-// Simulated reports whether the simulated cloud performs n (a custom resource
-// that is not a provider).
-func (n *Node) Simulated() bool { return n.Custom && !n.IsProvider() }
+// Simulated reports whether the simulated cloud performs n: a custom resource
+// that is not a provider, nor one of the engine's own (pulumi:pulumi:StackReference,
+// read by the engine's builtin provider).
+func (n *Node) Simulated() bool {
+	return n.Custom && !n.IsProvider() && !strings.HasPrefix(n.Type, "pulumi:")
+}
 
 // Graph is the dependency graph of a stack's state, in state order
 // (dependencies first).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -79,3 +80,25 @@ func (w *Workspace) Run(ctx context.Context, dir string, env map[string]string, 
 }
 
 func mkdir(d string) error { return os.MkdirAll(d, 0o755) }
+
+// CLI runs bin/pulumi with args in a fresh folder of the workspace, with the
+// workspace's environment (backend, PULUMI_HOME, passphrase), and returns its
+// stdout; the error carries stderr. It is how a user reads a stack from the
+// command line: `pulumi stack export --stack organization/<project>/<stack>`.
+func (w *Workspace) CLI(ctx context.Context, args ...string) (string, error) {
+	dir, err := os.MkdirTemp(filepath.Join(w.Dir, "work"), "cli-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	cmd := exec.CommandContext(ctx, filepath.Join(w.Bin, "pulumi"), args...)
+	cmd.Dir = dir
+	cmd.Env = w.Environ()
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.WaitDelay = 10 * time.Second
+	if err := cmd.Run(); err != nil {
+		return out.String(), fmt.Errorf("pulumi %s: %w\n%s", strings.Join(args, " "), err, tail(errb.String(), 4000))
+	}
+	return out.String(), nil
+}
