@@ -51,15 +51,18 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 		}
 		values := pulumi.All(roleArn, vpcID, b.region, userValues(c.Values)).ApplyT(func(v []any) (map[string]any, error) {
 			platform := a.Render(addons.ValuesContext{
-				ClusterName: b.cfg.Cluster.Name,
-				Region:      v[2].(string),
-				VpcID:       v[1].(string),
-				Namespace:   c.Namespace,
-				Identity:    c.Identity,
-				RoleArn:     v[0].(string),
-				Settings:    c.Settings,
+				ClusterName:       b.cfg.Cluster.Name,
+				KubernetesVersion: b.cfg.Cluster.Version,
+				Region:            v[2].(string),
+				VpcID:             v[1].(string),
+				Namespace:         c.Namespace,
+				Identity:          c.Identity,
+				RoleArn:           v[0].(string),
+				Settings:          c.Settings,
 			})
-			return addons.DeepMerge(platform, v[3].(map[string]any)), nil
+			// The platform's entries of the add-on's MergedLists survive the user's lists
+			// (validation has rejected values that would remove what the platform needs).
+			return a.MergeValues(platform, v[3].(map[string]any)), nil
 		}).(pulumi.MapOutput)
 		release, err := helmv3.NewRelease(b.ctx, b.child(a.Name), &helmv3.ReleaseArgs{
 			Name:            pulumi.String(a.Name),

@@ -36,7 +36,8 @@ type helmAddonConfig struct {
 	Version   string
 	Namespace string
 	Identity  string
-	// Values are the user's values, deep-merged over the platform's (nil: none).
+	// Values are the user's values, deep-merged over the platform's, the platform's
+	// entries of the add-on's MergedLists kept (nil: none).
 	Values pulumi.MapInput
 	// Settings are the add-on's own inputs, read by its Settings (nil without).
 	Settings any
@@ -94,8 +95,18 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 		c.Identity = resolveIdentity(p, path+".identity", c.Identity, cfg, a.HasRole())
 		validateValues(p, path+".values", in.Values, a.ServiceAccountPath, a.ServiceAccount)
 		if a.Settings != nil {
-			c.Settings = a.Settings(path, own, addonReader{r}, addons.SettingsContext{ClusterName: cfg.Cluster.Name})
+			c.Settings = a.Settings(path, own, addonReader{r}, addons.SettingsContext{
+				ClusterName:       cfg.Cluster.Name,
+				KubernetesVersion: cfg.Cluster.Version,
+			})
 		}
+		validateAddonValues(p, path+".values", in.Values, a, addons.ValuesContext{
+			ClusterName:       cfg.Cluster.Name,
+			KubernetesVersion: cfg.Cluster.Version,
+			Namespace:         c.Namespace,
+			Identity:          c.Identity,
+			Settings:          c.Settings,
+		})
 		claimRelease(p, releases, c.Namespace, a.Name, path)
 		out.Addons = append(out.Addons, c)
 	}
@@ -213,6 +224,22 @@ func validateValues(p *problems, path string, in pulumi.MapInput, saPath []strin
 	if s, isString := v.(string); !isString || s != serviceAccount {
 		p.addf("%s.%s: the platform names this service account %q in its IAM trust; remove the override (use helmReleases for a differently named install)",
 			path, strings.Join(namePath, "."), serviceAccount)
+	}
+}
+
+// validateAddonValues checks a catalogue add-on's values against what the platform
+// needs of them (Addon.CheckValues): no null on a value the platform sets for the
+// add-on, its merged lists given as lists, no entry reusing the name of one of the
+// platform's. The platform's values are rendered with what is known at resolve time
+// (not the region, VPC or role). Values unknown at preview are checked at the update
+// (validateValues notes them).
+func validateAddonValues(p *problems, path string, in pulumi.MapInput, a addons.Addon, vc addons.ValuesContext) {
+	values, given, known := plainMap(in)
+	if !given || !known {
+		return
+	}
+	for _, problem := range a.CheckValues(path, values, a.Render(vc)) {
+		p.addf("%s", problem)
 	}
 }
 

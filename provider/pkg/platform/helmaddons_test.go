@@ -549,3 +549,135 @@ func release(mut func(*HelmReleaseArgs)) HelmReleaseArgs {
 	mut(&r)
 	return r
 }
+
+// Item 7 of issue 12: the user's extraArgs and env are added to ExternalDNS's, so its
+// --zone-id-filter flags and AWS_DEFAULT_REGION survive values that set lists of their
+// own; other values still merge the Helm way.
+func TestHelmAddonsValuesKeepThePlatformsListEntries(t *testing.T) {
+	a := allAddons()
+	a.ExternalDns.Values = pulumi.Map{
+		"extraArgs": pulumi.Array{pulumi.String("--txt-cache-interval=1m")},
+		"env": pulumi.Array{pulumi.Map{
+			"name":  pulumi.String("HTTP_PROXY"),
+			"value": pulumi.String("http://proxy:3128").ToStringOutput(),
+		}},
+		"policy": pulumi.String("sync"),
+	}
+	m, _ := deploy(t, "demo", withAddons(a))
+	v := valuesOf(m.Find(t, "demo-external-dns"))
+	wantArgs := []any{"--zone-id-filter=Z0123456789ABCDEFGHIJ", "--zone-id-filter=Z2FDTNDATAQYW2", "--txt-cache-interval=1m"}
+	if !slices.EqualFunc(asList(v["extraArgs"]), wantArgs, func(x, y any) bool { return x == y }) {
+		t.Errorf("extraArgs = %v, want %v", v["extraArgs"], wantArgs)
+	}
+	env := asList(v["env"])
+	var names []string
+	for _, e := range env {
+		m, _ := e.(map[string]any)
+		names = append(names, m["name"].(string))
+		if m["name"] == "AWS_DEFAULT_REGION" && m["value"] == "" {
+			t.Errorf("AWS_DEFAULT_REGION without the region: %v", m)
+		}
+	}
+	if !slices.Equal(names, []string{"AWS_DEFAULT_REGION", "HTTP_PROXY"}) {
+		t.Errorf("env names %v, want the platform's AWS_DEFAULT_REGION kept and HTTP_PROXY added", names)
+	}
+	if v["policy"] != "sync" {
+		t.Errorf("policy %v: other values no longer merge with the user winning", v["policy"])
+	}
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// The catalogue's defaults at the pinned charts: the Cluster Autoscaler's image follows
+// the cluster's minor, with upstream's recommended flags; metrics-server runs two
+// replicas behind a PodDisruptionBudget.
+func TestHelmAddonsDefaultValues(t *testing.T) {
+	args := withAddons(allAddons())
+	args.KubernetesVersion = pulumi.String("1.35")
+	args.Addons.ClusterAutoscaler.Values = pulumi.Map{"extraArgs": pulumi.Map{"expander": pulumi.String("priority")}}
+	m, _ := deploy(t, "demo", args)
+	ca := valuesOf(m.Find(t, "demo-cluster-autoscaler"))
+	if tag, _ := addons.Lookup(ca, "image", "tag"); tag != "v1.35.2" {
+		t.Errorf("cluster-autoscaler image.tag %v, want v1.35.2 for Kubernetes 1.35", tag)
+	}
+	extra, _ := ca["extraArgs"].(map[string]any)
+	if extra["balance-similar-node-groups"] != true || extra["skip-nodes-with-system-pods"] != false || extra["expander"] != "priority" {
+		t.Errorf("cluster-autoscaler extraArgs %v, want upstream's defaults with the user's expander", extra)
+	}
+	if rel := m.Find(t, "demo-cluster-autoscaler"); str(rel, "version") != "9.59.0" {
+		t.Errorf("cluster-autoscaler chart %q, want the pinned 9.59.0", str(rel, "version"))
+	}
+	ms := valuesOf(m.Find(t, "demo-metrics-server"))
+	if ms["replicas"] != 2.0 {
+		t.Errorf("metrics-server replicas %v, want 2", ms["replicas"])
+	}
+	if on, _ := addons.Lookup(ms, "podDisruptionBudget", "enabled"); on != true {
+		t.Errorf("metrics-server podDisruptionBudget %v, want enabled", ms["podDisruptionBudget"])
+	}
+	if min, _ := addons.Lookup(ms, "podDisruptionBudget", "minAvailable"); min != 1.0 {
+		t.Errorf("metrics-server podDisruptionBudget.minAvailable %v, want 1", min)
+	}
+}
+
+func TestHelmAddonsValuesValidation(t *testing.T) {
+	t.Run("cluster autoscaler on a minor without an image", func(t *testing.T) {
+		args := withAddons(allAddons())
+		args.KubernetesVersion = pulumi.String("1.32")
+		requireInvalid(t, args, "addons.clusterAutoscaler: ", "Kubernetes 1.32", "1.33, 1.34, 1.35, 1.36", "or disable addons.clusterAutoscaler")
+	})
+	t.Run("the minor is not checked while the autoscaler is off", func(t *testing.T) {
+		a := allAddons()
+		a.ClusterAutoscaler = nil
+		args := withAddons(a)
+		args.KubernetesVersion = pulumi.String("1.32")
+		if _, err := deployErr(t, args); err != nil && strings.Contains(err.Error(), "addons.clusterAutoscaler") {
+			t.Errorf("autoscaler not enabled, yet: %v", err)
+		}
+	})
+	t.Run("null on values the platform sets", func(t *testing.T) {
+		a := allAddons()
+		a.AwsLoadBalancerController.Values = pulumi.Map{"clusterName": nil, "vpcId": nil}
+		a.ExternalDns.Values = pulumi.Map{"txtOwnerId": nil, "domainFilters": nil, "env": nil}.ToMapOutput()
+		a.ClusterAutoscaler.Values = pulumi.Map{"autoDiscovery": pulumi.Map{"clusterName": nil}}
+		requireInvalid(t, withAddons(a),
+			"addons.awsLoadBalancerController.values.clusterName: null would remove clusterName",
+			"addons.awsLoadBalancerController.values.vpcId: null",
+			"addons.externalDns.values.txtOwnerId: null",
+			"addons.externalDns.values.domainFilters: null",
+			"addons.externalDns.values.env: null",
+			"addons.clusterAutoscaler.values.autoDiscovery.clusterName: null",
+			"remove the null")
+	})
+	t.Run("env reusing a platform name", func(t *testing.T) {
+		a := allAddons()
+		a.ExternalDns.Values = pulumi.Map{"env": pulumi.Array{
+			pulumi.Map{"name": pulumi.String("AWS_DEFAULT_REGION"), "value": pulumi.String("eu-west-1")},
+		}}
+		requireInvalid(t, withAddons(a), `addons.externalDns.values.env[0]: "AWS_DEFAULT_REGION" is set by the platform`, "remove this entry")
+	})
+	t.Run("extraArgs as a map", func(t *testing.T) {
+		a := allAddons()
+		a.ExternalDns.Values = pulumi.Map{"extraArgs": pulumi.Map{"txt-cache-interval": pulumi.String("1m")}}
+		requireInvalid(t, withAddons(a), "addons.externalDns.values.extraArgs: must be a list", "give your entries as a list")
+	})
+	t.Run("unknown at preview, checked at the update", func(t *testing.T) {
+		unknown := func() *Args {
+			a := allAddons()
+			a.ExternalDns.Values = pulumi.UnsafeUnknownOutput(nil).ApplyT(func(any) map[string]any {
+				return map[string]any{"txtOwnerId": nil}
+			}).(pulumi.MapOutput)
+			return withAddons(a)
+		}
+		if _, err := resolve(true, "demo", unknown()); err != nil {
+			t.Errorf("preview with unknown values: %v", err)
+		}
+		known := allAddons()
+		known.ExternalDns.Values = pulumi.Map{"txtOwnerId": nil}.ToMapOutput()
+		if _, err := resolve(false, "demo", withAddons(known)); err == nil || !strings.Contains(err.Error(), "addons.externalDns.values.txtOwnerId: null") {
+			t.Errorf("update with the values known: %v, want the null rejected", err)
+		}
+	})
+}
