@@ -3,12 +3,16 @@
 
 VERSION        ?= 0.1.0
 PULUMI_VERSION := v3.259.0
+# The YAML language host, built in a module of its own (tools/yamlhost): pulumi-yaml
+# v1.25.0 resolves pkg/v3 and sdk/v3 v3.206.0 and does not compile against v3.259.0.
+YAML_VERSION   := v1.25.0
 GO             ?= go
 BIN            := $(CURDIR)/bin
 # -s -w: no symbol table or DWARF; the plugin ships to every user (212 MB unstripped).
 LDFLAGS        := -s -w -X github.com/eksplatform/pulumi-eksplatform/provider.Version=$(VERSION)
 PLUGIN         := $(BIN)/pulumi-resource-eksplatform
 PULUMI         := $(BIN)/pulumi
+YAMLHOST       := $(BIN)/pulumi-language-yaml
 SIM_PLUGINS    := $(BIN)/pulumi-resource-aws $(BIN)/pulumi-resource-kubernetes $(BIN)/pulumi-resource-tls
 
 export PATH := $(BIN):$(PATH)
@@ -48,8 +52,8 @@ unit:
 check-sdks:
 	bash tools/scripts/check-sdks.sh
 
-## tools: the Pulumi CLI (built from Go modules, cached) and the simulated cloud plugins
-tools: $(PULUMI) $(SIM_PLUGINS)
+## tools: the Pulumi CLI and YAML language host (built from Go modules, cached) and the simulated cloud plugins
+tools: $(PULUMI) $(YAMLHOST) $(SIM_PLUGINS)
 
 # The CLI takes minutes to build, so it is built once per version (the stamp file), not
 # whenever tools/go.mod changes. tools/go.mod pins it with a `tool` directive.
@@ -57,6 +61,13 @@ $(PULUMI): $(BIN)/.pulumi-$(PULUMI_VERSION)
 $(BIN)/.pulumi-$(PULUMI_VERSION):
 	mkdir -p $(BIN)
 	cd tools && $(GO) build -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" -o $(PULUMI) github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+	touch $@
+
+# Built once per version like the CLI; tools/yamlhost/go.mod pins it with a `tool` directive.
+$(YAMLHOST): $(BIN)/.pulumi-language-yaml-$(YAML_VERSION)
+$(BIN)/.pulumi-language-yaml-$(YAML_VERSION):
+	mkdir -p $(BIN)
+	cd tools/yamlhost && $(GO) build -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$(YAML_VERSION)" -o $(YAMLHOST) github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 	touch $@
 
 $(SIM_PLUGINS): $(shell find tools/simcloud tools/cmd/simcloud -name '*.go' 2>/dev/null)
