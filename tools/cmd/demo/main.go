@@ -1,10 +1,15 @@
 // Command demo runs an example platform (SCENARIOS.md #1/#2: three node groups,
 // a Fargate profile, EKS and Helm add-ons) through the real Pulumi engine
-// against the SIMULATED cloud, and prints the resource tree, the creation
-// waves, the simulated provisioning time next to its lower bound, a second
-// no-op up, and the destroy. `make demo` builds the binaries it needs first.
+// against the SIMULATED cloud, and prints the resource tree, when each stage
+// ran, the simulated provisioning time next to its lower bound, a second
+// no-op up, and the destroy. It writes a picture of the run, a self-contained
+// HTML page (bin/demo/timeline.html: every cloud operation of the up and the
+// destroy on a timeline, by stage, with the critical path, and the dependency
+// graph), and the run itself (bin/demo/run.json) from which -render draws the
+// page again. `make demo` builds the binaries it needs first.
 //
-//	go run ./cmd/demo [-scale 0.005] [-keep]
+//	go run ./cmd/demo [-scale 0.005] [-keep] [-out DIR]
+//	go run ./cmd/demo -render ../bin/demo/run.json [-out DIR]
 package main
 
 import (
@@ -12,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -19,6 +25,7 @@ import (
 	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/timeline"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -29,8 +36,16 @@ func main() {
 	scale := flag.Float64("scale", 0.02, "SIMCLOUD_SCALE: real seconds per simulated second (0.02: a 9-minute cluster takes 10.8 s)")
 	keep := flag.Bool("keep", false, "keep the platform (skip the destroy) and the workspace folder")
 	parallel := flag.Int("parallel", 64, "pulumi up --parallel (0: the engine's default, 4 per core, which a large platform on 2 cores outgrows)")
+	out := flag.String("out", "", "folder for timeline.html and run.json (default <repo>/bin/demo)")
+	render := flag.String("render", "", "draw the page again from a run.json the demo wrote, and run nothing")
 	flag.Parse()
-	if err := run(*scale, *parallel, *keep); err != nil {
+	var err error
+	if *render != "" {
+		err = rerender(*render, *out)
+	} else {
+		err = run(*scale, *parallel, *keep, *out)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
@@ -52,7 +67,6 @@ func platform(ctx *pulumi.Context) error {
 	batch := ng("batch", "SPOT", []string{"c5.xlarge", "c5a.xlarge"}, 0, 1, 10)
 	batch.Labels = pulumi.StringMap{"workload": pulumi.String("batch")}
 	p, err := eksplatform.NewEksPlatform(ctx, "demo", &eksplatform.EksPlatformArgs{
-		KubernetesVersion: pulumi.String("1.33"),
 		PublicSubnetIds:   pulumi.StringArray{pulumi.String("subnet-0a00000000000001a"), pulumi.String("subnet-0a00000000000002b")},
 		PrivateSubnetIds:  pulumi.StringArray{pulumi.String("subnet-0b00000000000001a"), pulumi.String("subnet-0b00000000000002b")},
 		PublicAccessCidrs: pulumi.StringArray{pulumi.String("203.0.113.0/24"), pulumi.String("198.51.100.0/24")},
@@ -83,8 +97,48 @@ func platform(ctx *pulumi.Context) error {
 	return nil
 }
 
-func run(scale float64, parallel int, keep bool) error {
+// outDir is where the page and the run go: -out, else <repo>/bin/demo
+// (gitignored; `make clean` removes it).
+func outDir(out string) (string, error) {
+	if out == "" {
+		repo, err := runner.RepoRoot()
+		if err != nil {
+			return "", err
+		}
+		out = filepath.Join(repo, "bin", "demo")
+	}
+	return out, os.MkdirAll(out, 0o755)
+}
+
+func rerender(path, out string) error {
+	rec, err := timeline.Load(path)
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		out = filepath.Dir(path)
+	}
+	page := filepath.Join(out, "timeline.html")
+	if err := rec.Timeline().WriteFile(page); err != nil {
+		return err
+	}
+	fmt.Printf("Timeline of the run: %s\n", fileURL(page))
+	return nil
+}
+
+func fileURL(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return "file://" + path
+}
+
+func run(scale float64, parallel int, keep bool, out string) error {
 	ctx := context.Background()
+	out, err := outDir(out)
+	if err != nil {
+		return err
+	}
 	ws, err := runner.NewWorkspace(runner.Options{Scale: scale})
 	if err != nil {
 		return err
@@ -107,6 +161,7 @@ func run(scale float64, parallel int, keep bool) error {
 		return fmt.Errorf("up: %w", err)
 	}
 	fmt.Printf("  %s\n\n", changeLine(up))
+	notes := []string{"pulumi up: " + changeLine(up)}
 	_, g, err := s.Export(ctx)
 	if err != nil {
 		return err
@@ -115,20 +170,25 @@ func run(scale float64, parallel int, keep bool) error {
 	if err != nil {
 		return err
 	}
+	upPhase := timeline.Phase{Name: "pulumi up", Entries: j.Entries}
 	printTree(g)
-	printWaves(j.Creates().Entries, scale)
+	printStages(timeline.New("", scale, g, upPhase).Views[0], scale, "the up", "first create")
 
 	lb, path := g.CriticalPath(journal.Minutes)
 	sim := journal.SimMinutes(up.Elapsed, scale)
 	t0, t1 := j.Creates().Span()
 	cloud := journal.SimMinutes(time.Duration(t1-t0)*time.Millisecond, scale)
-	fmt.Printf("Simulated provisioning time: %.1f min (first create to last; the whole `pulumi up` with engine start-up: %.1f min)\n", cloud, sim)
-	fmt.Printf("Lower bound (critical path): %.1f min   ratio %.2f\n", lb, cloud/lb)
 	var chain []string
 	for _, n := range path {
 		chain = append(chain, fmt.Sprintf("%s (%s)", n.Name, mins(journal.Minutes(n))))
 	}
-	fmt.Printf("  critical path: %s\n\n", strings.Join(chain, " -> "))
+	summary := []string{
+		fmt.Sprintf("Simulated provisioning time: %.1f min (first create to last; the whole `pulumi up` with engine start-up: %.1f min)", cloud, sim),
+		fmt.Sprintf("Lower bound (critical path): %.1f min   ratio %.2f", lb, cloud/lb),
+		fmt.Sprintf("  critical path: %s", strings.Join(chain, " -> ")),
+	}
+	fmt.Printf("%s\n\n", strings.Join(summary, "\n"))
+	notes = append(notes, summary...)
 
 	n := j.Len()
 	fmt.Println("pulumi up (again) ...")
@@ -137,9 +197,21 @@ func run(scale float64, parallel int, keep bool) error {
 		return fmt.Errorf("second up: %w", err)
 	}
 	j2, _ := ws.ReadJournal()
-	fmt.Printf("  %s; %d cloud operations\n\n", changeLine(up2), j2.Since(n).Mutations().Len())
+	again := fmt.Sprintf("%s; %d cloud operations", changeLine(up2), j2.Since(n).Mutations().Len())
+	fmt.Printf("  %s\n\n", again)
+	notes = append(notes, "pulumi up (again): "+again)
+	cloudResources := 0
+	for _, n := range g.Nodes {
+		if n.Simulated() {
+			cloudResources++
+		}
+	}
+	title := fmt.Sprintf("EksPlatform demo: %d cloud resources, up and destroy, against the simulated cloud (durations x %g)", cloudResources, scale)
 
 	if keep {
+		if err := writeRun(out, timeline.NewRecord(title, scale, g, notes, upPhase)); err != nil {
+			return err
+		}
 		fmt.Printf("-keep: platform left in place; workspace %s (backend %s, journal %s)\n", ws.Dir, ws.Backend, ws.Journal)
 		return nil
 	}
@@ -148,7 +220,27 @@ func run(scale float64, parallel int, keep bool) error {
 	if err != nil {
 		return fmt.Errorf("destroy: %w", err)
 	}
-	fmt.Printf("  %s\n", changeLine(d))
+	fmt.Printf("  %s\n\n", changeLine(d))
+	notes = append(notes, "pulumi destroy: "+changeLine(d))
+	j3, err := ws.ReadJournal()
+	if err != nil {
+		return err
+	}
+	downPhase := timeline.Phase{Name: "pulumi destroy", Reverse: true, Entries: j3.Since(j2.Len()).Entries}
+	printStages(timeline.New("", scale, g, downPhase).Views[0], scale, "the destroy", "first delete")
+	return writeRun(out, timeline.NewRecord(title, scale, g, notes, upPhase, downPhase))
+}
+
+// writeRun writes the run and its page, and says where the page is.
+func writeRun(out string, rec *timeline.Record) error {
+	if err := rec.Save(filepath.Join(out, "run.json")); err != nil {
+		return err
+	}
+	page := filepath.Join(out, "timeline.html")
+	if err := rec.Timeline().WriteFile(page); err != nil {
+		return err
+	}
+	fmt.Printf("Timeline of the run (every cloud operation of the up and the destroy, by stage, the critical path, the\ndependency graph; one self-contained file, open it in a browser):\n  %s\n", fileURL(page))
 	return nil
 }
 
@@ -221,44 +313,30 @@ func abbreviate(s string, n int) string {
 	return s[:n-1] + "…"
 }
 
-// printWaves prints the creates grouped into waves by start time.
-func printWaves(creates []journal.Entry, scale float64) {
-	if len(creates) == 0 {
+// printStages prints when each stage of a phase ran, in simulated minutes
+// from the phase's first operation, and whether the critical path crosses it.
+func printStages(v *timeline.View, scale float64, what, from string) {
+	if len(v.Rows) == 0 {
 		return
 	}
-	t0, _ := journal.New(creates).Span()
-	slack := int64(float64(time.Minute.Milliseconds()) * scale * 0.05) // 3 simulated seconds
-	slack = max(slack, 15)
-	fmt.Println("Creation waves (simulated minutes from the first create):")
-	for i, w := range journal.WavesByTime(creates, slack) {
-		start := journal.SimMinutes(time.Duration(w.StartMS-t0)*time.Millisecond, scale)
-		dur := journal.SimMinutes(w.Duration(), scale)
-		counts := map[string]int{}
-		var kinds []string
-		for _, e := range w.Entries {
-			k := shortType(e.Type)
-			if counts[k] == 0 {
-				kinds = append(kinds, k)
-			}
-			counts[k]++
+	m := func(ms int64) float64 { return journal.SimMinutes(time.Duration(ms)*time.Millisecond, scale) }
+	fmt.Printf("Stages of %s (simulated minutes from the %s; critical: the time the critical path spends there):\n", what, from)
+	fmt.Printf("  %-22s %9s  %5s   %5s  %8s  %8s\n", "stage", "resources", "from", "to", "span", "critical")
+	for _, s := range v.Spans {
+		crit := ""
+		if s.Critical {
+			crit = timeline.Dur(m(s.CriticalMS))
 		}
-		var parts []string
-		for _, k := range kinds {
-			if counts[k] > 1 {
-				parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
-			} else {
-				parts = append(parts, k)
+		fmt.Printf("  %-22s %9d  %5.1f - %5.1f  %8s  %8s  %s\n", s.Stage, s.Resources, m(s.StartMS-v.T0), m(s.EndMS-v.T0),
+			timeline.Dur(m(s.EndMS-s.StartMS)), crit, s.Stage.Detail())
+	}
+	var chain []string
+	for _, u := range v.Critical {
+		for _, r := range v.Rows {
+			if r.URN == u {
+				chain = append(chain, fmt.Sprintf("%s (%s)", r.Label, timeline.Dur(m(r.BusyMS()))))
 			}
 		}
-		fmt.Printf("  %2d  at %5.1f  for %5.1f min  %s\n", i+1, start, dur, abbreviate(strings.Join(parts, ", "), 90))
 	}
-	fmt.Println()
-}
-
-// shortType turns aws:eks/nodeGroup:NodeGroup into NodeGroup.
-func shortType(t string) string {
-	if i := strings.LastIndex(t, ":"); i >= 0 {
-		return t[i+1:]
-	}
-	return t
+	fmt.Printf("  measured critical path, %s of the %s span: %s\n\n", timeline.Dur(m(v.CriticalMS)), timeline.Dur(m(v.T1-v.T0)), strings.Join(chain, " -> "))
 }

@@ -5,8 +5,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
 
 func e(op, typ, name string, start, end int64) Entry {
@@ -188,5 +191,42 @@ func TestGraphAndCriticalPath(t *testing.T) {
 func TestSimMinutes(t *testing.T) {
 	if got := SimMinutes(1080*time.Millisecond, 0.002); math.Abs(got-9) > 1e-9 {
 		t.Errorf("SimMinutes: %v", got)
+	}
+}
+
+func TestReverseAndSlim(t *testing.T) {
+	g, err := ParseDeployment(json.RawMessage(state))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := g.Reverse()
+	cluster := "urn:pulumi:s::p::aws:eks/cluster:Cluster::x"
+	if !r.DependsOn(cluster, "urn:pulumi:s::p::kubernetes:helm.sh/v3:Release::x-alb") {
+		t.Error("reversed: the cluster waits for the release (deleted first)")
+	}
+	if r.DependsOn("urn:pulumi:s::p::kubernetes:helm.sh/v3:Release::x-alb", cluster) {
+		t.Error("reversed: the release waits for nothing")
+	}
+	// Deleting: release 1 → node group 3 → cluster 9 → key 0.05.
+	total, path := r.CriticalPath(Minutes)
+	if math.Abs(total-13.05) > 1e-9 || len(path) != 4 || path[0].Name != "x-alb" || path[3].Name != "x-key" {
+		t.Errorf("reversed critical path %v %v", total, path)
+	}
+	raw, err := g.MarshalSlim()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []apitype.ResourceV3
+	if err := json.Unmarshal(raw, &rs); err != nil {
+		t.Fatal(err)
+	}
+	g2 := NewGraph(rs)
+	if len(g2.Nodes) != len(g.Nodes) {
+		t.Fatalf("slim graph: %d nodes, want %d", len(g2.Nodes), len(g.Nodes))
+	}
+	for _, n := range g.Nodes {
+		if got := g2.ByURN[n.URN]; got == nil || strings.Join(got.Deps, ",") != strings.Join(n.Deps, ",") || got.Provider != n.Provider {
+			t.Errorf("slim graph: %s differs", n.URN)
+		}
 	}
 }
