@@ -118,8 +118,16 @@ func rerender(path, out string) error {
 	if out == "" {
 		out = filepath.Dir(path)
 	}
+	tl := rec.Timeline()
+	for _, v := range tl.Views {
+		what, from := "the up", "first create"
+		if v.Reverse {
+			what, from = "the destroy", "first delete"
+		}
+		printStages(v, rec.Scale, what, from)
+	}
 	page := filepath.Join(out, "timeline.html")
-	if err := rec.Timeline().WriteFile(page); err != nil {
+	if err := tl.WriteFile(page); err != nil {
 		return err
 	}
 	fmt.Printf("Timeline of the run: %s\n", fileURL(page))
