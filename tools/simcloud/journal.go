@@ -23,6 +23,9 @@ type Entry struct {
 	Warning string `json:"warning,omitempty"`
 	ID      string `json:"id,omitempty"`
 	Cluster string `json:"cluster,omitempty"`
+	// Detail says what an out-of-band change did ("scalingConfig.desiredSize=5")
+	// or why a read found nothing (drift.go).
+	Detail string `json:"detail,omitempty"`
 }
 
 // maxLine keeps every line below PIPE_BUF-sized writes so that O_APPEND writes
@@ -107,7 +110,7 @@ func replay(entries []Entry) *world {
 				w.count[k]++
 				w.cluster[k] = e.Cluster
 			}
-		case "delete":
+		case "delete", opDriftDelete: // deleted by the engine, or out of band (drift.go)
 			if e.Error == "" && w.count[k] > 0 {
 				w.count[k]--
 			}

@@ -39,8 +39,9 @@ type ledger struct {
 	path string // journal; "" means memory only
 
 	mu       sync.Mutex
-	entries  []Entry       // memory journal, used when path == ""
-	inflight map[string]op // this ledger's operations in flight, by ticket
+	entries  []Entry           // memory journal, used when path == ""
+	inflight map[string]op     // this ledger's operations in flight, by ticket
+	objects  map[string]object // memory object store (objects.go), used when path == ""
 }
 
 var ticketSeq atomic.Int64

@@ -108,12 +108,20 @@ func (s *Server) sleep(ctx context.Context, typ string) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-s.dyingCh(): // the engine is being killed: AWS completes what it was asked
+		return nil
 	case <-s.cancelCtx.Done():
 		return fmt.Errorf("simcloud: operation cancelled")
 	}
 }
 
 func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	if !req.GetPreview() {
+		s.halt()
+		if err := s.absorbDrift(); err != nil {
+			return nil, err
+		}
+	}
 	in, err := unmarshal(req.GetProperties())
 	if err != nil {
 		return nil, err
@@ -130,6 +138,9 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	t, err := s.ledger.begin(func(v view) (op, error) {
 		e.Cluster = s.clusterOf(r, v.world)
 		ordinal = v.ordinal(r.Type)
+		if err := checkUnique(r, id, v); err != nil {
+			return op{}, err
+		}
 		w, err := checkCreate(r, e.Cluster, v)
 		e.Warning = w
 		return op{Op: "create", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
@@ -137,17 +148,34 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err == nil {
 		err = s.sleep(ctx, r.Type)
 	}
+	if err == nil && s.isDying() {
+		e.Detail = "completed after the engine died"
+	}
 	if err == nil && s.faults.fails(r.Type, ordinal) {
 		err = injectedError(r.Type, ordinal)
+	}
+	if err == nil && s.kills.fails(r.Type, ordinal) {
+		e.Detail = "the engine is killed after this create"
+	}
+	out := withOutputs(in, nil, computed, false)
+	if err == nil {
+		err = s.remember(r.Type, id, r.URN, in, out) // before the journal line: see interrupt
 	}
 	if err := s.finish(t, e, err); err != nil {
 		return nil, err
 	}
-	props, err := marshal(withOutputs(in, nil, computed, false))
+	s.settle(r.Type, ordinal)
+	props, err := marshal(out)
 	return &pulumirpc.CreateResponse{Id: id, Properties: props}, err
 }
 
 func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	if !req.GetPreview() {
+		s.halt()
+		if err := s.absorbDrift(); err != nil {
+			return nil, err
+		}
+	}
 	in, err := unmarshal(req.GetNews())
 	if err != nil {
 		return nil, err
@@ -170,14 +198,26 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	if err == nil {
 		err = s.sleep(ctx, r.Type)
 	}
+	if err == nil && s.isDying() {
+		e.Detail = "completed after the engine died"
+	}
+	out := withOutputs(in, old, computed, false)
+	if err == nil {
+		err = s.remember(r.Type, req.GetId(), r.URN, in, out)
+	}
 	if err := s.finish(t, e, err); err != nil {
 		return nil, err
 	}
-	props, err := marshal(withOutputs(in, old, computed, false))
+	s.settle(r.Type, 0)
+	props, err := marshal(out)
 	return &pulumirpc.UpdateResponse{Properties: props}, err
 }
 
 func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	s.halt()
+	if err := s.absorbDrift(); err != nil {
+		return nil, err
+	}
 	state, err := unmarshal(req.GetProperties())
 	if err != nil {
 		return nil, err
@@ -194,18 +234,11 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 	if err := s.finish(t, e, err); err != nil {
 		return nil, err
 	}
-	return &emptypb.Empty{}, nil
-}
-
-// Read returns the state as it is: nothing drifts in the simulated cloud.
-func (s *Server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	u := resource.URN(req.GetUrn())
-	t := nowMS()
-	if err := s.ledger.record(Entry{Op: "read", Type: string(u.Type()), URN: string(u), Name: urnName(u),
-		StartMS: t, EndMS: t, ID: req.GetId()}); err != nil {
+	if err := s.forget(r.Type, req.GetId()); err != nil {
 		return nil, err
 	}
-	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
+	s.settle(r.Type, 0)
+	return &emptypb.Empty{}, nil
 }
 
 // finish journals the operation (with opErr, if any) and returns opErr, or

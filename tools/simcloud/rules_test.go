@@ -31,10 +31,15 @@ func concurrently(t *testing.T, servers []*Server, cluster string) []error {
 }
 
 func TestConcurrentFargateProfilesOnOneClusterFail(t *testing.T) {
-	j := tempJournal(t)
-	one := newServer(t, "aws", j, "")
-	// Same process, and two processes sharing the journal (explicit + default provider).
-	for _, servers := range [][]*Server{{one, one}, {one, newServer(t, "aws", j, "")}} {
+	// Same process, and two processes sharing the journal (explicit + default
+	// provider); a journal each, as the second round reuses the profile names.
+	for _, shared := range []bool{false, true} {
+		j := tempJournal(t)
+		servers := []*Server{newServer(t, "aws", j, ""), nil}
+		servers[1] = servers[0]
+		if shared {
+			servers[1] = newServer(t, "aws", j, "")
+		}
 		errs := concurrently(t, servers, "c1")
 		failed := 0
 		for _, err := range errs {
@@ -158,6 +163,11 @@ func TestCorednsAndHelmWithoutNodesAreWarned(t *testing.T) {
 	mustCreate(t, a, typAddon, "coredns-early", map[string]any{"clusterName": "demo", "addonName": "coredns"})
 	mustCreate(t, k, typRelease, "lbc-early", map[string]any{"chart": "aws-load-balancer-controller", "version": "1.13.0"})
 	mustCreate(t, a, typFargate, "fp", fargate("demo", "system"))
+	// EKS holds one coredns add-on per cluster: the early one goes first.
+	if _, err := a.Delete(context.Background(), &pulumirpc.DeleteRequest{Urn: urnOf(typAddon, "coredns-early"), Id: "demo:coredns",
+		Properties: props(t, map[string]any{"clusterName": "demo", "addonName": "coredns"})}); err != nil {
+		t.Fatal(err)
+	}
 	mustCreate(t, a, typAddon, "coredns", map[string]any{"clusterName": "demo", "addonName": "coredns"})
 	mustCreate(t, k, typRelease, "lbc", map[string]any{"chart": "aws-load-balancer-controller", "version": "1.13.0"})
 	for name, want := range map[string]string{"vpc-cni": "", "coredns-early": "no nodes", "coredns": ""} {

@@ -8,7 +8,9 @@
 // SIMCLOUD_JOURNAL (JSON-lines file; "<journal>.lock" and "<journal>.inflight/"
 // are kept beside it so several plugin processes see each other's operations
 // in flight), SIMCLOUD_SCALE (default 0.001), SIMCLOUD_FAIL_CREATE
-// ("<type>#<n>,..."), SIMCLOUD_CALLER_ARN.
+// ("<type>#<n>,..."), SIMCLOUD_CALLER_ARN, SIMCLOUD_DRIFT (a JSON file of
+// out-of-band changes, drift.go) and SIMCLOUD_KILL_AFTER_CREATE_OF
+// ("<type>[#<n>],...": kill the engine once that create completed, interrupt.go).
 package simcloud
 
 import (
@@ -44,6 +46,8 @@ type Options struct {
 	Scale      float64 // SIMCLOUD_SCALE: multiplies every simulated duration
 	FailCreate string  // SIMCLOUD_FAIL_CREATE: "<type>#<n>,..."
 	CallerARN  string  // SIMCLOUD_CALLER_ARN
+	Drift      string  // SIMCLOUD_DRIFT: file of out-of-band changes (drift.go)
+	KillAfter  string  // SIMCLOUD_KILL_AFTER_CREATE_OF: "<type>[#<n>],..." (interrupt.go)
 }
 
 // Personality picks aws/kubernetes/tls from SIMCLOUD_PROVIDER, else from the
@@ -63,6 +67,8 @@ func OptionsFromEnv(name string) Options {
 		Scale:      Scale(),
 		FailCreate: os.Getenv("SIMCLOUD_FAIL_CREATE"),
 		CallerARN:  orDefault(os.Getenv("SIMCLOUD_CALLER_ARN"), DefaultCallerARN),
+		Drift:      os.Getenv("SIMCLOUD_DRIFT"),
+		KillAfter:  os.Getenv("SIMCLOUD_KILL_AFTER_CREATE_OF"),
 	}
 }
 
@@ -72,7 +78,11 @@ type Server struct {
 
 	opts   Options
 	faults faults
+	kills  faults // SIMCLOUD_KILL_AFTER_CREATE_OF
 	ledger *ledger
+
+	dying      dying  // closed when the engine is being killed (interrupt.go)
+	killEngine func() // killEngineTree; tests replace it
 
 	mu     sync.Mutex
 	config resource.PropertyMap // from Configure: region, kubeconfig, ...
@@ -89,9 +99,13 @@ func NewServer(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	k, err := parseKills(opts.KillAfter)
+	if err != nil {
+		return nil, err
+	}
 	opts.CallerARN = orDefault(opts.CallerARN, DefaultCallerARN)
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Server{opts: opts, faults: f, ledger: newLedger(opts.Journal),
+	return &Server{opts: opts, faults: f, kills: k, ledger: newLedger(opts.Journal), killEngine: killEngineTree,
 		config: resource.PropertyMap{}, cancelCtx: ctx, cancel: cancel}, nil
 }
 

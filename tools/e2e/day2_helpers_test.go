@@ -1,0 +1,154 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// day2Stack is the full platform of the Go tests (goArgs("full")) on a
+// Kubernetes version in standard support, in project e2e-day2.
+func day2Stack(t *testing.T, ctx context.Context, ws *runner.Workspace, stack string) *runner.Stack {
+	t.Helper()
+	s, err := ws.GoStack(ctx, "e2e-day2", stack, func(ctx *pulumi.Context) error {
+		a := goArgs("full")
+		a.KubernetesVersion = pulumi.String("1.34")
+		p, err := eksplatform.NewEksPlatform(ctx, component, a)
+		if err != nil {
+			return err
+		}
+		ctx.Export("clusterName", p.ClusterName)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// pulumiCLI runs bin/pulumi as a user would, in the stack's project folder
+// (the Automation API keeps Pulumi.yaml there) with the workspace's
+// environment, and returns stdout and stderr together.
+func pulumiCLI(ctx context.Context, t *testing.T, s *runner.Stack, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, filepath.Join(s.WS.Bin, "pulumi"), args...)
+	cmd.Dir = filepath.Join(s.WS.Dir, "work", s.Project)
+	cmd.Env = s.WS.Environ()
+	cmd.WaitDelay = 10 * time.Second
+	out, err := cmd.CombinedOutput()
+	t.Logf("$ pulumi %s\n%s", strings.Join(args, " "), tailStr(string(out), 3000))
+	if err != nil {
+		return string(out), fmt.Errorf("pulumi %s: %w\n%s", strings.Join(args, " "), err, tailStr(string(out), 4000))
+	}
+	return string(out), nil
+}
+
+// pendingOp is one entry of a checkpoint's pending_operations.
+type pendingOp struct {
+	Type     string `json:"type"`
+	Resource struct {
+		URN  string `json:"urn"`
+		Type string `json:"type"`
+		ID   string `json:"id"`
+	} `json:"resource"`
+}
+
+// pendingOps reads the stack's pending operations with `pulumi stack export`,
+// the way the recovery in docs/upgrading.md does.
+func pendingOps(ctx context.Context, t *testing.T, s *runner.Stack) []pendingOp {
+	t.Helper()
+	out, err := pulumiCLI(ctx, t, s, "stack", "export", "--stack", s.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Deployment struct {
+			PendingOperations []pendingOp `json:"pending_operations"`
+		} `json:"deployment"`
+	}
+	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &st); err != nil {
+		t.Fatalf("stack export: %v", err)
+	}
+	return st.Deployment.PendingOperations
+}
+
+// cloudID is what a user finds in the AWS console for a resource: the id of its
+// successful create, if the (simulated) cloud holds it.
+func cloudID(j *journal.Journal, urn string) (string, bool) {
+	id, ok := "", false
+	for _, e := range j.Entries {
+		if e.URN != urn || e.Error != "" {
+			continue
+		}
+		switch e.Op {
+		case "create":
+			id, ok = e.ID, true
+		case "delete", "drift-delete":
+			ok = false
+		}
+	}
+	return id, ok
+}
+
+// countByName counts a step's successful journal entries of op and type by name.
+func countByName(j *journal.Journal, op, typ string) map[string]int {
+	out := map[string]int{}
+	for _, e := range j.Op(op).Type(typ).Entries {
+		out[e.Name]++
+	}
+	return out
+}
+
+// liveObjects counts, over the whole journal, the live instances of each EKS
+// object by type and id: what `aws eks list-*` would show.
+func liveObjects(j *journal.Journal) map[string]int {
+	live := map[string]int{}
+	for _, e := range j.Entries {
+		if e.Error != "" {
+			continue
+		}
+		k := e.Type + " " + e.ID
+		switch e.Op {
+		case "create":
+			live[k]++
+		case "delete", "drift-delete":
+			if live[k] > 0 {
+				live[k]--
+			}
+		}
+	}
+	return live
+}
+
+// scaling reads a node group's scalingConfig from the state.
+func scaling(t *testing.T, n *journal.Node) (min, desired, max float64) {
+	t.Helper()
+	sc, _ := n.Res.Outputs["scalingConfig"].(map[string]any)
+	in, _ := n.Res.Inputs["scalingConfig"].(map[string]any)
+	if sc == nil || in == nil {
+		t.Fatalf("%s has no scalingConfig in its state", n.Name)
+	}
+	if fmt.Sprint(sc) != fmt.Sprint(in) {
+		t.Errorf("%s: scalingConfig outputs %v differ from inputs %v", n.Name, sc, in)
+	}
+	f := func(k string) float64 { v, _ := sc[k].(float64); return v }
+	return f("minSize"), f("desiredSize"), f("maxSize")
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
