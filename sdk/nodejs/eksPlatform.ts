@@ -28,7 +28,7 @@ export class EksPlatform extends pulumi.ComponentResource {
     }
 
     /**
-     * IAM role ARN of each add-on and Helm release that has one, by name.
+     * IAM role ARN of each add-on and Helm release that has one, by name (`vpc-cni`, `aws-ebs-csi-driver`, catalogue add-ons, releases).
      */
     declare public /*out*/ readonly addonRoleArns: pulumi.Output<{[key: string]: string}>;
     /**
@@ -72,11 +72,11 @@ export class EksPlatform extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly nodeRoleArn: pulumi.Output<string>;
     /**
-     * The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`).
+     * The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`); the cluster has it whether or not the platform makes an OIDC provider.
      */
     declare public /*out*/ readonly oidcIssuerUrl: pulumi.Output<string>;
     /**
-     * ARN of the IAM OIDC provider for IRSA.
+     * ARN of the IAM OIDC provider for IRSA; empty when no role of the platform uses IRSA (every add-on with a role, vpc-cni included, uses `podIdentity`), since the provider is then not made.
      */
     declare public /*out*/ readonly oidcProviderArn: pulumi.Output<string>;
 
@@ -125,6 +125,7 @@ export class EksPlatform extends pulumi.ComponentResource {
             resourceInputs["secretsEncryption"] = args?.secretsEncryption;
             resourceInputs["subnetRoleTags"] = args?.subnetRoleTags;
             resourceInputs["tags"] = args?.tags;
+            resourceInputs["upgradePolicy"] = args?.upgradePolicy;
             resourceInputs["userMappings"] = args?.userMappings;
             resourceInputs["addonRoleArns"] = undefined /*out*/;
             resourceInputs["clusterArn"] = undefined /*out*/;
@@ -224,7 +225,7 @@ export interface EksPlatformArgs {
      */
     helmReleases?: pulumi.Input<pulumi.Input<inputs.HelmReleaseArgs>[] | undefined>;
     /**
-     * ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it.
+     * ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it. The platform does not change the policy of your key, so with it the control-plane log group keeps CloudWatch Logs' default encryption; with the component's own key the log group is encrypted with that key, whose policy lets CloudWatch Logs use it for exactly `/aws/eks/<clusterName>/cluster`.
      */
     kmsKeyArn?: pulumi.Input<string | undefined>;
     /**
@@ -232,7 +233,7 @@ export interface EksPlatformArgs {
      */
     kubernetesProviderAuth?: pulumi.Input<string | undefined>;
     /**
-     * Kubernetes version of the control plane, `MAJOR.MINOR` (for example `1.33`). Defaults to `1.33`. Bumping it upgrades the cluster in place.
+     * Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it upgrades the cluster in place.
      */
     kubernetesVersion?: pulumi.Input<string | undefined>;
     /**
@@ -240,7 +241,7 @@ export interface EksPlatformArgs {
      */
     logRetentionDays?: pulumi.Input<number | undefined>;
     /**
-     * EKS managed node groups. Each gets a launch template with IMDSv2 required.
+     * EKS managed node groups. Each gets a launch template with IMDSv2 required and an IMDS hop limit of 1 (see `metadataHopLimit`).
      */
     nodeGroups?: pulumi.Input<pulumi.Input<inputs.NodeGroupArgs>[] | undefined>;
     /**
@@ -264,7 +265,7 @@ export interface EksPlatformArgs {
      */
     roleMappings?: pulumi.Input<pulumi.Input<inputs.RoleMappingArgs>[] | undefined>;
     /**
-     * Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given.
+     * Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given, and also encrypts the control-plane log group with that key.
      */
     secretsEncryption?: pulumi.Input<boolean | undefined>;
     /**
@@ -275,6 +276,10 @@ export interface EksPlatformArgs {
      * Tags applied to every taggable AWS resource the component creates.
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
+     */
+    upgradePolicy?: pulumi.Input<string | undefined>;
     /**
      * IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
      */

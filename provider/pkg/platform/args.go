@@ -15,6 +15,7 @@ import (
 type Args struct {
 	ClusterName           pulumi.StringInput      `pulumi:"clusterName"`
 	KubernetesVersion     pulumi.StringInput      `pulumi:"kubernetesVersion"`
+	UpgradePolicy         pulumi.StringInput      `pulumi:"upgradePolicy"`
 	PublicSubnetIds       pulumi.StringArrayInput `pulumi:"publicSubnetIds"`
 	PrivateSubnetIds      pulumi.StringArrayInput `pulumi:"privateSubnetIds"`
 	SubnetRoleTags        pulumi.BoolInput        `pulumi:"subnetRoleTags"`
@@ -90,6 +91,8 @@ type NodeGroupArgs struct {
 	UpdateConfig  *NodeGroupUpdateConfigArgs `pulumi:"updateConfig"`
 	Tags          pulumi.StringMapInput      `pulumi:"tags"`
 	NodeRoleArn   pulumi.StringInput         `pulumi:"nodeRoleArn"`
+	// MetadataHopLimit is the IMDS response hop limit of the nodes (default 1).
+	MetadataHopLimit pulumi.IntInput `pulumi:"metadataHopLimit"`
 }
 
 // NodeGroupScalingArgs are the node counts of a node group.
@@ -139,6 +142,9 @@ type EksAddonArgs struct {
 	Enabled             pulumi.BoolInput   `pulumi:"enabled"`
 	Version             pulumi.StringInput `pulumi:"version"`
 	ConfigurationValues pulumi.MapInput    `pulumi:"configurationValues"`
+	// Identity is how the add-on's IAM role is assumed (vpcCni and ebsCsiDriver only):
+	// irsa (default) or podIdentity.
+	Identity pulumi.StringInput `pulumi:"identity"`
 }
 
 // The catalogue Helm add-ons' inputs are defined beside each add-on, in package addons;

@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"fmt"
+
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
@@ -17,6 +19,9 @@ type clusterResult struct {
 	KmsKeyArn pulumi.StringOutput
 	// Name is the cluster's name as an Output, so consumers depend on the cluster.
 	Name pulumi.StringOutput
+	// identity is the cluster's OIDC identity, recorded by the identity stage for the
+	// node add-ons (vpc-cni's IRSA role trusts the provider); nil before that stage.
+	identity *identityResult
 }
 
 // secretsResult is the key that encrypts Kubernetes secrets and the cluster role's
@@ -51,11 +56,15 @@ func (b *build) secretsKey(role *madeRole) (*secretsResult, error) {
 	if c.KmsKeyArn != nil {
 		res.KeyArn = c.KmsKeyArn.ToStringOutput()
 	} else {
+		account := b.accountID()
 		key, err := kms.NewKey(b.ctx, b.child("secrets-key"), &kms.KeyArgs{
-			Description:          pulumi.String("Kubernetes secrets of EKS cluster " + c.Name),
+			Description:          pulumi.String("Kubernetes secrets and control-plane logs of EKS cluster " + c.Name),
 			EnableKeyRotation:    pulumi.Bool(true),
 			DeletionWindowInDays: pulumi.Int(30),
-			Tags:                 b.tags(),
+			Policy: pulumi.All(b.partition, b.region, account).ApplyT(func(v []any) string {
+				return secretsKeyPolicy(v[0].(string), v[1].(string), v[2].(string), c.Name).JSON()
+			}).(pulumi.StringOutput),
+			Tags: b.tags(),
 		}, b.opts()...)
 		if err != nil {
 			return nil, err
@@ -69,6 +78,14 @@ func (b *build) secretsKey(role *madeRole) (*secretsResult, error) {
 		}
 		res.KeyArn = key.Arn
 		res.Ready = append(res.Ready, key)
+		// The log group is encrypted with this key, so it follows the key (data flow)
+		// and is made here, where the key is; it is still in Ready, before the cluster
+		// (rule 1).
+		logGroup, err := b.logGroup(key.Arn)
+		if err != nil {
+			return nil, err
+		}
+		res.Ready = append(res.Ready, logGroup)
 	}
 	policy, err := iam.NewRolePolicy(b.ctx, b.child("cluster-role-kms"), &iam.RolePolicyArgs{
 		Role: role.Role.Name,
@@ -90,17 +107,64 @@ func (b *build) secretsKey(role *madeRole) (*secretsResult, error) {
 // controlPlaneLogGroup makes /aws/eks/<name>/cluster with the platform's retention.
 // Rule 1: EKS would otherwise create it itself, with no retention, when logging is on,
 // and the platform's own create would then fail with "already exists".
+//
+// With a key the platform makes, the log group is encrypted with it and made by
+// secretsKey, beside the key, so this returns nothing: the log group is in the secrets
+// stage's Ready list instead. With the user's key (kmsKeyArn) the log group keeps
+// CloudWatch Logs' own encryption: CloudWatch may use a KMS key only when the key's
+// policy allows it for this log group, and the platform does not change the policy of
+// a key it does not own.
 func (b *build) controlPlaneLogGroup() (*readyResult, error) {
-	c := b.cfg.Cluster
-	logGroup, err := cloudwatch.NewLogGroup(b.ctx, b.child("cluster-logs"), &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String("/aws/eks/" + c.Name + "/cluster"),
-		RetentionInDays: pulumi.Int(c.LogRetentionDays),
-		Tags:            b.tags(),
-	}, b.opts()...)
+	if b.cfg.Cluster.PlatformKey() {
+		return &readyResult{}, nil
+	}
+	logGroup, err := b.logGroup(nil)
 	if err != nil {
 		return nil, err
 	}
 	return &readyResult{Ready: []pulumi.Resource{logGroup}}, nil
+}
+
+// logGroup makes /aws/eks/<name>/cluster, encrypted with keyArn unless it is nil.
+func (b *build) logGroup(keyArn pulumi.StringInput) (*cloudwatch.LogGroup, error) {
+	c := b.cfg.Cluster
+	args := &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(controlPlaneLogGroupName(c.Name)),
+		RetentionInDays: pulumi.Int(c.LogRetentionDays),
+		Tags:            b.tags(),
+	}
+	if keyArn != nil {
+		args.KmsKeyId = keyArn.ToStringOutput().ToStringPtrOutput()
+	}
+	return cloudwatch.NewLogGroup(b.ctx, b.child("cluster-logs"), args, b.opts()...)
+}
+
+// controlPlaneLogGroupName is the log group EKS writes control-plane logs to.
+func controlPlaneLogGroupName(cluster string) string { return "/aws/eks/" + cluster + "/cluster" }
+
+// secretsKeyPolicy is the key policy of the platform's key: the account administers it
+// (IAM policies, such as the cluster role's, then grant its use), and CloudWatch Logs of
+// the region may use it for exactly the control-plane log group, as CloudWatch Logs
+// documents for encrypting a log group with a customer-managed key.
+func secretsKeyPolicy(partition, region, account, cluster string) iampolicy.Document {
+	logGroupArn := fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", partition, region, account, controlPlaneLogGroupName(cluster))
+	return iampolicy.New(
+		iampolicy.Statement{
+			Sid:       "AccountAdministersTheKey",
+			Effect:    "Allow",
+			Principal: &iampolicy.Principal{AWS: fmt.Sprintf("arn:%s:iam::%s:root", partition, account)},
+			Action:    []string{"kms:*"},
+			Resource:  []string{"*"},
+		},
+		iampolicy.Statement{
+			Sid:       "CloudWatchLogsEncryptsTheControlPlaneLogGroup",
+			Effect:    "Allow",
+			Principal: &iampolicy.Principal{Service: fmt.Sprintf("logs.%s.amazonaws.com", region)},
+			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+			Resource:  []string{"*"},
+			Condition: iampolicy.Condition{"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": logGroupArn}},
+		},
+	)
 }
 
 // cluster makes the control plane; after is what it waits for (rule 1).
@@ -131,7 +195,10 @@ func (b *build) cluster(role *madeRole, secrets *secretsResult, after []pulumi.R
 		RoleArn:                role.Role.Arn,
 		VpcConfig:              vpc,
 		EnabledClusterLogTypes: pulumi.ToStringArray(c.LogTypes),
-		EncryptionConfig:       encryption,
+		// STANDARD: EKS upgrades the control plane at the end of standard support;
+		// EXTENDED: the version is kept, billed at the extended-support rate.
+		UpgradePolicy:    eks.ClusterUpgradePolicyArgs{SupportType: pulumi.String(c.UpgradePolicy)},
+		EncryptionConfig: encryption,
 		AccessConfig: eks.ClusterAccessConfigArgs{
 			AuthenticationMode:                      pulumi.String(c.AuthenticationMode),
 			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(c.BootstrapCreatorAdmin),

@@ -12,9 +12,34 @@ import (
 
 // Defaults of the cluster stage, following current AWS guidance.
 const (
-	defaultKubernetesVersion  = "1.33"
+	// defaultKubernetesVersion is the newest version in EKS standard support (on EKS
+	// since 2026-06-02); every pinned Helm add-on supports it.
+	defaultKubernetesVersion  = "1.36"
 	defaultLogRetentionDays   = 30
 	defaultAuthenticationMode = "API"
+	defaultUpgradePolicy      = upgradePolicyStandard
+)
+
+// Upgrade policies (the cluster's upgradePolicy.supportType).
+const (
+	// upgradePolicyStandard: at the end of standard support EKS upgrades the control
+	// plane to the next version itself; no extended-support charge.
+	upgradePolicyStandard = "STANDARD"
+	// upgradePolicyExtended: past standard support the cluster keeps its version and is
+	// billed at the extended-support rate.
+	upgradePolicyExtended = "EXTENDED"
+)
+
+var (
+	// supportedKubernetesVersions are the versions EKS supports on 2026-12-01 (see
+	// provider/pkg/addons/policies/SOURCES.md): 1.34 (standard support until
+	// 2026-12-02), 1.35 and 1.36 in standard support, 1.32 and 1.33 in extended support.
+	// 1.31 is out of support.
+	supportedKubernetesVersions = []string{"1.32", "1.33", "1.34", "1.35", "1.36"}
+	// extendedSupportVersions are past standard support: EKS runs them only with the
+	// EXTENDED upgrade policy, at the extended-support rate.
+	extendedSupportVersions = []string{"1.32", "1.33"}
+	upgradePolicies         = []string{upgradePolicyStandard, upgradePolicyExtended}
 )
 
 // DefaultLogTypes are the control-plane logs worth their cost on every cluster.
@@ -34,8 +59,10 @@ var (
 
 // ClusterConfig is the resolved input of the network and cluster stages.
 type clusterConfig struct {
-	Name           string
-	Version        string
+	Name    string
+	Version string
+	// UpgradePolicy is the cluster's support type, STANDARD or EXTENDED.
+	UpgradePolicy  string
 	PublicSubnets  stringList
 	PrivateSubnets stringList
 	// SubnetRoleTags says whether the platform owns the subnets' load balancer role
@@ -62,6 +89,15 @@ func (c clusterConfig) subnetIDs() pulumi.StringArrayInput {
 	return concatLists(c.PrivateSubnets, c.PublicSubnets)
 }
 
+// InExtendedSupport reports whether the cluster's version is past EKS standard support.
+func (c clusterConfig) InExtendedSupport() bool {
+	return slices.Contains(extendedSupportVersions, c.Version)
+}
+
+// PlatformKey reports whether the platform makes the KMS key (encryption on, no
+// kmsKeyArn); the control-plane log group is then encrypted with it too.
+func (c clusterConfig) PlatformKey() bool { return c.SecretsEncryption && c.KmsKeyArn == nil }
+
 // UsesAccessEntries reports whether the mode has EKS access entries.
 func (c clusterConfig) UsesAccessEntries() bool { return c.AuthenticationMode != "CONFIG_MAP" }
 
@@ -73,6 +109,7 @@ func resolveCluster(p *problems, name string, args *Args) clusterConfig {
 	c := clusterConfig{
 		Name:               r.str("clusterName", args.ClusterName),
 		Version:            r.str("kubernetesVersion", args.KubernetesVersion),
+		UpgradePolicy:      r.str("upgradePolicy", args.UpgradePolicy),
 		PublicSubnets:      readStrings(r, "publicSubnetIds", args.PublicSubnetIds),
 		PrivateSubnets:     readStrings(r, "privateSubnetIds", args.PrivateSubnetIds),
 		SubnetRoleTags:     r.boolean("subnetRoleTags", args.SubnetRoleTags, true),
@@ -91,6 +128,9 @@ func resolveCluster(p *problems, name string, args *Args) clusterConfig {
 	}
 	if c.Version == "" {
 		c.Version = defaultKubernetesVersion
+	}
+	if c.UpgradePolicy == "" {
+		c.UpgradePolicy = defaultUpgradePolicy
 	}
 	if args.EnabledLogTypes == nil {
 		c.LogTypes = slices.Clone(defaultLogTypes)
@@ -113,8 +153,20 @@ func validateCluster(p *problems, c clusterConfig) {
 	if len(c.Name) > 100 || !clusterNamePattern.MatchString(c.Name) {
 		p.addf("clusterName: %q is not a valid EKS cluster name; use 1-100 characters that start with a letter or digit, followed by letters, digits, '-' or '_'", c.Name)
 	}
-	if !versionPattern.MatchString(c.Version) {
+	switch {
+	case !versionPattern.MatchString(c.Version):
 		p.addf("kubernetesVersion: %q is not a Kubernetes version; use MAJOR.MINOR, for example %q", c.Version, defaultKubernetesVersion)
+	case !slices.Contains(supportedKubernetesVersions, c.Version):
+		p.addf("kubernetesVersion: %s is not a version EKS supports; use one of %s (%s only in paid extended support)",
+			c.Version, strings.Join(supportedKubernetesVersions, ", "), strings.Join(extendedSupportVersions, " and "))
+	case c.InExtendedSupport() && c.UpgradePolicy == upgradePolicyStandard:
+		// EKS cannot put a cluster past standard support back on STANDARD: it refuses
+		// the policy rather than upgrading, so the choice to pay is made here, visibly.
+		p.addf("kubernetesVersion: %s is past EKS standard support and runs only in extended support, billed at the extended-support rate; set upgradePolicy to EXTENDED to accept that cost, or use %s",
+			c.Version, strings.Join(slices.DeleteFunc(slices.Clone(supportedKubernetesVersions), func(v string) bool { return slices.Contains(extendedSupportVersions, v) }), ", "))
+	}
+	if !slices.Contains(upgradePolicies, c.UpgradePolicy) {
+		p.addf("upgradePolicy: unknown policy %q; use STANDARD (EKS upgrades the control plane at the end of standard support) or EXTENDED (the version is kept and billed at the extended-support rate)", c.UpgradePolicy)
 	}
 	validateSubnets(p, c)
 	if !c.EndpointPublic && !c.EndpointPrivate {

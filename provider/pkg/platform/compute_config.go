@@ -13,16 +13,20 @@ import (
 
 // Defaults of node groups.
 const (
-	defaultAmiType       = "AL2023_x86_64_STANDARD"
-	defaultCapacityType  = "ON_DEMAND"
-	defaultInstanceType  = "m5.large"
-	defaultDiskSize      = 20
-	defaultMinSize       = 1
-	defaultDesiredSize   = 2
-	defaultMaxSize       = 3
-	maxFargateSelectors  = 5
-	maxEksNodeGroupName  = 63
-	maxFargateProfileLen = 100
+	defaultAmiType      = "AL2023_x86_64_STANDARD"
+	defaultCapacityType = "ON_DEMAND"
+	defaultInstanceType = "m5.large"
+	defaultDiskSize     = 20
+	// defaultMetadataHopLimit keeps IMDS answers on the node: pods off the host
+	// network cannot reach it, so they cannot borrow the node role.
+	defaultMetadataHopLimit = 1
+	maxMetadataHopLimit     = 64
+	defaultMinSize          = 1
+	defaultDesiredSize      = 2
+	defaultMaxSize          = 3
+	maxFargateSelectors     = 5
+	maxEksNodeGroupName     = 63
+	maxFargateProfileLen    = 100
 )
 
 var (
@@ -73,6 +77,8 @@ type nodeGroupConfig struct {
 	Tags                     stringMap
 	// NodeRoleArn is the group's own role; nil means the shared node role.
 	NodeRoleArn pulumi.StringInput
+	// MetadataHopLimit is the launch template's IMDS response hop limit.
+	MetadataHopLimit int
 }
 
 // TaintConfig is one Kubernetes taint.
@@ -162,14 +168,15 @@ func resolveCompute(p *problems, args *Args, cluster *clusterConfig) computeConf
 func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *clusterConfig) nodeGroupConfig {
 	r := reader{p}
 	ng := nodeGroupConfig{
-		Name:          r.str(path+".name", g.Name),
-		InstanceTypes: r.strs(path+".instanceTypes", g.InstanceTypes),
-		CapacityType:  r.str(path+".capacityType", g.CapacityType),
-		AmiType:       r.str(path+".amiType", g.AmiType),
-		DiskSize:      r.integer(path+".diskSize", g.DiskSize, defaultDiskSize),
-		Labels:        r.strMap(path+".labels", g.Labels),
-		Subnets:       readStrings(r, path+".subnetIds", g.SubnetIds),
-		Tags:          readStringMap(r, path+".tags", g.Tags),
+		Name:             r.str(path+".name", g.Name),
+		InstanceTypes:    r.strs(path+".instanceTypes", g.InstanceTypes),
+		CapacityType:     r.str(path+".capacityType", g.CapacityType),
+		AmiType:          r.str(path+".amiType", g.AmiType),
+		DiskSize:         r.integer(path+".diskSize", g.DiskSize, defaultDiskSize),
+		MetadataHopLimit: r.integer(path+".metadataHopLimit", g.MetadataHopLimit, defaultMetadataHopLimit),
+		Labels:           r.strMap(path+".labels", g.Labels),
+		Subnets:          readStrings(r, path+".subnetIds", g.SubnetIds),
+		Tags:             readStringMap(r, path+".tags", g.Tags),
 	}
 	validateComputeName(p, path+".name", ng.Name, "node group")
 	// EKS names the group "<cluster>-<name>"; cut to fit, two long names could differ
@@ -211,6 +218,9 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *cluste
 	}
 	if ng.DiskSize < 1 || ng.DiskSize > 16384 {
 		p.addf("%s.diskSize: %d GiB is outside 1-16384; give the root volume size in GiB (default %d)", path, ng.DiskSize, defaultDiskSize)
+	}
+	if ng.MetadataHopLimit < 1 || ng.MetadataHopLimit > maxMetadataHopLimit {
+		p.addf("%s.metadataHopLimit: %d is outside 1-%d; give 1 (default: pods off the host network cannot reach IMDS) or 2 (they can, and can use the node role)", path, ng.MetadataHopLimit, maxMetadataHopLimit)
 	}
 	resolveScaling(p, path+".scaling", g.Scaling, &ng)
 

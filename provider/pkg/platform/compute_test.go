@@ -105,8 +105,10 @@ func TestLaunchTemplateRequiresIMDSv2(t *testing.T) {
 		if got := md["httpTokens"]; !got.IsString() || got.StringValue() != "required" {
 			t.Errorf("%s: httpTokens = %v, want required", lt.Name, got)
 		}
-		if got := md["httpPutResponseHopLimit"]; !got.IsNumber() || got.NumberValue() != 2 {
-			t.Errorf("%s: httpPutResponseHopLimit = %v, want 2", lt.Name, got)
+		// 1 by default (was 2): pods off the host network cannot reach IMDS, so they
+		// cannot use the node role's credentials.
+		if got := md["httpPutResponseHopLimit"]; !got.IsNumber() || got.NumberValue() != 1 {
+			t.Errorf("%s: httpPutResponseHopLimit = %v, want 1", lt.Name, got)
 		}
 		if got := md["httpEndpoint"]; !got.IsString() || got.StringValue() != "enabled" {
 			t.Errorf("%s: httpEndpoint = %v, want enabled", lt.Name, got)
@@ -182,7 +184,13 @@ func TestNodeRolePolicies(t *testing.T) {
 	m, _ := deploy(t, "demo", a)
 	role := m.Find(t, "demo-node-role")
 	requireServiceTrust(t, str(role, "assumeRolePolicy"), "ec2.amazonaws.com")
-	for _, p := range []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"} {
+	// AmazonEKS_CNI_Policy is no longer on the node role: vpc-cni has its own role.
+	for _, r := range m.Resources() {
+		if r.Name == "demo-node-role-AmazonEKS_CNI_Policy" {
+			t.Errorf("the shared node role still has AmazonEKS_CNI_Policy; pods that reach the node's credentials could manage ENIs")
+		}
+	}
+	for _, p := range []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"} {
 		att := m.Find(t, "demo-node-role-"+p)
 		if got := str(att, "policyArn"); got != "arn:aws:iam::aws:policy/"+p {
 			t.Errorf("policyArn = %q", got)

@@ -2,8 +2,10 @@ package platform
 
 import (
 	"encoding/json"
+	"errors"
 	"maps"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -12,6 +14,11 @@ import (
 // nodeAddons makes the add-ons nodes need (rule 4): vpc-cni (pod networking),
 // kube-proxy (service routing) and eks-pod-identity-agent. They are DaemonSets, so EKS
 // reports them active with no node yet.
+//
+// vpc-cni runs on an IAM role of its own with AmazonEKS_CNI_Policy, which the shared
+// node role no longer has: pods that reach the node's credentials cannot manage ENIs.
+// With IRSA the role trusts the OIDC provider, so the add-on follows it (rule 2, by
+// data flow); the identity stage must have run (New orders it before this stage).
 func (b *build) nodeAddons(cluster *clusterResult) (*addonsResult, error) {
 	c := b.cfg.EksAddons
 	res := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
@@ -19,7 +26,26 @@ func (b *build) nodeAddons(cluster *clusterResult) (*addonsResult, error) {
 		if !a.Enabled {
 			continue
 		}
-		addon, err := b.eksAddon(cluster, a, nil, nil, nil)
+		var role *addonRole
+		if a.Name == addonVpcCni {
+			if a.Identity == addons.IRSA && cluster.identity == nil {
+				return nil, errors.New("internal error: the vpc-cni add-on's IRSA role needs the OIDC provider; run the identity stage before the node add-ons")
+			}
+			var err error
+			role, err = b.eksAddonRole(a, eksAddonRoleSpec{
+				part:            "vpc-cni-role",
+				roleSuffix:      "-vpc-cni",
+				description:     "Amazon VPC CNI of EKS cluster ",
+				namespace:       "kube-system",
+				serviceAccount:  vpcCniServiceAccount,
+				managedPolicies: []string{"AmazonEKS_CNI_Policy"},
+			}, cluster.identity)
+			if err != nil {
+				return nil, err
+			}
+			res.RoleArns[addonVpcCni] = role.arn
+		}
+		addon, err := b.eksAddon(cluster, a, nil, role, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -30,7 +56,7 @@ func (b *build) nodeAddons(cluster *clusterResult) (*addonsResult, error) {
 
 // workloadAddons makes the EKS add-ons that run pods (rule 4), after the compute in
 // after: coredns (configured for Fargate when only Fargate can run it) and the EBS CSI
-// driver with its IRSA role.
+// driver with its own IAM role (IRSA or Pod Identity).
 func (b *build) workloadAddons(cluster *clusterResult, identity *identityResult, after []pulumi.Resource) (*addonsResult, error) {
 	c := b.cfg.EksAddons
 	res := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
@@ -48,40 +74,91 @@ func (b *build) workloadAddons(cluster *clusterResult, identity *identityResult,
 		res.Ready = append(res.Ready, addon)
 	}
 	if c.EbsCsiDriver.Enabled {
-		name := b.cfg.Cluster.Name
-		role, err := b.newRole(roleSpec{
-			part:        "ebs-csi-role",
-			roleName:    name + "-ebs-csi",
-			description: "EBS CSI driver of EKS cluster " + name,
-			trust:       identity.irsaRoleTrust("kube-system", "ebs-csi-controller-sa"),
-		})
+		role, err := b.eksAddonRole(c.EbsCsiDriver, eksAddonRoleSpec{
+			part:           "ebs-csi-role",
+			roleSuffix:     "-ebs-csi",
+			description:    "EBS CSI driver of EKS cluster ",
+			namespace:      "kube-system",
+			serviceAccount: ebsCsiDriverServiceAccount,
+			// Attached by eksAddonRole rather than newRole: the policy lives under
+			// service-role/, which would put a '/' in the attachment's resource name.
+			servicePolicies: map[string]string{"AmazonEBSCSIDriverPolicy": "service-role/AmazonEBSCSIDriverPolicy"},
+		}, identity)
 		if err != nil {
 			return nil, err
 		}
-		// Attached here rather than by newRole: the policy lives under service-role/,
-		// which would put a '/' in the attachment's resource name.
-		attachment, err := iam.NewRolePolicyAttachment(b.ctx, b.child("ebs-csi-role-AmazonEBSCSIDriverPolicy"), &iam.RolePolicyAttachmentArgs{
-			Role:      role.Role.Name,
-			PolicyArn: b.managedPolicyArn("service-role/AmazonEBSCSIDriverPolicy"),
-		}, b.opts()...)
-		if err != nil {
-			return nil, err
-		}
-		deps := append(append([]pulumi.Resource{}, role.Ready...), attachment)
-		addon, err := b.eksAddon(cluster, c.EbsCsiDriver, nil, role.Role.Arn, append(deps, after...))
+		addon, err := b.eksAddon(cluster, c.EbsCsiDriver, nil, role, after)
 		if err != nil {
 			return nil, err
 		}
 		res.Ready = append(res.Ready, addon)
-		res.RoleArns[addonEbsCsiDriver] = role.Role.Arn
+		res.RoleArns[addonEbsCsiDriver] = role.arn
 	}
 	return res, nil
+}
+
+// eksAddonRoleSpec is the IAM role of an EKS add-on's service account.
+type eksAddonRoleSpec struct {
+	part        string
+	roleSuffix  string
+	description string
+	// namespace and serviceAccount are what the IRSA trust or the Pod Identity
+	// association names.
+	namespace, serviceAccount string
+	// managedPolicies are AWS-managed policies attached by name; servicePolicies those
+	// whose ARN has a path, by attachment suffix.
+	managedPolicies []string
+	servicePolicies map[string]string
+}
+
+// addonRole is an EKS add-on's role: its ARN, how the add-on uses it, and what must
+// exist before the add-on does.
+type addonRole struct {
+	arn            pulumi.StringOutput
+	identity       string
+	serviceAccount string
+	ready          []pulumi.Resource
+}
+
+// eksAddonRole makes the role an EKS add-on runs as: trusted by exactly its service
+// account through the OIDC provider (IRSA), or by EKS Pod Identity for this account
+// and cluster, with its AWS-managed policies attached.
+func (b *build) eksAddonRole(a eksAddonConfig, spec eksAddonRoleSpec, identity *identityResult) (*addonRole, error) {
+	name := b.cfg.Cluster.Name
+	var trust pulumi.StringInput
+	if a.Identity == addons.PodIdentity {
+		trust = b.podIdentityRoleTrust()
+	} else {
+		trust = identity.irsaRoleTrust(spec.namespace, spec.serviceAccount)
+	}
+	role, err := b.newRole(roleSpec{
+		part:            spec.part,
+		roleName:        name + spec.roleSuffix,
+		description:     spec.description + name,
+		trust:           trust,
+		managedPolicies: spec.managedPolicies,
+	})
+	if err != nil {
+		return nil, err
+	}
+	ready := append([]pulumi.Resource{}, role.Ready...)
+	for _, suffix := range sortedKeys(spec.servicePolicies) {
+		attachment, err := iam.NewRolePolicyAttachment(b.ctx, b.child(spec.part+"-"+suffix), &iam.RolePolicyAttachmentArgs{
+			Role:      role.Role.Name,
+			PolicyArn: b.managedPolicyArn(spec.servicePolicies[suffix]),
+		}, b.opts()...)
+		if err != nil {
+			return nil, err
+		}
+		ready = append(ready, attachment)
+	}
+	return &addonRole{arn: role.Role.Arn, identity: a.Identity, serviceAccount: spec.serviceAccount, ready: ready}, nil
 }
 
 // eksAddon makes one EKS managed add-on. extra are configuration values the platform
 // sets (the user's win over them); roleArn is its IRSA role, if any; after is what it
 // waits for.
-func (b *build) eksAddon(cluster *clusterResult, a eksAddonConfig, extra map[string]any, roleArn pulumi.StringInput,
+func (b *build) eksAddon(cluster *clusterResult, a eksAddonConfig, extra map[string]any, role *addonRole,
 	after []pulumi.Resource,
 ) (*eks.Addon, error) {
 	args := &eks.AddonArgs{
@@ -94,8 +171,18 @@ func (b *build) eksAddon(cluster *clusterResult, a eksAddonConfig, extra map[str
 		ConfigurationValues:      configurationValues(a.Values, extra),
 		Tags:                     b.tags(),
 	}
-	if roleArn != nil {
-		args.ServiceAccountRoleArn = roleArn.ToStringOutput().ToStringPtrOutput()
+	if role != nil {
+		if role.identity == addons.PodIdentity {
+			// EKS makes the association for the add-on's service account itself.
+			args.PodIdentityAssociations = eks.AddonPodIdentityAssociationArray{eks.AddonPodIdentityAssociationArgs{
+				RoleArn:        role.arn,
+				ServiceAccount: pulumi.String(role.serviceAccount),
+			}}
+		} else {
+			args.ServiceAccountRoleArn = role.arn.ToStringPtrOutput()
+		}
+		// The role and its policies exist before the add-on's pods ask for credentials.
+		after = join(role.ready, after)
 	}
 	opts := []pulumi.ResourceOption{pulumi.DependsOn(after)}
 	if a.Version != nil {

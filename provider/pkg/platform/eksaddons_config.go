@@ -2,7 +2,10 @@ package platform
 
 import (
 	"regexp"
+	"slices"
+	"strings"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -41,7 +44,17 @@ type eksAddonConfig struct {
 	Version pulumi.StringInput
 	// Values are the configurationValues, possibly holding Outputs.
 	Values pulumi.MapInput
+	// Identity is how the add-on's own IAM role is assumed, irsa or podIdentity; ""
+	// for add-ons without a role.
+	Identity string
 }
+
+// Service accounts of the EKS add-ons that have an IAM role: their roles trust exactly
+// these, and Pod Identity associations name them.
+const (
+	vpcCniServiceAccount       = "aws-node"
+	ebsCsiDriverServiceAccount = "ebs-csi-controller-sa"
+)
 
 // PodIdentityAgentEnabled reports whether eks-pod-identity-agent is installed, which an
 // add-on using EKS Pod Identity requires.
@@ -54,15 +67,29 @@ func resolveEksAddons(p *problems, args *Args, cfg *config) eksAddonsConfig {
 	}
 	compute := cfg.Compute
 	corednsCanRun := len(compute.NodeGroups) > 0 || compute.FargateRunsCoredns()
+	hasNodeGroups := len(compute.NodeGroups) > 0
 	c := eksAddonsConfig{
-		VpcCni:           resolveEksAddon(p, "eksAddons.vpcCni", addonVpcCni, in.VpcCni, true),
-		KubeProxy:        resolveEksAddon(p, "eksAddons.kubeProxy", addonKubeProxy, in.KubeProxy, true),
-		PodIdentityAgent: resolveEksAddon(p, "eksAddons.podIdentityAgent", addonPodIdentityAgent, in.PodIdentityAgent, true),
+		VpcCni:    resolveEksAddon(p, "eksAddons.vpcCni", addonVpcCni, in.VpcCni, true, true),
+		KubeProxy: resolveEksAddon(p, "eksAddons.kubeProxy", addonKubeProxy, in.KubeProxy, true, false),
+		// The agent is a DaemonSet, and DaemonSets do not run on Fargate (nor does Pod
+		// Identity): on a Fargate-only cluster it would never run a pod.
+		PodIdentityAgent: resolveEksAddon(p, "eksAddons.podIdentityAgent", addonPodIdentityAgent, in.PodIdentityAgent, hasNodeGroups, false),
 		// coredns is a Deployment: with nowhere to run, EKS would report it degraded and
 		// `pulumi up` would wait for it until it timed out. By default it is installed
 		// once something can run it.
-		Coredns:      resolveEksAddon(p, "eksAddons.coredns", addonCoredns, in.Coredns, corednsCanRun),
-		EbsCsiDriver: resolveEksAddon(p, "eksAddons.ebsCsiDriver", addonEbsCsiDriver, in.EbsCsiDriver, false),
+		Coredns:      resolveEksAddon(p, "eksAddons.coredns", addonCoredns, in.Coredns, corednsCanRun, false),
+		EbsCsiDriver: resolveEksAddon(p, "eksAddons.ebsCsiDriver", addonEbsCsiDriver, in.EbsCsiDriver, false, true),
+	}
+	if c.PodIdentityAgent.Enabled && !hasNodeGroups {
+		p.addf("eksAddons.podIdentityAgent: enabled, but there is no node group, and the agent is a DaemonSet that does not run on Fargate (Fargate pods cannot use Pod Identity); add a node group, or disable the agent and use irsa")
+	}
+	for _, a := range []struct {
+		path string
+		c    eksAddonConfig
+	}{{"eksAddons.vpcCni", c.VpcCni}, {"eksAddons.ebsCsiDriver", c.EbsCsiDriver}} {
+		if a.c.Enabled && a.c.Identity == addons.PodIdentity && !c.PodIdentityAgent.Enabled {
+			p.addf("%s.identity: podIdentity needs the eks-pod-identity-agent add-on; set eksAddons.podIdentityAgent.enabled to true (it needs a node group), or use irsa", a.path)
+		}
 	}
 	if c.Coredns.Enabled && !corednsCanRun {
 		p.addf("eksAddons.coredns: enabled, but there is no node group and no Fargate profile selecting kube-system, so coredns could not run; add a node group or a Fargate profile for kube-system, or disable coredns")
@@ -74,12 +101,26 @@ func resolveEksAddons(p *problems, args *Args, cfg *config) eksAddonsConfig {
 	return c
 }
 
-func resolveEksAddon(p *problems, path, name string, in *EksAddonArgs, def bool) eksAddonConfig {
+// resolveEksAddon reads one add-on; def is whether it is enabled by default, hasRole
+// whether it runs with an IAM role of its own (and so takes identity).
+func resolveEksAddon(p *problems, path, name string, in *EksAddonArgs, def, hasRole bool) eksAddonConfig {
 	if in == nil {
-		return eksAddonConfig{Name: name, Enabled: def}
+		in = &EksAddonArgs{}
 	}
 	r := reader{p}
 	c := eksAddonConfig{Name: name, Enabled: r.boolean(path+".enabled", in.Enabled, def), Values: in.ConfigurationValues}
+	identity := r.str(path+".identity", in.Identity)
+	switch {
+	case !hasRole && identity != "":
+		p.addf("%s.identity: %s runs with no IAM role of its own, so it has no identity to choose; remove identity", path, name)
+	case hasRole && identity == "":
+		c.Identity = addons.IRSA
+	case hasRole && !slices.Contains(addons.Identities, identity):
+		p.addf("%s.identity: unknown identity %q; use one of %s", path, identity, strings.Join(addons.Identities, ", "))
+		c.Identity = addons.IRSA
+	case hasRole:
+		c.Identity = identity
+	}
 	if v, given, known := plainString(in.Version); given && (!known || v != "") {
 		c.Version = in.Version
 		if known && !addonVersionPattern.MatchString(v) {

@@ -178,7 +178,7 @@ type workloadRole struct {
 func (b *build) workloadRole(spec workloadRoleSpec, cluster *clusterResult, identity *identityResult, agent []pulumi.Resource) (*workloadRole, error) {
 	var trust pulumi.StringInput
 	if spec.identity == addons.PodIdentity {
-		trust = pulumi.String(podIdentityTrust().JSON())
+		trust = b.podIdentityRoleTrust()
 	} else {
 		trust = identity.irsaRoleTrust(spec.namespace, spec.serviceAccount)
 	}

@@ -30,10 +30,18 @@ func irsaTrust(oidcProviderArn, issuerHost, namespace, serviceAccount string) ia
 
 // PodIdentityTrust is the trust policy of a role used through EKS Pod Identity.
 // sts:TagSession is required: the agent tags sessions with the cluster and namespace.
-func podIdentityTrust() iampolicy.Document {
+// The conditions are the confused-deputy guard AWS documents for service principals:
+// EKS Pod Identity may assume the role only on behalf of this account (aws:SourceAccount)
+// and this cluster (aws:SourceArn, the cluster's ARN), not for another cluster given
+// the role's ARN.
+func podIdentityTrust(account, clusterArn string) iampolicy.Document {
 	return iampolicy.New(iampolicy.Statement{
 		Effect:    "Allow",
 		Principal: &iampolicy.Principal{Service: "pods.eks.amazonaws.com"},
 		Action:    []string{"sts:AssumeRole", "sts:TagSession"},
+		Condition: iampolicy.Condition{
+			"StringEquals": {"aws:SourceAccount": account},
+			"ArnEquals":    {"aws:SourceArn": clusterArn},
+		},
 	})
 }

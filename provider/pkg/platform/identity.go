@@ -1,8 +1,12 @@
 package platform
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -10,8 +14,12 @@ import (
 
 // identityResult is the cluster's IAM OIDC provider, for IRSA roles.
 type identityResult struct {
+	// Provider is nil when no role of the platform uses IRSA.
 	Provider *iam.OpenIdConnectProvider
-	// IssuerURL is https://oidc.eks.<region>.amazonaws.com/id/<id>.
+	// ProviderArn is the provider's ARN, "" when there is no provider.
+	ProviderArn pulumi.StringOutput
+	// IssuerURL is https://oidc.eks.<region>.amazonaws.com/id/<id>, the cluster's
+	// issuer, which exists with or without a provider.
 	IssuerURL pulumi.StringOutput
 	// IssuerHost is the URL without its scheme, the prefix of IAM condition keys.
 	IssuerHost pulumi.StringOutput
@@ -21,8 +29,25 @@ type identityResult struct {
 // follows the cluster through the issuer URL; IRSA roles follow it through its ARN).
 // The thumbprint comes from pulumi-tls in Output form, so previews work with the issuer
 // still unknown and nobody runs an openssl script.
+//
+// The provider is made only when some role trusts it (usesIrsa): an identity provider
+// nobody uses is one more way into the account to audit. Without it ProviderArn is "".
 func (b *build) oidcProvider(cluster *clusterResult) (*identityResult, error) {
 	issuer := cluster.Cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
+	res := &identityResult{
+		ProviderArn: pulumi.String("").ToStringOutput(),
+		IssuerURL:   issuer,
+		// From the cluster's issuer, not the provider's url, which IAM stores without
+		// the scheme.
+		IssuerHost: issuer.ApplyT(func(u string) string {
+			return strings.TrimPrefix(u, "https://")
+		}).(pulumi.StringOutput),
+	}
+	// The node add-ons stage reads the identity from the cluster's result.
+	cluster.identity = res
+	if !b.cfg.usesIrsa() {
+		return res, nil
+	}
 	cert := tls.GetCertificateOutput(b.ctx, tls.GetCertificateOutputArgs{Url: issuer}, pulumi.Parent(b.parent))
 	// The chain is listed root first; IAM wants the root CA's fingerprint.
 	thumbprint := cert.Certificates().Index(pulumi.Int(0)).Sha1Fingerprint()
@@ -35,21 +60,67 @@ func (b *build) oidcProvider(cluster *clusterResult) (*identityResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &identityResult{
-		Provider:  provider,
-		IssuerURL: issuer,
-		// From the cluster's issuer, not the provider's url, which IAM stores without
-		// the scheme.
-		IssuerHost: issuer.ApplyT(func(u string) string {
-			return strings.TrimPrefix(u, "https://")
-		}).(pulumi.StringOutput),
-	}, nil
+	res.Provider = provider
+	res.ProviderArn = provider.Arn
+	return res, nil
+}
+
+// usesIrsa reports whether some role the platform makes is assumed through the OIDC
+// provider: a catalogue add-on or helmReleases chart with a role and identity irsa, or
+// vpc-cni or the EBS CSI driver with identity irsa.
+func (c *config) usesIrsa() bool {
+	for _, a := range c.HelmAddons.Addons {
+		if a.Addon.HasRole() && a.Identity != addons.PodIdentity {
+			return true
+		}
+	}
+	for _, r := range c.HelmAddons.Releases {
+		if r.HasRole() && r.Identity != addons.PodIdentity {
+			return true
+		}
+	}
+	for _, a := range []eksAddonConfig{c.EksAddons.VpcCni, c.EksAddons.EbsCsiDriver} {
+		if a.Enabled && a.Identity == addons.IRSA {
+			return true
+		}
+	}
+	return false
 }
 
 // irsaRoleTrust is IrsaTrust for this cluster's provider, as an Output. Building it from
 // the provider's outputs makes every IRSA role depend on the provider.
 func (id *identityResult) irsaRoleTrust(namespace, serviceAccount string) pulumi.StringOutput {
+	if id.Provider == nil {
+		// usesIrsa decides whether the provider exists from the same configuration the
+		// roles are made from, so this is a bug, reported on the role's trust.
+		return pulumi.String("").ToStringOutput().ApplyT(func(string) (string, error) {
+			return "", errors.New("internal error: an IRSA role for " + namespace + "/" + serviceAccount + " but no OIDC provider was made")
+		}).(pulumi.StringOutput)
+	}
 	return pulumi.All(id.Provider.Arn, id.IssuerHost).ApplyT(func(v []any) string {
 		return irsaTrust(v[0].(string), v[1].(string), namespace, serviceAccount).JSON()
+	}).(pulumi.StringOutput)
+}
+
+// accountID is the account the platform is deployed in (an invoke in Output form).
+func (b *build) accountID() pulumi.StringOutput {
+	return aws.GetCallerIdentityOutput(b.ctx, aws.GetCallerIdentityOutputArgs{}, pulumi.Parent(b.parent)).AccountId()
+}
+
+// clusterArn is the cluster's ARN, arn:<partition>:eks:<region>:<account>:cluster/<name>,
+// built from its fixed name rather than read from the cluster, so roles that name it
+// need not wait for the cluster (rule 8).
+func (b *build) clusterArn(account pulumi.StringOutput) pulumi.StringOutput {
+	name := b.cfg.Cluster.Name
+	return pulumi.All(b.partition, b.region, account).ApplyT(func(v []any) string {
+		return fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", v[0], v[1], v[2], name)
+	}).(pulumi.StringOutput)
+}
+
+// podIdentityRoleTrust is PodIdentityTrust for this account and cluster, as an Output.
+func (b *build) podIdentityRoleTrust() pulumi.StringOutput {
+	account := b.accountID()
+	return pulumi.All(account, b.clusterArn(account)).ApplyT(func(v []any) string {
+		return podIdentityTrust(v[0].(string), v[1].(string)).JSON()
 	}).(pulumi.StringOutput)
 }

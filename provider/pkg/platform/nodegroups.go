@@ -30,13 +30,14 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 	instanceTags := b.tags(g.Tags, plainMapOf(map[string]string{"Name": g.EksName}))
 	lt, err := ec2.NewLaunchTemplate(b.ctx, b.child("ng-"+g.Name+"-lt"), &ec2.LaunchTemplateArgs{
 		Description: pulumi.String("Nodes of EKS node group " + g.EksName),
-		// IMDSv2 only. A hop limit of 2 lets pods that are not on the host network reach
-		// the instance metadata service through the extra hop of their network
-		// namespace, as EKS's own launch templates do.
+		// IMDSv2 only, with a hop limit of 1 by default: the response cannot cross the
+		// extra hop of a pod's network namespace, so pods off the host network cannot
+		// read the node role's credentials (they use IRSA or Pod Identity instead).
+		// metadataHopLimit 2 lets them reach IMDS, as EKS's own launch templates do.
 		MetadataOptions: ec2.LaunchTemplateMetadataOptionsArgs{
 			HttpEndpoint:            pulumi.String("enabled"),
 			HttpTokens:              pulumi.String("required"),
-			HttpPutResponseHopLimit: pulumi.Int(2),
+			HttpPutResponseHopLimit: pulumi.Int(g.MetadataHopLimit),
 		},
 		// With a launch template EKS rejects the node group's diskSize: the size goes
 		// on the root (Bottlerocket: data) volume here.

@@ -16,13 +16,13 @@ func (b *build) outputs(p *EksPlatform, s *stageResults) error {
 	p.ClusterSecurityGroupId = cl.VpcConfig.ClusterSecurityGroupId().Elem()
 	p.ClusterRoleArn = cluster.Role.Arn
 	p.KmsKeyArn = cluster.KmsKeyArn
-	p.OidcProviderArn = identity.Provider.Arn
+	p.OidcProviderArn = identity.ProviderArn
 	p.OidcIssuerUrl = identity.IssuerURL
 	p.NodeRoleArn = workers.NodeRoleArn
 	p.FargatePodExecutionRoleArn = workers.FargateRoleArn
 
 	roles := pulumi.StringMap{}
-	for _, set := range []*addonsResult{s.workloadAddons, s.helm} {
+	for _, set := range []*addonsResult{s.nodeAddons, s.workloadAddons, s.helm} {
 		for _, name := range sortedKeys(set.RoleArns) {
 			roles[name] = set.RoleArns[name]
 		}

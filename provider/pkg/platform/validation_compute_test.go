@@ -140,6 +140,8 @@ func TestScalingDefaultsFollowGivenCounts(t *testing.T) {
 func TestAL2AllowedUpToKubernetes132(t *testing.T) {
 	a := minimalArgs()
 	a.KubernetesVersion = pulumi.String("1.32")
+	// 1.32 is in extended support on 2026-12-01: EKS runs it only with EXTENDED.
+	a.UpgradePolicy = pulumi.String("EXTENDED")
 	a.NodeGroups = []NodeGroupArgs{{Name: pulumi.String("legacy"), AmiType: pulumi.String("AL2_x86_64")}}
 	m, _ := deploy(t, "demo", a)
 	if got := str(m.Find(t, "demo-ng-legacy"), "amiType"); got != "AL2_x86_64" {

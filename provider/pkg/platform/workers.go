@@ -4,12 +4,13 @@ import (
 	"fmt"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Policies of the shared node role, as EKS documents them for managed node groups.
-var nodeRolePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonEKS_CNI_Policy"}
+// Policies of the shared node role, as EKS documents them for managed node groups,
+// except AmazonEKS_CNI_Policy: vpc-cni has a role of its own (eksaddons.go), so a pod
+// that reaches the node's credentials cannot create, attach or delete ENIs.
+var nodeRolePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"}
 
 // workerRoles makes the roles nodes and Fargate pods run as: the shared node role when
 // some node group has no nodeRoleArn of its own, the Fargate pod execution role when
@@ -42,7 +43,7 @@ func (b *build) workerRoles() (*workerRolesResult, error) {
 	}
 
 	if len(c.FargateProfiles) > 0 {
-		account := aws.GetCallerIdentityOutput(b.ctx, aws.GetCallerIdentityOutputArgs{}, pulumi.Parent(b.parent)).AccountId()
+		account := b.accountID()
 		trust := pulumi.All(b.partition, b.region, account).ApplyT(func(v []any) string {
 			return fargateTrust(v[0].(string), v[1].(string), v[2].(string), name).JSON()
 		}).(pulumi.StringOutput)

@@ -19,7 +19,7 @@ import (
 type EksPlatform struct {
 	pulumi.ResourceState
 
-	// IAM role ARN of each add-on and Helm release that has one, by name.
+	// IAM role ARN of each add-on and Helm release that has one, by name (`vpc-cni`, `aws-ebs-csi-driver`, catalogue add-ons, releases).
 	AddonRoleArns pulumi.StringMapOutput `pulumi:"addonRoleArns"`
 	// ARN of the EKS cluster.
 	ClusterArn pulumi.StringOutput `pulumi:"clusterArn"`
@@ -41,9 +41,9 @@ type EksPlatform struct {
 	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
 	// ARN of the IAM role shared by node groups; empty when there is no node group that uses it.
 	NodeRoleArn pulumi.StringOutput `pulumi:"nodeRoleArn"`
-	// The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`).
+	// The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`); the cluster has it whether or not the platform makes an OIDC provider.
 	OidcIssuerUrl pulumi.StringOutput `pulumi:"oidcIssuerUrl"`
-	// ARN of the IAM OIDC provider for IRSA.
+	// ARN of the IAM OIDC provider for IRSA; empty when no role of the platform uses IRSA (every add-on with a role, vpc-cni included, uses `podIdentity`), since the provider is then not made.
 	OidcProviderArn pulumi.StringOutput `pulumi:"oidcProviderArn"`
 }
 
@@ -104,15 +104,15 @@ type eksPlatformArgs struct {
 	FargateProfiles []FargateProfile `pulumi:"fargateProfiles"`
 	// Any other Helm charts, installed after the nodes like the catalogue add-ons, each optionally with its own IAM role.
 	HelmReleases []HelmRelease `pulumi:"helmReleases"`
-	// ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it.
+	// ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it. The platform does not change the policy of your key, so with it the control-plane log group keeps CloudWatch Logs' default encryption; with the component's own key the log group is encrypted with that key, whose policy lets CloudWatch Logs use it for exactly `/aws/eks/<clusterName>/cluster`.
 	KmsKeyArn *string `pulumi:"kmsKeyArn"`
 	// How the component's own Kubernetes provider authenticates. `exec` (default) runs `aws eks get-token` like kubectl, so its configuration is identical on every run. `token` embeds a short-lived token from `aws.eks.getClusterAuth` (no aws CLI needed), which shows a provider update on every `pulumi up` and lives 15 minutes.
 	KubernetesProviderAuth *string `pulumi:"kubernetesProviderAuth"`
-	// Kubernetes version of the control plane, `MAJOR.MINOR` (for example `1.33`). Defaults to `1.33`. Bumping it upgrades the cluster in place.
+	// Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it upgrades the cluster in place.
 	KubernetesVersion *string `pulumi:"kubernetesVersion"`
 	// Retention in days of the control-plane log group `/aws/eks/<clusterName>/cluster`, one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Defaults to 30.
 	LogRetentionDays *int `pulumi:"logRetentionDays"`
-	// EKS managed node groups. Each gets a launch template with IMDSv2 required.
+	// EKS managed node groups. Each gets a launch template with IMDSv2 required and an IMDS hop limit of 1 (see `metadataHopLimit`).
 	NodeGroups []NodeGroup `pulumi:"nodeGroups"`
 	// Whether the shared node role also gets `AmazonSSMManagedInstanceCore`, for Session Manager shell access to nodes. Defaults to `false`.
 	NodeSsmAccess *bool `pulumi:"nodeSsmAccess"`
@@ -124,12 +124,14 @@ type eksPlatformArgs struct {
 	PublicSubnetIds []string `pulumi:"publicSubnetIds"`
 	// IAM roles mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode). Node roles are mapped automatically.
 	RoleMappings []RoleMapping `pulumi:"roleMappings"`
-	// Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given.
+	// Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given, and also encrypts the control-plane log group with that key.
 	SecretsEncryption *bool `pulumi:"secretsEncryption"`
 	// Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
 	SubnetRoleTags *bool `pulumi:"subnetRoleTags"`
 	// Tags applied to every taggable AWS resource the component creates.
 	Tags map[string]string `pulumi:"tags"`
+	// What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
+	UpgradePolicy *string `pulumi:"upgradePolicy"`
 	// IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
 	UserMappings []UserMapping `pulumi:"userMappings"`
 }
@@ -166,15 +168,15 @@ type EksPlatformArgs struct {
 	FargateProfiles FargateProfileArrayInput
 	// Any other Helm charts, installed after the nodes like the catalogue add-ons, each optionally with its own IAM role.
 	HelmReleases HelmReleaseArrayInput
-	// ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it.
+	// ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it. The platform does not change the policy of your key, so with it the control-plane log group keeps CloudWatch Logs' default encryption; with the component's own key the log group is encrypted with that key, whose policy lets CloudWatch Logs use it for exactly `/aws/eks/<clusterName>/cluster`.
 	KmsKeyArn pulumi.StringPtrInput
 	// How the component's own Kubernetes provider authenticates. `exec` (default) runs `aws eks get-token` like kubectl, so its configuration is identical on every run. `token` embeds a short-lived token from `aws.eks.getClusterAuth` (no aws CLI needed), which shows a provider update on every `pulumi up` and lives 15 minutes.
 	KubernetesProviderAuth pulumi.StringPtrInput
-	// Kubernetes version of the control plane, `MAJOR.MINOR` (for example `1.33`). Defaults to `1.33`. Bumping it upgrades the cluster in place.
+	// Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it upgrades the cluster in place.
 	KubernetesVersion pulumi.StringPtrInput
 	// Retention in days of the control-plane log group `/aws/eks/<clusterName>/cluster`, one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Defaults to 30.
 	LogRetentionDays pulumi.IntPtrInput
-	// EKS managed node groups. Each gets a launch template with IMDSv2 required.
+	// EKS managed node groups. Each gets a launch template with IMDSv2 required and an IMDS hop limit of 1 (see `metadataHopLimit`).
 	NodeGroups NodeGroupArrayInput
 	// Whether the shared node role also gets `AmazonSSMManagedInstanceCore`, for Session Manager shell access to nodes. Defaults to `false`.
 	NodeSsmAccess pulumi.BoolPtrInput
@@ -186,12 +188,14 @@ type EksPlatformArgs struct {
 	PublicSubnetIds pulumi.StringArrayInput
 	// IAM roles mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode). Node roles are mapped automatically.
 	RoleMappings RoleMappingArrayInput
-	// Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given.
+	// Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given, and also encrypts the control-plane log group with that key.
 	SecretsEncryption pulumi.BoolPtrInput
 	// Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
 	SubnetRoleTags pulumi.BoolPtrInput
 	// Tags applied to every taggable AWS resource the component creates.
 	Tags pulumi.StringMapInput
+	// What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
+	UpgradePolicy pulumi.StringPtrInput
 	// IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
 	UserMappings UserMappingArrayInput
 }
@@ -283,7 +287,7 @@ func (o EksPlatformOutput) ToEksPlatformOutputWithContext(ctx context.Context) E
 	return o
 }
 
-// IAM role ARN of each add-on and Helm release that has one, by name.
+// IAM role ARN of each add-on and Helm release that has one, by name (`vpc-cni`, `aws-ebs-csi-driver`, catalogue add-ons, releases).
 func (o EksPlatformOutput) AddonRoleArns() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *EksPlatform) pulumi.StringMapOutput { return v.AddonRoleArns }).(pulumi.StringMapOutput)
 }
@@ -338,12 +342,12 @@ func (o EksPlatformOutput) NodeRoleArn() pulumi.StringOutput {
 	return o.ApplyT(func(v *EksPlatform) pulumi.StringOutput { return v.NodeRoleArn }).(pulumi.StringOutput)
 }
 
-// The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`).
+// The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`); the cluster has it whether or not the platform makes an OIDC provider.
 func (o EksPlatformOutput) OidcIssuerUrl() pulumi.StringOutput {
 	return o.ApplyT(func(v *EksPlatform) pulumi.StringOutput { return v.OidcIssuerUrl }).(pulumi.StringOutput)
 }
 
-// ARN of the IAM OIDC provider for IRSA.
+// ARN of the IAM OIDC provider for IRSA; empty when no role of the platform uses IRSA (every add-on with a role, vpc-cni included, uses `podIdentity`), since the provider is then not made.
 func (o EksPlatformOutput) OidcProviderArn() pulumi.StringOutput {
 	return o.ApplyT(func(v *EksPlatform) pulumi.StringOutput { return v.OidcProviderArn }).(pulumi.StringOutput)
 }

@@ -264,6 +264,8 @@ type EksAddon struct {
 	ConfigurationValues map[string]interface{} `pulumi:"configurationValues"`
 	// Whether the add-on is installed.
 	Enabled *bool `pulumi:"enabled"`
+	// How the add-on's IAM role is assumed, for the add-ons that have one (`vpcCni`, `ebsCsiDriver`; an error on the others): `irsa` (default), a role trusted by exactly the add-on's service account through the cluster's OIDC provider and set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's `podIdentityAssociations` (needs `podIdentityAgent`, so a node group).
+	Identity *string `pulumi:"identity"`
 	// Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
 	Version *string `pulumi:"version"`
 }
@@ -285,6 +287,8 @@ type EksAddonArgs struct {
 	ConfigurationValues pulumi.MapInput `pulumi:"configurationValues"`
 	// Whether the add-on is installed.
 	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// How the add-on's IAM role is assumed, for the add-ons that have one (`vpcCni`, `ebsCsiDriver`; an error on the others): `irsa` (default), a role trusted by exactly the add-on's service account through the cluster's OIDC provider and set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's `podIdentityAssociations` (needs `podIdentityAgent`, so a node group).
+	Identity pulumi.StringPtrInput `pulumi:"identity"`
 	// Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
 	Version pulumi.StringPtrInput `pulumi:"version"`
 }
@@ -377,6 +381,11 @@ func (o EksAddonOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v EksAddon) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
 
+// How the add-on's IAM role is assumed, for the add-ons that have one (`vpcCni`, `ebsCsiDriver`; an error on the others): `irsa` (default), a role trusted by exactly the add-on's service account through the cluster's OIDC provider and set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's `podIdentityAssociations` (needs `podIdentityAgent`, so a node group).
+func (o EksAddonOutput) Identity() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v EksAddon) *string { return v.Identity }).(pulumi.StringPtrOutput)
+}
+
 // Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
 func (o EksAddonOutput) Version() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v EksAddon) *string { return v.Version }).(pulumi.StringPtrOutput)
@@ -426,6 +435,16 @@ func (o EksAddonPtrOutput) Enabled() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// How the add-on's IAM role is assumed, for the add-ons that have one (`vpcCni`, `ebsCsiDriver`; an error on the others): `irsa` (default), a role trusted by exactly the add-on's service account through the cluster's OIDC provider and set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's `podIdentityAssociations` (needs `podIdentityAgent`, so a node group).
+func (o EksAddonPtrOutput) Identity() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *EksAddon) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Identity
+	}).(pulumi.StringPtrOutput)
+}
+
 // Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
 func (o EksAddonPtrOutput) Version() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *EksAddon) *string {
@@ -440,13 +459,13 @@ func (o EksAddonPtrOutput) Version() pulumi.StringPtrOutput {
 type EksAddons struct {
 	// CoreDNS, created after the nodes (on Fargate when a profile selects kube-system and there is no node group). Enabled by default.
 	Coredns *EksAddon `pulumi:"coredns"`
-	// Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`), created after the nodes. Disabled by default.
+	// Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`, trusted by `kube-system:ebs-csi-controller-sa`), created after the nodes. `identity` chooses `irsa` (default) or `podIdentity`. Disabled by default.
 	EbsCsiDriver *EksAddon `pulumi:"ebsCsiDriver"`
 	// kube-proxy, created before the nodes. Enabled by default.
 	KubeProxy *EksAddon `pulumi:"kubeProxy"`
-	// EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default; required when an add-on uses Pod Identity.
+	// EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default when there is a node group; it is a DaemonSet, which does not run on Fargate, so a platform with only Fargate profiles has none, and enabling it there is an error. Required when an add-on uses Pod Identity.
 	PodIdentityAgent *EksAddon `pulumi:"podIdentityAgent"`
-	// Amazon VPC CNI (`vpc-cni`), created before the nodes. Enabled by default.
+	// Amazon VPC CNI (`vpc-cni`), created before the nodes, on an IAM role of its own with `AmazonEKS_CNI_Policy` (trusted by `kube-system:aws-node`), which the shared node role does not have, so pods cannot use the node role to manage ENIs. `identity` chooses `irsa` (default) or `podIdentity`. Enabled by default.
 	VpcCni *EksAddon `pulumi:"vpcCni"`
 }
 
@@ -465,13 +484,13 @@ type EksAddonsInput interface {
 type EksAddonsArgs struct {
 	// CoreDNS, created after the nodes (on Fargate when a profile selects kube-system and there is no node group). Enabled by default.
 	Coredns EksAddonPtrInput `pulumi:"coredns"`
-	// Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`), created after the nodes. Disabled by default.
+	// Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`, trusted by `kube-system:ebs-csi-controller-sa`), created after the nodes. `identity` chooses `irsa` (default) or `podIdentity`. Disabled by default.
 	EbsCsiDriver EksAddonPtrInput `pulumi:"ebsCsiDriver"`
 	// kube-proxy, created before the nodes. Enabled by default.
 	KubeProxy EksAddonPtrInput `pulumi:"kubeProxy"`
-	// EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default; required when an add-on uses Pod Identity.
+	// EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default when there is a node group; it is a DaemonSet, which does not run on Fargate, so a platform with only Fargate profiles has none, and enabling it there is an error. Required when an add-on uses Pod Identity.
 	PodIdentityAgent EksAddonPtrInput `pulumi:"podIdentityAgent"`
-	// Amazon VPC CNI (`vpc-cni`), created before the nodes. Enabled by default.
+	// Amazon VPC CNI (`vpc-cni`), created before the nodes, on an IAM role of its own with `AmazonEKS_CNI_Policy` (trusted by `kube-system:aws-node`), which the shared node role does not have, so pods cannot use the node role to manage ENIs. `identity` chooses `irsa` (default) or `podIdentity`. Enabled by default.
 	VpcCni EksAddonPtrInput `pulumi:"vpcCni"`
 }
 
@@ -558,7 +577,7 @@ func (o EksAddonsOutput) Coredns() EksAddonPtrOutput {
 	return o.ApplyT(func(v EksAddons) *EksAddon { return v.Coredns }).(EksAddonPtrOutput)
 }
 
-// Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`), created after the nodes. Disabled by default.
+// Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`, trusted by `kube-system:ebs-csi-controller-sa`), created after the nodes. `identity` chooses `irsa` (default) or `podIdentity`. Disabled by default.
 func (o EksAddonsOutput) EbsCsiDriver() EksAddonPtrOutput {
 	return o.ApplyT(func(v EksAddons) *EksAddon { return v.EbsCsiDriver }).(EksAddonPtrOutput)
 }
@@ -568,12 +587,12 @@ func (o EksAddonsOutput) KubeProxy() EksAddonPtrOutput {
 	return o.ApplyT(func(v EksAddons) *EksAddon { return v.KubeProxy }).(EksAddonPtrOutput)
 }
 
-// EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default; required when an add-on uses Pod Identity.
+// EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default when there is a node group; it is a DaemonSet, which does not run on Fargate, so a platform with only Fargate profiles has none, and enabling it there is an error. Required when an add-on uses Pod Identity.
 func (o EksAddonsOutput) PodIdentityAgent() EksAddonPtrOutput {
 	return o.ApplyT(func(v EksAddons) *EksAddon { return v.PodIdentityAgent }).(EksAddonPtrOutput)
 }
 
-// Amazon VPC CNI (`vpc-cni`), created before the nodes. Enabled by default.
+// Amazon VPC CNI (`vpc-cni`), created before the nodes, on an IAM role of its own with `AmazonEKS_CNI_Policy` (trusted by `kube-system:aws-node`), which the shared node role does not have, so pods cannot use the node role to manage ENIs. `identity` chooses `irsa` (default) or `podIdentity`. Enabled by default.
 func (o EksAddonsOutput) VpcCni() EksAddonPtrOutput {
 	return o.ApplyT(func(v EksAddons) *EksAddon { return v.VpcCni }).(EksAddonPtrOutput)
 }
@@ -612,7 +631,7 @@ func (o EksAddonsPtrOutput) Coredns() EksAddonPtrOutput {
 	}).(EksAddonPtrOutput)
 }
 
-// Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`), created after the nodes. Disabled by default.
+// Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`, trusted by `kube-system:ebs-csi-controller-sa`), created after the nodes. `identity` chooses `irsa` (default) or `podIdentity`. Disabled by default.
 func (o EksAddonsPtrOutput) EbsCsiDriver() EksAddonPtrOutput {
 	return o.ApplyT(func(v *EksAddons) *EksAddon {
 		if v == nil {
@@ -632,7 +651,7 @@ func (o EksAddonsPtrOutput) KubeProxy() EksAddonPtrOutput {
 	}).(EksAddonPtrOutput)
 }
 
-// EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default; required when an add-on uses Pod Identity.
+// EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default when there is a node group; it is a DaemonSet, which does not run on Fargate, so a platform with only Fargate profiles has none, and enabling it there is an error. Required when an add-on uses Pod Identity.
 func (o EksAddonsPtrOutput) PodIdentityAgent() EksAddonPtrOutput {
 	return o.ApplyT(func(v *EksAddons) *EksAddon {
 		if v == nil {
@@ -642,7 +661,7 @@ func (o EksAddonsPtrOutput) PodIdentityAgent() EksAddonPtrOutput {
 	}).(EksAddonPtrOutput)
 }
 
-// Amazon VPC CNI (`vpc-cni`), created before the nodes. Enabled by default.
+// Amazon VPC CNI (`vpc-cni`), created before the nodes, on an IAM role of its own with `AmazonEKS_CNI_Policy` (trusted by `kube-system:aws-node`), which the shared node role does not have, so pods cannot use the node role to manage ENIs. `identity` chooses `irsa` (default) or `podIdentity`. Enabled by default.
 func (o EksAddonsPtrOutput) VpcCni() EksAddonPtrOutput {
 	return o.ApplyT(func(v *EksAddons) *EksAddon {
 		if v == nil {
@@ -1777,6 +1796,8 @@ type NodeGroup struct {
 	InstanceTypes []string `pulumi:"instanceTypes"`
 	// Kubernetes labels of the nodes.
 	Labels map[string]string `pulumi:"labels"`
+	// IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
+	MetadataHopLimit *int `pulumi:"metadataHopLimit"`
 	// Name of the node group, unique within the platform (also its EKS name, prefixed by the cluster name).
 	Name string `pulumi:"name"`
 	// An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
@@ -1816,6 +1837,8 @@ type NodeGroupArgs struct {
 	InstanceTypes pulumi.StringArrayInput `pulumi:"instanceTypes"`
 	// Kubernetes labels of the nodes.
 	Labels pulumi.StringMapInput `pulumi:"labels"`
+	// IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
+	MetadataHopLimit pulumi.IntPtrInput `pulumi:"metadataHopLimit"`
 	// Name of the node group, unique within the platform (also its EKS name, prefixed by the cluster name).
 	Name pulumi.StringInput `pulumi:"name"`
 	// An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
@@ -1907,6 +1930,11 @@ func (o NodeGroupOutput) InstanceTypes() pulumi.StringArrayOutput {
 // Kubernetes labels of the nodes.
 func (o NodeGroupOutput) Labels() pulumi.StringMapOutput {
 	return o.ApplyT(func(v NodeGroup) map[string]string { return v.Labels }).(pulumi.StringMapOutput)
+}
+
+// IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
+func (o NodeGroupOutput) MetadataHopLimit() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v NodeGroup) *int { return v.MetadataHopLimit }).(pulumi.IntPtrOutput)
 }
 
 // Name of the node group, unique within the platform (also its EKS name, prefixed by the cluster name).

@@ -58,6 +58,10 @@ export interface EksAddonArgs {
      */
     enabled?: pulumi.Input<boolean | undefined>;
     /**
+     * How the add-on's IAM role is assumed, for the add-ons that have one (`vpcCni`, `ebsCsiDriver`; an error on the others): `irsa` (default), a role trusted by exactly the add-on's service account through the cluster's OIDC provider and set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's `podIdentityAssociations` (needs `podIdentityAgent`, so a node group).
+     */
+    identity?: pulumi.Input<string | undefined>;
+    /**
      * Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
      */
     version?: pulumi.Input<string | undefined>;
@@ -72,7 +76,7 @@ export interface EksAddonsArgs {
      */
     coredns?: pulumi.Input<inputs.EksAddonArgs | undefined>;
     /**
-     * Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`), created after the nodes. Disabled by default.
+     * Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`, trusted by `kube-system:ebs-csi-controller-sa`), created after the nodes. `identity` chooses `irsa` (default) or `podIdentity`. Disabled by default.
      */
     ebsCsiDriver?: pulumi.Input<inputs.EksAddonArgs | undefined>;
     /**
@@ -80,11 +84,11 @@ export interface EksAddonsArgs {
      */
     kubeProxy?: pulumi.Input<inputs.EksAddonArgs | undefined>;
     /**
-     * EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default; required when an add-on uses Pod Identity.
+     * EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default when there is a node group; it is a DaemonSet, which does not run on Fargate, so a platform with only Fargate profiles has none, and enabling it there is an error. Required when an add-on uses Pod Identity.
      */
     podIdentityAgent?: pulumi.Input<inputs.EksAddonArgs | undefined>;
     /**
-     * Amazon VPC CNI (`vpc-cni`), created before the nodes. Enabled by default.
+     * Amazon VPC CNI (`vpc-cni`), created before the nodes, on an IAM role of its own with `AmazonEKS_CNI_Policy` (trusted by `kube-system:aws-node`), which the shared node role does not have, so pods cannot use the node role to manage ENIs. `identity` chooses `irsa` (default) or `podIdentity`. Enabled by default.
      */
     vpcCni?: pulumi.Input<inputs.EksAddonArgs | undefined>;
 }
@@ -281,6 +285,10 @@ export interface NodeGroupArgs {
      * Kubernetes labels of the nodes.
      */
     labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
+     */
+    metadataHopLimit?: pulumi.Input<number | undefined>;
     /**
      * Name of the node group, unique within the platform (also its EKS name, prefixed by the cluster name).
      */

@@ -227,6 +227,10 @@ class EksAddonArgsDict(TypedDict):
     """
     Whether the add-on is installed.
     """
+    identity: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    How the add-on's IAM role is assumed, for the add-ons that have one (`vpcCni`, `ebsCsiDriver`; an error on the others): `irsa` (default), a role trusted by exactly the add-on's service account through the cluster's OIDC provider and set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's `podIdentityAssociations` (needs `podIdentityAgent`, so a node group).
+    """
     version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
@@ -237,18 +241,22 @@ class EksAddonArgs:
     def __init__(__self__, *,
                  configuration_values: pulumi.Input[Optional[Mapping[str, Any]]] = None,
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 identity: pulumi.Input[Optional[_builtins.str]] = None,
                  version: pulumi.Input[Optional[_builtins.str]] = None):
         """
         Settings of one EKS managed add-on.
 
         :param pulumi.Input[Mapping[str, Any]] configuration_values: Add-on configuration, as an object (serialized to JSON with sorted keys).
         :param pulumi.Input[_builtins.bool] enabled: Whether the add-on is installed.
+        :param pulumi.Input[_builtins.str] identity: How the add-on's IAM role is assumed, for the add-ons that have one (`vpcCni`, `ebsCsiDriver`; an error on the others): `irsa` (default), a role trusted by exactly the add-on's service account through the cluster's OIDC provider and set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's `podIdentityAssociations` (needs `podIdentityAgent`, so a node group).
         :param pulumi.Input[_builtins.str] version: Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
         """
         if configuration_values is not None:
             pulumi.set(__self__, "configuration_values", configuration_values)
         if enabled is not None:
             pulumi.set(__self__, "enabled", enabled)
+        if identity is not None:
+            pulumi.set(__self__, "identity", identity)
         if version is not None:
             pulumi.set(__self__, "version", version)
 
@@ -278,6 +286,18 @@ class EksAddonArgs:
 
     @_builtins.property
     @pulumi.getter
+    def identity(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        How the add-on's IAM role is assumed, for the add-ons that have one (`vpcCni`, `ebsCsiDriver`; an error on the others): `irsa` (default), a role trusted by exactly the add-on's service account through the cluster's OIDC provider and set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's `podIdentityAssociations` (needs `podIdentityAgent`, so a node group).
+        """
+        return pulumi.get(self, "identity")
+
+    @identity.setter
+    def identity(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "identity", value)
+
+    @_builtins.property
+    @pulumi.getter
     def version(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
@@ -299,7 +319,7 @@ class EksAddonsArgsDict(TypedDict):
     """
     ebs_csi_driver: NotRequired[pulumi.Input[Optional['EksAddonArgsDict']]]
     """
-    Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`), created after the nodes. Disabled by default.
+    Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`, trusted by `kube-system:ebs-csi-controller-sa`), created after the nodes. `identity` chooses `irsa` (default) or `podIdentity`. Disabled by default.
     """
     kube_proxy: NotRequired[pulumi.Input[Optional['EksAddonArgsDict']]]
     """
@@ -307,11 +327,11 @@ class EksAddonsArgsDict(TypedDict):
     """
     pod_identity_agent: NotRequired[pulumi.Input[Optional['EksAddonArgsDict']]]
     """
-    EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default; required when an add-on uses Pod Identity.
+    EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default when there is a node group; it is a DaemonSet, which does not run on Fargate, so a platform with only Fargate profiles has none, and enabling it there is an error. Required when an add-on uses Pod Identity.
     """
     vpc_cni: NotRequired[pulumi.Input[Optional['EksAddonArgsDict']]]
     """
-    Amazon VPC CNI (`vpc-cni`), created before the nodes. Enabled by default.
+    Amazon VPC CNI (`vpc-cni`), created before the nodes, on an IAM role of its own with `AmazonEKS_CNI_Policy` (trusted by `kube-system:aws-node`), which the shared node role does not have, so pods cannot use the node role to manage ENIs. `identity` chooses `irsa` (default) or `podIdentity`. Enabled by default.
     """
 
 @pulumi.input_type
@@ -326,10 +346,10 @@ class EksAddonsArgs:
         EKS managed add-ons.
 
         :param pulumi.Input['EksAddonArgs'] coredns: CoreDNS, created after the nodes (on Fargate when a profile selects kube-system and there is no node group). Enabled by default.
-        :param pulumi.Input['EksAddonArgs'] ebs_csi_driver: Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`), created after the nodes. Disabled by default.
+        :param pulumi.Input['EksAddonArgs'] ebs_csi_driver: Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`, trusted by `kube-system:ebs-csi-controller-sa`), created after the nodes. `identity` chooses `irsa` (default) or `podIdentity`. Disabled by default.
         :param pulumi.Input['EksAddonArgs'] kube_proxy: kube-proxy, created before the nodes. Enabled by default.
-        :param pulumi.Input['EksAddonArgs'] pod_identity_agent: EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default; required when an add-on uses Pod Identity.
-        :param pulumi.Input['EksAddonArgs'] vpc_cni: Amazon VPC CNI (`vpc-cni`), created before the nodes. Enabled by default.
+        :param pulumi.Input['EksAddonArgs'] pod_identity_agent: EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default when there is a node group; it is a DaemonSet, which does not run on Fargate, so a platform with only Fargate profiles has none, and enabling it there is an error. Required when an add-on uses Pod Identity.
+        :param pulumi.Input['EksAddonArgs'] vpc_cni: Amazon VPC CNI (`vpc-cni`), created before the nodes, on an IAM role of its own with `AmazonEKS_CNI_Policy` (trusted by `kube-system:aws-node`), which the shared node role does not have, so pods cannot use the node role to manage ENIs. `identity` chooses `irsa` (default) or `podIdentity`. Enabled by default.
         """
         if coredns is not None:
             pulumi.set(__self__, "coredns", coredns)
@@ -358,7 +378,7 @@ class EksAddonsArgs:
     @pulumi.getter(name="ebsCsiDriver")
     def ebs_csi_driver(self) -> pulumi.Input[Optional['EksAddonArgs']]:
         """
-        Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`), created after the nodes. Disabled by default.
+        Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`, trusted by `kube-system:ebs-csi-controller-sa`), created after the nodes. `identity` chooses `irsa` (default) or `podIdentity`. Disabled by default.
         """
         return pulumi.get(self, "ebs_csi_driver")
 
@@ -382,7 +402,7 @@ class EksAddonsArgs:
     @pulumi.getter(name="podIdentityAgent")
     def pod_identity_agent(self) -> pulumi.Input[Optional['EksAddonArgs']]:
         """
-        EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default; required when an add-on uses Pod Identity.
+        EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default when there is a node group; it is a DaemonSet, which does not run on Fargate, so a platform with only Fargate profiles has none, and enabling it there is an error. Required when an add-on uses Pod Identity.
         """
         return pulumi.get(self, "pod_identity_agent")
 
@@ -394,7 +414,7 @@ class EksAddonsArgs:
     @pulumi.getter(name="vpcCni")
     def vpc_cni(self) -> pulumi.Input[Optional['EksAddonArgs']]:
         """
-        Amazon VPC CNI (`vpc-cni`), created before the nodes. Enabled by default.
+        Amazon VPC CNI (`vpc-cni`), created before the nodes, on an IAM role of its own with `AmazonEKS_CNI_Policy` (trusted by `kube-system:aws-node`), which the shared node role does not have, so pods cannot use the node role to manage ENIs. `identity` chooses `irsa` (default) or `podIdentity`. Enabled by default.
         """
         return pulumi.get(self, "vpc_cni")
 
@@ -1170,6 +1190,10 @@ class NodeGroupArgsDict(TypedDict):
     """
     Kubernetes labels of the nodes.
     """
+    metadata_hop_limit: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
+    """
     node_role_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
@@ -1204,6 +1228,7 @@ class NodeGroupArgs:
                  disk_size: pulumi.Input[Optional[_builtins.int]] = None,
                  instance_types: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 metadata_hop_limit: pulumi.Input[Optional[_builtins.int]] = None,
                  node_role_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  scaling: pulumi.Input[Optional['NodeGroupScalingArgs']] = None,
                  subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
@@ -1219,6 +1244,7 @@ class NodeGroupArgs:
         :param pulumi.Input[_builtins.int] disk_size: Root volume size in GiB. Defaults to 20.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_types: EC2 instance types. Defaults to `m5.large`. Changing them replaces the node group, never the cluster.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Kubernetes labels of the nodes.
+        :param pulumi.Input[_builtins.int] metadata_hop_limit: IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
         :param pulumi.Input[_builtins.str] node_role_arn: An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
         :param pulumi.Input['NodeGroupScalingArgs'] scaling: Node counts. Defaults to min 1, desired 2, max 3.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] subnet_ids: Subnets of the nodes. Defaults to the private subnets.
@@ -1237,6 +1263,8 @@ class NodeGroupArgs:
             pulumi.set(__self__, "instance_types", instance_types)
         if labels is not None:
             pulumi.set(__self__, "labels", labels)
+        if metadata_hop_limit is not None:
+            pulumi.set(__self__, "metadata_hop_limit", metadata_hop_limit)
         if node_role_arn is not None:
             pulumi.set(__self__, "node_role_arn", node_role_arn)
         if scaling is not None:
@@ -1321,6 +1349,18 @@ class NodeGroupArgs:
     @labels.setter
     def labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "labels", value)
+
+    @_builtins.property
+    @pulumi.getter(name="metadataHopLimit")
+    def metadata_hop_limit(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
+        """
+        return pulumi.get(self, "metadata_hop_limit")
+
+    @metadata_hop_limit.setter
+    def metadata_hop_limit(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "metadata_hop_limit", value)
 
     @_builtins.property
     @pulumi.getter(name="nodeRoleArn")

@@ -48,6 +48,7 @@ class EksPlatformArgs:
                  secrets_encryption: pulumi.Input[Optional[_builtins.bool]] = None,
                  subnet_role_tags: pulumi.Input[Optional[_builtins.bool]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 upgrade_policy: pulumi.Input[Optional[_builtins.str]] = None,
                  user_mappings: pulumi.Input[Optional[Sequence[pulumi.Input['UserMappingArgs']]]] = None):
         """
         The set of arguments for constructing a EksPlatform resource.
@@ -69,17 +70,18 @@ class EksPlatformArgs:
         :param pulumi.Input[_builtins.bool] endpoint_public_access: Whether the Kubernetes API endpoint is reachable from the internet. Defaults to `true`.
         :param pulumi.Input[Sequence[pulumi.Input['FargateProfileArgs']]] fargate_profiles: Fargate profiles, created one after another (EKS allows one at a time per cluster).
         :param pulumi.Input[Sequence[pulumi.Input['HelmReleaseArgs']]] helm_releases: Any other Helm charts, installed after the nodes like the catalogue add-ons, each optionally with its own IAM role.
-        :param pulumi.Input[_builtins.str] kms_key_arn: ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it.
+        :param pulumi.Input[_builtins.str] kms_key_arn: ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it. The platform does not change the policy of your key, so with it the control-plane log group keeps CloudWatch Logs' default encryption; with the component's own key the log group is encrypted with that key, whose policy lets CloudWatch Logs use it for exactly `/aws/eks/<clusterName>/cluster`.
         :param pulumi.Input[_builtins.str] kubernetes_provider_auth: How the component's own Kubernetes provider authenticates. `exec` (default) runs `aws eks get-token` like kubectl, so its configuration is identical on every run. `token` embeds a short-lived token from `aws.eks.getClusterAuth` (no aws CLI needed), which shows a provider update on every `pulumi up` and lives 15 minutes.
-        :param pulumi.Input[_builtins.str] kubernetes_version: Kubernetes version of the control plane, `MAJOR.MINOR` (for example `1.33`). Defaults to `1.33`. Bumping it upgrades the cluster in place.
+        :param pulumi.Input[_builtins.str] kubernetes_version: Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it upgrades the cluster in place.
         :param pulumi.Input[_builtins.int] log_retention_days: Retention in days of the control-plane log group `/aws/eks/<clusterName>/cluster`, one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Defaults to 30.
-        :param pulumi.Input[Sequence[pulumi.Input['NodeGroupArgs']]] node_groups: EKS managed node groups. Each gets a launch template with IMDSv2 required.
+        :param pulumi.Input[Sequence[pulumi.Input['NodeGroupArgs']]] node_groups: EKS managed node groups. Each gets a launch template with IMDSv2 required and an IMDS hop limit of 1 (see `metadataHopLimit`).
         :param pulumi.Input[_builtins.bool] node_ssm_access: Whether the shared node role also gets `AmazonSSMManagedInstanceCore`, for Session Manager shell access to nodes. Defaults to `false`.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] public_access_cidrs: CIDR blocks allowed to reach the public endpoint (for example office ranges). Defaults to `0.0.0.0/0`.
         :param pulumi.Input[Sequence[pulumi.Input['RoleMappingArgs']]] role_mappings: IAM roles mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode). Node roles are mapped automatically.
-        :param pulumi.Input[_builtins.bool] secrets_encryption: Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given.
+        :param pulumi.Input[_builtins.bool] secrets_encryption: Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given, and also encrypts the control-plane log group with that key.
         :param pulumi.Input[_builtins.bool] subnet_role_tags: Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags applied to every taggable AWS resource the component creates.
+        :param pulumi.Input[_builtins.str] upgrade_policy: What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
         :param pulumi.Input[Sequence[pulumi.Input['UserMappingArgs']]] user_mappings: IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
         """
         pulumi.set(__self__, "private_subnet_ids", private_subnet_ids)
@@ -136,6 +138,8 @@ class EksPlatformArgs:
             pulumi.set(__self__, "subnet_role_tags", subnet_role_tags)
         if tags is not None:
             pulumi.set(__self__, "tags", tags)
+        if upgrade_policy is not None:
+            pulumi.set(__self__, "upgrade_policy", upgrade_policy)
         if user_mappings is not None:
             pulumi.set(__self__, "user_mappings", user_mappings)
 
@@ -347,7 +351,7 @@ class EksPlatformArgs:
     @pulumi.getter(name="kmsKeyArn")
     def kms_key_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it.
+        ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it. The platform does not change the policy of your key, so with it the control-plane log group keeps CloudWatch Logs' default encryption; with the component's own key the log group is encrypted with that key, whose policy lets CloudWatch Logs use it for exactly `/aws/eks/<clusterName>/cluster`.
         """
         return pulumi.get(self, "kms_key_arn")
 
@@ -371,7 +375,7 @@ class EksPlatformArgs:
     @pulumi.getter(name="kubernetesVersion")
     def kubernetes_version(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Kubernetes version of the control plane, `MAJOR.MINOR` (for example `1.33`). Defaults to `1.33`. Bumping it upgrades the cluster in place.
+        Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it upgrades the cluster in place.
         """
         return pulumi.get(self, "kubernetes_version")
 
@@ -395,7 +399,7 @@ class EksPlatformArgs:
     @pulumi.getter(name="nodeGroups")
     def node_groups(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['NodeGroupArgs']]]]:
         """
-        EKS managed node groups. Each gets a launch template with IMDSv2 required.
+        EKS managed node groups. Each gets a launch template with IMDSv2 required and an IMDS hop limit of 1 (see `metadataHopLimit`).
         """
         return pulumi.get(self, "node_groups")
 
@@ -443,7 +447,7 @@ class EksPlatformArgs:
     @pulumi.getter(name="secretsEncryption")
     def secrets_encryption(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given.
+        Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given, and also encrypts the control-plane log group with that key.
         """
         return pulumi.get(self, "secrets_encryption")
 
@@ -474,6 +478,18 @@ class EksPlatformArgs:
     @tags.setter
     def tags(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "tags", value)
+
+    @_builtins.property
+    @pulumi.getter(name="upgradePolicy")
+    def upgrade_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
+        """
+        return pulumi.get(self, "upgrade_policy")
+
+    @upgrade_policy.setter
+    def upgrade_policy(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "upgrade_policy", value)
 
     @_builtins.property
     @pulumi.getter(name="userMappings")
@@ -522,6 +538,7 @@ class EksPlatform(pulumi.ComponentResource):
                  secrets_encryption: pulumi.Input[Optional[_builtins.bool]] = None,
                  subnet_role_tags: pulumi.Input[Optional[_builtins.bool]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 upgrade_policy: pulumi.Input[Optional[_builtins.str]] = None,
                  user_mappings: pulumi.Input[Optional[Sequence[pulumi.Input[Union['UserMappingArgs', 'UserMappingArgsDict']]]]] = None,
                  __props__=None):
         """
@@ -548,19 +565,20 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.bool] endpoint_public_access: Whether the Kubernetes API endpoint is reachable from the internet. Defaults to `true`.
         :param pulumi.Input[Sequence[pulumi.Input[Union['FargateProfileArgs', 'FargateProfileArgsDict']]]] fargate_profiles: Fargate profiles, created one after another (EKS allows one at a time per cluster).
         :param pulumi.Input[Sequence[pulumi.Input[Union['HelmReleaseArgs', 'HelmReleaseArgsDict']]]] helm_releases: Any other Helm charts, installed after the nodes like the catalogue add-ons, each optionally with its own IAM role.
-        :param pulumi.Input[_builtins.str] kms_key_arn: ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it.
+        :param pulumi.Input[_builtins.str] kms_key_arn: ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it. The platform does not change the policy of your key, so with it the control-plane log group keeps CloudWatch Logs' default encryption; with the component's own key the log group is encrypted with that key, whose policy lets CloudWatch Logs use it for exactly `/aws/eks/<clusterName>/cluster`.
         :param pulumi.Input[_builtins.str] kubernetes_provider_auth: How the component's own Kubernetes provider authenticates. `exec` (default) runs `aws eks get-token` like kubectl, so its configuration is identical on every run. `token` embeds a short-lived token from `aws.eks.getClusterAuth` (no aws CLI needed), which shows a provider update on every `pulumi up` and lives 15 minutes.
-        :param pulumi.Input[_builtins.str] kubernetes_version: Kubernetes version of the control plane, `MAJOR.MINOR` (for example `1.33`). Defaults to `1.33`. Bumping it upgrades the cluster in place.
+        :param pulumi.Input[_builtins.str] kubernetes_version: Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it upgrades the cluster in place.
         :param pulumi.Input[_builtins.int] log_retention_days: Retention in days of the control-plane log group `/aws/eks/<clusterName>/cluster`, one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Defaults to 30.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['NodeGroupArgs', 'NodeGroupArgsDict']]]] node_groups: EKS managed node groups. Each gets a launch template with IMDSv2 required.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['NodeGroupArgs', 'NodeGroupArgsDict']]]] node_groups: EKS managed node groups. Each gets a launch template with IMDSv2 required and an IMDS hop limit of 1 (see `metadataHopLimit`).
         :param pulumi.Input[_builtins.bool] node_ssm_access: Whether the shared node role also gets `AmazonSSMManagedInstanceCore`, for Session Manager shell access to nodes. Defaults to `false`.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] private_subnet_ids: IDs of existing private subnets. Tagged `kubernetes.io/role/internal-elb=1` and `kubernetes.io/cluster/<clusterName>=shared`. Node groups and Fargate profiles use them by default.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] public_access_cidrs: CIDR blocks allowed to reach the public endpoint (for example office ranges). Defaults to `0.0.0.0/0`.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] public_subnet_ids: IDs of existing public subnets. Tagged `kubernetes.io/role/elb=1` and `kubernetes.io/cluster/<clusterName>=shared`; the component never owns the subnets.
         :param pulumi.Input[Sequence[pulumi.Input[Union['RoleMappingArgs', 'RoleMappingArgsDict']]]] role_mappings: IAM roles mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode). Node roles are mapped automatically.
-        :param pulumi.Input[_builtins.bool] secrets_encryption: Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given.
+        :param pulumi.Input[_builtins.bool] secrets_encryption: Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given, and also encrypts the control-plane log group with that key.
         :param pulumi.Input[_builtins.bool] subnet_role_tags: Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags applied to every taggable AWS resource the component creates.
+        :param pulumi.Input[_builtins.str] upgrade_policy: What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
         :param pulumi.Input[Sequence[pulumi.Input[Union['UserMappingArgs', 'UserMappingArgsDict']]]] user_mappings: IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
         """
         ...
@@ -619,6 +637,7 @@ class EksPlatform(pulumi.ComponentResource):
                  secrets_encryption: pulumi.Input[Optional[_builtins.bool]] = None,
                  subnet_role_tags: pulumi.Input[Optional[_builtins.bool]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 upgrade_policy: pulumi.Input[Optional[_builtins.str]] = None,
                  user_mappings: pulumi.Input[Optional[Sequence[pulumi.Input[Union['UserMappingArgs', 'UserMappingArgsDict']]]]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -663,6 +682,7 @@ class EksPlatform(pulumi.ComponentResource):
             __props__.__dict__["secrets_encryption"] = secrets_encryption
             __props__.__dict__["subnet_role_tags"] = subnet_role_tags
             __props__.__dict__["tags"] = tags
+            __props__.__dict__["upgrade_policy"] = upgrade_policy
             __props__.__dict__["user_mappings"] = user_mappings
             __props__.__dict__["addon_role_arns"] = None
             __props__.__dict__["cluster_arn"] = None
@@ -688,7 +708,7 @@ class EksPlatform(pulumi.ComponentResource):
     @pulumi.getter(name="addonRoleArns")
     def addon_role_arns(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
         """
-        IAM role ARN of each add-on and Helm release that has one, by name.
+        IAM role ARN of each add-on and Helm release that has one, by name (`vpc-cni`, `aws-ebs-csi-driver`, catalogue add-ons, releases).
         """
         return pulumi.get(self, "addon_role_arns")
 
@@ -776,7 +796,7 @@ class EksPlatform(pulumi.ComponentResource):
     @pulumi.getter(name="oidcIssuerUrl")
     def oidc_issuer_url(self) -> pulumi.Output[_builtins.str]:
         """
-        The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`).
+        The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`); the cluster has it whether or not the platform makes an OIDC provider.
         """
         return pulumi.get(self, "oidc_issuer_url")
 
@@ -784,7 +804,7 @@ class EksPlatform(pulumi.ComponentResource):
     @pulumi.getter(name="oidcProviderArn")
     def oidc_provider_arn(self) -> pulumi.Output[_builtins.str]:
         """
-        ARN of the IAM OIDC provider for IRSA.
+        ARN of the IAM OIDC provider for IRSA; empty when no role of the platform uses IRSA (every add-on with a role, vpc-cni included, uses `podIdentity`), since the provider is then not made.
         """
         return pulumi.get(self, "oidc_provider_arn")
 
