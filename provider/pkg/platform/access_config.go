@@ -147,7 +147,7 @@ func resolveAccess(p *problems, args *Args, cluster *clusterConfig, compute *com
 			seen[arn] = path
 		}
 		requireUsername(p, path, m.Username)
-		a.RoleMappings = append(a.RoleMappings, roleMappingConfig{RoleArn: m.RoleArn, Username: m.Username, Groups: m.Groups})
+		a.RoleMappings = append(a.RoleMappings, roleMappingConfig(m))
 	}
 	for i, m := range args.UserMappings {
 		path := fmt.Sprintf("userMappings[%d]", i)
@@ -164,7 +164,7 @@ func resolveAccess(p *problems, args *Args, cluster *clusterConfig, compute *com
 			seen[arn] = path
 		}
 		requireUsername(p, path, m.Username)
-		a.UserMappings = append(a.UserMappings, userMappingConfig{UserArn: m.UserArn, Username: m.Username, Groups: m.Groups})
+		a.UserMappings = append(a.UserMappings, userMappingConfig(m))
 	}
 	return a
 }

@@ -108,9 +108,6 @@ func plainMap(in pulumi.MapInput) (values map[string]any, given, known bool) {
 	return v, a.given, a.known
 }
 
-// isSecret reports whether a given input is secret.
-func isSecret(in pulumi.Input) bool { return await(in).secret }
-
 // reader reads fields, recording a problem, with the field's path, for each value that
 // cannot be read when it must be: at an update every value is known, so an unknown one
 // there fails closed rather than passing unchecked. At preview (problems.preview)

@@ -14,11 +14,3 @@ var iamRoleArnPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/
 func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
 	return slices.Sorted(maps.Keys(m))
 }
-
-// mergeTags returns base overlaid with extra (extra wins), a fresh map.
-func mergeTags(base, extra map[string]string) map[string]string {
-	out := make(map[string]string, len(base)+len(extra))
-	maps.Copy(out, base)
-	maps.Copy(out, extra)
-	return out
-}
