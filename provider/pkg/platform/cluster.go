@@ -19,9 +19,6 @@ type clusterResult struct {
 	KmsKeyArn pulumi.StringOutput
 	// Name is the cluster's name as an Output, so consumers depend on the cluster.
 	Name pulumi.StringOutput
-	// identity is the cluster's OIDC identity, recorded by the identity stage for the
-	// node add-ons (vpc-cni's IRSA role trusts the provider); nil before that stage.
-	identity *identityResult
 }
 
 // secretsResult is the key that encrypts Kubernetes secrets and the cluster role's
@@ -78,14 +75,6 @@ func (b *build) secretsKey(role *madeRole) (*secretsResult, error) {
 		}
 		res.KeyArn = key.Arn
 		res.Ready = append(res.Ready, key)
-		// The log group is encrypted with this key, so it follows the key (data flow)
-		// and is made here, where the key is; it is still in Ready, before the cluster
-		// (rule 1).
-		logGroup, err := b.logGroup(key.Arn)
-		if err != nil {
-			return nil, err
-		}
-		res.Ready = append(res.Ready, logGroup)
 	}
 	policy, err := iam.NewRolePolicy(b.ctx, b.child("cluster-role-kms"), &iam.RolePolicyArgs{
 		Role: role.Role.Name,
@@ -108,17 +97,17 @@ func (b *build) secretsKey(role *madeRole) (*secretsResult, error) {
 // Rule 1: EKS would otherwise create it itself, with no retention, when logging is on,
 // and the platform's own create would then fail with "already exists".
 //
-// With a key the platform makes, the log group is encrypted with it and made by
-// secretsKey, beside the key, so this returns nothing: the log group is in the secrets
-// stage's Ready list instead. With the user's key (kmsKeyArn) the log group keeps
-// CloudWatch Logs' own encryption: CloudWatch may use a KMS key only when the key's
-// policy allows it for this log group, and the platform does not change the policy of
-// a key it does not own.
-func (b *build) controlPlaneLogGroup() (*readyResult, error) {
+// With a key the platform makes, the log group is encrypted with it (and so follows the
+// key, by data flow). With the user's key (kmsKeyArn) the log group keeps CloudWatch
+// Logs' own encryption: CloudWatch may use a KMS key only when the key's policy allows
+// it for this log group, and the platform does not change the policy of a key it does
+// not own.
+func (b *build) controlPlaneLogGroup(secrets *secretsResult) (*readyResult, error) {
+	var key pulumi.StringInput
 	if b.cfg.Cluster.PlatformKey() {
-		return &readyResult{}, nil
+		key = secrets.KeyArn
 	}
-	logGroup, err := b.logGroup(nil)
+	logGroup, err := b.logGroup(key)
 	if err != nil {
 		return nil, err
 	}

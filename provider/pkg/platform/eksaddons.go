@@ -2,7 +2,6 @@ package platform
 
 import (
 	"encoding/json"
-	"errors"
 	"maps"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
@@ -18,8 +17,8 @@ import (
 // vpc-cni runs on an IAM role of its own with AmazonEKS_CNI_Policy, which the shared
 // node role no longer has: pods that reach the node's credentials cannot manage ENIs.
 // With IRSA the role trusts the OIDC provider, so the add-on follows it (rule 2, by
-// data flow); the identity stage must have run (New orders it before this stage).
-func (b *build) nodeAddons(cluster *clusterResult) (*addonsResult, error) {
+// data flow).
+func (b *build) nodeAddons(cluster *clusterResult, identity *identityResult) (*addonsResult, error) {
 	c := b.cfg.EksAddons
 	res := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
 	for _, a := range []eksAddonConfig{c.VpcCni, c.KubeProxy, c.PodIdentityAgent} {
@@ -28,9 +27,6 @@ func (b *build) nodeAddons(cluster *clusterResult) (*addonsResult, error) {
 		}
 		var role *addonRole
 		if a.Name == addonVpcCni {
-			if a.Identity == addons.IRSA && cluster.identity == nil {
-				return nil, errors.New("internal error: the vpc-cni add-on's IRSA role needs the OIDC provider; run the identity stage before the node add-ons")
-			}
 			var err error
 			role, err = b.eksAddonRole(a, eksAddonRoleSpec{
 				part:            "vpc-cni-role",
@@ -39,7 +35,7 @@ func (b *build) nodeAddons(cluster *clusterResult) (*addonsResult, error) {
 				namespace:       "kube-system",
 				serviceAccount:  vpcCniServiceAccount,
 				managedPolicies: []string{"AmazonEKS_CNI_Policy"},
-			}, cluster.identity)
+			}, identity)
 			if err != nil {
 				return nil, err
 			}

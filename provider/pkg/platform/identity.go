@@ -44,7 +44,6 @@ func (b *build) oidcProvider(cluster *clusterResult) (*identityResult, error) {
 		}).(pulumi.StringOutput),
 	}
 	// The node add-ons stage reads the identity from the cluster's result.
-	cluster.identity = res
 	if !b.cfg.usesIrsa() {
 		return res, nil
 	}

@@ -71,7 +71,7 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	if s.secrets, err = b.secretsKey(s.clusterRole); err != nil {
 		return nil, nil, err
 	}
-	if s.logs, err = b.controlPlaneLogGroup(); err != nil {
+	if s.logs, err = b.controlPlaneLogGroup(s.secrets); err != nil {
 		return nil, nil, err
 	}
 	if s.workers, err = b.workerRoles(); err != nil {
@@ -104,7 +104,7 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	}
 
 	// Rule 4: the add-ons nodes need (vpc-cni, kube-proxy, pod identity agent).
-	if s.nodeAddons, err = b.nodeAddons(s.cluster); err != nil {
+	if s.nodeAddons, err = b.nodeAddons(s.cluster, s.identity); err != nil {
 		return nil, nil, err
 	}
 
