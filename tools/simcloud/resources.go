@@ -261,6 +261,9 @@ func displayName(r *res) string {
 		return r.Named("fargateProfileName")
 	case typNodeGroup:
 		return r.Named("nodeGroupName")
+	case typRelease:
+		// The chart, which the webhook rule (webhook.go) recognises in flight.
+		return str(r.Inputs, "chart")
 	}
 	return r.Name
 }

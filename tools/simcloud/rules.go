@@ -41,6 +41,9 @@ func checkCreate(r *res, cluster string, v view) (warning string, err error) {
 			return "", fmt.Errorf(`configmaps "aws-auth" already exists`)
 		}
 	case typAddon, typRelease:
+		if err := albWebhookBlocks(r, cluster, v); err != nil {
+			return "", err
+		}
 		// coredns and Helm charts need running nodes; real life hangs DEGRADED.
 		if (r.Type == typRelease || str(r.Inputs, "addonName") == "coredns") &&
 			cluster != "" && !v.clusterHas(cluster, typNodeGroup, typFargate) {

@@ -76,6 +76,11 @@ type Addon struct {
 	// may give another value, but not null (which would remove it), nor a non-object on
 	// the way to it.
 	Owned []string
+	// BlocksServicesUntilReady says the chart registers a webhook that rejects every
+	// other Service until the add-on's pods serve it (failurePolicy Fail): the
+	// platform installs it before every other release and after the EKS add-ons that
+	// make Services (rule 9 of docs/ordering.md).
+	BlocksServicesUntilReady bool
 }
 
 // PolicyContext is what a policy may depend on.

@@ -62,6 +62,8 @@ func AWSLoadBalancerController() Addon {
 		// Without clusterName the chart fails to render; without region and vpcId the
 		// controller falls back to IMDS.
 		Owned: []string{"clusterName", "region", "vpcId"},
+		// The Service mutating webhook above, failurePolicy Fail.
+		BlocksServicesUntilReady: true,
 	}
 }
 

@@ -22,7 +22,8 @@ func barrierPlatform() *Args {
 		{Name: pulumi.String("system"), Selectors: []FargateSelectorArgs{{Namespace: pulumi.String("kube-system")}}},
 		{Name: pulumi.String("apps"), Selectors: []FargateSelectorArgs{{Namespace: pulumi.String("apps")}}},
 	}
-	a.Addons = &HelmAddonsArgs{MetricsServer: &HelmAddonArgs{Enabled: pulumi.Bool(true)}}
+	a.Addons = &HelmAddonsArgs{MetricsServer: &HelmAddonArgs{Enabled: pulumi.Bool(true)},
+		AwsLoadBalancerController: &HelmAddonArgs{Enabled: pulumi.Bool(true)}}
 	return a
 }
 
@@ -91,7 +92,8 @@ func TestBarriers(t *testing.T) {
 		// A node group exists, so coredns runs on it (annotated for EC2), not on the
 		// kube-system profile.
 		{"systemAddonsSchedulable (rule 4)", w.systemAddonsSchedulable, [][]string{{"demo-ng-general"}}},
-		{"beforeWorkloads (rules 4, 6)", w.beforeWorkloads, [][]string{access, {"demo-aws-auth"}, nodeAddons, compute}},
+		{"beforeWorkloads (rule 6)", w.beforeWorkloads, [][]string{access, {"demo-aws-auth"}, nodeAddons}},
+		{"beforeOtherReleases (rule 9)", w.beforeOtherReleases, [][]string{{"demo-aws-load-balancer-controller"}}},
 		{"beforePodIdentity", w.beforePodIdentity, [][]string{nodeAddons}},
 	}
 	for _, c := range cases {
@@ -107,7 +109,16 @@ func TestBarriers(t *testing.T) {
 		[]mocktest.Resource{m.Find(t, "demo-cluster")})
 	m.RequireOrder(t, "rule 3", []mocktest.Resource{m.Find(t, "demo-aws-auth"), m.Find(t, "demo-access-role-team")},
 		[]mocktest.Resource{m.Find(t, "demo-ng-general"), m.Find(t, "demo-fargate-system")})
-	m.RequireOrder(t, "rule 4", []mocktest.Resource{m.Find(t, "demo-ng-general"), m.Find(t, "demo-fargate-apps")},
+	// metrics-server runs in kube-system, which the system profile selects: its pods go
+	// to Fargate, so it waits for that profile, not for the node group.
+	m.RequireOrder(t, "rule 4", []mocktest.Resource{m.Find(t, "demo-fargate-system")},
 		[]mocktest.Resource{m.Find(t, "demo-metrics-server")})
+	// Directly, it names no other compute (it reaches the node group only through the
+	// ALB controller, rule 9).
+	if direct := m.Find(t, "demo-metrics-server").DependsOn; slices.Contains(direct, "demo-ng-general") || slices.Contains(direct, "demo-fargate-apps") {
+		t.Errorf("rule 4: metrics-server waits for compute that will not run it: %v", direct)
+	}
+	m.RequireOrder(t, "rule 9", []mocktest.Resource{m.Find(t, "demo-coredns")}, []mocktest.Resource{m.Find(t, "demo-aws-load-balancer-controller")})
+	m.RequireOrder(t, "rule 9", []mocktest.Resource{m.Find(t, "demo-aws-load-balancer-controller")}, []mocktest.Resource{m.Find(t, "demo-metrics-server")})
 	m.RequireOrder(t, "rule 4", []mocktest.Resource{m.Find(t, "demo-ng-general")}, []mocktest.Resource{m.Find(t, "demo-coredns")})
 }

@@ -8,16 +8,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// helmAddons installs the catalogue add-ons and the user's own charts (rule 6): each
-// release uses the component's Kubernetes provider (rule 7) and waits for its IAM role,
-// policy and association and for after (New's beforeWorkloads barrier). Pod Identity
-// associations wait for agent. Releases are independent of one another and install in
-// parallel.
-func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kube *kubeResult,
-	agent, after []pulumi.Resource,
+// helmAddons installs the catalogue add-ons and the user's own charts of cfg (rule 6):
+// each release uses the component's Kubernetes provider (rule 7) and waits for its IAM
+// role, policy and association and for after(its namespace), which New builds. Pod
+// Identity associations wait for agent. Releases of one call are independent of one
+// another and install in parallel.
+func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kube *kubeResult, cfg helmAddonsConfig,
+	agent []pulumi.Resource, after func(namespace string) []pulumi.Resource,
 ) (*addonsResult, error) {
 	out := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
-	cfg := b.cfg.HelmAddons
 	if len(cfg.Addons) == 0 && len(cfg.Releases) == 0 {
 		return out, nil
 	}
@@ -74,7 +73,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 			Atomic:          pulumi.Bool(true),
 			Timeout:         pulumi.Int(defaultHelmTimeout),
 			Values:          values,
-		}, b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, after)))...)
+		}, b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, after(c.Namespace))))...)
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +123,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 			args.Values = values
 		}
 		release, err := helmv3.NewRelease(b.ctx, b.child(part), args,
-			b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, after)))...)
+			b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, after(c.Namespace))))...)
 		if err != nil {
 			return nil, err
 		}

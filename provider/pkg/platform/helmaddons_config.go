@@ -287,3 +287,17 @@ func validateServiceAccountCreated(p *problems, path string, in pulumi.MapInput,
 			path, strings.Join(createPath, "."))
 	}
 }
+
+// split divides the add-ons into those that block other Services until they are ready
+// (rule 9) and the rest, with the user's releases.
+func (c helmAddonsConfig) split() (blockers, rest helmAddonsConfig) {
+	for _, a := range c.Addons {
+		if a.Addon.BlocksServicesUntilReady {
+			blockers.Addons = append(blockers.Addons, a)
+		} else {
+			rest.Addons = append(rest.Addons, a)
+		}
+	}
+	rest.Releases = c.Releases
+	return blockers, rest
+}

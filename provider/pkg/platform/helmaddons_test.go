@@ -82,9 +82,10 @@ func TestHelmAddonsNoneByDefault(t *testing.T) {
 	}
 }
 
-// Done when: a platform with all four add-ons registers four releases after every node
-// group, each with a role whose trust names exactly its chart's service account.
-func TestHelmAddonsAllFourAfterEveryNodeGroupWithMatchingTrust(t *testing.T) {
+// Done when: a platform with all four add-ons registers four releases after the node
+// group that can run them, each with a role whose trust names exactly its chart's
+// service account.
+func TestHelmAddonsAllFourAfterTheirNodeGroupWithMatchingTrust(t *testing.T) {
 	args := withAddons(allAddons())
 	args.NodeGroups = []NodeGroupArgs{
 		{Name: pulumi.String("system"), InstanceTypes: pulumi.ToStringArray([]string{"m5.large"})},
@@ -99,7 +100,23 @@ func TestHelmAddonsAllFourAfterEveryNodeGroupWithMatchingTrust(t *testing.T) {
 	if len(nodeGroups) == 0 {
 		t.Skip("compute registers no node groups yet; ordering is covered by TestHelmAddonsOrderingWithStubStages")
 	}
-	m.RequireOrder(t, "rule 4/6: Helm releases after every node group", nodeGroups, releases)
+	// Rule 4: after the first node group that can run them (system: untainted, with
+	// nodes), not every node group.
+	m.RequireOrder(t, "rule 4/6: Helm releases after the node group that runs them", []mocktest.Resource{m.Find(t, "demo-ng-system")}, releases)
+	for _, rel := range releases {
+		if m.DependsOn(rel.Name, "demo-ng-batch") {
+			t.Errorf("rule 4: %s waits for batch, which it does not need", rel.Name)
+		}
+	}
+	// Rule 9: the ALB controller first (after coredns, which makes a Service), then
+	// every other release, which the controller's webhook would otherwise reject.
+	alb := m.Find(t, "demo-aws-load-balancer-controller")
+	m.RequireOrder(t, "rule 9: the ALB controller after coredns", []mocktest.Resource{m.Find(t, "demo-coredns")}, []mocktest.Resource{alb})
+	for _, rel := range releases {
+		if rel.Name != alb.Name {
+			m.RequireOrder(t, "rule 9: other releases after the ALB controller", []mocktest.Resource{alb}, []mocktest.Resource{rel})
+		}
+	}
 
 	for _, a := range addons.Catalogue() {
 		rel := m.Find(t, "demo-"+a.Name)
@@ -195,7 +212,9 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*config)) *mocktest.Mo
 		}
 		ready = append(ready, fp)
 		// The barrier New passes: access, the node add-ons and the compute.
-		_, err = b.helmAddons(cluster, identity, kube, []pulumi.Resource{agent}, join([]pulumi.Resource{entry, agent}, ready))
+		after := join([]pulumi.Resource{entry, agent}, ready)
+		_, err = b.helmAddons(cluster, identity, kube, cfg.HelmAddons, []pulumi.Resource{agent},
+			func(string) []pulumi.Resource { return after })
 		return err
 	})
 	if err != nil {

@@ -132,13 +132,30 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	if s.workloadAddons, err = b.workloadAddons(s.cluster, s.identity, w.systemAddonsSchedulable); err != nil {
 		return nil, nil, err
 	}
-	// Rule 6: Helm add-ons also wait for access and the node add-ons, so the ALB
-	// controller is deleted before the nodes on destroy.
+	// Rule 6: Helm add-ons wait for access and the node add-ons (kube-proxy routes the
+	// pods' way to the API server), and for the compute that can run them (rule 4), so
+	// the ALB controller is also deleted before its nodes on destroy.
 	w.nodesReady = join(s.nodeGroups.Ready, s.fargate.Ready)
-	w.beforeWorkloads = join(s.access.Ready, s.awsAuth.Ready, s.nodeAddons.Ready, w.nodesReady)
+	w.beforeWorkloads = join(s.access.Ready, s.awsAuth.Ready, s.nodeAddons.Ready)
+	releaseAfter := func(extra []pulumi.Resource) func(string) []pulumi.Resource {
+		return func(namespace string) []pulumi.Resource {
+			return join(w.beforeWorkloads, extra, place.schedulableFor(namespace, nil, nil, false))
+		}
+	}
 	// Pod Identity associations are answered by the agent: they follow it.
 	w.beforePodIdentity = s.nodeAddons.Ready
-	if s.helm, err = b.helmAddons(s.cluster, s.identity, s.kube, w.beforePodIdentity, w.beforeWorkloads); err != nil {
+	// Rule 9: the ALB controller's Service webhook (failurePolicy Fail) rejects every
+	// other Service until its pods are ready. It goes after the EKS add-ons that make
+	// Services (coredns), and every other release after it (an atomic install is done
+	// when its pods are ready, so the webhook is then served).
+	blockers, rest := b.cfg.HelmAddons.split()
+	if s.serviceBlockers, err = b.helmAddons(s.cluster, s.identity, s.kube, blockers, w.beforePodIdentity,
+		releaseAfter(s.workloadAddons.Ready)); err != nil {
+		return nil, nil, err
+	}
+	w.beforeOtherReleases = s.serviceBlockers.Ready
+	if s.helm, err = b.helmAddons(s.cluster, s.identity, s.kube, rest, w.beforePodIdentity,
+		releaseAfter(w.beforeOtherReleases)); err != nil {
 		return nil, nil, err
 	}
 	return p, w, b.outputs(p, &s)

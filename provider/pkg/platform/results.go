@@ -22,25 +22,28 @@ type barriers struct {
 	systemAddonsSchedulable []pulumi.Resource
 	beforeWorkloads         []pulumi.Resource
 	beforePodIdentity       []pulumi.Resource
+	// beforeOtherReleases are the releases every other release waits for (rule 9).
+	beforeOtherReleases []pulumi.Resource
 }
 
 // stageResults is what each stage of New returned.
 type stageResults struct {
-	subnets        *readyResult
-	clusterRole    *madeRole
-	secrets        *secretsResult
-	logs           *readyResult
-	workers        *workerRolesResult
-	cluster        *clusterResult
-	identity       *identityResult
-	kube           *kubeResult
-	access         *readyResult
-	awsAuth        *readyResult
-	nodeAddons     *addonsResult
-	nodeGroups     *nodeGroupsResult
-	fargate        *fargateResult
-	workloadAddons *addonsResult
-	helm           *addonsResult
+	subnets         *readyResult
+	clusterRole     *madeRole
+	secrets         *secretsResult
+	logs            *readyResult
+	workers         *workerRolesResult
+	cluster         *clusterResult
+	identity        *identityResult
+	kube            *kubeResult
+	access          *readyResult
+	awsAuth         *readyResult
+	nodeAddons      *addonsResult
+	nodeGroups      *nodeGroupsResult
+	fargate         *fargateResult
+	workloadAddons  *addonsResult
+	serviceBlockers *addonsResult
+	helm            *addonsResult
 }
 
 // join concatenates Ready lists into one barrier.

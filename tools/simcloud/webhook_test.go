@@ -1,0 +1,57 @@
+package simcloud
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+)
+
+// TestALBWebhookBlocksServicesWhileItsControllerStarts: rule 9's AWS behaviour. While
+// the controller's install is in flight, another release or coredns fails; before it
+// starts and after it is done, they succeed.
+func TestALBWebhookBlocksServicesWhileItsControllerStarts(t *testing.T) {
+	j := tempJournal(t)
+	// A slower clock than the other tests, so the in-flight window is wide (a Helm
+	// release takes 60 ms here).
+	slow := func(name string) *Server {
+		s, err := NewServer(Options{Name: name, Journal: j, Scale: 0.001})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a, k := slow("aws"), slow("kubernetes")
+	kc := "apiVersion: v1\nclusters:\n- cluster:\n    server: https://" + clusterHash("demo") + ".gr7.us-west-2.eks.amazonaws.com\n"
+	if _, err := k.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: props(t, map[string]any{"kubeconfig": kc})}); err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, a, typCluster, "demo", map[string]any{"name": "demo"})
+	mustCreate(t, a, typNodeGroup, "ng", map[string]any{"clusterName": "demo", "nodeGroupName": "demo-general"})
+	mustCreate(t, k, typRelease, "before", map[string]any{"chart": "metrics-server", "version": "3.13.1"})
+
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := create(t, k, typRelease, "alb", map[string]any{"chart": "aws-load-balancer-controller", "version": "3.5.0"})
+		done <- err
+	}()
+	time.Sleep(15 * time.Millisecond)
+	_, _, relErr := create(t, k, typRelease, "during", map[string]any{"chart": "external-dns", "version": "1.21.1"})
+	_, _, dnsErr := create(t, a, typAddon, "coredns", map[string]any{"clusterName": "demo", "addonName": "coredns"})
+	_, _, cniErr := create(t, a, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"})
+	if err := <-done; err != nil {
+		t.Fatalf("the controller's own install failed: %v", err)
+	}
+	for what, err := range map[string]error{"release": relErr, "coredns": dnsErr} {
+		if err == nil || !strings.Contains(err.Error(), `failed calling webhook "mservice.elbv2.k8s.aws"`) ||
+			!strings.Contains(err.Error(), "no endpoints available") {
+			t.Errorf("%s created while the webhook had no endpoints: err = %v", what, err)
+		}
+	}
+	if cniErr != nil {
+		t.Errorf("vpc-cni makes no Service, yet failed: %v", cniErr)
+	}
+	mustCreate(t, k, typRelease, "after", map[string]any{"chart": "external-dns", "version": "1.21.1"})
+}
