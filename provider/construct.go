@@ -32,6 +32,13 @@ func constructPlatform(ctx *pulumi.Context, name string, inputs pulumiprovider.C
 	if err := inputs.CopyTo(args); err != nil {
 		return nil, fmt.Errorf("invalid EksPlatform inputs: %w", err)
 	}
+	if all, err := inputs.Map(); err == nil {
+		if v, ok := all[unknownInputsKey]; ok {
+			if names, ok := platform.PlainStrings(v); ok {
+				args.MarkUnknownAtPreview(names...)
+			}
+		}
+	}
 	p, err := platform.New(ctx, name, args, options)
 	if err != nil {
 		return nil, err

@@ -305,3 +305,20 @@ func TestFailedConstructLogsNothing(t *testing.T) {
 		})
 	}
 }
+
+// The platform's only compute given as one Output, unknown at preview: the preview
+// succeeds (the list was given, just not known yet), and at the update the same input,
+// known, builds the node groups.
+func TestOnlyComputeUnknownAtPreview(t *testing.T) {
+	in := inputs(map[string]any{"nodeGroups": constructtest.Unknown(subnetURN)})
+	if _, err := constructPlatform(t, in, constructtest.Preview); err != nil {
+		t.Fatalf("preview failed although nodeGroups was given (unknown until the update): %v", err)
+	}
+	// Left out entirely, it is still the platform with no compute, rejected.
+	none := inputs(map[string]any{})
+	delete(none, "nodeGroups")
+	_, err := constructPlatform(t, none, constructtest.Preview)
+	if err == nil || !strings.Contains(err.Error(), "nodeGroups, fargateProfiles: the platform has no node group") {
+		t.Fatalf("want the no-compute error when nodeGroups is not given, got %v", err)
+	}
+}

@@ -139,7 +139,10 @@ func prepare(inputs resource.PropertyMap, deps map[string][]resource.URN, t refl
 		}
 		nv, ok := w.value(k, v, field.Type, carry{}.with(false, extra))
 		if !ok {
-			continue // unknown: not given
+			// Unknown (preview): not given, and named under unknownInputsKey so the
+			// platform knows it was given and plans around it.
+			w.unknown = append(w.unknown, k)
+			continue
 		}
 		out[key] = nv
 		set := map[resource.URN]bool{}
@@ -153,8 +156,21 @@ func prepare(inputs resource.PropertyMap, deps map[string][]resource.URN, t refl
 			delete(outDeps, k)
 		}
 	}
+	if len(w.unknown) > 0 {
+		slices.Sort(w.unknown)
+		var names []resource.PropertyValue
+		for _, k := range w.unknown {
+			names = append(names, resource.NewProperty(k))
+		}
+		out[unknownInputsKey] = resource.NewProperty(names)
+	}
 	return out, outDeps, w.problems
 }
+
+// unknownInputsKey carries, from PrepareInputs to constructPlatform, the list and
+// object inputs that were unknown at preview and left out. Keys starting with "__" are
+// the engine's and the plugin's own, never a user's input.
+const unknownInputsKey = "__eksplatformUnknownAtPreview"
 
 // checkKeys checks a plain value (maps, slices, strings, numbers, booleans) against the
 // Go type it will be decoded into, returning every problem with its path.
@@ -183,8 +199,8 @@ func (c carry) with(secret bool, deps []resource.URN) carry {
 
 func (c carry) empty() bool { return !c.secret && len(c.deps) == 0 }
 
-// walker collects problems.
-type walker struct{ problems []string }
+// walker collects problems, and the top-level inputs left out as unknown.
+type walker struct{ problems, unknown []string }
 
 func (w *walker) addf(format string, args ...any) {
 	w.problems = append(w.problems, fmt.Sprintf(format, args...))

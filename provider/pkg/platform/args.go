@@ -43,6 +43,10 @@ type Args struct {
 	Addons          *HelmAddonsArgs      `pulumi:"addons"`
 	HelmReleases    []HelmReleaseArgs    `pulumi:"helmReleases"`
 
+	// unknownAtPreview are inputs given but not known yet at preview, which the plugin
+	// had to leave out of the typed decoding (lists and objects given as one Output).
+	unknownAtPreview []string
+
 	AwsProfile             pulumi.StringInput `pulumi:"awsProfile"`
 	AwsRoleArn             pulumi.StringInput `pulumi:"awsRoleArn"`
 	KubernetesProviderAuth pulumi.StringInput `pulumi:"kubernetesProviderAuth"`
@@ -172,4 +176,36 @@ type HelmReleaseArgs struct {
 	ServiceAccountValuesPath pulumi.StringInput `pulumi:"serviceAccountValuesPath"`
 	IamPolicy                pulumi.StringInput `pulumi:"iamPolicy"`
 	Identity                 pulumi.StringInput `pulumi:"identity"`
+}
+
+// MarkUnknownAtPreview records inputs (by schema key) that the program gave but whose
+// value is not known yet at preview, so the platform plans around them instead of
+// treating them as absent. The plugin calls it; Go programs never need to (their
+// Outputs reach the platform as they are).
+func (a *Args) MarkUnknownAtPreview(keys ...string) {
+	a.unknownAtPreview = append(a.unknownAtPreview, keys...)
+}
+
+// PlainStrings reads a list of strings from a decoded input (for the plugin).
+func PlainStrings(in any) ([]string, bool) {
+	si, ok := in.(pulumi.Input)
+	if !ok {
+		return nil, false
+	}
+	a := await(si)
+	switch v := a.value.(type) {
+	case []string:
+		return v, a.known
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, s)
+		}
+		return out, a.known
+	}
+	return nil, false
 }

@@ -151,7 +151,7 @@ func resolveCompute(p *problems, args *Args, cluster *clusterConfig) computeConf
 		groups.check(p, i, ng.Name)
 		c.NodeGroups = append(c.NodeGroups, ng)
 	}
-	if len(args.NodeGroups) == 0 && len(args.FargateProfiles) == 0 {
+	if len(args.NodeGroups) == 0 && len(args.FargateProfiles) == 0 && !p.unknown["nodeGroups"] && !p.unknown["fargateProfiles"] {
 		// coredns and every add-on would have nowhere to run, and coredns would be left
 		// out without a word.
 		p.addf("nodeGroups, fargateProfiles: the platform has no node group and no Fargate profile, so nothing could run coredns or the add-ons; add a node group (for example {name: \"general\"}) or a Fargate profile")

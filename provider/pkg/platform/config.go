@@ -35,6 +35,11 @@ func resolve(preview bool, name string, args *Args) (*config, error) {
 		args = &Args{}
 	}
 	p := &problems{preview: preview}
+	if preview {
+		for _, k := range args.unknownAtPreview {
+			p.markUnknown(k)
+		}
+	}
 	cfg := &config{Name: name, Preview: preview}
 	cfg.Cluster = resolveCluster(p, name, args)
 	cfg.Kube = resolveKubeAuth(p, args)
