@@ -92,7 +92,7 @@ func (e enc) wrap(v any) resource.PropertyValue {
 }
 
 // known reports whether the encoded value is known to the plugin.
-func (e enc) known() bool { return !(e.encoding == unknown && e.mode == constructtest.Preview) }
+func (e enc) known() bool { return e.encoding != unknown || e.mode != constructtest.Preview }
 
 // pv builds a property value from Go literals, keeping property values as they are.
 func pv(v any) resource.PropertyValue {

@@ -4,9 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"reflect"
+
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/platform"
 	pulumiprovider "github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
-	"reflect"
 )
 
 func constructInputsForTest() pulumiprovider.ConstructInputs {

@@ -40,9 +40,8 @@ import (
 // without those items and the update, where the value is known, has them.
 
 var (
-	argsType     = reflect.TypeFor[platform.Args]()
-	mapInputType = reflect.TypeFor[pulumi.MapInput]()
-	inputType    = reflect.TypeFor[pulumi.Input]()
+	argsType  = reflect.TypeFor[platform.Args]()
+	inputType = reflect.TypeFor[pulumi.Input]()
 )
 
 // argsTypes are the Go types each component's inputs are decoded into, by type token.

@@ -195,7 +195,7 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer engineConn.Close()
+	defer func() { _ = engineConn.Close() }()
 
 	req, err := constructRequest(opts, addr, m.stackURN())
 	if err != nil {

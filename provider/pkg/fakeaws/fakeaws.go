@@ -35,7 +35,7 @@ const (
 	// DefaultRegion is the region when the provider configures none.
 	DefaultRegion = "us-west-2"
 	// DefaultKubernetesVersion is the version EKS gives a cluster that names none.
-	DefaultKubernetesVersion = "1.33"
+	DefaultKubernetesVersion = "1.36"
 )
 
 // Hex is n lowercase hex digits derived from parts.

@@ -204,7 +204,7 @@ func TestKubernetesProviderMutableConfigMaps(t *testing.T) {
 	for _, r := range m.Resources() {
 		if r.Type == "pulumi:providers:kubernetes" {
 			if v := r.Inputs["enableConfigMapMutable"]; !v.IsBool() || !v.BoolValue() {
-				if !(v.IsString() && v.StringValue() == "true") {
+				if !v.IsString() || v.StringValue() != "true" {
 					t.Errorf("the Kubernetes provider must set enableConfigMapMutable, got %v", v)
 				}
 			}

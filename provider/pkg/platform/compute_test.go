@@ -2,11 +2,12 @@ package platform
 
 import (
 	"encoding/json"
-	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/internal/mocktest"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"

@@ -2,9 +2,10 @@ package platform
 
 import (
 	"encoding/json"
-	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"slices"
 	"testing"
+
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/internal/mocktest"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"

@@ -83,7 +83,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 	for _, c := range cfg.Releases {
 		part := "release-" + c.Namespace + "-" + c.Name
 		var ready []pulumi.Resource
-		var values pulumi.MapInput = c.Values
+		values := c.Values
 		if c.HasRole() {
 			made, err := b.workloadRole(workloadRoleSpec{
 				part:           part,

@@ -138,7 +138,7 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 			p.addf("%s.chart: required; give the chart name (and its repository)", path)
 		}
 		validateNamespace(p, path+".namespace", c.Namespace)
-		if policy, given, known := plainString(in.IamPolicy); given && !(known && policy == "") {
+		if policy, given, known := plainString(in.IamPolicy); given && (!known || policy != "") {
 			c.IamPolicy = in.IamPolicy
 			if known {
 				validatePolicyJSON(p, path+".iamPolicy", policy)

@@ -2,10 +2,11 @@ package platform
 
 import (
 	"encoding/json"
-	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/internal/mocktest"
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
