@@ -2,7 +2,6 @@ package platform
 
 import (
 	"fmt"
-	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -125,19 +124,7 @@ func (c computeConfig) CorednsOnFargate() bool {
 // selectsCoredns reports whether the selector matches coredns's pods. Fargate allows the
 // wildcards * and ? in namespaces and label values.
 func (s fargateSelectorConfig) selectsCoredns() bool {
-	if ok, _ := path.Match(s.Namespace, "kube-system"); !ok {
-		return false
-	}
-	for k, v := range s.Labels {
-		want, has := corednsPodLabels[k]
-		if !has {
-			return false
-		}
-		if ok, _ := path.Match(v, want); !ok {
-			return false
-		}
-	}
-	return true
+	return s.matches("kube-system", corednsPodLabels)
 }
 
 func (g nodeGroupConfig) windows() bool { return strings.HasPrefix(g.AmiType, "WINDOWS_") }

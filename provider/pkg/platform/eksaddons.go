@@ -121,17 +121,11 @@ type addonRole struct {
 // and cluster, with its AWS-managed policies attached.
 func (b *build) eksAddonRole(a eksAddonConfig, spec eksAddonRoleSpec, identity *identityResult) (*addonRole, error) {
 	name := b.cfg.Cluster.Name
-	var trust pulumi.StringInput
-	if a.Identity == addons.PodIdentity {
-		trust = b.podIdentityRoleTrust()
-	} else {
-		trust = identity.irsaRoleTrust(spec.namespace, spec.serviceAccount)
-	}
 	role, err := b.newRole(roleSpec{
 		part:            spec.part,
 		roleName:        name + spec.roleSuffix,
 		description:     spec.description + name,
-		trust:           trust,
+		trust:           b.serviceAccountTrust(a.Identity, identity, spec.namespace, spec.serviceAccount),
 		managedPolicies: spec.managedPolicies,
 	})
 	if err != nil {

@@ -175,17 +175,11 @@ type workloadRole struct {
 // attachment. The service account name comes from the caller's one source, the same
 // one the chart's values use.
 func (b *build) workloadRole(spec workloadRoleSpec, cluster *clusterResult, identity *identityResult, agent []pulumi.Resource) (*workloadRole, error) {
-	var trust pulumi.StringInput
-	if spec.identity == addons.PodIdentity {
-		trust = b.podIdentityRoleTrust()
-	} else {
-		trust = identity.irsaRoleTrust(spec.namespace, spec.serviceAccount)
-	}
 	role, err := b.newRole(roleSpec{
 		part:        spec.part + "-role",
 		roleName:    spec.roleName,
 		description: spec.description,
-		trust:       trust,
+		trust:       b.serviceAccountTrust(spec.identity, identity, spec.namespace, spec.serviceAccount),
 	})
 	if err != nil {
 		return nil, err

@@ -123,3 +123,13 @@ func (b *build) podIdentityRoleTrust() pulumi.StringOutput {
 		return podIdentityTrust(v[0].(string), v[1].(string)).JSON()
 	}).(pulumi.StringOutput)
 }
+
+// serviceAccountTrust is the trust policy of a role one service account runs as: EKS
+// Pod Identity for this account and cluster, or IRSA for exactly that service account
+// through the cluster's OIDC provider.
+func (b *build) serviceAccountTrust(how string, identity *identityResult, namespace, serviceAccount string) pulumi.StringInput {
+	if how == addons.PodIdentity {
+		return b.podIdentityRoleTrust()
+	}
+	return identity.irsaRoleTrust(namespace, serviceAccount)
+}
