@@ -458,6 +458,14 @@ func join(path, key string) string {
 	return fmt.Sprintf("%s[%q]", path, key)
 }
 
+// DependenciesOf are the URNs a value's Outputs and resource references came from,
+// sorted: what a calling SDK reports as the value's property dependencies.
+func DependenciesOf(v resource.PropertyValue) []resource.URN {
+	set := map[resource.URN]bool{}
+	gatherDeps(v, set)
+	return slices.Sorted(maps.Keys(set))
+}
+
 // gatherDeps collects the URNs a value's Outputs and resource references came from.
 func gatherDeps(v resource.PropertyValue, set map[resource.URN]bool) {
 	switch {

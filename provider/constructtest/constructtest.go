@@ -240,10 +240,14 @@ func constructRequest(opts Options, monitorAddr, stackURN string) (*pulumirpc.Co
 	}
 	deps := map[string]*pulumirpc.ConstructRequest_PropertyDependencies{}
 	for k, v := range opts.Inputs {
-		set := map[string]bool{}
-		gatherDeps(v, set)
-		if len(set) > 0 {
-			deps[string(k)] = &pulumirpc.ConstructRequest_PropertyDependencies{Urns: slices.Sorted(maps.Keys(set))}
+		// The dependencies the calling SDK reports are those of the value's Outputs and
+		// resource references, which the plugin gathers the same way.
+		var urns []string
+		for _, u := range provider.DependenciesOf(v) {
+			urns = append(urns, string(u))
+		}
+		if len(urns) > 0 {
+			deps[string(k)] = &pulumirpc.ConstructRequest_PropertyDependencies{Urns: urns}
 		}
 	}
 	return &pulumirpc.ConstructRequest{
@@ -262,31 +266,6 @@ func constructRequest(opts Options, monitorAddr, stackURN string) (*pulumirpc.Co
 	}, nil
 }
 
-// gatherDeps collects the URNs a value's Outputs and resource references came from, as
-// the calling SDK reports them in propertyDependencies.
-func gatherDeps(v resource.PropertyValue, set map[string]bool) {
-	switch {
-	case v.IsSecret():
-		gatherDeps(v.SecretValue().Element, set)
-	case v.IsComputed():
-		gatherDeps(v.Input().Element, set)
-	case v.IsOutput():
-		for _, u := range v.OutputValue().Dependencies {
-			set[string(u)] = true
-		}
-		gatherDeps(v.OutputValue().Element, set)
-	case v.IsResourceReference():
-		set[string(v.ResourceReferenceValue().URN)] = true
-	case v.IsArray():
-		for _, e := range v.ArrayValue() {
-			gatherDeps(e, set)
-		}
-	case v.IsObject():
-		for _, e := range v.ObjectValue() {
-			gatherDeps(e, set)
-		}
-	}
-}
 
 // engineError is the message the engine shows for a failed Construct: the gRPC status
 // message, without the "rpc error: code = ..." wrapping.
