@@ -266,7 +266,6 @@ func constructRequest(opts Options, monitorAddr, stackURN string) (*pulumirpc.Co
 	}, nil
 }
 
-
 // engineError is the message the engine shows for a failed Construct: the gRPC status
 // message, without the "rpc error: code = ..." wrapping.
 func engineError(err error) error {
