@@ -35,6 +35,7 @@ const teamRole = "arn:aws:iam::123456789012:role/platform-team"
 func TestDriftDeletesAndChangesWhatReadReports(t *testing.T) {
 	s, j, drift := driftServer(t)
 	mustCreate(t, s, typCluster, "platform-cluster", clusterInputs("platform"))
+	mustCreate(t, s, typAddon, "vpc-cni", map[string]any{"clusterName": "platform", "addonName": "vpc-cni"}) // nodes need a CNI to join
 	ngID, _ := mustCreate(t, s, typNodeGroup, "platform-ng-system", map[string]any{
 		"clusterName": "platform", "nodeGroupName": "platform-system",
 		"scalingConfig": map[string]any{"minSize": 2, "desiredSize": 2, "maxSize": 3},

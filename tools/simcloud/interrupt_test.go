@@ -10,6 +10,7 @@ import (
 func TestSecondCreateOfAnEKSObjectIsRejected(t *testing.T) {
 	s := newServer(t, "aws", tempJournal(t), "")
 	mustCreate(t, s, typCluster, "c", clusterInputs("demo"))
+	mustCreate(t, s, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"}) // nodes need a CNI to join
 	ng := map[string]any{"clusterName": "demo", "nodeGroupName": "demo-system"}
 	mustCreate(t, s, typNodeGroup, "ng", ng)
 	ae := map[string]any{"clusterName": "demo", "principalArn": teamRole}
@@ -55,6 +56,7 @@ func TestKillCompletesInFlightOperationsFirst(t *testing.T) {
 	killed := make(chan struct{})
 	s.killEngine = func() { close(killed) }
 	mustCreate(t, s, typCluster, "c", clusterInputs("demo"))
+	mustCreate(t, s, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"}) // nodes need a CNI to join
 	returned := make(chan string, 2)
 	var wg sync.WaitGroup
 	for _, n := range []string{"a", "b"} {

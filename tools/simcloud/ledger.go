@@ -145,6 +145,24 @@ func (l *ledger) begin(check func(view) (op, error)) (ticket, error) {
 	return t, checkErr
 }
 
+// peek runs fn against the current view (the journal as it is now, with what is in
+// flight), for checks at the end of an operation.
+func (l *ledger) peek(fn func(view) error) error {
+	var fnErr error
+	err := l.locked(func() error {
+		v, err := l.load()
+		if err != nil {
+			return err
+		}
+		fnErr = fn(v)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return fnErr
+}
+
 // finish journals e and retires the ticket in one step, so no observer sees
 // the operation both in flight and journaled, or neither.
 func (l *ledger) finish(t ticket, e Entry) error {

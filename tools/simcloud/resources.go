@@ -148,6 +148,9 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err == nil {
 		err = s.sleep(ctx, r.Type)
 	}
+	if err == nil && r.Type == typNodeGroup {
+		err = s.ledger.peek(func(v view) error { return checkNodesJoin(e.Cluster, v) })
+	}
 	if err == nil && s.isDying() {
 		e.Detail = "completed after the engine died"
 	}

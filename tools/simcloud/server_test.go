@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/fakeaws"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
@@ -21,7 +23,7 @@ func TestClusterCreateReturnsComputedOutputs(t *testing.T) {
 		"endpoint":                        "https://" + h + ".gr7.us-west-2.eks.amazonaws.com",
 		"arn":                             "arn:aws:eks:us-west-2:123456789012:cluster/demo",
 		"status":                          "ACTIVE",
-		"version":                         "1.33",
+		"version":                         fakeaws.DefaultKubernetesVersion,
 		"platformVersion":                 "eks.1",
 		"accessConfig.authenticationMode": "API",
 	} {

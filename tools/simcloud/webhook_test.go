@@ -29,6 +29,7 @@ func TestALBWebhookBlocksServicesWhileItsControllerStarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustCreate(t, a, typCluster, "demo", map[string]any{"name": "demo"})
+	mustCreate(t, a, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"}) // nodes need a CNI to join
 	mustCreate(t, a, typNodeGroup, "ng", map[string]any{"clusterName": "demo", "nodeGroupName": "demo-general"})
 	mustCreate(t, k, typRelease, "before", map[string]any{"chart": "metrics-server", "version": "3.13.1"})
 
@@ -40,7 +41,7 @@ func TestALBWebhookBlocksServicesWhileItsControllerStarts(t *testing.T) {
 	time.Sleep(15 * time.Millisecond)
 	_, _, relErr := create(t, k, typRelease, "during", map[string]any{"chart": "external-dns", "version": "1.21.1"})
 	_, _, dnsErr := create(t, a, typAddon, "coredns", map[string]any{"clusterName": "demo", "addonName": "coredns"})
-	_, _, cniErr := create(t, a, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"})
+	_, _, proxyErr := create(t, a, typAddon, "kube-proxy", map[string]any{"clusterName": "demo", "addonName": "kube-proxy"})
 	if err := <-done; err != nil {
 		t.Fatalf("the controller's own install failed: %v", err)
 	}
@@ -50,8 +51,8 @@ func TestALBWebhookBlocksServicesWhileItsControllerStarts(t *testing.T) {
 			t.Errorf("%s created while the webhook had no endpoints: err = %v", what, err)
 		}
 	}
-	if cniErr != nil {
-		t.Errorf("vpc-cni makes no Service, yet failed: %v", cniErr)
+	if proxyErr != nil {
+		t.Errorf("kube-proxy makes no Service, yet failed: %v", proxyErr)
 	}
 	mustCreate(t, k, typRelease, "after", map[string]any{"chart": "external-dns", "version": "1.21.1"})
 }

@@ -87,7 +87,9 @@ func TestBarriers(t *testing.T) {
 			{"demo-secrets-key", "demo-cluster-role-kms", "demo-cluster-logs"}}},
 		{"beforeAwsAuth (rule 3)", w.beforeAwsAuth, [][]string{access, workers}},
 		{"beforeCompute (rule 3)", w.beforeCompute, [][]string{access, {"demo-aws-auth"}, workers}},
-		{"beforeNodes (rules 3, 4)", w.beforeNodes, [][]string{access, {"demo-aws-auth"}, workers, nodeAddons}},
+		// Nodes need the CNI when they join, not before their group's create starts.
+		{"beforeNodes (rules 3, 4)", w.beforeNodes, [][]string{access, {"demo-aws-auth"}, workers}},
+		{"beforeSystemAddons (rule 4)", w.beforeSystemAddons, [][]string{nodeAddons, {"demo-ng-general"}}},
 		{"nodesReady (rule 4)", w.nodesReady, [][]string{compute}},
 		// A node group exists, so coredns runs on it (annotated for EC2), not on the
 		// kube-system profile.

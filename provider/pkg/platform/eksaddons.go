@@ -46,6 +46,9 @@ func (b *build) nodeAddons(cluster *clusterResult, identity *identityResult) (*a
 			return nil, err
 		}
 		res.Ready = append(res.Ready, addon)
+		if a.Name == addonVpcCni {
+			res.vpcCni = addon
+		}
 	}
 	return res, nil
 }

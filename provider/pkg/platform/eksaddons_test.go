@@ -11,7 +11,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-func TestBaseAddonsBeforeCompute(t *testing.T) {
+// Rule 4: node groups start with the node add-ons (nodes need the CNI when they join,
+// not when the group's create starts), and what runs pods waits for them; with a CNI
+// setting read at node launch, node groups wait for vpc-cni.
+func TestNodeAddonsBeforeNodesJoin(t *testing.T) {
 	m, _ := deploy(t, "demo", computeArgs(""))
 	var base []mocktest.Resource
 	for _, name := range []string{"vpc-cni", "kube-proxy", "eks-pod-identity-agent"} {
@@ -21,7 +24,22 @@ func TestBaseAddonsBeforeCompute(t *testing.T) {
 		}
 		base = append(base, addon)
 	}
-	m.RequireOrder(t, "rule 4: base add-ons before every node group", base, m.OfType(typeNodeGroup))
+	for _, ng := range m.OfType(typeNodeGroup) {
+		for _, a := range base {
+			if m.DependsOn(ng.Name, a.Name) {
+				t.Errorf("rule 4: %s waits for %s, though its nodes need it only when they join", ng.Name, a.Name)
+			}
+		}
+	}
+	m.RequireOrder(t, "rule 4: coredns after the node add-ons", base, []mocktest.Resource{m.Find(t, "demo-coredns")})
+	for _, setting := range cniSettingsReadAtNodeLaunch {
+		a := computeArgs("")
+		a.EksAddons = &EksAddonsArgs{VpcCni: &EksAddonArgs{ConfigurationValues: pulumi.Map{
+			"env": pulumi.Map{setting: pulumi.String("true").ToStringOutput()}}}}
+		m, _ := deploy(t, "demo", a)
+		m.RequireOrder(t, "rule 4: "+setting+" is read at node launch, so vpc-cni first",
+			[]mocktest.Resource{m.Find(t, "demo-vpc-cni")}, m.OfType(typeNodeGroup))
+	}
 	// Fargate runs none of them, so profiles must not wait for them (rule 8).
 	for _, p := range m.OfType(typeFargate) {
 		for _, a := range base {

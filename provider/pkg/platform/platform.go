@@ -111,9 +111,15 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	// Rule 3: no node or Fargate pod tries to join before it is granted access, and the
 	// roles it runs as have their policies.
 	w.beforeCompute = join(s.access.Ready, s.awsAuth.Ready, s.workers.Ready)
-	// Rule 4: nodes join with networking and service routing in place. Fargate runs
-	// none of those DaemonSets, so profiles do not wait for them.
-	w.beforeNodes = join(w.beforeCompute, s.nodeAddons.Ready)
+	// Rule 4: nodes need the CNI when they join, a minute or two into the group's
+	// create, not before it starts, so node groups start with the node add-ons (the
+	// add-on, a DaemonSet, is active in about a minute). When vpc-cni's configuration
+	// holds settings a node reads at launch (prefix delegation, custom networking),
+	// the groups wait for it. Fargate runs none of these DaemonSets.
+	w.beforeNodes = w.beforeCompute
+	if b.cfg.EksAddons.cniConfiguresNodeLaunch() && s.nodeAddons.vpcCni != nil {
+		w.beforeNodes = join(w.beforeCompute, []pulumi.Resource{s.nodeAddons.vpcCni})
+	}
 	if s.nodeGroups, err = b.nodeGroups(s.cluster, s.workers, w.beforeNodes); err != nil {
 		return nil, nil, err
 	}
@@ -129,7 +135,10 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	place := newPlacement(b.cfg.Compute, s.nodeGroups, s.fargate)
 	w.systemAddonsSchedulable = place.schedulableFor("kube-system", corednsPodLabels, systemAddonTolerations,
 		len(b.cfg.Compute.NodeGroups) > 0)
-	if s.workloadAddons, err = b.workloadAddons(s.cluster, s.identity, w.systemAddonsSchedulable); err != nil {
+	// They also need the node add-ons, which nodes no longer wait for: kube-proxy routes
+	// a pod's way to the API server, the CNI gives it an address.
+	w.beforeSystemAddons = join(s.nodeAddons.Ready, w.systemAddonsSchedulable)
+	if s.workloadAddons, err = b.workloadAddons(s.cluster, s.identity, w.beforeSystemAddons); err != nil {
 		return nil, nil, err
 	}
 	// Rule 6: Helm add-ons wait for access and the node add-ons (kube-proxy routes the

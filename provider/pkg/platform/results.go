@@ -18,8 +18,10 @@ type barriers struct {
 	beforeCompute []pulumi.Resource
 	beforeNodes   []pulumi.Resource
 	nodesReady    []pulumi.Resource
-	// systemAddonsSchedulable is the compute coredns and the EBS CSI driver wait for.
+	// systemAddonsSchedulable is the compute coredns and the EBS CSI driver wait for;
+	// beforeSystemAddons adds the node add-ons.
 	systemAddonsSchedulable []pulumi.Resource
+	beforeSystemAddons      []pulumi.Resource
 	beforeWorkloads         []pulumi.Resource
 	beforePodIdentity       []pulumi.Resource
 	// beforeOtherReleases are the releases every other release waits for (rule 9).
@@ -89,4 +91,6 @@ type fargateResult struct {
 type addonsResult struct {
 	Ready    []pulumi.Resource
 	RoleArns map[string]pulumi.StringOutput
+	// vpcCni is the vpc-cni add-on among them, if any (rule 4).
+	vpcCni pulumi.Resource
 }

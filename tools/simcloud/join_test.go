@@ -1,0 +1,29 @@
+package simcloud
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestNodesNeedTheCNIWhenTheyJoin: rule 4's AWS behaviour. A node group whose nodes
+// come up with no vpc-cni on the cluster fails; one that started before the add-on but
+// whose nodes find it in place succeeds.
+func TestNodesNeedTheCNIWhenTheyJoin(t *testing.T) {
+	s := newServer(t, "aws", tempJournal(t), "")
+	mustCreate(t, s, typCluster, "c", clusterInputs("demo"))
+	_, _, err := create(t, s, typNodeGroup, "early", map[string]any{"clusterName": "demo", "nodeGroupName": "demo-early"})
+	if err == nil || !strings.Contains(err.Error(), "NodeCreationFailure") || !strings.Contains(err.Error(), "cni plugin not initialized") {
+		t.Fatalf("node group with no CNI on the cluster: err = %v, want NodeCreationFailure", err)
+	}
+	// The add-on is created while the group's create runs (its 3 minutes outlast the
+	// add-on's 1): the nodes find the CNI when they boot.
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := create(t, s, typNodeGroup, "overlapping", map[string]any{"clusterName": "demo", "nodeGroupName": "demo-overlapping"})
+		done <- err
+	}()
+	mustCreate(t, s, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"})
+	if err := <-done; err != nil {
+		t.Errorf("node group created alongside the CNI add-on failed: %v", err)
+	}
+}
