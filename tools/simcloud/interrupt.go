@@ -121,15 +121,15 @@ func killEngineTree() {
 		os.Exit(1)
 	}
 	children := childrenOf(engine)
-	syscall.Kill(engine, syscall.SIGKILL)
+	_ = syscall.Kill(engine, syscall.SIGKILL) // best effort: it may be gone already
 	for _, c := range children {
 		if c == os.Getpid() {
 			continue
 		}
 		if pgid, err := syscall.Getpgid(c); err == nil && pgid == c {
-			syscall.Kill(-c, syscall.SIGKILL)
+			_ = syscall.Kill(-c, syscall.SIGKILL)
 		}
-		syscall.Kill(c, syscall.SIGKILL)
+		_ = syscall.Kill(c, syscall.SIGKILL)
 	}
 	os.Exit(1)
 }

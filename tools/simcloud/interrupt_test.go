@@ -63,7 +63,7 @@ func TestKillCompletesInFlightOperationsFirst(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			create(t, s, typNodeGroup, "ng-"+n, map[string]any{"clusterName": "demo", "nodeGroupName": n})
+			_, _, _ = create(t, s, typNodeGroup, "ng-"+n, map[string]any{"clusterName": "demo", "nodeGroupName": n})
 			returned <- n
 		}()
 		time.Sleep(5 * time.Millisecond) // b starts while a sleeps

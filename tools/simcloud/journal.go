@@ -58,7 +58,7 @@ func appendLine(path string, e Entry) error {
 		return err
 	}
 	if _, err := f.Write(encodeLine(e)); err != nil {
-		f.Close()
+		_ = f.Close()
 		return err
 	}
 	return f.Close()

@@ -21,7 +21,7 @@ func TestJournalLinesAreValidOrderedJSON(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			name := strings.Repeat("r", 1+i%7) + string(rune('a'+i%26)) + string(rune('0'+i/26))
-			create(t, servers[i%2], "aws:iam/role:Role", name, map[string]any{"name": name})
+			_, _, _ = create(t, servers[i%2], "aws:iam/role:Role", name, map[string]any{"name": name})
 		}()
 	}
 	wg.Wait()

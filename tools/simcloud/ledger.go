@@ -65,7 +65,7 @@ func (l *ledger) locked(fn func() error) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close() // closing the descriptor releases the flock
+	defer func() { _ = f.Close() }() // closing the descriptor releases the flock
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (l *ledger) load() (view, error) {
 			continue
 		}
 		if !alive(o.PID) { // left behind by a killed plugin: it never happened
-			os.Remove(filepath.Join(dir, fi.Name()))
+			_ = os.Remove(filepath.Join(dir, fi.Name()))
 			continue
 		}
 		v.inflight = append(v.inflight, o)
@@ -170,7 +170,7 @@ func (l *ledger) finish(t ticket, e Entry) error {
 		if t != "" {
 			delete(l.inflight, string(t))
 			if l.path != "" {
-				os.Remove(filepath.Join(l.path+".inflight", string(t)+".json"))
+				_ = os.Remove(filepath.Join(l.path+".inflight", string(t)+".json"))
 			}
 		}
 		if l.path == "" {

@@ -102,7 +102,7 @@ func (l *ledger) dropObject(typ, id string) {
 		delete(l.objects, objectKey(typ, id))
 		return
 	}
-	os.Remove(l.objectPath(typ, id))
+	_ = os.Remove(l.objectPath(typ, id))
 }
 
 // remember stores what a successful create or update left in the cloud.

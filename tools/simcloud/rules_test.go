@@ -144,7 +144,7 @@ func TestAwsAuthAfterFirstNodeGroupAlreadyExists(t *testing.T) {
 	a := newServer(t, "aws", j, "")
 	mustCreate(t, a, typCluster, "c", clusterInputs("demo"))
 	k := kubeServer(t, j, "demo")
-	mustCreate(t, k, typConfigMap, "before", awsAuth()) // before any node group: fine
+	mustCreate(t, k, typConfigMap, "before", awsAuth())                                                  // before any node group: fine
 	mustCreate(t, a, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"}) // nodes need a CNI to join
 	mustCreate(t, a, typNodeGroup, "ng", map[string]any{"clusterName": "demo", "nodeGroupName": "ng"})
 	_, _, err := create(t, k, typConfigMap, "after", awsAuth())

@@ -167,7 +167,9 @@ func (s *Server) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pul
 }
 
 func (s *Server) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
-	cfg := configFromVariables(req.GetVariables())
+	// Older engines send the configuration as variables only; the simulator reads both.
+	cfg := configFromVariables(req.GetVariables()) //nolint:staticcheck // deprecated field, still sent by engines
+
 	if req.GetArgs() != nil {
 		args, err := unmarshal(req.GetArgs())
 		if err != nil {

@@ -1,7 +1,7 @@
 package simcloud
 
 import (
-	"fmt"
+	"errors"
 	"strings"
 )
 
@@ -16,6 +16,9 @@ import (
 // kubernetes-sigs/aws-load-balancer-controller#4140). Rule 9 of docs/ordering.md.
 
 const albChart = "aws-load-balancer-controller"
+
+// webhookUnavailable is the API server's message, as users see it.
+const webhookUnavailable = `Internal error occurred: failed calling webhook "mservice.elbv2.k8s.aws": failed to call webhook: Post "https://aws-load-balancer-webhook-service.kube-system.svc:443/mutate-v1-service?timeout=10s": no endpoints available for service "aws-load-balancer-webhook-service"`
 
 // servicesMadeByAddons are the EKS add-ons whose install creates a Service.
 var servicesMadeByAddons = map[string]bool{"coredns": true, "metrics-server": true}
@@ -40,7 +43,7 @@ func albWebhookBlocks(r *res, cluster string, v view) error {
 	}
 	for _, o := range v.inflightOf(typRelease, cluster) {
 		if o.Op == "create" && isALBChart(o.Name) {
-			return fmt.Errorf(`Internal error occurred: failed calling webhook "mservice.elbv2.k8s.aws": failed to call webhook: Post "https://aws-load-balancer-webhook-service.kube-system.svc:443/mutate-v1-service?timeout=10s": no endpoints available for service "aws-load-balancer-webhook-service"`)
+			return errors.New(webhookUnavailable) //nolint:staticcheck // the API server's own words, capital and all
 		}
 	}
 	return nil

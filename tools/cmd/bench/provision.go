@@ -150,7 +150,7 @@ func provision(ctx context.Context, def platformDef, scale float64, parallel int
 	if err != nil {
 		return nil, err
 	}
-	defer ws.Close()
+	defer func() { _ = ws.Close() }()
 	s, err := ws.GoStack(ctx, "bench-"+def.Name, "bench", def.Program)
 	if err != nil {
 		return nil, err

@@ -152,7 +152,7 @@ func run(scale float64, parallel int, keep bool, out string) error {
 		return err
 	}
 	if !keep {
-		defer ws.Close()
+		defer func() { _ = ws.Close() }()
 	}
 	fmt.Printf("EksPlatform demo: the real Pulumi engine (bin/pulumi) and component plugin against a SIMULATED cloud\n")
 	fmt.Printf("(tools/simcloud plays aws, kubernetes and tls: no AWS account is used; each operation sleeps its\n")

@@ -70,7 +70,7 @@ func (t *Timeline) WriteFile(path string) error {
 		return err
 	}
 	if err := t.WriteHTML(f); err != nil {
-		f.Close()
+		_ = f.Close() // the write's error is the one to report
 		return err
 	}
 	return f.Close()
