@@ -70,7 +70,7 @@ $(BIN)/.pulumi-language-yaml-$(YAML_VERSION):
 	cd tools/yamlhost && $(GO) build -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$(YAML_VERSION)" -o $(YAMLHOST) github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 	touch $@
 
-$(SIM_PLUGINS): $(shell find tools/simcloud tools/cmd/simcloud -name '*.go' 2>/dev/null)
+$(SIM_PLUGINS): $(shell find tools/simcloud tools/cmd/simcloud -name '*.go' 2>/dev/null) $(wildcard provider/pkg/fakeaws/*.go)
 	mkdir -p $(BIN)
 	cd tools && $(GO) build -o $(BIN)/simcloud ./cmd/simcloud
 	for p in aws kubernetes tls; do ln -sf simcloud $(BIN)/pulumi-resource-$$p; done

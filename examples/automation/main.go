@@ -29,7 +29,7 @@ func main() {
 	flag.StringVar(&f.backend, "backend", "", "state backend URL (file://..., s3://..., https://api.pulumi.com); default: the current `pulumi login`")
 	flag.StringVar(&f.project, "project", "eksplatform-fleet", "Pulumi project name of the fleet's stacks")
 	flag.StringVar(&f.region, "region", envOr("AWS_REGION", "us-west-2"), "AWS region of every cluster (env AWS_REGION)")
-	flag.StringVar(&f.kubernetesVersion, "kubernetes-version", "1.33", "Kubernetes version of every cluster")
+	flag.StringVar(&f.kubernetesVersion, "kubernetes-version", "", "Kubernetes version of every cluster (MAJOR.MINOR); default: the component's, 1.36")
 	public := flag.String("public-subnets", os.Getenv("EKSPLATFORM_PUBLIC_SUBNET_IDS"), "comma-separated public subnet IDs (env EKSPLATFORM_PUBLIC_SUBNET_IDS)")
 	private := flag.String("private-subnets", os.Getenv("EKSPLATFORM_PRIVATE_SUBNET_IDS"), "comma-separated private subnet IDs (env EKSPLATFORM_PRIVATE_SUBNET_IDS)")
 	parallel := flag.Int("parallel", 4, "how many stacks run at once")

@@ -33,9 +33,13 @@ type result struct {
 // every cluster, named after it.
 func (f *fleet) program(cluster string) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
+		var kubernetesVersion pulumi.StringPtrInput // unset: the component's default
+		if f.kubernetesVersion != "" {
+			kubernetesVersion = pulumi.String(f.kubernetesVersion)
+		}
 		platform, err := eksplatform.NewEksPlatform(ctx, "platform", &eksplatform.EksPlatformArgs{
 			ClusterName:       pulumi.String(cluster),
-			KubernetesVersion: pulumi.String(f.kubernetesVersion),
+			KubernetesVersion: kubernetesVersion,
 			PublicSubnetIds:   pulumi.ToStringArray(f.publicSubnetIDs),
 			PrivateSubnetIds:  pulumi.ToStringArray(f.privateSubnetIDs),
 			// Every cluster of the fleet shares these subnets: each writes only its own

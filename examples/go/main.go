@@ -13,7 +13,7 @@
 //	privateSubnetIds   list of private subnet IDs  (required)
 //	hostedZoneIds      list of Route 53 zone IDs   (required, for ExternalDNS)
 //	admins             list of IAM principal ARNs  (optional; whoever runs `pulumi up` is an admin too)
-//	kubernetesVersion  MAJOR.MINOR                 (optional, default 1.33)
+//	kubernetesVersion  MAJOR.MINOR                 (optional, default 1.36, the component's)
 package main
 
 import (

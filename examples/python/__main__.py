@@ -11,7 +11,7 @@ Stack configuration (see Pulumi.dev.yaml.example):
   privateSubnetIds   list of private subnet IDs  (required)
   hostedZoneIds      list of Route 53 zone IDs   (required, for ExternalDNS)
   admins             list of IAM principal ARNs  (optional; whoever runs `pulumi up` is an admin too)
-  kubernetesVersion  MAJOR.MINOR                 (optional, default 1.33)
+  kubernetesVersion  MAJOR.MINOR                 (optional, default 1.36, the component's)
 """
 
 import pulumi
@@ -22,7 +22,8 @@ public_subnet_ids = config.require_object("publicSubnetIds")
 private_subnet_ids = config.require_object("privateSubnetIds")
 hosted_zone_ids = config.require_object("hostedZoneIds")
 admins = config.get_object("admins") or []
-kubernetes_version = config.get("kubernetesVersion") or "1.33"
+# Unset (None): the component's default (1.36, the newest in EKS standard support).
+kubernetes_version = config.get("kubernetesVersion")
 
 platform = eksplatform.EksPlatform(
     "platform",

@@ -9,7 +9,7 @@
 //   privateSubnetIds   list of private subnet IDs  (required)
 //   hostedZoneIds      list of Route 53 zone IDs   (required, for ExternalDNS)
 //   admins             list of IAM principal ARNs  (optional; whoever runs `pulumi up` is an admin too)
-//   kubernetesVersion  MAJOR.MINOR                 (optional, default 1.33)
+//   kubernetesVersion  MAJOR.MINOR                 (optional, default 1.36, the component's)
 import * as pulumi from "@pulumi/pulumi";
 import { EksPlatform } from "@eksplatform/pulumi";
 
@@ -18,7 +18,8 @@ const publicSubnetIds = config.requireObject<string[]>("publicSubnetIds");
 const privateSubnetIds = config.requireObject<string[]>("privateSubnetIds");
 const hostedZoneIds = config.requireObject<string[]>("hostedZoneIds");
 const admins = config.getObject<string[]>("admins") ?? [];
-const kubernetesVersion = config.get("kubernetesVersion") ?? "1.33";
+// Unset: the component's default (1.36, the newest in EKS standard support).
+const kubernetesVersion = config.get("kubernetesVersion");
 
 const platform = new EksPlatform("platform", {
     kubernetesVersion,

@@ -39,6 +39,11 @@ var (
 	helmWithRole   = []string{"aws-load-balancer-controller", "external-dns"}
 )
 
+// defaultKubernetesVersion is the component's default kubernetesVersion, which the
+// examples and the test programs use (the examples by leaving it out or by their
+// Pulumi.dev.yaml.example).
+const defaultKubernetesVersion = "1.36"
+
 // expect is what a platform variant must contain (so a stage not registered
 // yet fails with a clear message instead of passing vacuously).
 type expect struct {
@@ -48,14 +53,31 @@ type expect struct {
 	accessEntries               int               // at least
 	configMap                   bool              // aws-auth ConfigMap
 	clusterTags                 map[string]string // tags the cluster must carry (at least)
+	// runsOn maps every workload of the variant (coredns, the EBS CSI driver and each
+	// Helm release, by EKS add-on or release name) to the compute that runs it, the
+	// only compute it waits for (rule 4), as a child name part ("ng-system",
+	// "fargate-kube-system"): the first Fargate profile (in input order) whose selector
+	// matches its namespace (coredns and the EBS CSI driver skip Fargate when there is a
+	// node group), else the first node group (in input order) that starts with nodes
+	// and whose taints its pods tolerate (coredns and the EBS CSI driver tolerate
+	// CriticalAddonsOnly, a release nothing).
+	runsOn  map[string]string
+	version string // the cluster's Kubernetes version ("" is defaultKubernetesVersion)
 }
 
-// fullPlatform is what the shipped examples (and goArgs("full")) build.
+// fullPlatform is what the shipped examples (and goArgs("full")) build. The system
+// node group, the first, is tainted CriticalAddonsOnly, which coredns and the EBS CSI
+// driver tolerate: they run there. The Helm releases tolerate no taint, and no Fargate
+// profile selects kube-system or external-dns: they run on general.
 var fullPlatform = expect{
 	nodeGroups: 2, fargateProfiles: 2,
 	addons:        append(append([]string{}, preNodeAddons...), postNodeAddons...),
 	releases:      helmReleases,
 	accessEntries: 2, // the caller and the team admin
+	runsOn: map[string]string{
+		"coredns": "ng-system", "aws-ebs-csi-driver": "ng-system",
+		"aws-load-balancer-controller": "ng-general", "metrics-server": "ng-general", "external-dns": "ng-general",
+	},
 }
 
 // exampleRun is fullPlatform as the shipped example ex builds it on stack: the
@@ -71,6 +93,7 @@ var configMapPlatform = expect{
 	nodeGroups: 2, fargateProfiles: 1,
 	addons:    append(append([]string{}, preNodeAddons...), postNodeAddons...),
 	configMap: true,
+	runsOn:    map[string]string{"coredns": "ng-system", "aws-ebs-csi-driver": "ng-system"},
 }
 
 func child(part string) string { return component + "-" + part }
@@ -185,6 +208,17 @@ func checkUp(t *testing.T, up *journal.Journal, g *journal.Graph, want expect) {
 
 	compute := append(cr.Type(tNodeGroup).Entries, cr.Type(tFargate).Entries...)
 
+	version := want.version
+	if version == "" {
+		version = defaultKubernetesVersion
+	}
+	if c := g.OfType(tCluster); len(c) == 1 {
+		if got := str(c[0].Res.Outputs, "version"); got != version {
+			t.Errorf("cluster version %q, want %q", got, version)
+		}
+	}
+	checkSecureDefaults(t, g, want)
+
 	// Rule 1: tags, the cluster role and its attachments, the KMS key and the
 	// log group end before the cluster starts.
 	pre := cr.Filter(func(e journal.Entry) bool {
@@ -216,7 +250,8 @@ func checkUp(t *testing.T, up *journal.Journal, g *journal.Graph, want expect) {
 
 	// Rule 4: vpc-cni, kube-proxy, eks-pod-identity-agent before the node groups
 	// (Fargate runs none of them; the first profile must not wait for them, rule 8);
-	// coredns, EBS CSI and every Helm release after all compute.
+	// coredns, EBS CSI and every Helm release after the compute that runs them, and
+	// after no other compute (but what rule 9 makes them wait for).
 	var preAdd, postAdd []journal.Entry
 	for _, a := range preNodeAddons {
 		preAdd = append(preAdd, cr.Type(tAddon).Name(child(a)).Entries...)
@@ -232,10 +267,54 @@ func checkUp(t *testing.T, up *journal.Journal, g *journal.Graph, want expect) {
 			}
 		}
 	}
-	requireBefore(t, "rule 4", "compute before coredns/ebs-csi", compute, postAdd)
-	releases := cr.Type(tRelease).Entries
-	if len(want.releases) > 0 {
-		requireBefore(t, "rule 4", "compute before every Helm release", compute, releases)
+	var workloads, systemAddons []*journal.Node
+	for _, a := range postNodeAddons {
+		if n := node(g, tAddon, child(a)); n != nil {
+			workloads, systemAddons = append(workloads, n), append(systemAddons, n)
+		}
+	}
+	alb := node(g, tRelease, child("aws-load-balancer-controller"))
+	for _, r := range want.releases {
+		if n := node(g, tRelease, child(r)); n != nil {
+			workloads = append(workloads, n)
+		}
+	}
+	for _, w := range workloads {
+		on, ok := want.runsOn[strings.TrimPrefix(w.Name, child(""))]
+		if !ok {
+			t.Errorf("rule 4: the test does not say which compute runs %s", w.Name)
+			continue
+		}
+		// What rule 9 makes it wait for, and so the compute that runs those.
+		var via []*journal.Node
+		switch {
+		case w.Type == tRelease && w == alb:
+			via = systemAddons
+		case w.Type == tRelease && alb != nil:
+			via = []*journal.Node{alb}
+		}
+		checkRunsOn(t, cr, g, w, on, via...)
+	}
+
+	// Rule 9: the ALB controller's webhook rejects every other Service until its pods
+	// serve it: it is installed after coredns (which makes a Service), and every other
+	// release after it.
+	if alb != nil {
+		albE := cr.Type(tRelease).Name(alb.Name).Entries
+		requireBefore(t, "rule 9", "coredns before the ALB controller", cr.Type(tAddon).Name(child("coredns")).Entries, albE)
+		var others []journal.Entry
+		for _, r := range g.OfType(tRelease) {
+			if r == alb {
+				continue
+			}
+			others = append(others, cr.Type(tRelease).Name(r.Name).Entries...)
+			if !g.DependsOn(r.URN, alb.URN) {
+				t.Errorf("rule 9: release %s does not depend on the ALB controller", r.Name)
+			}
+		}
+		if len(others) > 0 {
+			requireBefore(t, "rule 9", "the ALB controller before every other release", albE, others)
+		}
 	}
 
 	// Rule 5: Fargate profiles never overlap.
@@ -283,12 +362,141 @@ func checkUp(t *testing.T, up *journal.Journal, g *journal.Graph, want expect) {
 	independent("IAM roles", baseRoles)
 	independent("subnet tags", g.OfType(tTag))
 	independent("node groups", g.OfType(tNodeGroup))
-	independent("Helm releases", g.OfType(tRelease))
+	// The releases but the ALB controller (rule 9) are independent of one another.
+	var otherReleases []*journal.Node
+	var otherEntries []journal.Entry
+	for _, r := range g.OfType(tRelease) {
+		if r != alb {
+			otherReleases = append(otherReleases, r)
+			otherEntries = append(otherEntries, cr.Type(tRelease).Name(r.Name).Entries...)
+		} else {
+			for _, o := range g.OfType(tRelease) {
+				if o != alb && g.DependsOn(alb.URN, o.URN) {
+					t.Errorf("rule 9: the ALB controller depends on release %s, which must wait for it", o.Name)
+				}
+			}
+		}
+	}
+	independent("Helm releases", otherReleases)
 	if want.nodeGroups >= 2 && len(journal.Overlaps(cr.Type(tNodeGroup).Entries)) == 0 {
 		t.Errorf("rule 8: node groups were created one after another; they are independent")
 	}
-	if len(want.releases) >= 2 && len(journal.Overlaps(cr.Type(tRelease).Entries)) == 0 {
-		t.Errorf("rule 8: Helm releases were created one after another; they are independent")
+	if len(otherReleases) >= 2 && len(journal.Overlaps(otherEntries)) == 0 {
+		t.Errorf("rule 8: Helm releases (but the ALB controller) were created one after another; they are independent")
+	}
+}
+
+// checkRunsOn asserts rule 4 for workload w, which runs on the compute named on (a
+// child name part, "ng-system" or "fargate-kube-system"): in the journal cr of the up
+// that created both, on's create ended before w's started; in the state g, w waits for
+// on itself and no other compute (waitsOnlyFor).
+func checkRunsOn(t *testing.T, cr *journal.Journal, g *journal.Graph, w *journal.Node, on string, via ...*journal.Node) {
+	t.Helper()
+	runs := cr.Filter(func(e journal.Entry) bool { return (e.Type == tNodeGroup || e.Type == tFargate) && e.Name == child(on) }).Entries
+	requireBefore(t, "rule 4", child(on)+" (the compute that runs it) before "+w.Name, runs,
+		cr.Filter(func(e journal.Entry) bool { return e.URN == w.URN }).Entries)
+	waitsOnlyFor(t, g, w, on, via...)
+}
+
+// waitsOnlyFor asserts from the state that w's own dependencies name exactly one node
+// group or Fargate profile, on (a child name part), and that w waits, through any
+// chain, for no other compute than on, what on waits for (an earlier profile, rule 5),
+// and the compute of via (what w waits for by rule 9: the ALB controller, coredns).
+func waitsOnlyFor(t *testing.T, g *journal.Graph, w *journal.Node, on string, via ...*journal.Node) {
+	t.Helper()
+	isCompute := func(n *journal.Node) bool { return n != nil && (n.Type == tNodeGroup || n.Type == tFargate) }
+	onN := node(g, tNodeGroup, child(on))
+	if onN == nil {
+		onN = node(g, tFargate, child(on))
+	}
+	if onN == nil {
+		t.Errorf("rule 4: no node group or Fargate profile %s in the state (to run %s)", child(on), w.Name)
+		return
+	}
+	var direct []string
+	for _, d := range w.Deps {
+		if n := g.ByURN[d]; isCompute(n) {
+			direct = append(direct, n.Name)
+		}
+	}
+	if len(direct) != 1 || direct[0] != onN.Name {
+		t.Errorf("rule 4: %s depends on the compute %v; want exactly %s, the compute that runs it", w.Name, direct, onN.Name)
+	}
+	for _, c := range append(g.OfType(tNodeGroup), g.OfType(tFargate)...) {
+		if c == onN || g.DependsOn(onN.URN, c.URN) || !g.DependsOn(w.URN, c.URN) {
+			continue
+		}
+		ok := false
+		for _, v := range via {
+			ok = ok || g.DependsOn(v.URN, c.URN)
+		}
+		if !ok {
+			t.Errorf("rule 4: %s waits for %s, which does not run it (it runs on %s)", w.Name, c.Name, onN.Name)
+		}
+	}
+}
+
+// checkSecureDefaults asserts the defaults of a platform that sets none of them: every
+// launch template requires IMDSv2 with a hop limit of 1 (pods off the host network
+// cannot reach IMDS and borrow the node role); vpc-cni runs on a role of its own,
+// trusted through IRSA by exactly kube-system:aws-node, which alone has
+// AmazonEKS_CNI_Policy (the shared node role does not).
+func checkSecureDefaults(t *testing.T, g *journal.Graph, want expect) {
+	t.Helper()
+	for _, lt := range g.OfType(tLaunchTemplate) {
+		mo := lt.Res.Inputs["metadataOptions"]
+		if tokens, hops := str(lt.Res.Inputs, "metadataOptions", "httpTokens"), str(lt.Res.Inputs, "metadataOptions", "httpPutResponseHopLimit"); tokens != "required" || hops != "1" {
+			t.Errorf("launch template %s: metadataOptions %v, want httpTokens required and httpPutResponseHopLimit 1", lt.Name, mo)
+		}
+	}
+	if want.nodeGroups > 0 && len(g.OfType(tLaunchTemplate)) != want.nodeGroups {
+		t.Errorf("want one launch template per node group (%d), got %d", want.nodeGroups, len(g.OfType(tLaunchTemplate)))
+	}
+	var cniAttachments []*journal.Node
+	for _, a := range g.OfType(tAttachment) {
+		if strings.HasSuffix(str(a.Res.Inputs, "policyArn"), "/AmazonEKS_CNI_Policy") {
+			cniAttachments = append(cniAttachments, a)
+		}
+	}
+	if !contains(want.addons, "vpc-cni") {
+		return
+	}
+	role := node(g, tRole, child("vpc-cni-role"))
+	if role == nil {
+		t.Errorf("vpc-cni has no IAM role %s", child("vpc-cni-role"))
+		return
+	}
+	if len(cniAttachments) != 1 || str(cniAttachments[0].Res.Inputs, "role") != str(role.Res.Outputs, "name") {
+		var on []string
+		for _, a := range cniAttachments {
+			on = append(on, a.Name+" on "+str(a.Res.Inputs, "role"))
+		}
+		t.Errorf("AmazonEKS_CNI_Policy: want it attached once, to %s (%s), got %v", role.Name, str(role.Res.Outputs, "name"), on)
+	}
+	cni := node(g, tAddon, child("vpc-cni"))
+	if cni == nil {
+		return
+	}
+	if got := str(cni.Res.Inputs, "serviceAccountRoleArn"); got != str(role.Res.Outputs, "arn") {
+		t.Errorf("vpc-cni add-on: serviceAccountRoleArn %q, want its role %s", got, str(role.Res.Outputs, "arn"))
+	}
+	doc := parseTrust(t, role)
+	oidcArn := ""
+	if o := node(g, tOIDC, child("oidc")); o != nil {
+		oidcArn = str(o.Res.Outputs, "arn")
+	}
+	if len(doc.Statement) != 1 || fmt.Sprint(doc.Statement[0].Principal["Federated"]) != oidcArn || oidcArn == "" {
+		t.Errorf("vpc-cni role %s: want one statement trusting the OIDC provider %q, got %s", role.Name, oidcArn, str(role.Res.Inputs, "assumeRolePolicy"))
+	} else {
+		var subs []string
+		for k, v := range doc.Statement[0].Condition["StringEquals"] {
+			if strings.HasSuffix(k, ":sub") {
+				subs = append(subs, fmt.Sprint(v))
+			}
+		}
+		if len(subs) != 1 || subs[0] != "system:serviceaccount:kube-system:aws-node" {
+			t.Errorf("vpc-cni role %s: sub conditions %q, want exactly system:serviceaccount:kube-system:aws-node", role.Name, subs)
+		}
 	}
 }
 
@@ -397,24 +605,42 @@ func keys[V any](m map[string]V) []string {
 }
 
 // checkDestroy asserts a destroy deleted everything the run created, dependents first.
-// all is the whole journal of the workspace; del the entries of the destroy.
-func checkDestroy(t *testing.T, all, del *journal.Journal) {
+// all is the whole journal of the workspace; del the entries of the destroy; g the
+// state before the destroy.
+func checkDestroy(t *testing.T, all, del *journal.Journal, g *journal.Graph) {
 	t.Helper()
 	for _, e := range del.Errors().Entries {
 		t.Errorf("destroy: journal error line: %s: %s", journal.Label(e), e.Error)
 	}
 	requireAllDeleted(t, all)
 	d := del.Deletes()
-	releases := d.Type(tRelease).Entries
 	ngs := d.Type(tNodeGroup).Entries
 	fps := d.Type(tFargate).Entries
 	compute := append(append([]journal.Entry{}, ngs...), fps...)
 	cluster := d.Type(tCluster).Entries
-	if len(releases) > 0 {
-		requireBefore(t, "destroy", "Helm releases deleted before node groups/Fargate profiles", releases, compute)
+	// Every Helm release and add-on that runs pods is deleted before the compute it
+	// waited for (rule 10), the ALB controller in particular before its nodes (rule 6).
+	byURN := func(urn string) []journal.Entry {
+		return d.Filter(func(e journal.Entry) bool { return e.URN == urn }).Entries
 	}
-	if alb := d.Type(tRelease).Name(child("aws-load-balancer-controller")).Entries; len(alb) > 0 {
-		requireBefore(t, "rule 6 (destroy)", "ALB controller deleted before the nodes", alb, ngs)
+	for _, w := range g.Nodes {
+		if w.Type != tRelease && !(w.Type == tAddon && contains(postNodeAddons, strings.TrimPrefix(w.Name, child("")))) {
+			continue
+		}
+		rule := "destroy"
+		if w.Name == child("aws-load-balancer-controller") {
+			rule = "rule 6 (destroy)"
+		}
+		n := 0
+		for _, c := range append(g.OfType(tNodeGroup), g.OfType(tFargate)...) {
+			if g.DependsOn(w.URN, c.URN) {
+				n++
+				requireBefore(t, rule, w.Name+" deleted before "+c.Name+", which it waited for", byURN(w.URN), byURN(c.URN))
+			}
+		}
+		if n == 0 && len(g.OfType(tNodeGroup))+len(g.OfType(tFargate)) > 0 {
+			t.Errorf("%s: %s waited for no compute", rule, w.Name)
+		}
 	}
 	requireBefore(t, "destroy", "node groups/Fargate profiles deleted before the cluster", compute, cluster)
 	requireBefore(t, "destroy", "cluster deleted before its IAM role", cluster, d.Type(tRole).Name(child("cluster-role")).Entries)

@@ -30,6 +30,8 @@ func yamlPlatform(project, stack string) expect {
 		releases:      []string{"aws-load-balancer-controller", "external-dns"},
 		accessEntries: 2,
 		clusterTags:   map[string]string{"project": project, "stack": stack, "costCenter": secretCLIValue},
+		// The one node group, untainted, runs coredns and the releases.
+		runsOn: map[string]string{"coredns": "ng-dev", "aws-load-balancer-controller": "ng-dev", "external-dns": "ng-dev"},
 	}
 }
 
@@ -158,7 +160,7 @@ func TestCLI(t *testing.T) {
 	if j.Since(n).Deletes().Len() == 0 {
 		t.Errorf("destroy deleted nothing in the cloud")
 	}
-	checkDestroy(t, j, j.Since(n))
+	checkDestroy(t, j, j.Since(n), g)
 	for _, nd := range exportGraph(t, must("stack", "export").Stdout).Nodes {
 		if nd.Simulated() {
 			t.Errorf("after destroy the state still holds %s %s", nd.Type, nd.Name)

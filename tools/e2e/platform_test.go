@@ -29,7 +29,7 @@ var badInputs = []struct{ variant, want string }{
 
 func goArgs(variant string) *eksplatform.EksPlatformArgs {
 	a := &eksplatform.EksPlatformArgs{
-		KubernetesVersion: pulumi.String("1.33"),
+		KubernetesVersion: pulumi.String("1.36"),
 		PublicSubnetIds:   pulumi.StringArray{pulumi.String(pub1), pulumi.String(pub2)},
 		PrivateSubnetIds:  pulumi.StringArray{pulumi.String(priv1), pulumi.String(priv2)},
 		Admins:            pulumi.StringArray{pulumi.String(teamRole)},

@@ -37,6 +37,7 @@ func scenarioStack(t *testing.T, name string, args *eksplatform.EksPlatformArgs)
 		}
 		ctx.Export("nodeRoleArn", p.NodeRoleArn)
 		ctx.Export("addonRoleArns", p.AddonRoleArns)
+		ctx.Export("oidcProviderArn", p.OidcProviderArn)
 		return nil
 	})
 	if err != nil {
@@ -55,7 +56,9 @@ func TestGoScenarios(t *testing.T) {
 }
 
 // SCENARIOS #3: no node group, profiles kube-system and apps, coredns on
-// Fargate, the ALB controller with IP targets.
+// Fargate (after the kube-system profile that runs it, not after apps), no Pod
+// Identity agent (a DaemonSet Fargate does not run), the ALB controller with IP
+// targets after every profile.
 func scenarioFargateOnly(t *testing.T) {
 	ctx := testCtx(t)
 	a := scenarioArgs()
@@ -89,21 +92,37 @@ func scenarioFargateOnly(t *testing.T) {
 		t.Errorf("rule 5: Fargate profiles overlap: %s", p)
 	}
 
-	// coredns runs on Fargate and comes after the profiles.
-	coredns := one(t, "coredns add-on create", cr.Type(tAddon).Name(child("coredns")).Entries)
-	requireBefore(t, "rule 4", "Fargate profiles before coredns", profiles, []journal.Entry{coredns})
+	// coredns runs on Fargate, on the kube-system profile: it comes after that
+	// profile, and waits for no profile that does not select kube-system (apps).
+	one(t, "coredns add-on create", cr.Type(tAddon).Name(child("coredns")).Entries)
+	coredns := mustNode(t, g, tAddon, child("coredns"))
+	checkRunsOn(t, cr, g, coredns, "fargate-kube-system")
+	if g.DependsOn(urnOf(g, tFargate, child("fargate-kube-system")), urnOf(g, tFargate, child("fargate-apps"))) {
+		t.Errorf("rule 5: the kube-system profile, first in input order, waits for apps, the second")
+	}
 	cv := str(mustNode(t, g, tAddon, child("coredns")).Res.Inputs, "configurationValues")
 	var conf map[string]any
 	if err := json.Unmarshal([]byte(cv), &conf); err != nil || conf["computeType"] != "Fargate" {
 		t.Errorf("coredns configurationValues %q: want computeType Fargate (err %v)", cv, err)
 	}
 
-	// The ALB controller: after the profiles, IP targets in its values.
+	// The ALB controller: on the kube-system profile too, so after it and not after
+	// apps; after coredns (rule 9); IP targets in its values.
 	alb := cr.Type(tRelease).Name(child("aws-load-balancer-controller")).Entries
 	requireCount(t, "ALB controller release", alb, 1, false)
-	requireBefore(t, "rule 4", "Fargate profiles before the ALB controller", profiles, alb)
+	albN := mustNode(t, g, tRelease, child("aws-load-balancer-controller"))
+	checkRunsOn(t, cr, g, albN, "fargate-kube-system", coredns)
+	requireBefore(t, "rule 9", "coredns before the ALB controller", cr.Type(tAddon).Name(coredns.Name).Entries, alb)
 	if v := str(mustNode(t, g, tRelease, child("aws-load-balancer-controller")).Res.Inputs, "values", "defaultTargetType"); v != "ip" {
 		t.Errorf("ALB controller values: defaultTargetType %q, want ip", v)
+	}
+
+	// No Pod Identity agent: it is a DaemonSet, and Fargate runs none (nor has Pod Identity).
+	if n := node(g, tAddon, child("eks-pod-identity-agent")); n != nil {
+		t.Errorf("Fargate-only platform has the Pod Identity agent add-on %s", n.Name)
+	}
+	if n := len(g.OfType(tPodIdentity)); n != 0 {
+		t.Errorf("Fargate-only platform has %d pod identity associations", n)
 	}
 
 	// No node group, launch template or node role.
@@ -121,16 +140,17 @@ func scenarioFargateOnly(t *testing.T) {
 
 	all, del := destroyAll(t, ctx, ws, s)
 	requireClean(t, "destroy", del)
-	requireAllDeleted(t, all)
+	// Also: the ALB controller and coredns deleted before the kube-system profile,
+	// profiles before the cluster, one profile delete at a time.
+	checkDestroy(t, all, del, g)
 	d := del.Deletes()
-	requireBefore(t, "destroy", "ALB controller deleted before the profiles", d.Type(tRelease).Entries, d.Type(tFargate).Entries)
-	requireBefore(t, "destroy", "profiles deleted before the cluster", d.Type(tFargate).Entries, d.Type(tCluster).Entries)
-	for _, p := range journal.Overlaps(d.Type(tFargate).Entries) {
-		t.Errorf("rule 5 (destroy): Fargate profile deletes overlap: %s", p)
-	}
+	requireBefore(t, "destroy", "ALB controller deleted before the kube-system profile that runs it",
+		d.Type(tRelease).Entries, d.Type(tFargate).Name(child("fargate-kube-system")).Entries)
 }
 
-// SCENARIOS #5: #1 with every add-on on EKS Pod Identity.
+// SCENARIOS #5: #1 with every add-on on EKS Pod Identity: the Helm add-ons and
+// vpc-cni (eksAddons.vpcCni.identity podIdentity), so nothing uses IRSA and no OIDC
+// provider is made.
 func scenarioPodIdentity(t *testing.T) {
 	ctx := testCtx(t)
 	a := scenarioArgs()
@@ -141,6 +161,9 @@ func scenarioPodIdentity(t *testing.T) {
 		InstanceTypes: pulumi.StringArray{pulumi.String("t3.large"), pulumi.String("m5.large")},
 		Scaling:       eksplatform.NodeGroupScalingArgs{MinSize: pulumi.Int(1), DesiredSize: pulumi.Int(2), MaxSize: pulumi.Int(5)},
 	}}
+	a.EksAddons = eksplatform.EksAddonsArgs{
+		VpcCni: eksplatform.EksAddonArgs{Identity: pulumi.String("podIdentity")},
+	}
 	a.Addons = eksplatform.HelmAddonsArgs{
 		AwsLoadBalancerController: eksplatform.HelmAddonArgs{Enabled: pulumi.Bool(true), Identity: pulumi.String("podIdentity")},
 		ExternalDns: eksplatform.ExternalDnsAddonArgs{
@@ -150,7 +173,7 @@ func scenarioPodIdentity(t *testing.T) {
 		},
 	}
 	ws, s := scenarioStack(t, "podidentity", a)
-	_, j, g := upOnce(t, ctx, ws, s, "up")
+	sum, j, g := upOnce(t, ctx, ws, s, "up")
 	requireFirstUpClean(t, "up", j, g)
 	cr := j.Creates()
 
@@ -190,15 +213,42 @@ func scenarioPodIdentity(t *testing.T) {
 			t.Errorf("release %s annotates its service account for IRSA although it uses Pod Identity: %s", addon.name, v)
 		}
 	}
-	// No add-on here uses IRSA, so no role in the state trusts the OIDC provider.
+	// vpc-cni: its own role, trusted by Pod Identity, associated with kube-system:aws-node
+	// through the add-on's podIdentityAssociations (EKS makes the association), no IRSA.
+	cniRole := mustNode(t, g, tRole, child("vpc-cni-role"))
+	if trust := str(cniRole.Res.Inputs, "assumeRolePolicy"); strings.Contains(trust, "AssumeRoleWithWebIdentity") || strings.Contains(trust, "Federated") ||
+		!strings.Contains(trust, "pods.eks.amazonaws.com") || !strings.Contains(trust, "sts:TagSession") {
+		t.Errorf("vpc-cni role %s: want a Pod Identity trust (pods.eks.amazonaws.com, sts:TagSession) and no OIDC trust:\n%s", cniRole.Name, trust)
+	}
+	cni := mustNode(t, g, tAddon, child("vpc-cni"))
+	if got := str(cni.Res.Inputs, "serviceAccountRoleArn"); got != "" {
+		t.Errorf("vpc-cni add-on on Pod Identity has serviceAccountRoleArn %q (IRSA)", got)
+	}
+	if got, want := str(cni.Res.Inputs, "podIdentityAssociations"), `[{"roleArn":"`+str(cniRole.Res.Outputs, "arn")+`","serviceAccount":"aws-node"}]`; got != want {
+		t.Errorf("vpc-cni add-on podIdentityAssociations %s, want %s", got, want)
+	}
+	for _, at := range g.OfType(tAttachment) {
+		if strings.HasSuffix(str(at.Res.Inputs, "policyArn"), "/AmazonEKS_CNI_Policy") && at.Name != child("vpc-cni-role-AmazonEKS_CNI_Policy") {
+			t.Errorf("AmazonEKS_CNI_Policy is attached by %s; only the vpc-cni role may have it", at.Name)
+		}
+	}
+
+	// No add-on here uses IRSA, so no role in the state trusts the OIDC provider, and
+	// there is no OIDC provider.
 	for _, r := range g.OfType(tRole) {
 		if strings.Contains(str(r.Res.Inputs, "assumeRolePolicy"), "AssumeRoleWithWebIdentity") {
 			t.Errorf("role %s trusts the OIDC provider, but every add-on uses Pod Identity", r.Name)
 		}
 	}
+	if n := len(g.OfType(tOIDC)); n != 0 || j.Creates().Type(tOIDC).Len() != 0 {
+		t.Errorf("an OIDC provider was made (%d in the state), but nothing uses IRSA", n)
+	}
+	if v, ok := sum.Outputs["oidcProviderArn"]; !ok || v.Value != "" {
+		t.Errorf("oidcProviderArn output %v, want \"\" (no OIDC provider)", v.Value)
+	}
 
 	all, del := destroyAll(t, ctx, ws, s)
-	checkDestroy(t, all, del)
+	checkDestroy(t, all, del, g)
 }
 
 // SCENARIOS #6: a chart of the team's own, with its IAM policy and service
@@ -233,7 +283,10 @@ func scenarioOwnChart(t *testing.T) {
 	requireCount(t, "Helm release "+part, rel, 1, false)
 	ngs := cr.Type(tNodeGroup).Entries
 	requireCount(t, "node groups", ngs, 2, false)
-	requireBefore(t, "rule 4", "every node group before the release", ngs, rel)
+	// The release and coredns run on the first node group with nodes whose taints they
+	// tolerate: system (untainted), so they wait for it and not for general.
+	checkRunsOn(t, cr, g, mustNode(t, g, tRelease, child(part)), "ng-system")
+	checkRunsOn(t, cr, g, mustNode(t, g, tAddon, child("coredns")), "ng-system")
 	deps := cr.Filter(func(e journal.Entry) bool {
 		return e.Type != tRelease && strings.HasPrefix(e.Name, child(part)+"-")
 	}).Entries
@@ -270,9 +323,9 @@ func scenarioOwnChart(t *testing.T) {
 	}
 
 	all, del := destroyAll(t, ctx, ws, s)
-	checkDestroy(t, all, del)
-	requireBefore(t, "destroy", "the release deleted before the node groups",
-		del.Deletes().Type(tRelease).Entries, del.Deletes().Type(tNodeGroup).Entries)
+	checkDestroy(t, all, del, g)
+	requireBefore(t, "destroy", "the release deleted before ng-system, which runs it",
+		del.Deletes().Type(tRelease).Entries, del.Deletes().Type(tNodeGroup).Name(child("ng-system")).Entries)
 }
 
 // fleetScale stretches simulated time for the fleet, so that three engines

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/fakeaws"
 	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
@@ -74,7 +75,7 @@ func TestGoUpgrades(t *testing.T) {
 	t0 := time.Now()
 	ws := newWorkspace(t, runner.Options{})
 	spec := upgradeSpec{
-		version: "1.32",
+		version: "1.35",
 		groups:  []upgradeGroup{{"general", []string{"t3.large"}}},
 		admins:  []string{teamRole},
 	}
@@ -130,34 +131,46 @@ func TestGoUpgrades(t *testing.T) {
 	sum, j := up("base")
 	g := state()
 	requireFirstUpClean(t, "base", j, g)
-	if got := str(mustNode(t, g, tCluster, child("cluster")).Res.Outputs, "version"); got != "1.32" {
-		t.Errorf("base: cluster version %q, want 1.32", got)
+	if got := str(mustNode(t, g, tCluster, child("cluster")).Res.Outputs, "version"); got != "1.35" {
+		t.Errorf("base: cluster version %q, want 1.35", got)
+	}
+	// Add-ons given no version get the default of the cluster's Kubernetes version:
+	// kube-proxy follows the minor (the simulator's getAddonVersion answers per minor).
+	const kubeProxy135 = "v1.35.0-eksbuild.2"
+	if got := str(mustNode(t, g, tAddon, child("kube-proxy")).Res.Inputs, "addonVersion"); got != kubeProxy135 {
+		t.Errorf("base: kube-proxy addonVersion %q, want %s, the default for 1.35", got, kubeProxy135)
 	}
 	if sum.Count("create") == 0 {
 		t.Fatalf("base: nothing created: %s", sum)
 	}
 
-	// a. Kubernetes 1.32 → 1.33: the cluster is updated in place, then the node
+	// a. Kubernetes 1.35 → 1.36: the cluster is updated in place, then the node
 	// group follows its version.
-	spec.version = "1.33"
-	sum, j = up("a. kubernetesVersion 1.33")
-	requireMutations(t, "a. kubernetesVersion 1.33", j,
+	spec.version = "1.36"
+	sum, j = up("a. kubernetesVersion 1.36")
+	requireMutations(t, "a. kubernetesVersion 1.36", j,
 		mut("update", tCluster, "cluster"),
 		mut("update", tNodeGroup, "ng-general"))
-	noneOf("a. kubernetesVersion 1.33", sum, append([]string{"create", "delete"}, replaceKinds...)...)
-	requireBefore(t, "a. kubernetesVersion 1.33", "cluster update before the node group update",
+	noneOf("a. kubernetesVersion 1.36", sum, append([]string{"create", "delete"}, replaceKinds...)...)
+	requireBefore(t, "a. kubernetesVersion 1.36", "cluster update before the node group update",
 		j.Updates().Type(tCluster).Entries, j.Updates().Type(tNodeGroup).Entries)
 	g = state()
-	if got := str(mustNode(t, g, tCluster, child("cluster")).Res.Outputs, "version"); got != "1.33" {
-		t.Errorf("a: cluster version %q after the bump, want 1.33", got)
+	if got := str(mustNode(t, g, tCluster, child("cluster")).Res.Outputs, "version"); got != "1.36" {
+		t.Errorf("a: cluster version %q after the bump, want 1.36", got)
 	}
-	if got := str(mustNode(t, g, tNodeGroup, child("ng-general")).Res.Inputs, "version"); got != "1.33" {
-		t.Errorf("a: node group version %q after the bump, want 1.33 (it follows the cluster)", got)
+	if got := str(mustNode(t, g, tNodeGroup, child("ng-general")).Res.Inputs, "version"); got != "1.36" {
+		t.Errorf("a: node group version %q after the bump, want 1.36 (it follows the cluster)", got)
 	}
 	// Add-on versions are resolved at creation and kept (ignoreChanges), so the
-	// bump leaves kube-proxy on the old minor until eksAddons.kubeProxy.version is set.
-	if kp := node(g, tAddon, child("kube-proxy")); kp != nil {
-		t.Logf("a: kube-proxy addonVersion after the bump: %s", str(kp.Res.Inputs, "addonVersion"))
+	// bump leaves kube-proxy on the old minor until eksAddons.kubeProxy.version is set
+	// (the journal above holds no add-on update).
+	for _, where := range []struct {
+		name  string
+		props map[string]any
+	}{{"inputs", mustNode(t, g, tAddon, child("kube-proxy")).Res.Inputs}, {"outputs", mustNode(t, g, tAddon, child("kube-proxy")).Res.Outputs}} {
+		if got := str(where.props, "addonVersion"); got != kubeProxy135 {
+			t.Errorf("a: kube-proxy addonVersion (%s) %q after the bump, want %s kept", where.name, got, kubeProxy135)
+		}
 	}
 
 	// b. Add a node group: only it and its launch template are created.
@@ -198,21 +211,20 @@ func TestGoUpgrades(t *testing.T) {
 	requireBefore(t, "d. add admin", "access entry before its policy association",
 		j.Creates().Type(tAccessEntry).Entries, j.Creates().Type(tAssociation).Entries)
 
-	// e1. Enable a Helm add-on: the release alone, after all compute.
+	// e1. Enable a Helm add-on: the release alone, after the compute that runs it
+	// (rule 4): general, the first node group with nodes (neither is tainted; no
+	// Fargate profile), and not batch.
 	spec.metricsServer = true
 	sum, j = up("e1. enable metrics-server")
 	requireMutations(t, "e1. enable metrics-server", j,
 		mut("create", tRelease, "metrics-server"))
 	noneOf("e1. enable metrics-server", sum, append([]string{"update", "delete"}, replaceKinds...)...)
 	g = state()
-	rel := mustNode(t, g, tRelease, child("metrics-server"))
-	for _, ng := range g.OfType(tNodeGroup) {
-		if !g.DependsOn(rel.URN, ng.URN) {
-			t.Errorf("e1: release %s does not depend on node group %s (Helm add-ons come after compute)", rel.Name, ng.Name)
-		}
-	}
+	waitsOnlyFor(t, g, mustNode(t, g, tRelease, child("metrics-server")), "ng-general")
 
-	// e2. Enable an EKS add-on with its own role: role, attachment, add-on.
+	// e2. Enable an EKS add-on with its own role: role, attachment, add-on, after the
+	// compute that runs it (rule 4): general, the first node group with nodes (neither
+	// is tainted), and not batch.
 	spec.ebsCsiDriver = true
 	sum, j = up("e2. enable ebs-csi")
 	requireMutations(t, "e2. enable ebs-csi", j,
@@ -225,10 +237,10 @@ func TestGoUpgrades(t *testing.T) {
 		j.Creates().Type(tAddon).Entries)
 	g = state()
 	ebs := mustNode(t, g, tAddon, child("aws-ebs-csi-driver"))
-	for _, ng := range g.OfType(tNodeGroup) {
-		if !g.DependsOn(ebs.URN, ng.URN) {
-			t.Errorf("e2: add-on %s does not depend on node group %s (it needs nodes)", ebs.Name, ng.Name)
-		}
+	waitsOnlyFor(t, g, ebs, "ng-general")
+	// Created after the bump: the default for 1.36.
+	if got, want := str(ebs.Res.Inputs, "addonVersion"), fakeaws.AddonVersion("aws-ebs-csi-driver", "1.36"); got != want {
+		t.Errorf("e2: %s addonVersion %q, want %s, the default for 1.36", ebs.Name, got, want)
 	}
 
 	// f0. The same role in a new session (every CI run has one): nothing changes.
@@ -266,12 +278,13 @@ func TestGoUpgrades(t *testing.T) {
 	}
 	requireMutations(t, "no-op up", j)
 
+	g = state()
 	n := readJournal(t, ws).Len()
 	if _, err := s.Destroy(ctx); err != nil {
 		t.Fatalf("destroy: %v", err)
 	}
 	all := readJournal(t, ws)
-	checkDestroy(t, all, all.Since(n))
+	checkDestroy(t, all, all.Since(n), g)
 	t.Logf("upgrades took %s", time.Since(t0).Round(time.Millisecond))
 }
 
@@ -387,5 +400,5 @@ func TestGoConfigMapAddsMapping(t *testing.T) {
 	}
 
 	all, del := destroyAll(t, ctx, ws, s)
-	checkDestroy(t, all, del)
+	checkDestroy(t, all, del, g)
 }

@@ -11,8 +11,6 @@ import (
 	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
 )
 
-const defaultKubernetesVersion = "1.33"
-
 // Program builds the platform from the stack configuration (see ../Pulumi.dev.yaml.example)
 // and exports kubeconfig (secret), clusterName, clusterEndpoint and oidcProviderArn.
 func Program(ctx *pulumi.Context) error {
@@ -24,13 +22,14 @@ func Program(ctx *pulumi.Context) error {
 	if err := cfg.GetObject("admins", &admins); err != nil {
 		return err
 	}
-	kubernetesVersion := cfg.Get("kubernetesVersion")
-	if kubernetesVersion == "" {
-		kubernetesVersion = defaultKubernetesVersion
+	// Unset: the component's default (1.36, the newest in EKS standard support).
+	var kubernetesVersion pulumi.StringPtrInput
+	if v := cfg.Get("kubernetesVersion"); v != "" {
+		kubernetesVersion = pulumi.String(v)
 	}
 
 	platform, err := eksplatform.NewEksPlatform(ctx, "platform", &eksplatform.EksPlatformArgs{
-		KubernetesVersion: pulumi.String(kubernetesVersion),
+		KubernetesVersion: kubernetesVersion,
 		PublicSubnetIds:   pulumi.ToStringArray(publicSubnetIDs),
 		PrivateSubnetIds:  pulumi.ToStringArray(privateSubnetIDs),
 		Admins:            pulumi.ToStringArray(admins),

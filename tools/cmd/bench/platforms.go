@@ -42,7 +42,7 @@ func defaultArgs() *eksplatform.EksPlatformArgs {
 
 func largeArgs() *eksplatform.EksPlatformArgs {
 	a := &eksplatform.EksPlatformArgs{
-		KubernetesVersion: pulumi.String("1.33"),
+		KubernetesVersion: pulumi.String("1.36"),
 		Admins:            pulumi.StringArray{pulumi.String("arn:aws:iam::123456789012:role/platform-team")},
 		LogRetentionDays:  pulumi.Int(90),
 		Tags:              pulumi.StringMap{"team": pulumi.String("platform")},

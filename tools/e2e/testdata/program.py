@@ -32,7 +32,7 @@ TEAM_ROLE = "arn:aws:iam::123456789012:role/platform-team"
 def platform_args(variant):
     """A valid platform (the one platform_test.go builds in Go) for the bad-* variants to break."""
     args = dict(
-        kubernetes_version="1.33",
+        kubernetes_version="1.36",
         public_subnet_ids=[PUB1, PUB2],
         private_subnet_ids=[PRIV1, PRIV2],
         admins=[TEAM_ROLE],

@@ -24,7 +24,7 @@ const teamRole = "arn:aws:iam::123456789012:role/platform-team";
 // A valid platform (the one platform_test.go builds in Go) for the bad-* variants to break.
 function platformArgs(variant: string): EksPlatformArgs {
     const args: EksPlatformArgs = {
-        kubernetesVersion: "1.33",
+        kubernetesVersion: "1.36",
         publicSubnetIds: [pub1, pub2],
         privateSubnetIds: [priv1, priv2],
         admins: [teamRole],
