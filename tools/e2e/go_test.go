@@ -55,7 +55,7 @@ func TestGoConfigMap(t *testing.T) {
 		t.Fatalf("destroy: %v", err)
 	}
 	j := readJournal(t, ws)
-	checkDestroy(t, j, j.Since(n))
+	checkDestroy(t, j, j.Since(n), g)
 }
 
 // TestGoFaults: the first node group create fails; up fails naming the
@@ -123,7 +123,7 @@ func TestGoFaults(t *testing.T) {
 		t.Fatalf("destroy: %v", err)
 	}
 	j = readJournal(t, ws)
-	checkDestroy(t, j, j.Since(n))
+	checkDestroy(t, j, j.Since(n), g)
 	_ = journal.Label
 }
 

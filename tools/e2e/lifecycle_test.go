@@ -118,7 +118,7 @@ func lifecycle(t *testing.T, ctx context.Context, ws *runner.Workspace, d driver
 		t.Errorf("destroy deleted nothing: %s", dsum)
 	}
 	j = readJournal(t, ws)
-	checkDestroy(t, j, j.Since(n))
+	checkDestroy(t, j, j.Since(n), g)
 	if _, g2, err := d.state(ctx); err == nil {
 		for _, n := range g2.Nodes {
 			if n.Simulated() {

@@ -312,7 +312,7 @@ func caseVpcInProgram(t *testing.T, lang outputsLang) {
 		t.Fatalf("destroy: %v", err)
 	}
 	all := readJournal(t, ws)
-	checkDestroy(t, all, all.Since(n))
+	checkDestroy(t, all, all.Since(n), g)
 	del := all.Since(n).Deletes()
 	requireBefore(t, "destroy", "subnet tags deleted before the subnets", del.Type(tTag).Entries, del.Type(tSubnet).Entries)
 	requireBefore(t, "destroy", "the cluster deleted before the subnets", del.Type(tCluster).Entries, del.Type(tSubnet).Entries)
