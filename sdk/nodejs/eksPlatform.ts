@@ -119,6 +119,7 @@ export class EksPlatform extends pulumi.ComponentResource {
             resourceInputs["nodeGroups"] = args?.nodeGroups;
             resourceInputs["nodeSsmAccess"] = args?.nodeSsmAccess;
             resourceInputs["privateSubnetIds"] = args?.privateSubnetIds;
+            resourceInputs["protectCluster"] = args?.protectCluster;
             resourceInputs["publicAccessCidrs"] = args?.publicAccessCidrs;
             resourceInputs["publicSubnetIds"] = args?.publicSubnetIds;
             resourceInputs["roleMappings"] = args?.roleMappings;
@@ -127,6 +128,7 @@ export class EksPlatform extends pulumi.ComponentResource {
             resourceInputs["tags"] = args?.tags;
             resourceInputs["upgradePolicy"] = args?.upgradePolicy;
             resourceInputs["userMappings"] = args?.userMappings;
+            resourceInputs["zonalShift"] = args?.zonalShift;
             resourceInputs["addonRoleArns"] = undefined /*out*/;
             resourceInputs["clusterArn"] = undefined /*out*/;
             resourceInputs["clusterCertificateAuthority"] = undefined /*out*/;
@@ -253,6 +255,10 @@ export interface EksPlatformArgs {
      */
     privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /**
+     * Whether the EKS cluster gets Pulumi's `protect` resource option. Defaults to `false`. While it is set, Pulumi refuses to delete the cluster, so `pulumi destroy`, removing the platform from the program and any change that would replace the cluster fail before anything of the cluster is deleted; to delete it, first set it to `false` and run `pulumi up` (or `pulumi state unprotect`). It is Pulumi's own guard, not AWS deletion protection: the cluster's other resources (node groups, add-ons, roles) are not protected, and a delete from outside Pulumi (console, CLI, another tool) still succeeds. Changing it changes nothing in AWS.
+     */
+    protectCluster?: pulumi.Input<boolean | undefined>;
+    /**
      * CIDR blocks allowed to reach the public endpoint (for example office ranges). Defaults to `0.0.0.0/0`.
      */
     publicAccessCidrs?: pulumi.Input<pulumi.Input<string>[] | undefined>;
@@ -284,4 +290,8 @@ export interface EksPlatformArgs {
      * IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
      */
     userMappings?: pulumi.Input<pulumi.Input<inputs.UserMappingArgs>[] | undefined>;
+    /**
+     * Whether the cluster is registered with Amazon Application Recovery Controller (ARC) zonal shift (the cluster's `zonalShiftConfig.enabled`): during an Availability Zone impairment you (or zonal autoshift, which is configured in ARC, not here) can shift in-cluster traffic away from the impaired zone. Defaults to `false`. Changing it updates the cluster in place. Shifting traffic only helps when workloads run in several zones with spare capacity: spread node groups across subnets in at least two zones.
+     */
+    zonalShift?: pulumi.Input<boolean | undefined>;
 }

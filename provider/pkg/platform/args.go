@@ -27,6 +27,10 @@ type Args struct {
 	SecretsEncryption     pulumi.BoolInput        `pulumi:"secretsEncryption"`
 	KmsKeyArn             pulumi.StringInput      `pulumi:"kmsKeyArn"`
 	Tags                  pulumi.StringMapInput   `pulumi:"tags"`
+	// ZonalShift is the cluster's zonalShiftConfig.enabled (ARC zonal shift).
+	ZonalShift pulumi.BoolInput `pulumi:"zonalShift"`
+	// ProtectCluster gives the cluster Pulumi's protect option.
+	ProtectCluster pulumi.BoolInput `pulumi:"protectCluster"`
 
 	AuthenticationMode                      pulumi.StringInput      `pulumi:"authenticationMode"`
 	BootstrapClusterCreatorAdminPermissions pulumi.BoolInput        `pulumi:"bootstrapClusterCreatorAdminPermissions"`
@@ -97,6 +101,8 @@ type NodeGroupArgs struct {
 	NodeRoleArn   pulumi.StringInput         `pulumi:"nodeRoleArn"`
 	// MetadataHopLimit is the IMDS response hop limit of the nodes (default 1).
 	MetadataHopLimit pulumi.IntInput `pulumi:"metadataHopLimit"`
+	// NodeRepair is EKS node auto repair (default true, false on Windows).
+	NodeRepair pulumi.BoolInput `pulumi:"nodeRepair"`
 }
 
 // NodeGroupScalingArgs are the node counts of a node group.

@@ -156,6 +156,19 @@ func secretsKeyPolicy(partition, region, account, cluster string) iampolicy.Docu
 	)
 }
 
+// clusterOptions are the cluster's own options: it waits for after (rule 1), and with
+// protectCluster the engine refuses to delete or replace it while the option is set.
+// AWS is not told: a delete from outside Pulumi (console, CLI) still succeeds. Without
+// protectCluster no protect option is given, so the cluster inherits the component's
+// (a program may protect the whole platform).
+func clusterOptions(c clusterConfig, after []pulumi.Resource) []pulumi.ResourceOption {
+	opts := []pulumi.ResourceOption{pulumi.DependsOn(after)}
+	if c.Protect {
+		opts = append(opts, pulumi.Protect(true))
+	}
+	return opts
+}
+
 // cluster makes the control plane; after is what it waits for (rule 1).
 func (b *build) cluster(role *madeRole, secrets *secretsResult, after []pulumi.Resource) (*clusterResult, error) {
 	c := b.cfg.Cluster
@@ -195,8 +208,11 @@ func (b *build) cluster(role *madeRole, secrets *secretsResult, after []pulumi.R
 		// vpc-cni, kube-proxy and coredns are EKS managed add-ons of the platform, so
 		// EKS must not also install self-managed copies for them to fight over.
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
-		Tags:                       b.tags(),
-	}, b.opts(pulumi.DependsOn(after))...)
+		// Always sent, false included: with the block left out the provider would not
+		// turn zonal shift off again. Updated in place.
+		ZonalShiftConfig: eks.ClusterZonalShiftConfigArgs{Enabled: pulumi.Bool(c.ZonalShift)},
+		Tags:             b.tags(),
+	}, b.opts(clusterOptions(c, after)...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -77,6 +77,11 @@ type clusterConfig struct {
 	// KmsKeyArn is the user's key; nil means the component makes one (when encrypting).
 	KmsKeyArn pulumi.StringInput
 	Tags      stringMap
+	// ZonalShift is zonalShiftConfig.enabled; always sent, so turning it off is a change.
+	ZonalShift bool
+	// Protect gives the cluster Pulumi's protect option (not AWS deletion protection,
+	// which pulumi-aws v6 does not have).
+	Protect bool
 
 	AuthenticationMode string
 	// BootstrapCreatorAdmin is create-only on EKS, so it is a fixed value, never derived
@@ -121,6 +126,8 @@ func resolveCluster(p *problems, name string, args *Args) clusterConfig {
 		SecretsEncryption:  r.boolean("secretsEncryption", args.SecretsEncryption, true),
 		KmsKeyArn:          args.KmsKeyArn,
 		Tags:               readStringMap(r, "tags", args.Tags),
+		ZonalShift:         r.boolean("zonalShift", args.ZonalShift, false),
+		Protect:            r.boolean("protectCluster", args.ProtectCluster, false),
 		AuthenticationMode: r.str("authenticationMode", args.AuthenticationMode),
 	}
 	if c.Name == "" {

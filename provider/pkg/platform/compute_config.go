@@ -25,7 +25,10 @@ const (
 	defaultMaxSize          = 3
 	maxFargateSelectors     = 5
 	maxEksNodeGroupName     = 63
-	maxFargateProfileLen    = 100
+	// maxEksNodeGroupPrefix is what "<cluster>-<name>" may take of the EKS name: the
+	// rest is "-" and the generation suffix.
+	maxEksNodeGroupPrefix = maxEksNodeGroupName - 1 - nodeGroupGenerationLen
+	maxFargateProfileLen  = 100
 )
 
 var (
@@ -58,7 +61,9 @@ type computeConfig struct {
 // NodeGroupConfig is one managed node group, defaults filled in.
 type nodeGroupConfig struct {
 	Name string
-	// EksName is the node group's name in EKS: "<cluster>-<name>", within 63 characters.
+	// EksName is "<cluster>-<name>", the stable part of the node group's EKS name: EKS
+	// names the group EksName-<generation> (nodeGroupGeneration), within 63 characters.
+	// The launch template and the nodes' Name tag carry EksName alone.
 	EksName       string
 	InstanceTypes []string
 	CapacityType  string
@@ -78,6 +83,9 @@ type nodeGroupConfig struct {
 	NodeRoleArn pulumi.StringInput
 	// MetadataHopLimit is the launch template's IMDS response hop limit.
 	MetadataHopLimit int
+	// NodeRepair is EKS node auto repair (nodeRepairConfig.enabled); always false for
+	// Windows groups, which have none.
+	NodeRepair bool
 }
 
 // TaintConfig is one Kubernetes taint.
@@ -166,13 +174,13 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *cluste
 		Tags:             readStringMap(r, path+".tags", g.Tags),
 	}
 	validateComputeName(p, path+".name", ng.Name, "node group")
-	// EKS names the group "<cluster>-<name>"; cut to fit, two long names could differ
-	// only in what was cut, and the name a user looks for in the console would not be
-	// the one they wrote.
+	// EKS names the group "<cluster>-<name>-<generation>"; cut to fit, two long names
+	// could differ only in what was cut, and the name a user looks for in the console
+	// would not be the one they wrote.
 	ng.EksName = cluster.Name + "-" + ng.Name
-	if ng.Name != "" && len(ng.EksName) > maxEksNodeGroupName {
-		p.addf("%s.name: %q makes the EKS node group name %q, %d characters, over EKS's %d; shorten the node group name (or clusterName)",
-			path, ng.Name, ng.EksName, len(ng.EksName), maxEksNodeGroupName)
+	if ng.Name != "" && len(ng.EksName) > maxEksNodeGroupPrefix {
+		p.addf("%s.name: %q makes the EKS node group name %q plus a %d-character generation suffix (\"-\" and %d characters that change when the group is replaced), %d characters, over EKS's %d; shorten the node group name (or clusterName) so that \"<clusterName>-<name>\" has at most %d characters",
+			path, ng.Name, ng.EksName, 1+nodeGroupGenerationLen, nodeGroupGenerationLen, len(ng.EksName)+1+nodeGroupGenerationLen, maxEksNodeGroupName, maxEksNodeGroupPrefix)
 	}
 
 	if types, given, known := plainStrings(g.InstanceTypes); given && known && len(types) == 0 {
@@ -210,6 +218,15 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *cluste
 		p.addf("%s.metadataHopLimit: %d is outside 1-%d; give 1 (default: pods off the host network cannot reach IMDS) or 2 (they can, and can use the node role)", path, ng.MetadataHopLimit, maxMetadataHopLimit)
 	}
 	resolveScaling(p, path+".scaling", g.Scaling, &ng)
+	// Node auto repair is on by default (EKS leaves it off for compatibility; Auto Mode
+	// turns it on): EKS replaces or reboots nodes that stay NotReady. Windows has none.
+	ng.NodeRepair = r.boolean(path+".nodeRepair", g.NodeRepair, !ng.windows())
+	if ng.windows() {
+		if repair, _ := await(g.NodeRepair).value.(bool); repair {
+			p.addf("%s.nodeRepair: EKS node auto repair is not available for Windows nodes (amiType %s); remove nodeRepair or set it to false", path, ng.AmiType)
+		}
+		ng.NodeRepair = false
+	}
 
 	for j, t := range g.Taints {
 		tp := fmt.Sprintf("%s.taints[%d]", path, j)

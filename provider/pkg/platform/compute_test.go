@@ -131,8 +131,11 @@ func TestLaunchTemplateRequiresIMDSv2(t *testing.T) {
 func TestNodeGroupDefaults(t *testing.T) {
 	m, _ := deploy(t, "demo", computeArgs(""))
 	ng := m.Find(t, "demo-ng-general")
-	if got := str(ng, "nodeGroupName"); got != "demo-general" {
-		t.Errorf("nodeGroupName = %q, want demo-general", got)
+	if got := str(ng, "nodeGroupName"); !generationName.MatchString(got) || !strings.HasPrefix(got, "demo-general-") {
+		t.Errorf("nodeGroupName = %q, want demo-general-<8 hex digits>", got)
+	}
+	if rep := obj(ng, "nodeRepairConfig"); !rep["enabled"].IsBool() || !rep["enabled"].BoolValue() {
+		t.Errorf("nodeRepairConfig = %v, want enabled (node auto repair on by default)", rep)
 	}
 	if got := str(ng, "amiType"); got != "AL2023_x86_64_STANDARD" {
 		t.Errorf("amiType = %q", got)
@@ -165,18 +168,20 @@ func TestNodeGroupDefaults(t *testing.T) {
 }
 
 func TestNodeGroupNameFitsEks(t *testing.T) {
-	// At the limit, the EKS name is exactly "<cluster>-<name>".
+	// At the limit, "<cluster>-<name>" takes 54 characters and the EKS name, with "-"
+	// and the 8-character generation, exactly 63.
 	a := computeArgs("")
-	a.ClusterName = pulumi.String(strings.Repeat("c", 63-len("-general")))
+	a.ClusterName = pulumi.String(strings.Repeat("c", 54-len("-general")))
 	a.NodeGroups = a.NodeGroups[:1]
 	m, _ := deploy(t, "demo", a)
-	if got := str(m.Find(t, "demo-ng-general"), "nodeGroupName"); len(got) != 63 || !strings.HasSuffix(got, "-general") {
-		t.Errorf("nodeGroupName = %q, want <cluster>-general in 63 characters", got)
+	if got := str(m.Find(t, "demo-ng-general"), "nodeGroupName"); len(got) != 63 || !strings.Contains(got, "-general-") || !generationName.MatchString(got) {
+		t.Errorf("nodeGroupName = %q, want <cluster>-general-<generation> in 63 characters", got)
 	}
 	// Over it, the name is rejected rather than cut (two cut names could collide, and
-	// the group would not bear the name the user wrote).
-	a.ClusterName = pulumi.String(strings.Repeat("c", 60))
-	requireInvalid(t, a, `nodeGroups[0].name: "general" makes the EKS node group name`, "over EKS's 63", "shorten")
+	// the group would not bear the name the user wrote); the message counts the suffix.
+	a.ClusterName = pulumi.String(strings.Repeat("c", 54-len("-general")+1))
+	requireInvalid(t, a, `nodeGroups[0].name: "general" makes the EKS node group name`,
+		"plus a 9-character generation suffix", "64 characters, over EKS's 63", `"<clusterName>-<name>" has at most 54 characters`)
 }
 
 func TestNodeRolePolicies(t *testing.T) {
@@ -267,21 +272,29 @@ func TestNodeGroupOptions(t *testing.T) {
 		if got := rec.ignore[name]; !slices.Equal(got, []string{"scalingConfig.desiredSize"}) {
 			t.Errorf("%s: ignoreChanges = %v, want [scalingConfig.desiredSize] (the autoscaler owns it)", name, got)
 		}
-		if !rec.dbr[name] {
-			t.Errorf("%s: a node group with a fixed EKS name must be deleted before it is replaced", name)
+		// Zero-gap replacement: the new group (a new generation, so a new EKS name) is
+		// created before the old one is deleted, Pulumi's default.
+		if rec.dbr[name] {
+			t.Errorf("%s: deleteBeforeReplace is set; a replaced node group must be created before the old one is deleted", name)
 		}
 	}
 	if rec.dbr["demo-cluster"] {
 		t.Errorf("the cluster must never be deleted before replacement")
+	}
+	for name, on := range rec.protect {
+		if on {
+			t.Errorf("%s is protected without protectCluster", name)
+		}
 	}
 }
 
 // recorder records the resource options the shared mocks do not.
 type recorder struct {
 	*mocktest.Mocks
-	mu     sync.Mutex
-	ignore map[string][]string
-	dbr    map[string]bool
+	mu      sync.Mutex
+	ignore  map[string][]string
+	dbr     map[string]bool
+	protect map[string]bool
 }
 
 func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
@@ -289,6 +302,7 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		r.mu.Lock()
 		r.ignore[args.Name] = rpc.GetIgnoreChanges()
 		r.dbr[args.Name] = rpc.GetDeleteBeforeReplace()
+		r.protect[args.Name] = rpc.GetProtect()
 		r.mu.Unlock()
 	}
 	return r.Mocks.NewResource(args)
@@ -296,7 +310,7 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 
 func deployRecording(t *testing.T, args *Args) *recorder {
 	t.Helper()
-	rec := &recorder{Mocks: mocktest.New(), ignore: map[string][]string{}, dbr: map[string]bool{}}
+	rec := &recorder{Mocks: mocktest.New(), ignore: map[string][]string{}, dbr: map[string]bool{}, protect: map[string]bool{}}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		_, err := New(ctx, "demo", args)
 		return err

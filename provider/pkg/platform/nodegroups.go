@@ -1,6 +1,9 @@
 package platform
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,14 +88,25 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 			labels[k] = pulumi.String(g.Labels[k])
 		}
 	}
+	var repair eks.NodeGroupNodeRepairConfigPtrInput
+	if !g.windows() {
+		// Windows nodes have no node auto repair; the block is left out for them.
+		repair = eks.NodeGroupNodeRepairConfigArgs{Enabled: pulumi.Bool(g.NodeRepair)}
+	}
+	subnets := g.Subnets.input()
 	return eks.NewNodeGroup(b.ctx, b.child("ng-"+g.Name), &eks.NodeGroupArgs{
-		ClusterName:   cluster.Name,
-		NodeGroupName: pulumi.String(g.EksName),
+		ClusterName: cluster.Name,
+		// "<cluster>-<name>-<generation>": the generation changes exactly when a change
+		// forces EKS to make a new group, so the new group never takes the old one's
+		// name and can be created before the old one is deleted.
+		NodeGroupName: pulumi.All(roleArn, subnets, lt.ID()).ApplyT(func(v []any) string {
+			return g.EksName + "-" + nodeGroupGeneration(g, v[0].(string), v[1].([]string), string(v[2].(pulumi.ID)))
+		}).(pulumi.StringOutput),
 		// The control plane's version, so bumping kubernetesVersion upgrades the nodes
 		// after the cluster.
 		Version:       cluster.Cluster.Version,
 		NodeRoleArn:   roleArn,
-		SubnetIds:     g.Subnets.input(),
+		SubnetIds:     subnets,
 		InstanceTypes: pulumi.ToStringArray(g.InstanceTypes),
 		CapacityType:  pulumi.String(g.CapacityType),
 		AmiType:       pulumi.String(g.AmiType),
@@ -101,9 +115,10 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 			DesiredSize: pulumi.Int(g.DesiredSize),
 			MaxSize:     pulumi.Int(g.MaxSize),
 		},
-		UpdateConfig: update,
-		Labels:       labels,
-		Taints:       taints,
+		UpdateConfig:     update,
+		NodeRepairConfig: repair,
+		Labels:           labels,
+		Taints:           taints,
 		LaunchTemplate: eks.NodeGroupLaunchTemplateArgs{
 			Id: lt.ID(),
 			// A launch template change rolls the nodes to the new version in place.
@@ -114,11 +129,37 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 		// The desired size is only the size at creation; the Cluster Autoscaler (or a
 		// person) owns it afterwards, and `pulumi up` must not scale the group back.
 		pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}),
-		// The EKS name is fixed, so a replacement (new instance types, AMI type,
-		// capacity type or subnets) must delete the old group before creating the new
-		// one, or EKS would answer "already exists". Only this group is replaced.
-		pulumi.DeleteBeforeReplace(true),
+		// No DeleteBeforeReplace: a replacement gets a new EKS name (the generation), so
+		// Pulumi's default applies: the new group is created, its nodes join, and only
+		// then is the old group deleted, so pods always have somewhere to go.
 	)...)
+}
+
+// nodeGroupGenerationLen is the length of the generation suffix of a node group's EKS
+// name.
+const nodeGroupGenerationLen = 8
+
+// nodeGroupGeneration is the suffix of a node group's EKS name: a hash of the values
+// of every property the platform sets that pulumi-aws marks as forcing replacement
+// (amiType, capacityType, instanceTypes, nodeRoleArn, subnetIds, launchTemplate.id;
+// clusterName and the group's name are in the prefix; diskSize and remoteAccess are
+// not set). Equal values give the same suffix, so a second `pulumi up` changes
+// nothing; a change that replaces the group changes the suffix. subnetIds is a set to
+// the provider, so their order does not count; the order of instanceTypes does.
+func nodeGroupGeneration(g nodeGroupConfig, roleArn string, subnets []string, launchTemplateID string) string {
+	sorted := slices.Sorted(slices.Values(subnets))
+	h := sha256.New()
+	for _, field := range []string{
+		"amiType=" + g.AmiType,
+		"capacityType=" + g.CapacityType,
+		"instanceTypes=" + strings.Join(g.InstanceTypes, ","),
+		"nodeRoleArn=" + roleArn,
+		"subnetIds=" + strings.Join(sorted, ","),
+		"launchTemplate.id=" + launchTemplateID,
+	} {
+		h.Write([]byte(field + "\n"))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:nodeGroupGenerationLen]
 }
 
 // rootDevice is the volume diskSize applies to for an AMI type, as EKS sizes it.

@@ -167,3 +167,10 @@ func TestDefaultSubnetsAreReportedOnlyWhereGiven(t *testing.T) {
 		t.Errorf("not reported under privateSubnetIds:\n%v", err)
 	}
 }
+
+// nodeRepair is validated against the AMI type: EKS has no node auto repair for Windows.
+func TestValidationNodeRepair(t *testing.T) {
+	a := minimalArgs()
+	a.NodeGroups = append(a.NodeGroups, NodeGroupArgs{Name: pulumi.String("win"), AmiType: pulumi.String("WINDOWS_CORE_2022_x86_64"), NodeRepair: pulumi.Bool(true)})
+	requireInvalid(t, a, "nodeGroups[1].nodeRepair: EKS node auto repair is not available for Windows nodes (amiType WINDOWS_CORE_2022_x86_64)", "remove nodeRepair or set it to false")
+}

@@ -118,6 +118,8 @@ type eksPlatformArgs struct {
 	NodeSsmAccess *bool `pulumi:"nodeSsmAccess"`
 	// IDs of existing private subnets. Tagged `kubernetes.io/role/internal-elb=1` and `kubernetes.io/cluster/<clusterName>=shared`. Node groups and Fargate profiles use them by default.
 	PrivateSubnetIds []string `pulumi:"privateSubnetIds"`
+	// Whether the EKS cluster gets Pulumi's `protect` resource option. Defaults to `false`. While it is set, Pulumi refuses to delete the cluster, so `pulumi destroy`, removing the platform from the program and any change that would replace the cluster fail before anything of the cluster is deleted; to delete it, first set it to `false` and run `pulumi up` (or `pulumi state unprotect`). It is Pulumi's own guard, not AWS deletion protection: the cluster's other resources (node groups, add-ons, roles) are not protected, and a delete from outside Pulumi (console, CLI, another tool) still succeeds. Changing it changes nothing in AWS.
+	ProtectCluster *bool `pulumi:"protectCluster"`
 	// CIDR blocks allowed to reach the public endpoint (for example office ranges). Defaults to `0.0.0.0/0`.
 	PublicAccessCidrs []string `pulumi:"publicAccessCidrs"`
 	// IDs of existing public subnets. Tagged `kubernetes.io/role/elb=1` and `kubernetes.io/cluster/<clusterName>=shared`; the component never owns the subnets.
@@ -134,6 +136,8 @@ type eksPlatformArgs struct {
 	UpgradePolicy *string `pulumi:"upgradePolicy"`
 	// IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
 	UserMappings []UserMapping `pulumi:"userMappings"`
+	// Whether the cluster is registered with Amazon Application Recovery Controller (ARC) zonal shift (the cluster's `zonalShiftConfig.enabled`): during an Availability Zone impairment you (or zonal autoshift, which is configured in ARC, not here) can shift in-cluster traffic away from the impaired zone. Defaults to `false`. Changing it updates the cluster in place. Shifting traffic only helps when workloads run in several zones with spare capacity: spread node groups across subnets in at least two zones.
+	ZonalShift *bool `pulumi:"zonalShift"`
 }
 
 // The set of arguments for constructing a EksPlatform resource.
@@ -182,6 +186,8 @@ type EksPlatformArgs struct {
 	NodeSsmAccess pulumi.BoolPtrInput
 	// IDs of existing private subnets. Tagged `kubernetes.io/role/internal-elb=1` and `kubernetes.io/cluster/<clusterName>=shared`. Node groups and Fargate profiles use them by default.
 	PrivateSubnetIds pulumi.StringArrayInput
+	// Whether the EKS cluster gets Pulumi's `protect` resource option. Defaults to `false`. While it is set, Pulumi refuses to delete the cluster, so `pulumi destroy`, removing the platform from the program and any change that would replace the cluster fail before anything of the cluster is deleted; to delete it, first set it to `false` and run `pulumi up` (or `pulumi state unprotect`). It is Pulumi's own guard, not AWS deletion protection: the cluster's other resources (node groups, add-ons, roles) are not protected, and a delete from outside Pulumi (console, CLI, another tool) still succeeds. Changing it changes nothing in AWS.
+	ProtectCluster pulumi.BoolPtrInput
 	// CIDR blocks allowed to reach the public endpoint (for example office ranges). Defaults to `0.0.0.0/0`.
 	PublicAccessCidrs pulumi.StringArrayInput
 	// IDs of existing public subnets. Tagged `kubernetes.io/role/elb=1` and `kubernetes.io/cluster/<clusterName>=shared`; the component never owns the subnets.
@@ -198,6 +204,8 @@ type EksPlatformArgs struct {
 	UpgradePolicy pulumi.StringPtrInput
 	// IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
 	UserMappings UserMappingArrayInput
+	// Whether the cluster is registered with Amazon Application Recovery Controller (ARC) zonal shift (the cluster's `zonalShiftConfig.enabled`): during an Availability Zone impairment you (or zonal autoshift, which is configured in ARC, not here) can shift in-cluster traffic away from the impaired zone. Defaults to `false`. Changing it updates the cluster in place. Shifting traffic only helps when workloads run in several zones with spare capacity: spread node groups across subnets in at least two zones.
+	ZonalShift pulumi.BoolPtrInput
 }
 
 func (EksPlatformArgs) ElementType() reflect.Type {

@@ -1800,6 +1800,8 @@ type NodeGroup struct {
 	MetadataHopLimit *int `pulumi:"metadataHopLimit"`
 	// Name of the node group, unique within the platform (also its EKS name, prefixed by the cluster name).
 	Name string `pulumi:"name"`
+	// Whether EKS node auto repair is on for the group (`nodeRepairConfig.enabled`): EKS watches the nodes' health (the kubelet's `Ready` condition, and the conditions of the EKS node monitoring agent when that add-on is installed) and replaces or reboots a node that stays unhealthy, and stops repairing when many nodes of the group are unhealthy at once. Defaults to `true`, or `false` for Windows AMI types, which have no node auto repair (`true` is rejected there). EKS's own default is off; EKS Auto Mode turns it on. Changing it updates the group in place.
+	NodeRepair *bool `pulumi:"nodeRepair"`
 	// An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
 	NodeRoleArn *string `pulumi:"nodeRoleArn"`
 	// Node counts. Defaults to min 1, desired 2, max 3.
@@ -1841,6 +1843,8 @@ type NodeGroupArgs struct {
 	MetadataHopLimit pulumi.IntPtrInput `pulumi:"metadataHopLimit"`
 	// Name of the node group, unique within the platform (also its EKS name, prefixed by the cluster name).
 	Name pulumi.StringInput `pulumi:"name"`
+	// Whether EKS node auto repair is on for the group (`nodeRepairConfig.enabled`): EKS watches the nodes' health (the kubelet's `Ready` condition, and the conditions of the EKS node monitoring agent when that add-on is installed) and replaces or reboots a node that stays unhealthy, and stops repairing when many nodes of the group are unhealthy at once. Defaults to `true`, or `false` for Windows AMI types, which have no node auto repair (`true` is rejected there). EKS's own default is off; EKS Auto Mode turns it on. Changing it updates the group in place.
+	NodeRepair pulumi.BoolPtrInput `pulumi:"nodeRepair"`
 	// An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
 	NodeRoleArn pulumi.StringPtrInput `pulumi:"nodeRoleArn"`
 	// Node counts. Defaults to min 1, desired 2, max 3.
@@ -1940,6 +1944,11 @@ func (o NodeGroupOutput) MetadataHopLimit() pulumi.IntPtrOutput {
 // Name of the node group, unique within the platform (also its EKS name, prefixed by the cluster name).
 func (o NodeGroupOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v NodeGroup) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Whether EKS node auto repair is on for the group (`nodeRepairConfig.enabled`): EKS watches the nodes' health (the kubelet's `Ready` condition, and the conditions of the EKS node monitoring agent when that add-on is installed) and replaces or reboots a node that stays unhealthy, and stops repairing when many nodes of the group are unhealthy at once. Defaults to `true`, or `false` for Windows AMI types, which have no node auto repair (`true` is rejected there). EKS's own default is off; EKS Auto Mode turns it on. Changing it updates the group in place.
+func (o NodeGroupOutput) NodeRepair() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v NodeGroup) *bool { return v.NodeRepair }).(pulumi.BoolPtrOutput)
 }
 
 // An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.

@@ -294,6 +294,10 @@ export interface NodeGroupArgs {
      */
     name: pulumi.Input<string>;
     /**
+     * Whether EKS node auto repair is on for the group (`nodeRepairConfig.enabled`): EKS watches the nodes' health (the kubelet's `Ready` condition, and the conditions of the EKS node monitoring agent when that add-on is installed) and replaces or reboots a node that stays unhealthy, and stops repairing when many nodes of the group are unhealthy at once. Defaults to `true`, or `false` for Windows AMI types, which have no node auto repair (`true` is rejected there). EKS's own default is off; EKS Auto Mode turns it on. Changing it updates the group in place.
+     */
+    nodeRepair?: pulumi.Input<boolean | undefined>;
+    /**
      * An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
      */
     nodeRoleArn?: pulumi.Input<string | undefined>;

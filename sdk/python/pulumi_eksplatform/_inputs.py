@@ -1194,6 +1194,10 @@ class NodeGroupArgsDict(TypedDict):
     """
     IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
     """
+    node_repair: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Whether EKS node auto repair is on for the group (`nodeRepairConfig.enabled`): EKS watches the nodes' health (the kubelet's `Ready` condition, and the conditions of the EKS node monitoring agent when that add-on is installed) and replaces or reboots a node that stays unhealthy, and stops repairing when many nodes of the group are unhealthy at once. Defaults to `true`, or `false` for Windows AMI types, which have no node auto repair (`true` is rejected there). EKS's own default is off; EKS Auto Mode turns it on. Changing it updates the group in place.
+    """
     node_role_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
@@ -1229,6 +1233,7 @@ class NodeGroupArgs:
                  instance_types: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  metadata_hop_limit: pulumi.Input[Optional[_builtins.int]] = None,
+                 node_repair: pulumi.Input[Optional[_builtins.bool]] = None,
                  node_role_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  scaling: pulumi.Input[Optional['NodeGroupScalingArgs']] = None,
                  subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
@@ -1245,6 +1250,7 @@ class NodeGroupArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_types: EC2 instance types. Defaults to `m5.large`. Changing them replaces the node group, never the cluster.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Kubernetes labels of the nodes.
         :param pulumi.Input[_builtins.int] metadata_hop_limit: IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
+        :param pulumi.Input[_builtins.bool] node_repair: Whether EKS node auto repair is on for the group (`nodeRepairConfig.enabled`): EKS watches the nodes' health (the kubelet's `Ready` condition, and the conditions of the EKS node monitoring agent when that add-on is installed) and replaces or reboots a node that stays unhealthy, and stops repairing when many nodes of the group are unhealthy at once. Defaults to `true`, or `false` for Windows AMI types, which have no node auto repair (`true` is rejected there). EKS's own default is off; EKS Auto Mode turns it on. Changing it updates the group in place.
         :param pulumi.Input[_builtins.str] node_role_arn: An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
         :param pulumi.Input['NodeGroupScalingArgs'] scaling: Node counts. Defaults to min 1, desired 2, max 3.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] subnet_ids: Subnets of the nodes. Defaults to the private subnets.
@@ -1265,6 +1271,8 @@ class NodeGroupArgs:
             pulumi.set(__self__, "labels", labels)
         if metadata_hop_limit is not None:
             pulumi.set(__self__, "metadata_hop_limit", metadata_hop_limit)
+        if node_repair is not None:
+            pulumi.set(__self__, "node_repair", node_repair)
         if node_role_arn is not None:
             pulumi.set(__self__, "node_role_arn", node_role_arn)
         if scaling is not None:
@@ -1361,6 +1369,18 @@ class NodeGroupArgs:
     @metadata_hop_limit.setter
     def metadata_hop_limit(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "metadata_hop_limit", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nodeRepair")
+    def node_repair(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether EKS node auto repair is on for the group (`nodeRepairConfig.enabled`): EKS watches the nodes' health (the kubelet's `Ready` condition, and the conditions of the EKS node monitoring agent when that add-on is installed) and replaces or reboots a node that stays unhealthy, and stops repairing when many nodes of the group are unhealthy at once. Defaults to `true`, or `false` for Windows AMI types, which have no node auto repair (`true` is rejected there). EKS's own default is off; EKS Auto Mode turns it on. Changing it updates the group in place.
+        """
+        return pulumi.get(self, "node_repair")
+
+    @node_repair.setter
+    def node_repair(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "node_repair", value)
 
     @_builtins.property
     @pulumi.getter(name="nodeRoleArn")

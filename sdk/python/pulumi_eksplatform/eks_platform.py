@@ -43,13 +43,15 @@ class EksPlatformArgs:
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
                  node_groups: pulumi.Input[Optional[Sequence[pulumi.Input['NodeGroupArgs']]]] = None,
                  node_ssm_access: pulumi.Input[Optional[_builtins.bool]] = None,
+                 protect_cluster: pulumi.Input[Optional[_builtins.bool]] = None,
                  public_access_cidrs: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  role_mappings: pulumi.Input[Optional[Sequence[pulumi.Input['RoleMappingArgs']]]] = None,
                  secrets_encryption: pulumi.Input[Optional[_builtins.bool]] = None,
                  subnet_role_tags: pulumi.Input[Optional[_builtins.bool]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  upgrade_policy: pulumi.Input[Optional[_builtins.str]] = None,
-                 user_mappings: pulumi.Input[Optional[Sequence[pulumi.Input['UserMappingArgs']]]] = None):
+                 user_mappings: pulumi.Input[Optional[Sequence[pulumi.Input['UserMappingArgs']]]] = None,
+                 zonal_shift: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         The set of arguments for constructing a EksPlatform resource.
 
@@ -76,6 +78,7 @@ class EksPlatformArgs:
         :param pulumi.Input[_builtins.int] log_retention_days: Retention in days of the control-plane log group `/aws/eks/<clusterName>/cluster`, one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Defaults to 30.
         :param pulumi.Input[Sequence[pulumi.Input['NodeGroupArgs']]] node_groups: EKS managed node groups. Each gets a launch template with IMDSv2 required and an IMDS hop limit of 1 (see `metadataHopLimit`).
         :param pulumi.Input[_builtins.bool] node_ssm_access: Whether the shared node role also gets `AmazonSSMManagedInstanceCore`, for Session Manager shell access to nodes. Defaults to `false`.
+        :param pulumi.Input[_builtins.bool] protect_cluster: Whether the EKS cluster gets Pulumi's `protect` resource option. Defaults to `false`. While it is set, Pulumi refuses to delete the cluster, so `pulumi destroy`, removing the platform from the program and any change that would replace the cluster fail before anything of the cluster is deleted; to delete it, first set it to `false` and run `pulumi up` (or `pulumi state unprotect`). It is Pulumi's own guard, not AWS deletion protection: the cluster's other resources (node groups, add-ons, roles) are not protected, and a delete from outside Pulumi (console, CLI, another tool) still succeeds. Changing it changes nothing in AWS.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] public_access_cidrs: CIDR blocks allowed to reach the public endpoint (for example office ranges). Defaults to `0.0.0.0/0`.
         :param pulumi.Input[Sequence[pulumi.Input['RoleMappingArgs']]] role_mappings: IAM roles mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode). Node roles are mapped automatically.
         :param pulumi.Input[_builtins.bool] secrets_encryption: Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given, and also encrypts the control-plane log group with that key.
@@ -83,6 +86,7 @@ class EksPlatformArgs:
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags applied to every taggable AWS resource the component creates.
         :param pulumi.Input[_builtins.str] upgrade_policy: What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
         :param pulumi.Input[Sequence[pulumi.Input['UserMappingArgs']]] user_mappings: IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
+        :param pulumi.Input[_builtins.bool] zonal_shift: Whether the cluster is registered with Amazon Application Recovery Controller (ARC) zonal shift (the cluster's `zonalShiftConfig.enabled`): during an Availability Zone impairment you (or zonal autoshift, which is configured in ARC, not here) can shift in-cluster traffic away from the impaired zone. Defaults to `false`. Changing it updates the cluster in place. Shifting traffic only helps when workloads run in several zones with spare capacity: spread node groups across subnets in at least two zones.
         """
         pulumi.set(__self__, "private_subnet_ids", private_subnet_ids)
         pulumi.set(__self__, "public_subnet_ids", public_subnet_ids)
@@ -128,6 +132,8 @@ class EksPlatformArgs:
             pulumi.set(__self__, "node_groups", node_groups)
         if node_ssm_access is not None:
             pulumi.set(__self__, "node_ssm_access", node_ssm_access)
+        if protect_cluster is not None:
+            pulumi.set(__self__, "protect_cluster", protect_cluster)
         if public_access_cidrs is not None:
             pulumi.set(__self__, "public_access_cidrs", public_access_cidrs)
         if role_mappings is not None:
@@ -142,6 +148,8 @@ class EksPlatformArgs:
             pulumi.set(__self__, "upgrade_policy", upgrade_policy)
         if user_mappings is not None:
             pulumi.set(__self__, "user_mappings", user_mappings)
+        if zonal_shift is not None:
+            pulumi.set(__self__, "zonal_shift", zonal_shift)
 
     @_builtins.property
     @pulumi.getter(name="privateSubnetIds")
@@ -420,6 +428,18 @@ class EksPlatformArgs:
         pulumi.set(self, "node_ssm_access", value)
 
     @_builtins.property
+    @pulumi.getter(name="protectCluster")
+    def protect_cluster(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether the EKS cluster gets Pulumi's `protect` resource option. Defaults to `false`. While it is set, Pulumi refuses to delete the cluster, so `pulumi destroy`, removing the platform from the program and any change that would replace the cluster fail before anything of the cluster is deleted; to delete it, first set it to `false` and run `pulumi up` (or `pulumi state unprotect`). It is Pulumi's own guard, not AWS deletion protection: the cluster's other resources (node groups, add-ons, roles) are not protected, and a delete from outside Pulumi (console, CLI, another tool) still succeeds. Changing it changes nothing in AWS.
+        """
+        return pulumi.get(self, "protect_cluster")
+
+    @protect_cluster.setter
+    def protect_cluster(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "protect_cluster", value)
+
+    @_builtins.property
     @pulumi.getter(name="publicAccessCidrs")
     def public_access_cidrs(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
@@ -503,6 +523,18 @@ class EksPlatformArgs:
     def user_mappings(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['UserMappingArgs']]]]):
         pulumi.set(self, "user_mappings", value)
 
+    @_builtins.property
+    @pulumi.getter(name="zonalShift")
+    def zonal_shift(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether the cluster is registered with Amazon Application Recovery Controller (ARC) zonal shift (the cluster's `zonalShiftConfig.enabled`): during an Availability Zone impairment you (or zonal autoshift, which is configured in ARC, not here) can shift in-cluster traffic away from the impaired zone. Defaults to `false`. Changing it updates the cluster in place. Shifting traffic only helps when workloads run in several zones with spare capacity: spread node groups across subnets in at least two zones.
+        """
+        return pulumi.get(self, "zonal_shift")
+
+    @zonal_shift.setter
+    def zonal_shift(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "zonal_shift", value)
+
 
 @pulumi.type_token("eksplatform:index:EksPlatform")
 class EksPlatform(pulumi.ComponentResource):
@@ -532,6 +564,7 @@ class EksPlatform(pulumi.ComponentResource):
                  node_groups: pulumi.Input[Optional[Sequence[pulumi.Input[Union['NodeGroupArgs', 'NodeGroupArgsDict']]]]] = None,
                  node_ssm_access: pulumi.Input[Optional[_builtins.bool]] = None,
                  private_subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 protect_cluster: pulumi.Input[Optional[_builtins.bool]] = None,
                  public_access_cidrs: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  public_subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  role_mappings: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RoleMappingArgs', 'RoleMappingArgsDict']]]]] = None,
@@ -540,6 +573,7 @@ class EksPlatform(pulumi.ComponentResource):
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  upgrade_policy: pulumi.Input[Optional[_builtins.str]] = None,
                  user_mappings: pulumi.Input[Optional[Sequence[pulumi.Input[Union['UserMappingArgs', 'UserMappingArgsDict']]]]] = None,
+                 zonal_shift: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         """
         An AWS EKS platform: subnet tags, the cluster (IAM role, KMS secrets encryption, control-plane
@@ -572,6 +606,7 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[Sequence[pulumi.Input[Union['NodeGroupArgs', 'NodeGroupArgsDict']]]] node_groups: EKS managed node groups. Each gets a launch template with IMDSv2 required and an IMDS hop limit of 1 (see `metadataHopLimit`).
         :param pulumi.Input[_builtins.bool] node_ssm_access: Whether the shared node role also gets `AmazonSSMManagedInstanceCore`, for Session Manager shell access to nodes. Defaults to `false`.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] private_subnet_ids: IDs of existing private subnets. Tagged `kubernetes.io/role/internal-elb=1` and `kubernetes.io/cluster/<clusterName>=shared`. Node groups and Fargate profiles use them by default.
+        :param pulumi.Input[_builtins.bool] protect_cluster: Whether the EKS cluster gets Pulumi's `protect` resource option. Defaults to `false`. While it is set, Pulumi refuses to delete the cluster, so `pulumi destroy`, removing the platform from the program and any change that would replace the cluster fail before anything of the cluster is deleted; to delete it, first set it to `false` and run `pulumi up` (or `pulumi state unprotect`). It is Pulumi's own guard, not AWS deletion protection: the cluster's other resources (node groups, add-ons, roles) are not protected, and a delete from outside Pulumi (console, CLI, another tool) still succeeds. Changing it changes nothing in AWS.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] public_access_cidrs: CIDR blocks allowed to reach the public endpoint (for example office ranges). Defaults to `0.0.0.0/0`.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] public_subnet_ids: IDs of existing public subnets. Tagged `kubernetes.io/role/elb=1` and `kubernetes.io/cluster/<clusterName>=shared`; the component never owns the subnets.
         :param pulumi.Input[Sequence[pulumi.Input[Union['RoleMappingArgs', 'RoleMappingArgsDict']]]] role_mappings: IAM roles mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode). Node roles are mapped automatically.
@@ -580,6 +615,7 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags applied to every taggable AWS resource the component creates.
         :param pulumi.Input[_builtins.str] upgrade_policy: What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
         :param pulumi.Input[Sequence[pulumi.Input[Union['UserMappingArgs', 'UserMappingArgsDict']]]] user_mappings: IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
+        :param pulumi.Input[_builtins.bool] zonal_shift: Whether the cluster is registered with Amazon Application Recovery Controller (ARC) zonal shift (the cluster's `zonalShiftConfig.enabled`): during an Availability Zone impairment you (or zonal autoshift, which is configured in ARC, not here) can shift in-cluster traffic away from the impaired zone. Defaults to `false`. Changing it updates the cluster in place. Shifting traffic only helps when workloads run in several zones with spare capacity: spread node groups across subnets in at least two zones.
         """
         ...
     @overload
@@ -631,6 +667,7 @@ class EksPlatform(pulumi.ComponentResource):
                  node_groups: pulumi.Input[Optional[Sequence[pulumi.Input[Union['NodeGroupArgs', 'NodeGroupArgsDict']]]]] = None,
                  node_ssm_access: pulumi.Input[Optional[_builtins.bool]] = None,
                  private_subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 protect_cluster: pulumi.Input[Optional[_builtins.bool]] = None,
                  public_access_cidrs: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  public_subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  role_mappings: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RoleMappingArgs', 'RoleMappingArgsDict']]]]] = None,
@@ -639,6 +676,7 @@ class EksPlatform(pulumi.ComponentResource):
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  upgrade_policy: pulumi.Input[Optional[_builtins.str]] = None,
                  user_mappings: pulumi.Input[Optional[Sequence[pulumi.Input[Union['UserMappingArgs', 'UserMappingArgsDict']]]]] = None,
+                 zonal_shift: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -674,6 +712,7 @@ class EksPlatform(pulumi.ComponentResource):
             if private_subnet_ids is None and not opts.urn:
                 raise TypeError("Missing required property 'private_subnet_ids'")
             __props__.__dict__["private_subnet_ids"] = private_subnet_ids
+            __props__.__dict__["protect_cluster"] = protect_cluster
             __props__.__dict__["public_access_cidrs"] = public_access_cidrs
             if public_subnet_ids is None and not opts.urn:
                 raise TypeError("Missing required property 'public_subnet_ids'")
@@ -684,6 +723,7 @@ class EksPlatform(pulumi.ComponentResource):
             __props__.__dict__["tags"] = tags
             __props__.__dict__["upgrade_policy"] = upgrade_policy
             __props__.__dict__["user_mappings"] = user_mappings
+            __props__.__dict__["zonal_shift"] = zonal_shift
             __props__.__dict__["addon_role_arns"] = None
             __props__.__dict__["cluster_arn"] = None
             __props__.__dict__["cluster_certificate_authority"] = None
