@@ -3,6 +3,9 @@
 
 VERSION        ?= 0.1.0
 PULUMI_VERSION := v3.259.0
+# golangci-lint, built from the Go module proxy into bin/ once per version.
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT  := $(CURDIR)/bin/golangci-lint
 # The YAML language host, built in a module of its own (tools/yamlhost): pulumi-yaml
 # v1.25.0 resolves pkg/v3 and sdk/v3 v3.206.0 and does not compile against v3.259.0.
 YAML_VERSION   := v1.25.0
@@ -36,12 +39,19 @@ sdk: schema
 docs:
 	cd tools && $(GO) run ./cmd/gendocs -schema ../schema.yaml -out ../docs/inputs.md
 
-## lint: go vet and gofmt over both modules
-lint:
+## lint: go vet, gofmt and golangci-lint (pinned, built into bin/) over both modules
+lint: $(BIN)/.golangci-lint-$(GOLANGCI_LINT_VERSION)
 	$(GO) vet ./...
 	cd tools && $(GO) vet ./...
 	@out=$$(gofmt -l provider sdk/go examples tools) || exit 1; \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GOLANGCI_LINT) run ./...
+	cd tools && $(GOLANGCI_LINT) run --config ../.golangci.yml ./...
+
+$(BIN)/.golangci-lint-$(GOLANGCI_LINT_VERSION):
+	mkdir -p $(BIN)
+	GOBIN=$(BIN) GOFLAGS=-mod=mod $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	touch $@
 
 ## unit: unit tests of both modules (the end-to-end tests run in `make e2e`)
 unit:

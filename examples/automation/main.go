@@ -35,7 +35,7 @@ func main() {
 	parallel := flag.Int("parallel", 4, "how many stacks run at once")
 	flag.BoolVar(&f.destroy, "destroy", false, "destroy the stacks (and remove them) instead of updating them")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: %s [flags] CLUSTER_NAME...\n", os.Args[0])
+		_, _ = fmt.Fprintf(flag.CommandLine.Output(), "usage: %s [flags] CLUSTER_NAME...\n", os.Args[0])
 		flag.PrintDefaults()
 	}
 	flag.Parse()
