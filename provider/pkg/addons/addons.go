@@ -81,6 +81,13 @@ type Addon struct {
 	// platform installs it before every other release and after the EKS add-ons that
 	// make Services (rule 9 of docs/ordering.md).
 	BlocksServicesUntilReady bool
+	// CRDFiles are the vendored copies (VendoredFiles entries under crds/) of every file
+	// in the chart's crds/ directory at Version. The platform applies their
+	// CustomResourceDefinitions as resources of their own before the release and
+	// installs the release with skipCrds, because Helm installs crds/ on first install
+	// only and never upgrades them (see crds.go). Empty when the chart ships no CRDs.
+	// Update them together with Version.
+	CRDFiles []string
 }
 
 // PolicyContext is what a policy may depend on.

@@ -166,18 +166,18 @@ func TestValuesAreDeterministic(t *testing.T) {
 // publishes no file for is refused rather than given a rewrite.
 func TestALBPolicyIsTheVendoredFileByteForByte(t *testing.T) {
 	for partition, file := range map[string]string{
-		"":           "aws-load-balancer-controller-v3.5.0.json",
-		"aws":        "aws-load-balancer-controller-v3.5.0.json",
-		"aws-cn":     "aws-load-balancer-controller-v3.5.0-cn.json",
-		"aws-us-gov": "aws-load-balancer-controller-v3.5.0-us-gov.json",
+		"":           "policies/aws-load-balancer-controller-v3.5.0.json",
+		"aws":        "policies/aws-load-balancer-controller-v3.5.0.json",
+		"aws-cn":     "policies/aws-load-balancer-controller-v3.5.0-cn.json",
+		"aws-us-gov": "policies/aws-load-balancer-controller-v3.5.0-us-gov.json",
 	} {
-		raw, err := os.ReadFile("policies/" + file)
+		raw, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}
 		got, err := AWSLoadBalancerController().Policy(PolicyContext{Partition: partition, ClusterName: "demo"})
 		if err != nil || got != string(raw) {
-			t.Errorf("partition %q: want policies/%s byte for byte (err %v)", partition, file, err)
+			t.Errorf("partition %q: want %s byte for byte (err %v)", partition, file, err)
 		}
 		want := partition
 		if want == "" {
@@ -200,9 +200,13 @@ func TestALBPolicyIsTheVendoredFileByteForByte(t *testing.T) {
 // Every vendored file is listed in VendoredFiles with the sha256 of its bytes, every
 // listed file exists, and SOURCES.md records the same sha256.
 func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
-	onDisk, err := filepath.Glob("policies/*.json")
-	if err != nil || len(onDisk) == 0 {
-		t.Fatalf("no vendored files: %v", err)
+	var onDisk []string
+	for _, pattern := range []string{"policies/*.json", "crds/*"} {
+		found, err := filepath.Glob(pattern)
+		if err != nil || len(found) == 0 {
+			t.Fatalf("no vendored files %s: %v", pattern, err)
+		}
+		onDisk = append(onDisk, found...)
 	}
 	sources, err := os.ReadFile("policies/SOURCES.md")
 	if err != nil {
@@ -210,8 +214,8 @@ func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 	}
 	listed := map[string]bool{}
 	for _, v := range VendoredFiles {
-		listed["policies/"+v.File] = true
-		raw, err := os.ReadFile("policies/" + v.File)
+		listed[v.File] = true
+		raw, err := os.ReadFile(v.File)
 		if err != nil {
 			t.Errorf("%s: %v", v.File, err)
 			continue
@@ -237,7 +241,7 @@ func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 			t.Errorf("%s is vendored but not in VendoredFiles (provenance.go)", f)
 		}
 	}
-	if _, err := vendored("aws-load-balancer-controller.json"); err == nil {
+	if _, err := vendored("policies/aws-load-balancer-controller.json"); err == nil {
 		t.Error("vendored reads a file VendoredFiles does not list")
 	}
 }

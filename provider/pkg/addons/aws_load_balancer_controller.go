@@ -13,9 +13,9 @@ import (
 // provenance and sha256 are in VendoredFiles (provenance.go). Update them together with
 // the chart version.
 var albPolicyFiles = map[string]string{
-	"aws":        "aws-load-balancer-controller-v3.5.0.json",
-	"aws-cn":     "aws-load-balancer-controller-v3.5.0-cn.json",
-	"aws-us-gov": "aws-load-balancer-controller-v3.5.0-us-gov.json",
+	"aws":        "policies/aws-load-balancer-controller-v3.5.0.json",
+	"aws-cn":     "policies/aws-load-balancer-controller-v3.5.0-cn.json",
+	"aws-us-gov": "policies/aws-load-balancer-controller-v3.5.0-us-gov.json",
 }
 
 // Chart values that control the controller's Service mutating webhook
@@ -64,6 +64,13 @@ func AWSLoadBalancerController() Addon {
 		Owned: []string{"clusterName", "region", "vpcId"},
 		// The Service mutating webhook above, failurePolicy Fail.
 		BlocksServicesUntilReady: true,
+		// helm/aws-load-balancer-controller/crds/ at v3.5.0: ALBTargetControlConfig,
+		// GlobalAccelerator, IngressClassParams, TargetGroupBinding; ListenerRuleConfiguration,
+		// LoadBalancerConfiguration, TargetGroupConfiguration.
+		CRDFiles: []string{
+			"crds/aws-load-balancer-controller-v3.5.0-crds.yaml",
+			"crds/aws-load-balancer-controller-v3.5.0-gateway-crds.yaml",
+		},
 	}
 }
 

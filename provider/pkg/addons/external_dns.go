@@ -70,6 +70,9 @@ func ExternalDNS() Addon {
 		// and AWS_DEFAULT_REGION, which a replaced list would drop silently.
 		MergedLists: []string{"extraArgs", "env"},
 		Owned:       []string{"provider.name", "txtOwnerId", "domainFilters"},
+		// charts/external-dns/crds/ at external-dns-helm-chart-1.21.1: DNSEndpoint (read
+		// by the crd source).
+		CRDFiles: []string{"crds/external-dns-1.21.1-dnsendpoints.externaldns.k8s.io.yaml"},
 	}
 }
 

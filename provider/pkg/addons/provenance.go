@@ -10,14 +10,15 @@ import (
 // upstream tag, with commits and dates); the tests check the vendored files' sha256
 // against VendoredFiles and the README's catalogue table against Catalogue().
 
-// policyFiles holds the vendored files, byte for byte as upstream ships them.
+// vendoredFS holds the vendored files, byte for byte as upstream ships them: IAM
+// policies under policies/, charts' CustomResourceDefinitions under crds/.
 //
-//go:embed policies/*.json
-var policyFiles embed.FS
+//go:embed policies/*.json crds/*.yaml
+var vendoredFS embed.FS
 
 // VendoredFile is one file copied unchanged from an upstream repository.
 type VendoredFile struct {
-	// File is the name under policies/.
+	// File is the path in this package: policies/<name>.json or crds/<name>.yaml.
 	File string
 	// Repository is the upstream GitHub repository (owner/name).
 	Repository string
@@ -30,10 +31,10 @@ type VendoredFile struct {
 	SHA256 string
 }
 
-// VendoredFiles are every file under policies/ the code embeds.
+// VendoredFiles are every file under policies/ and crds/ the code embeds.
 var VendoredFiles = []VendoredFile{
 	{
-		File:       "aws-load-balancer-controller-v3.5.0.json",
+		File:       "policies/aws-load-balancer-controller-v3.5.0.json",
 		Repository: "kubernetes-sigs/aws-load-balancer-controller",
 		Tag:        "v3.5.0",
 		Commit:     "11eb202c97e4ae2ee45e0658c4cde9a4b59f33d4",
@@ -41,7 +42,7 @@ var VendoredFiles = []VendoredFile{
 		SHA256:     "16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a",
 	},
 	{
-		File:       "aws-load-balancer-controller-v3.5.0-cn.json",
+		File:       "policies/aws-load-balancer-controller-v3.5.0-cn.json",
 		Repository: "kubernetes-sigs/aws-load-balancer-controller",
 		Tag:        "v3.5.0",
 		Commit:     "11eb202c97e4ae2ee45e0658c4cde9a4b59f33d4",
@@ -49,12 +50,40 @@ var VendoredFiles = []VendoredFile{
 		SHA256:     "b1ac7c188d27a2cdb3095c7efd8376cd21705fe75d6ce91715558a85987b25bc",
 	},
 	{
-		File:       "aws-load-balancer-controller-v3.5.0-us-gov.json",
+		File:       "policies/aws-load-balancer-controller-v3.5.0-us-gov.json",
 		Repository: "kubernetes-sigs/aws-load-balancer-controller",
 		Tag:        "v3.5.0",
 		Commit:     "11eb202c97e4ae2ee45e0658c4cde9a4b59f33d4",
 		Path:       "docs/install/iam_policy_us-gov.json",
 		SHA256:     "eff0caf0b8f205e63e09ee1ea37a90fba6a87a417ac40fc83da50b204a55f372",
+	},
+	// The chart's crds/ directory at the tag of the pinned chart version (the
+	// .helmignore leaves out crds/kustomization.yaml, so Helm would install exactly
+	// these two files). AWSLoadBalancerController().CRDFiles names them.
+	{
+		File:       "crds/aws-load-balancer-controller-v3.5.0-crds.yaml",
+		Repository: "kubernetes-sigs/aws-load-balancer-controller",
+		Tag:        "v3.5.0",
+		Commit:     "11eb202c97e4ae2ee45e0658c4cde9a4b59f33d4",
+		Path:       "helm/aws-load-balancer-controller/crds/crds.yaml",
+		SHA256:     "cb00e9a8ee22cc51307bbed799faff306ab4d23a9fd201d26fcd53ab035777d9",
+	},
+	{
+		File:       "crds/aws-load-balancer-controller-v3.5.0-gateway-crds.yaml",
+		Repository: "kubernetes-sigs/aws-load-balancer-controller",
+		Tag:        "v3.5.0",
+		Commit:     "11eb202c97e4ae2ee45e0658c4cde9a4b59f33d4",
+		Path:       "helm/aws-load-balancer-controller/crds/gateway-crds.yaml",
+		SHA256:     "fce68bbfc74b4ed7dbea675f46981cbef1fffc8981cf19c0c1e7a2e9d6464862",
+	},
+	// ExternalDNS's chart ships one CRD (DNSEndpoint) in its crds/ directory.
+	{
+		File:       "crds/external-dns-1.21.1-dnsendpoints.externaldns.k8s.io.yaml",
+		Repository: "kubernetes-sigs/external-dns",
+		Tag:        "external-dns-helm-chart-1.21.1",
+		Commit:     "9f26451346774099a8b3e3e5cc46a53bf2fd1461",
+		Path:       "charts/external-dns/crds/dnsendpoints.externaldns.k8s.io.yaml",
+		SHA256:     "96f4383d550a04d7c78b3312edc6e0f9dab9777d8195ff4cfdc76a0ca9587bbe",
 	},
 }
 
@@ -101,12 +130,12 @@ var ChartSources = map[string]ChartSource{
 func vendored(file string) (string, error) {
 	for _, v := range VendoredFiles {
 		if v.File == file {
-			b, err := policyFiles.ReadFile("policies/" + file)
+			b, err := vendoredFS.ReadFile(file)
 			if err != nil {
 				return "", err
 			}
 			return string(b), nil
 		}
 	}
-	return "", fmt.Errorf("policies/%s is not a listed vendored file", file)
+	return "", fmt.Errorf("%s is not a listed vendored file", file)
 }

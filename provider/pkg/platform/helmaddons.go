@@ -11,8 +11,10 @@ import (
 // helmAddons installs the catalogue add-ons and the user's own charts of cfg (rule 6):
 // each release uses the component's Kubernetes provider (rule 7) and waits for its IAM
 // role, policy and association and for after(its namespace), which New builds. Pod
-// Identity associations wait for agent. Releases of one call are independent of one
-// another and install in parallel.
+// Identity associations wait for agent. An add-on whose chart's CRDs the catalogue
+// vendors gets them as resources of their own (crds.go), which also wait for
+// after(namespace), and its release waits for them and skips the chart's crds/.
+// Releases of one call are independent of one another and install in parallel.
 func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kube *kubeResult, cfg helmAddonsConfig,
 	agent []pulumi.Resource, after func(namespace string) []pulumi.Resource,
 ) (*addonsResult, error) {
@@ -63,7 +65,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 			// (validation has rejected values that would remove what the platform needs).
 			return a.MergeValues(platform, v[3].(map[string]any)), nil
 		}).(pulumi.MapOutput)
-		release, err := helmv3.NewRelease(b.ctx, b.child(a.Name), &helmv3.ReleaseArgs{
+		args := &helmv3.ReleaseArgs{
 			Name:            pulumi.String(a.Name),
 			Chart:           pulumi.String(a.Chart),
 			Version:         pulumi.String(c.Version),
@@ -73,7 +75,19 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 			Atomic:          pulumi.Bool(true),
 			Timeout:         pulumi.Int(defaultHelmTimeout),
 			Values:          values,
-		}, b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, after(c.Namespace))))...)
+		}
+		// The chart's CRDs, when the catalogue vendors them, are the platform's own
+		// resources (crds.go), applied before the release, which then skips crds/.
+		var crds []pulumi.Resource
+		if b.vendorsCRDs(a, c.Version) {
+			var err error
+			if crds, err = b.crds(a, kube, after(c.Namespace)); err != nil {
+				return nil, err
+			}
+			args.SkipCrds = pulumi.Bool(true)
+		}
+		release, err := helmv3.NewRelease(b.ctx, b.child(a.Name), args,
+			b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, after(c.Namespace), crds)))...)
 		if err != nil {
 			return nil, err
 		}
