@@ -96,6 +96,7 @@ func TestBarriers(t *testing.T) {
 		{"systemAddonsSchedulable (rule 4)", w.systemAddonsSchedulable, [][]string{{"demo-ng-general"}}},
 		{"beforeWorkloads (rule 6)", w.beforeWorkloads, [][]string{access, {"demo-aws-auth"}, nodeAddons}},
 		{"beforeOtherReleases (rule 9)", w.beforeOtherReleases, [][]string{{"demo-aws-load-balancer-controller"}}},
+		{"beforeCRDs (rule 6)", w.beforeCRDs, [][]string{access, {"demo-aws-auth"}}},
 		{"beforePodIdentity", w.beforePodIdentity, [][]string{nodeAddons}},
 	}
 	for _, c := range cases {

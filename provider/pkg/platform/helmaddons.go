@@ -12,11 +12,11 @@ import (
 // each release uses the component's Kubernetes provider (rule 7) and waits for its IAM
 // role, policy and association and for after(its namespace), which New builds. Pod
 // Identity associations wait for agent. An add-on whose chart's CRDs the catalogue
-// vendors gets them as resources of their own (crds.go), which also wait for
-// after(namespace), and its release waits for them and skips the chart's crds/.
-// Releases of one call are independent of one another and install in parallel.
+// vendors gets them as resources of their own (crds.go), which wait for crdsAfter, and
+// its release waits for them and skips the chart's crds/. Releases of one call are
+// independent of one another and install in parallel.
 func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kube *kubeResult, cfg helmAddonsConfig,
-	agent []pulumi.Resource, after func(namespace string) []pulumi.Resource,
+	agent, crdsAfter []pulumi.Resource, after func(namespace string) []pulumi.Resource,
 ) (*addonsResult, error) {
 	out := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
 	if len(cfg.Addons) == 0 && len(cfg.Releases) == 0 {
@@ -81,7 +81,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 		var crds []pulumi.Resource
 		if b.vendorsCRDs(a, c.Version) {
 			var err error
-			if crds, err = b.crds(a, kube, after(c.Namespace)); err != nil {
+			if crds, err = b.crds(a, kube, crdsAfter); err != nil {
 				return nil, err
 			}
 			args.SkipCrds = pulumi.Bool(true)

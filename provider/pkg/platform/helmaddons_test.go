@@ -214,7 +214,7 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*config)) *mocktest.Mo
 		ready = append(ready, fp)
 		// The barrier New passes: access, the node add-ons and the compute.
 		after := join([]pulumi.Resource{entry, agent}, ready)
-		_, err = b.helmAddons(cluster, identity, kube, cfg.HelmAddons, []pulumi.Resource{agent},
+		_, err = b.helmAddons(cluster, identity, kube, cfg.HelmAddons, []pulumi.Resource{agent}, []pulumi.Resource{entry},
 			func(string) []pulumi.Resource { return after })
 		return err
 	})

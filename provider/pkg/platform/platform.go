@@ -153,17 +153,20 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	}
 	// Pod Identity associations are answered by the agent: they follow it.
 	w.beforePodIdentity = s.nodeAddons.Ready
+	// Rule 6: the CRDs of a chart (applied by the platform, so a chart bump upgrades
+	// them) need only the API server and the component's access to it, not nodes.
+	w.beforeCRDs = join(s.access.Ready, s.awsAuth.Ready)
 	// Rule 9: the ALB controller's Service webhook (failurePolicy Fail) rejects every
 	// other Service until its pods are ready. It goes after the EKS add-ons that make
 	// Services (coredns), and every other release after it (an atomic install is done
 	// when its pods are ready, so the webhook is then served).
 	blockers, rest := b.cfg.HelmAddons.split()
-	if s.serviceBlockers, err = b.helmAddons(s.cluster, s.identity, s.kube, blockers, w.beforePodIdentity,
+	if s.serviceBlockers, err = b.helmAddons(s.cluster, s.identity, s.kube, blockers, w.beforePodIdentity, w.beforeCRDs,
 		releaseAfter(s.workloadAddons.Ready)); err != nil {
 		return nil, nil, err
 	}
 	w.beforeOtherReleases = s.serviceBlockers.Ready
-	if s.helm, err = b.helmAddons(s.cluster, s.identity, s.kube, rest, w.beforePodIdentity,
+	if s.helm, err = b.helmAddons(s.cluster, s.identity, s.kube, rest, w.beforePodIdentity, w.beforeCRDs,
 		releaseAfter(w.beforeOtherReleases)); err != nil {
 		return nil, nil, err
 	}

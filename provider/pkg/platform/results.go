@@ -24,6 +24,8 @@ type barriers struct {
 	beforeSystemAddons      []pulumi.Resource
 	beforeWorkloads         []pulumi.Resource
 	beforePodIdentity       []pulumi.Resource
+	// beforeCRDs is what the charts' CRDs wait for.
+	beforeCRDs []pulumi.Resource
 	// beforeOtherReleases are the releases every other release waits for (rule 9).
 	beforeOtherReleases []pulumi.Resource
 }
