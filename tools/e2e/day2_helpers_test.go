@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -144,6 +146,48 @@ func scaling(t *testing.T, n *journal.Node) (min, desired, max float64) {
 	}
 	f := func(k string) float64 { v, _ := sc[k].(float64); return v }
 	return f("minSize"), f("desiredSize"), f("maxSize")
+}
+
+// settledJournal reads the workspace's journal once the simulated cloud has settled:
+// no simcloud process of the workspace is left. When the engine is killed
+// (SIMCLOUD_KILL_AFTER_CREATE_OF), the plugin that kills it sends SIGKILL to the engine
+// first, so the engine's caller returns while that plugin is still running: it then
+// kills the engine's other plugins and exits, and a create it had been sent (AWS
+// carries on) may complete and be journalled in between. A journal read as soon as the
+// engine has died can miss an object that exists in the cloud, and a recovery built on
+// it would create that object a second time (ResourceInUseException). Linux only, like
+// the kill itself: it finds the processes by SIMCLOUD_JOURNAL in /proc/<pid>/environ.
+func settledJournal(t *testing.T, ws *runner.Workspace) *journal.Journal {
+	t.Helper()
+	want := []byte("SIMCLOUD_JOURNAL=" + ws.Journal + "\x00")
+	t0 := time.Now()
+	deadline := t0.Add(2 * time.Minute)
+	seen := map[string]bool{}
+	for {
+		var left []string
+		files, _ := filepath.Glob("/proc/[0-9]*/environ")
+		for _, f := range files {
+			pid := filepath.Base(filepath.Dir(f))
+			if pid == strconv.Itoa(os.Getpid()) {
+				continue
+			}
+			if b, err := os.ReadFile(f); err == nil && bytes.Contains(append([]byte{0}, b...), append([]byte{0}, want...)) {
+				comm, _ := os.ReadFile(filepath.Join(filepath.Dir(f), "comm"))
+				p := pid + " (" + strings.TrimSpace(string(comm)) + ")"
+				left, seen[p] = append(left, p), true
+			}
+		}
+		if len(left) == 0 {
+			if len(seen) > 0 {
+				t.Logf("waited %s for the workspace's processes to end: %s", time.Since(t0).Round(time.Millisecond), strings.Join(sortedKeys(seen), ", "))
+			}
+			return readJournal(t, ws)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the simulated cloud did not settle: processes of the workspace still running after the engine died: %s", strings.Join(left, ", "))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func writeFile(t *testing.T, path, content string) {
