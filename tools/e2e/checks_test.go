@@ -259,7 +259,26 @@ func checkUp(t *testing.T, up *journal.Journal, g *journal.Graph, want expect) {
 	for _, a := range postNodeAddons {
 		postAdd = append(postAdd, cr.Type(tAddon).Name(child(a)).Entries...)
 	}
-	requireBefore(t, "rule 4", "vpc-cni/kube-proxy/eks-pod-identity-agent before node groups", preAdd, cr.Type(tNodeGroup).Entries)
+	// Node groups start alongside the node add-ons (rule 4, rule 8: none of these sets a
+	// vpc-cni option nodes read at launch); their nodes join, and need the CNI, when the
+	// group's create ends, so every node add-on has ended by then.
+	for _, ng := range cr.Type(tNodeGroup).Entries {
+		for _, a := range preAdd {
+			if a.EndMS > ng.EndMS {
+				t.Errorf("rule 4: %s ended after %s, whose nodes had joined without it (%d > %d ms)", a.Name, ng.Name, a.EndMS, ng.EndMS)
+			}
+		}
+	}
+	if len(preAdd) == 0 && len(cr.Type(tNodeGroup).Entries) > 0 {
+		t.Errorf("rule 4: no node add-on created for the node groups")
+	}
+	for _, ng := range g.OfType(tNodeGroup) {
+		for _, a := range preNodeAddons {
+			if u := urnOf(g, tAddon, child(a)); u != "" && g.DependsOn(ng.URN, u) {
+				t.Errorf("rule 8: node group %s waits for %s; it starts alongside the node add-ons", ng.Name, a)
+			}
+		}
+	}
 	for _, fp := range g.OfType(tFargate) {
 		for _, a := range preNodeAddons {
 			if u := urnOf(g, tAddon, child(a)); u != "" && g.DependsOn(fp.URN, u) {
@@ -612,7 +631,13 @@ func checkDestroy(t *testing.T, all, del *journal.Journal, g *journal.Graph) {
 	for _, e := range del.Errors().Entries {
 		t.Errorf("destroy: journal error line: %s: %s", journal.Label(e), e.Error)
 	}
-	requireAllDeleted(t, all)
+	retained := map[string]bool{}
+	for _, n := range g.Nodes {
+		if n.Simulated() && n.Res.RetainOnDelete {
+			retained[n.URN] = true
+		}
+	}
+	requireAllDeletedBut(t, all, retained)
 	d := del.Deletes()
 	ngs := d.Type(tNodeGroup).Entries
 	fps := d.Type(tFargate).Entries

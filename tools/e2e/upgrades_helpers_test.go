@@ -16,6 +16,7 @@ const (
 	tAttachment     = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 	tPolicy         = "aws:iam/policy:Policy"
 	tPodIdentity    = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+	tCRD            = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition"
 )
 
 // mut is how a journal mutation is written in expectations: "<op> <type> <name>".
@@ -131,6 +132,15 @@ func requireFirstUpClean(t *testing.T, step string, up *journal.Journal, g *jour
 // successful create was matched by a successful delete.
 func requireAllDeleted(t *testing.T, all *journal.Journal) {
 	t.Helper()
+	requireAllDeletedBut(t, all, nil)
+}
+
+// requireAllDeletedBut is requireAllDeleted for a destroy that must leave exactly the
+// resources retained (retainOnDelete in the state: the platform's CRDs, whose deletion
+// would delete every custom resource of their kinds) in the cloud, each with one live
+// instance, and delete everything else.
+func requireAllDeletedBut(t *testing.T, all *journal.Journal, retained map[string]bool) {
+	t.Helper()
 	live := map[string]int{}
 	for _, e := range all.Entries {
 		if e.Error != "" {
@@ -144,8 +154,17 @@ func requireAllDeleted(t *testing.T, all *journal.Journal) {
 		}
 	}
 	for _, urn := range sortedKeys(live) {
-		if live[urn] != 0 {
+		if retained[urn] {
+			if live[urn] != 1 {
+				t.Errorf("destroy: %s is retained on delete, but has %d live instances, want 1", urn, live[urn])
+			}
+		} else if live[urn] != 0 {
 			t.Errorf("destroy: %s left with %d live instances", urn, live[urn])
+		}
+	}
+	for urn := range retained {
+		if _, ok := live[urn]; !ok {
+			t.Errorf("destroy: %s is retained on delete, but was never created", urn)
 		}
 	}
 }
