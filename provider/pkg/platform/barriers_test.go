@@ -88,7 +88,8 @@ func TestBarriers(t *testing.T) {
 		{"beforeAwsAuth (rule 3)", w.beforeAwsAuth, [][]string{access, workers}},
 		{"beforeCompute (rule 3)", w.beforeCompute, [][]string{access, {"demo-aws-auth"}, workers}},
 		// Nodes need the CNI when they join, not before their group's create starts.
-		{"beforeNodes (rules 3, 4)", w.beforeNodes, [][]string{access, {"demo-aws-auth"}, workers}},
+		{"beforeNodes (rules 3, 4)", w.beforeNodes, [][]string{access, {"demo-aws-auth"}, workers,
+			{"demo-vpc-cni-role", "demo-vpc-cni-role-AmazonEKS_CNI_Policy"}}},
 		{"beforeSystemAddons (rule 4)", w.beforeSystemAddons, [][]string{nodeAddons, {"demo-ng-general"}}},
 		{"nodesReady (rule 4)", w.nodesReady, [][]string{compute}},
 		// A node group exists, so coredns runs on it (annotated for EC2), not on the

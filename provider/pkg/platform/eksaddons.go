@@ -40,6 +40,7 @@ func (b *build) nodeAddons(cluster *clusterResult, identity *identityResult) (*a
 				return nil, err
 			}
 			res.RoleArns[addonVpcCni] = role.arn
+			res.vpcCniRole = role.ready
 		}
 		addon, err := b.eksAddon(cluster, a, nil, role, nil)
 		if err != nil {

@@ -112,13 +112,15 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	// roles it runs as have their policies.
 	w.beforeCompute = join(s.access.Ready, s.awsAuth.Ready, s.workers.Ready)
 	// Rule 4: nodes need the CNI when they join, a minute or two into the group's
-	// create, not before it starts, so node groups start with the node add-ons (the
-	// add-on, a DaemonSet, is active in about a minute). When vpc-cni's configuration
-	// holds settings a node reads at launch (prefix delegation, custom networking),
-	// the groups wait for it. Fargate runs none of these DaemonSets.
-	w.beforeNodes = w.beforeCompute
+	// create, not before it starts, so node groups start together with the vpc-cni
+	// add-on (a DaemonSet, active in about a minute): after its IAM role, which is on
+	// the add-on's own path (OIDC provider, role, policy: seconds), so the add-on's
+	// create and the groups' start at once. When vpc-cni's configuration holds settings
+	// a node reads at launch (prefix delegation, custom networking), the groups wait for
+	// the add-on itself. Fargate runs none of these DaemonSets.
+	w.beforeNodes = join(w.beforeCompute, s.nodeAddons.vpcCniRole)
 	if b.cfg.EksAddons.cniConfiguresNodeLaunch() && s.nodeAddons.vpcCni != nil {
-		w.beforeNodes = join(w.beforeCompute, []pulumi.Resource{s.nodeAddons.vpcCni})
+		w.beforeNodes = join(w.beforeNodes, []pulumi.Resource{s.nodeAddons.vpcCni})
 	}
 	if s.nodeGroups, err = b.nodeGroups(s.cluster, s.workers, w.beforeNodes); err != nil {
 		return nil, nil, err

@@ -93,6 +93,8 @@ type fargateResult struct {
 type addonsResult struct {
 	Ready    []pulumi.Resource
 	RoleArns map[string]pulumi.StringOutput
-	// vpcCni is the vpc-cni add-on among them, if any (rule 4).
-	vpcCni pulumi.Resource
+	// vpcCni is the vpc-cni add-on among them, if any, and vpcCniRole its IAM role and
+	// policy attachment (rule 4).
+	vpcCni     pulumi.Resource
+	vpcCniRole []pulumi.Resource
 }
