@@ -98,8 +98,6 @@ var configMapPlatform = expect{
 
 func child(part string) string { return component + "-" + part }
 
-func entries(j *journal.Journal) []journal.Entry { return j.Entries }
-
 func names(es []journal.Entry) string {
 	var out []string
 	for _, e := range es {
@@ -252,12 +250,9 @@ func checkUp(t *testing.T, up *journal.Journal, g *journal.Graph, want expect) {
 	// (Fargate runs none of them; the first profile must not wait for them, rule 8);
 	// coredns, EBS CSI and every Helm release after the compute that runs them, and
 	// after no other compute (but what rule 9 makes them wait for).
-	var preAdd, postAdd []journal.Entry
+	var preAdd []journal.Entry
 	for _, a := range preNodeAddons {
 		preAdd = append(preAdd, cr.Type(tAddon).Name(child(a)).Entries...)
-	}
-	for _, a := range postNodeAddons {
-		postAdd = append(postAdd, cr.Type(tAddon).Name(child(a)).Entries...)
 	}
 	// Node groups start alongside the node add-ons (rule 4, rule 8: none of these sets a
 	// vpc-cni option nodes read at launch); their nodes join, and need the CNI, when the
@@ -649,7 +644,8 @@ func checkDestroy(t *testing.T, all, del *journal.Journal, g *journal.Graph) {
 		return d.Filter(func(e journal.Entry) bool { return e.URN == urn }).Entries
 	}
 	for _, w := range g.Nodes {
-		if w.Type != tRelease && !(w.Type == tAddon && contains(postNodeAddons, strings.TrimPrefix(w.Name, child("")))) {
+		podAddon := w.Type == tAddon && contains(postNodeAddons, strings.TrimPrefix(w.Name, child("")))
+		if w.Type != tRelease && !podAddon {
 			continue
 		}
 		rule := "destroy"

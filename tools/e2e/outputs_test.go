@@ -250,9 +250,7 @@ func requireSubnetTags(t *testing.T, up *journal.Journal, g *journal.Graph, publ
 	}
 	if c := g.OfType(tCluster); len(c) == 1 {
 		var ids []string
-		for _, v := range strs(c[0].Res.Inputs, "vpcConfig", "subnetIds") {
-			ids = append(ids, v)
-		}
+		ids = append(ids, strs(c[0].Res.Inputs, "vpcConfig", "subnetIds")...)
 		all := append(append([]string{}, public...), private...)
 		sort.Strings(ids)
 		sort.Strings(all)

@@ -56,11 +56,11 @@ func hashTree(dir string, extra ...string) (string, error) {
 			return "", err
 		}
 		rel, _ := filepath.Rel(dir, f)
-		fmt.Fprintf(h, "%s\x00%d\x00", rel, len(b))
+		_, _ = fmt.Fprintf(h, "%s\x00%d\x00", rel, len(b))
 		h.Write(b)
 	}
 	for _, e := range extra {
-		fmt.Fprintf(h, "%s\x00", e)
+		_, _ = fmt.Fprintf(h, "%s\x00", e)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
@@ -79,13 +79,13 @@ func cached(dir string, build func(tmp string) error) (string, error) {
 		return "", err
 	}
 	if err := build(tmp); err != nil {
-		os.RemoveAll(tmp)
+		_ = os.RemoveAll(tmp)
 		return "", err
 	}
 	if err := os.WriteFile(filepath.Join(tmp, ".ok"), nil, 0o644); err != nil {
 		return "", err
 	}
-	os.RemoveAll(dir)
+	_ = os.RemoveAll(dir)
 	if err := os.Rename(tmp, dir); err != nil {
 		return "", err
 	}

@@ -90,7 +90,7 @@ func (w *Workspace) CLI(ctx context.Context, args ...string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	cmd := exec.CommandContext(ctx, filepath.Join(w.Bin, "pulumi"), args...)
 	cmd.Dir = dir
 	cmd.Env = w.Environ()
