@@ -1168,7 +1168,7 @@ class NodeGroupArgsDict(TypedDict):
     """
     name: pulumi.Input[_builtins.str]
     """
-    Name of the node group, unique within the platform (also its EKS name, prefixed by the cluster name).
+    Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap). `<cluster>-<name>` may be at most 54 characters.
     """
     ami_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -1243,7 +1243,7 @@ class NodeGroupArgs:
         """
         An EKS managed node group.
 
-        :param pulumi.Input[_builtins.str] name: Name of the node group, unique within the platform (also its EKS name, prefixed by the cluster name).
+        :param pulumi.Input[_builtins.str] name: Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap). `<cluster>-<name>` may be at most 54 characters.
         :param pulumi.Input[_builtins.str] ami_type: EKS AMI type. Defaults to `AL2023_x86_64_STANDARD`.
         :param pulumi.Input[_builtins.str] capacity_type: `ON_DEMAND` (default) or `SPOT`.
         :param pulumi.Input[_builtins.int] disk_size: Root volume size in GiB. Defaults to 20.
@@ -1290,7 +1290,7 @@ class NodeGroupArgs:
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
         """
-        Name of the node group, unique within the platform (also its EKS name, prefixed by the cluster name).
+        Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap). `<cluster>-<name>` may be at most 54 characters.
         """
         return pulumi.get(self, "name")
 
