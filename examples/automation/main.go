@@ -33,6 +33,10 @@ func main() {
 	public := flag.String("public-subnets", os.Getenv("EKSPLATFORM_PUBLIC_SUBNET_IDS"), "comma-separated public subnet IDs (env EKSPLATFORM_PUBLIC_SUBNET_IDS)")
 	private := flag.String("private-subnets", os.Getenv("EKSPLATFORM_PRIVATE_SUBNET_IDS"), "comma-separated private subnet IDs (env EKSPLATFORM_PRIVATE_SUBNET_IDS)")
 	parallel := flag.Int("parallel", 4, "how many stacks run at once")
+	// The engine's default (4 per core) holds back a platform's many independent
+	// resources (30 node groups start in 4 waves on 2 cores); they wait on AWS, not on
+	// the CPU.
+	flag.IntVar(&f.engineParallel, "engine-parallel", 32, "pulumi up --parallel within each stack")
 	flag.BoolVar(&f.destroy, "destroy", false, "destroy the stacks (and remove them) instead of updating them")
 	flag.Usage = func() {
 		_, _ = fmt.Fprintf(flag.CommandLine.Output(), "usage: %s [flags] CLUSTER_NAME...\n", os.Args[0])

@@ -21,6 +21,8 @@ type fleet struct {
 	backend, project, region, kubernetesVersion string
 	publicSubnetIDs, privateSubnetIDs           []string
 	destroy                                     bool
+	// engineParallel is each update's `pulumi up --parallel`.
+	engineParallel int
 }
 
 // result is what one stack's run produced.
@@ -104,7 +106,7 @@ func (f *fleet) run(ctx context.Context, cluster string, out io.Writer) result {
 		return result{}
 	}
 
-	up, err := stack.Up(ctx, optup.ProgressStreams(out), optup.ErrorProgressStreams(out))
+	up, err := stack.Up(ctx, optup.ProgressStreams(out), optup.ErrorProgressStreams(out), optup.Parallel(f.engineParallel))
 	if err != nil {
 		return result{err: fmt.Errorf("up: %w", err)}
 	}
