@@ -75,7 +75,6 @@ func TestBarriers(t *testing.T) {
 	access := []string{"demo-access-caller", "demo-access-caller-AmazonEKSClusterAdminPolicy",
 		"demo-access-role-team", "demo-access-role-team-AmazonEKSClusterAdminPolicy"}
 	nodeAddons := []string{"demo-vpc-cni", "demo-kube-proxy", "demo-eks-pod-identity-agent"}
-	compute := []string{"demo-ng-general", "demo-fargate-system", "demo-fargate-apps"}
 
 	cases := []struct {
 		name string
@@ -91,7 +90,6 @@ func TestBarriers(t *testing.T) {
 		{"beforeNodes (rules 3, 4)", w.beforeNodes, [][]string{access, {"demo-aws-auth"}, workers,
 			{"demo-vpc-cni-role", "demo-vpc-cni-role-AmazonEKS_CNI_Policy"}}},
 		{"beforeSystemAddons (rule 4)", w.beforeSystemAddons, [][]string{nodeAddons, {"demo-ng-general"}}},
-		{"nodesReady (rule 4)", w.nodesReady, [][]string{compute}},
 		// A node group exists, so coredns runs on it (annotated for EC2), not on the
 		// kube-system profile.
 		{"systemAddonsSchedulable (rule 4)", w.systemAddonsSchedulable, [][]string{{"demo-ng-general"}}},

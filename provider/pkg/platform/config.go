@@ -17,10 +17,6 @@ type config struct {
 	Compute    computeConfig
 	EksAddons  eksAddonsConfig
 	HelmAddons helmAddonsConfig
-	// Preview is true in a dry run; Unknown are the input paths not known yet then,
-	// which the stages plan around (docs/design.md, "Inputs").
-	Preview bool
-	Unknown map[string]bool
 	// InputDeps are the resources the inputs depend on; every child depends on them.
 	InputDeps []pulumi.Resource
 }
@@ -40,7 +36,7 @@ func resolve(preview bool, name string, args *Args) (*config, error) {
 			p.markUnknown(k)
 		}
 	}
-	cfg := &config{Name: name, Preview: preview}
+	cfg := &config{Name: name}
 	cfg.Cluster = resolveCluster(p, name, args)
 	cfg.Kube = resolveKubeAuth(p, args)
 	cfg.Compute = resolveCompute(p, args, &cfg.Cluster)
@@ -50,7 +46,6 @@ func resolve(preview bool, name string, args *Args) (*config, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	cfg.Unknown = p.unknown
 	cfg.InputDeps = inputDeps(args)
 	return cfg, nil
 }

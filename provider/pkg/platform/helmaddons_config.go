@@ -93,20 +93,29 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 		}
 		validateNamespace(p, path+".namespace", c.Namespace)
 		c.Identity = resolveIdentity(p, path+".identity", c.Identity, cfg, a.HasRole())
-		validateValues(p, path+".values", in.Values, a.ServiceAccountPath, a.ServiceAccount)
+		values, valuesKnown := readValues(p, path+".values", in.Values)
+		if valuesKnown {
+			checkServiceAccountName(p, path+".values", values, a.ServiceAccountPath, a.ServiceAccount)
+		}
 		if a.Settings != nil {
 			c.Settings = a.Settings(path, own, addonReader{r}, addons.SettingsContext{
 				ClusterName:       cfg.Cluster.Name,
 				KubernetesVersion: cfg.Cluster.Version,
 			})
 		}
-		validateAddonValues(p, path+".values", in.Values, a, addons.ValuesContext{
-			ClusterName:       cfg.Cluster.Name,
-			KubernetesVersion: cfg.Cluster.Version,
-			Namespace:         c.Namespace,
-			Identity:          c.Identity,
-			Settings:          c.Settings,
-		})
+		if valuesKnown {
+			// The platform's values are rendered with what is known at resolve time (not
+			// the region, VPC or role).
+			for _, problem := range a.CheckValues(path+".values", values, a.Render(addons.ValuesContext{
+				ClusterName:       cfg.Cluster.Name,
+				KubernetesVersion: cfg.Cluster.Version,
+				Namespace:         c.Namespace,
+				Identity:          c.Identity,
+				Settings:          c.Settings,
+			})) {
+				p.addf("%s", problem)
+			}
+		}
 		claimRelease(p, releases, c.Namespace, a.Name, path)
 		out.Addons = append(out.Addons, c)
 	}
@@ -146,10 +155,12 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 			if c.ServiceAccount == "" {
 				p.addf("%s.serviceAccount: required with iamPolicy; give the name of the service account the chart runs as, so the role trusts exactly it", path)
 			}
-			validateValues(p, path+".values", in.Values, c.ServiceAccountPath, c.ServiceAccount)
-			validateServiceAccountCreated(p, path+".values", in.Values, c.ServiceAccountPath)
+			if values, known := readValues(p, path+".values", in.Values); known {
+				checkServiceAccountName(p, path+".values", values, c.ServiceAccountPath, c.ServiceAccount)
+				checkServiceAccountCreated(p, path+".values", values, c.ServiceAccountPath)
+			}
 		} else {
-			validateValues(p, path+".values", in.Values, nil, "")
+			readValues(p, path+".values", in.Values)
 		}
 		if c.ServiceAccount != "" && !helmServiceAccountPattern.MatchString(c.ServiceAccount) {
 			p.addf("%s.serviceAccount: %q is not a Kubernetes service account name; use lowercase letters, digits, '-' and '.'", path, c.ServiceAccount)
@@ -204,16 +215,21 @@ func (a addonReader) Strings(path string, in pulumi.StringArrayInput) ([]string,
 
 func (a addonReader) Problem(format string, args ...any) { a.r.p.addf(format, args...) }
 
-// validateValues checks a values input: it must be an object (the Construct dispatch
-// also rejects other shapes, naming the path, in provider/rawinputs.go), and it must not
-// rename or remove the service account the platform's IAM trust names, which would leave
-// the role trusting a name the chart no longer uses (a silent AccessDenied). The values
-// are read whatever wraps them (a literal map, an Output, a secret, nested Outputs);
-// unknown at preview, they are checked at the update.
-func validateValues(p *problems, path string, in pulumi.MapInput, saPath []string, serviceAccount string) {
+// readValues reads a values input once, whatever wraps it (a literal map, an Output, a
+// secret, nested Outputs). It must be an object (the Construct dispatch also rejects
+// other shapes, naming the path, in provider/rawinputs.go). known is false when it was
+// not given, or at preview when it is not known yet: it is checked at the update.
+func readValues(p *problems, path string, in pulumi.MapInput) (values map[string]any, known bool) {
 	values, given, known := plainMap(in)
 	reader{p}.note(path, known)
-	if !given || !known || len(saPath) == 0 || serviceAccount == "" {
+	return values, given && known
+}
+
+// checkServiceAccountName rejects values that rename or remove the service account the
+// platform's IAM trust names, which would leave the role trusting a name the chart no
+// longer uses (a silent AccessDenied).
+func checkServiceAccountName(p *problems, path string, values map[string]any, saPath []string, serviceAccount string) {
+	if len(saPath) == 0 || serviceAccount == "" {
 		return
 	}
 	namePath := append(slices.Clone(saPath), "name")
@@ -224,22 +240,6 @@ func validateValues(p *problems, path string, in pulumi.MapInput, saPath []strin
 	if s, isString := v.(string); !isString || s != serviceAccount {
 		p.addf("%s.%s: the platform names this service account %q in its IAM trust; remove the override (use helmReleases for a differently named install)",
 			path, strings.Join(namePath, "."), serviceAccount)
-	}
-}
-
-// validateAddonValues checks a catalogue add-on's values against what the platform
-// needs of them (Addon.CheckValues): no null on a value the platform sets for the
-// add-on, its merged lists given as lists, no entry reusing the name of one of the
-// platform's. The platform's values are rendered with what is known at resolve time
-// (not the region, VPC or role). Values unknown at preview are checked at the update
-// (validateValues notes them).
-func validateAddonValues(p *problems, path string, in pulumi.MapInput, a addons.Addon, vc addons.ValuesContext) {
-	values, given, known := plainMap(in)
-	if !given || !known {
-		return
-	}
-	for _, problem := range a.CheckValues(path, values, a.Render(vc)) {
-		p.addf("%s", problem)
 	}
 }
 
@@ -273,14 +273,10 @@ func resolveValuesPath(p *problems, path, in string) []string {
 	return parts
 }
 
-// validateServiceAccountCreated rejects values that stop the chart creating its service
+// checkServiceAccountCreated rejects values that stop the chart creating its service
 // account: the platform could then neither name it nor annotate it with the role, and
 // the role would trust a service account that may not exist.
-func validateServiceAccountCreated(p *problems, path string, in pulumi.MapInput, saPath []string) {
-	values, given, known := plainMap(in)
-	if !given || !known {
-		return
-	}
+func checkServiceAccountCreated(p *problems, path string, values map[string]any, saPath []string) {
 	createPath := append(slices.Clone(saPath), "create")
 	if v, ok := addons.Lookup(values, createPath...); ok && v != true {
 		p.addf("%s.%s: the platform creates this service account so it bears the name and role the IAM trust expects; remove the override, or drop iamPolicy and manage the service account and its role yourself",

@@ -146,7 +146,6 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	// Rule 6: Helm add-ons wait for access and the node add-ons (kube-proxy routes the
 	// pods' way to the API server), and for the compute that can run them (rule 4), so
 	// the ALB controller is also deleted before its nodes on destroy.
-	w.nodesReady = join(s.nodeGroups.Ready, s.fargate.Ready)
 	w.beforeWorkloads = join(s.access.Ready, s.awsAuth.Ready, s.nodeAddons.Ready)
 	releaseAfter := func(extra []pulumi.Resource) func(string) []pulumi.Resource {
 		return func(namespace string) []pulumi.Resource {

@@ -17,7 +17,6 @@ type barriers struct {
 	beforeAwsAuth []pulumi.Resource
 	beforeCompute []pulumi.Resource
 	beforeNodes   []pulumi.Resource
-	nodesReady    []pulumi.Resource
 	// systemAddonsSchedulable is the compute coredns and the EBS CSI driver wait for;
 	// beforeSystemAddons adds the node add-ons.
 	systemAddonsSchedulable []pulumi.Resource
