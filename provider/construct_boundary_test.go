@@ -660,6 +660,37 @@ func boundaryCases() []boundaryCase {
 			},
 			expect: rejectKnown("nodeGroups[1].scaling: minSize 3 is greater than maxSize 2", "raise maxSize"),
 		},
+		// 9. EKS Auto Mode combinations EKS refuses or the platform would install twice.
+		{
+			name: "autoMode in CONFIG_MAP mode",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"autoMode": map[string]any{"enabled": e.wrap(true)}, "authenticationMode": "CONFIG_MAP"})
+			},
+			expect: rejectKnown("authenticationMode: CONFIG_MAP has no access entries, and EKS Auto Mode's nodes join through access entries; use API"),
+		},
+		{
+			name: "unknown built-in node pool",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"autoMode": map[string]any{"enabled": true, "builtInNodePools": e.wrap([]string{"gpu"})}})
+			},
+			expect: rejectKnown(`autoMode.builtInNodePools[0]: "gpu" is not a built-in node pool; use general-purpose or system`),
+		},
+		{
+			name: "vpc-cni under Auto Mode with no node group",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeGroups": []any{}, "autoMode": map[string]any{"enabled": true},
+					"eksAddons": map[string]any{"vpcCni": map[string]any{"enabled": e.wrap(true)}}})
+			},
+			expect: rejectKnown("eksAddons.vpcCni: enabled under autoMode with no node group; EKS Auto Mode runs pod networking on its own nodes"),
+		},
+		{
+			name: "custom NodePools with Auto Mode off",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"autoMode": map[string]any{"enabled": e.wrap(false),
+					"nodePools": []any{map[string]any{"name": "gpu"}}}})
+			},
+			expect: rejectKnown("autoMode.nodePools: given while autoMode.enabled is false; remove the custom NodePools"),
+		},
 		{
 			name: "reserved tag prefix",
 			inputs: func(e enc) resource.PropertyMap {

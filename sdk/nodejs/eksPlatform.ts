@@ -101,6 +101,7 @@ export class EksPlatform extends pulumi.ComponentResource {
             resourceInputs["addons"] = args?.addons;
             resourceInputs["admins"] = args?.admins;
             resourceInputs["authenticationMode"] = args?.authenticationMode;
+            resourceInputs["autoMode"] = args?.autoMode;
             resourceInputs["awsProfile"] = args?.awsProfile;
             resourceInputs["awsRoleArn"] = args?.awsRoleArn;
             resourceInputs["bootstrapClusterCreatorAdminPermissions"] = args?.bootstrapClusterCreatorAdminPermissions;
@@ -182,6 +183,10 @@ export interface EksPlatformArgs {
      * How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
      */
     authenticationMode?: pulumi.Input<string | undefined>;
+    /**
+     * EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
+     */
+    autoMode?: pulumi.Input<inputs.AutoModeArgs | undefined>;
     /**
      * AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
      */

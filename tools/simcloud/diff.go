@@ -78,6 +78,9 @@ func replacements(typ string, olds, news resource.PropertyMap, changed []string)
 			out = append(out, path[0])
 		}
 	}
+	if typ == typCluster && nodeRoleChanged(olds, news) && !slices.Contains(out, "computeConfig") {
+		out = append(out, "computeConfig")
+	}
 	sort.Strings(out)
 	return out
 }

@@ -28,6 +28,9 @@ type op struct {
 type view struct {
 	*world
 	inflight []op
+	// l reads the stored objects (what a rule needs of a resource's configuration,
+	// such as a cluster's Auto Mode); nil in tests that build a view by hand.
+	l *ledger
 }
 
 // ledger serialises check-and-register and finish-and-journal, within the
@@ -75,7 +78,7 @@ func (l *ledger) locked(fn func() error) error {
 // load builds the view; it must run under locked.
 func (l *ledger) load() (view, error) {
 	if l.path == "" {
-		v := view{world: replay(l.entries)}
+		v := view{world: replay(l.entries), l: l}
 		for _, o := range l.inflight {
 			v.inflight = append(v.inflight, o)
 		}
@@ -85,7 +88,7 @@ func (l *ledger) load() (view, error) {
 	if err != nil {
 		return view{}, err
 	}
-	v := view{world: replay(entries)}
+	v := view{world: replay(entries), l: l}
 	dir := l.path + ".inflight"
 	files, _ := os.ReadDir(dir)
 	for _, fi := range files {

@@ -27,7 +27,18 @@ func checkCreate(r *res, cluster string, v view) (warning string, err error) {
 		if err := fargateBusy("create", r.Named("fargateProfileName"), cluster, v); err != nil {
 			return "", err
 		}
+	case typNodePool, typNodeClass:
+		if err := checkAutoModeObject(r, cluster, v); err != nil {
+			return "", err
+		}
+	case typAccessEnt:
+		if err := checkAutoNodeEntry(r, cluster, v); err != nil {
+			return "", err
+		}
 	case typCluster:
+		if err := checkAutoModeRequest(r.Inputs, true); err != nil {
+			return "", err
+		}
 		// Without the log group made first, EKS makes it (no retention, no
 		// tags) and the component's own create would later collide with it.
 		// EKS makes it only to write the enabled log types: with none, none.
@@ -44,19 +55,31 @@ func checkCreate(r *res, cluster string, v view) (warning string, err error) {
 		if err := albWebhookBlocks(r, cluster, v); err != nil {
 			return "", err
 		}
-		// coredns and Helm charts need running nodes; real life hangs DEGRADED.
+		// coredns and Helm charts need running nodes; real life hangs DEGRADED. Auto
+		// Mode's built-in pools and custom NodePools are nodes too.
 		if (r.Type == typRelease || str(r.Inputs, "addonName") == "coredns") &&
-			cluster != "" && !v.clusterHas(cluster, typNodeGroup, typFargate) {
+			cluster != "" && !v.hasCompute(cluster) {
 			warning = "no nodes"
 		}
 	}
 	return warning, nil
 }
 
-// checkDelete applies the Fargate rule to deletes as well.
+// checkUpdate is what EKS checks of an update request.
+func checkUpdate(r *res) error {
+	if r.Type == typCluster {
+		return checkAutoModeRequest(r.Inputs, false)
+	}
+	return nil
+}
+
+// checkDelete applies the Fargate rule to deletes as well, and the Auto Mode APIs'.
 func checkDelete(r *res, cluster string, v view) error {
-	if r.Type == typFargate {
+	switch r.Type {
+	case typFargate:
 		return fargateBusy("delete", r.Named("fargateProfileName"), cluster, v)
+	case typNodePool, typNodeClass:
+		return checkAutoModeObject(r, cluster, v)
 	}
 	return nil
 }

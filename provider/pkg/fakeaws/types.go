@@ -169,8 +169,13 @@ var Types = map[string]Type{
 		Outputs:    launchTemplateOutputs,
 	},
 	"aws:eks/cluster:Cluster": {
-		CreateOnly: []string{"name", "roleArn", "vpcConfig.subnetIds", "kubernetesNetworkConfig",
-			"outpostConfig", "bootstrapSelfManagedAddons", "accessConfig.bootstrapClusterCreatorAdminPermissions"},
+		// Of kubernetesNetworkConfig only the IP family and the service CIDR are
+		// create-only: elasticLoadBalancing (Auto Mode) is updated in place, as are
+		// computeConfig and storageConfig, except that a node role of a cluster with
+		// Auto Mode on cannot change (the simulator's diff checks that case).
+		CreateOnly: []string{"name", "roleArn", "vpcConfig.subnetIds", "kubernetesNetworkConfig.ipFamily",
+			"kubernetesNetworkConfig.serviceIpv4Cidr", "outpostConfig", "bootstrapSelfManagedAddons",
+			"accessConfig.bootstrapClusterCreatorAdminPermissions"},
 		Outputs: clusterOutputs,
 	},
 	"aws:eks/nodeGroup:NodeGroup": {

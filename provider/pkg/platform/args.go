@@ -43,9 +43,11 @@ type Args struct {
 	NodeSsmAccess   pulumi.BoolInput     `pulumi:"nodeSsmAccess"`
 	NodeGroups      []NodeGroupArgs      `pulumi:"nodeGroups"`
 	FargateProfiles []FargateProfileArgs `pulumi:"fargateProfiles"`
-	EksAddons       *EksAddonsArgs       `pulumi:"eksAddons"`
-	Addons          *HelmAddonsArgs      `pulumi:"addons"`
-	HelmReleases    []HelmReleaseArgs    `pulumi:"helmReleases"`
+	// AutoMode is EKS Auto Mode (automode_config.go).
+	AutoMode     *AutoModeArgs     `pulumi:"autoMode"`
+	EksAddons    *EksAddonsArgs    `pulumi:"eksAddons"`
+	Addons       *HelmAddonsArgs   `pulumi:"addons"`
+	HelmReleases []HelmReleaseArgs `pulumi:"helmReleases"`
 
 	// unknownAtPreview are inputs given but not known yet at preview, which the plugin
 	// had to leave out of the typed decoding (lists and objects given as one Output).
@@ -136,6 +138,31 @@ type FargateProfileArgs struct {
 type FargateSelectorArgs struct {
 	Namespace pulumi.StringInput    `pulumi:"namespace"`
 	Labels    pulumi.StringMapInput `pulumi:"labels"`
+}
+
+// AutoModeArgs is EKS Auto Mode: compute, block storage and load balancing run by EKS.
+type AutoModeArgs struct {
+	Enabled          pulumi.BoolInput        `pulumi:"enabled"`
+	BuiltInNodePools pulumi.StringArrayInput `pulumi:"builtInNodePools"`
+	NodeRoleArn      pulumi.StringInput      `pulumi:"nodeRoleArn"`
+	NodePools        []AutoModeNodePoolArgs  `pulumi:"nodePools"`
+}
+
+// AutoModeNodePoolArgs is one custom Auto Mode NodePool.
+type AutoModeNodePoolArgs struct {
+	Name                pulumi.StringInput            `pulumi:"name"`
+	Requirements        []AutoModeNodeRequirementArgs `pulumi:"requirements"`
+	Labels              pulumi.StringMapInput         `pulumi:"labels"`
+	Taints              []TaintArgs                   `pulumi:"taints"`
+	Limits              pulumi.StringMapInput         `pulumi:"limits"`
+	ConsolidationPolicy pulumi.StringInput            `pulumi:"consolidationPolicy"`
+}
+
+// AutoModeNodeRequirementArgs is one node requirement of a NodePool.
+type AutoModeNodeRequirementArgs struct {
+	Key      pulumi.StringInput      `pulumi:"key"`
+	Operator pulumi.StringInput      `pulumi:"operator"`
+	Values   pulumi.StringArrayInput `pulumi:"values"`
 }
 
 // EksAddonsArgs are the EKS managed add-ons.

@@ -29,15 +29,25 @@ type secretsResult struct {
 	Ready  []pulumi.Resource
 }
 
-// clusterRole is the role the EKS control plane runs as.
+// clusterRole is the role the EKS control plane runs as. Under Auto Mode EKS also
+// launches instances, volumes and load balancers with it, tagging its sessions: it
+// gets the Auto Mode policies and sts:TagSession. It keeps them while the autoMode input
+// is there, enabled or not: after Auto Mode is switched off EKS still terminates the
+// instances and deletes the load balancers it made, with this role.
 func (b *build) clusterRole() (*madeRole, error) {
 	name := b.cfg.Cluster.Name
+	trust := serviceTrust("eks.amazonaws.com", nil)
+	policies := []string{"AmazonEKSClusterPolicy"}
+	if b.cfg.AutoMode.Given {
+		trust.Statement[0].Action = append(trust.Statement[0].Action, "sts:TagSession")
+		policies = append(policies, autoModeClusterPolicies...)
+	}
 	return b.newRole(roleSpec{
 		part:            "cluster-role",
 		roleName:        name + "-cluster",
 		description:     "EKS control plane of " + name,
-		trust:           pulumi.String(serviceTrust("eks.amazonaws.com", nil).JSON()),
-		managedPolicies: []string{"AmazonEKSClusterPolicy"},
+		trust:           pulumi.String(trust.JSON()),
+		managedPolicies: policies,
 	})
 }
 
@@ -169,8 +179,9 @@ func clusterOptions(c clusterConfig, after []pulumi.Resource) []pulumi.ResourceO
 	return opts
 }
 
-// cluster makes the control plane; after is what it waits for (rule 1).
-func (b *build) cluster(role *madeRole, secrets *secretsResult, after []pulumi.Resource) (*clusterResult, error) {
+// cluster makes the control plane; after is what it waits for (rule 1). autoNodeRoleArn
+// is the role of Auto Mode's built-in pools ("" without them).
+func (b *build) cluster(role *madeRole, secrets *secretsResult, autoNodeRoleArn pulumi.StringOutput, after []pulumi.Resource) (*clusterResult, error) {
 	c := b.cfg.Cluster
 	var encryption eks.ClusterEncryptionConfigPtrInput
 	if c.SecretsEncryption {
@@ -191,7 +202,7 @@ func (b *build) cluster(role *madeRole, secrets *secretsResult, after []pulumi.R
 		}
 		vpc.PublicAccessCidrs = cidrs.input()
 	}
-	cluster, err := eks.NewCluster(b.ctx, b.child("cluster"), &eks.ClusterArgs{
+	args := &eks.ClusterArgs{
 		Name:                   pulumi.String(c.Name),
 		Version:                pulumi.String(c.Version),
 		RoleArn:                role.Role.Arn,
@@ -206,13 +217,18 @@ func (b *build) cluster(role *madeRole, secrets *secretsResult, after []pulumi.R
 			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(c.BootstrapCreatorAdmin),
 		},
 		// vpc-cni, kube-proxy and coredns are EKS managed add-ons of the platform, so
-		// EKS must not also install self-managed copies for them to fight over.
+		// EKS must not also install self-managed copies for them to fight over. It is
+		// also what Auto Mode requires at create ("When EKS Auto Mode is enabled,
+		// bootstrapSelfManagedAddons must be set to false"), and it is create-only: being
+		// false on every platform already, enabling Auto Mode later replaces nothing.
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
 		// Always sent, false included: with the block left out the provider would not
 		// turn zonal shift off again. Updated in place.
 		ZonalShiftConfig: eks.ClusterZonalShiftConfigArgs{Enabled: pulumi.Bool(c.ZonalShift)},
 		Tags:             b.tags(),
-	}, b.opts(clusterOptions(c, after)...)...)
+	}
+	b.autoModeFields(args, autoNodeRoleArn)
+	cluster, err := eks.NewCluster(b.ctx, b.child("cluster"), args, b.opts(clusterOptions(c, after)...)...)
 	if err != nil {
 		return nil, err
 	}

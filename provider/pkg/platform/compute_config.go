@@ -137,7 +137,7 @@ func (s fargateSelectorConfig) selectsCoredns() bool {
 
 func (g nodeGroupConfig) windows() bool { return strings.HasPrefix(g.AmiType, "WINDOWS_") }
 
-func resolveCompute(p *problems, args *Args, cluster *clusterConfig) computeConfig {
+func resolveCompute(p *problems, args *Args, cluster *clusterConfig, auto *autoModeConfig) computeConfig {
 	r := reader{p}
 	c := computeConfig{NodeSsmAccess: r.boolean("nodeSsmAccess", args.NodeSsmAccess, false)}
 	groups := uniqueNames{list: "nodeGroups", what: "node group"}
@@ -146,10 +146,14 @@ func resolveCompute(p *problems, args *Args, cluster *clusterConfig) computeConf
 		groups.check(p, i, ng.Name)
 		c.NodeGroups = append(c.NodeGroups, ng)
 	}
-	if len(args.NodeGroups) == 0 && len(args.FargateProfiles) == 0 && !p.unknown["nodeGroups"] && !p.unknown["fargateProfiles"] {
+	switch {
+	case len(args.NodeGroups) > 0 || len(args.FargateProfiles) > 0 || p.unknown["nodeGroups"] || p.unknown["fargateProfiles"] || auto.HasCompute():
+	case auto.Enabled:
+		p.addf("autoMode.builtInNodePools: empty, and there is no custom NodePool, node group or Fargate profile, so nothing could run the add-ons; keep a built-in pool (for example [\"general-purpose\"]) or add autoMode.nodePools")
+	default:
 		// coredns and every add-on would have nowhere to run, and coredns would be left
 		// out without a word.
-		p.addf("nodeGroups, fargateProfiles: the platform has no node group and no Fargate profile, so nothing could run coredns or the add-ons; add a node group (for example {name: \"general\"}) or a Fargate profile")
+		p.addf("nodeGroups, fargateProfiles: the platform has no node group and no Fargate profile, so nothing could run coredns or the add-ons; add a node group (for example {name: \"general\"}) or a Fargate profile, or enable autoMode")
 	}
 	profiles := uniqueNames{list: "fargateProfiles", what: "Fargate profile"}
 	for i, f := range args.FargateProfiles {

@@ -14,6 +14,7 @@ type config struct {
 	Cluster    clusterConfig
 	Kube       kubeAuthConfig
 	Access     accessConfig
+	AutoMode   autoModeConfig
 	Compute    computeConfig
 	EksAddons  eksAddonsConfig
 	HelmAddons helmAddonsConfig
@@ -25,7 +26,8 @@ type config struct {
 // means no resource was created. Every problem is reported at once, each naming the
 // input path and the fix.
 //
-// Compute is resolved before access, so access checks read the resolved node groups.
+// Auto Mode is resolved before compute (its node pools are compute too), and compute
+// before access, so access checks read the resolved node groups.
 func resolve(preview bool, name string, args *Args) (*config, error) {
 	if args == nil {
 		args = &Args{}
@@ -39,7 +41,8 @@ func resolve(preview bool, name string, args *Args) (*config, error) {
 	cfg := &config{Name: name}
 	cfg.Cluster = resolveCluster(p, name, args)
 	cfg.Kube = resolveKubeAuth(p, args)
-	cfg.Compute = resolveCompute(p, args, &cfg.Cluster)
+	cfg.AutoMode = resolveAutoMode(p, args, &cfg.Cluster)
+	cfg.Compute = resolveCompute(p, args, &cfg.Cluster, &cfg.AutoMode)
 	cfg.Access = resolveAccess(p, args, &cfg.Cluster, &cfg.Compute)
 	cfg.EksAddons = resolveEksAddons(p, args, cfg)
 	cfg.HelmAddons = resolveHelmAddons(p, args, cfg)

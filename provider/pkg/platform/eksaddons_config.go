@@ -68,9 +68,15 @@ func resolveEksAddons(p *problems, args *Args, cfg *config) eksAddonsConfig {
 	compute := cfg.Compute
 	corednsCanRun := len(compute.NodeGroups) > 0 || compute.FargateRunsCoredns()
 	hasNodeGroups := len(compute.NodeGroups) > 0
+	// Under Auto Mode, EKS runs pod networking, kube-proxy and the Pod Identity agent as
+	// part of its own nodes, and not on node groups' nodes: the add-ons are installed
+	// only for node groups (an existing platform moving to Auto Mode keeps them until
+	// its last node group is gone).
+	auto := cfg.AutoMode.Enabled
+	nodeAddonDefault := !auto || hasNodeGroups
 	c := eksAddonsConfig{
-		VpcCni:    resolveEksAddon(p, "eksAddons.vpcCni", addonVpcCni, in.VpcCni, true, true),
-		KubeProxy: resolveEksAddon(p, "eksAddons.kubeProxy", addonKubeProxy, in.KubeProxy, true, false),
+		VpcCni:    resolveEksAddon(p, "eksAddons.vpcCni", addonVpcCni, in.VpcCni, nodeAddonDefault, true),
+		KubeProxy: resolveEksAddon(p, "eksAddons.kubeProxy", addonKubeProxy, in.KubeProxy, nodeAddonDefault, false),
 		// The agent is a DaemonSet, and DaemonSets do not run on Fargate (nor does Pod
 		// Identity): on a Fargate-only cluster it would never run a pod.
 		PodIdentityAgent: resolveEksAddon(p, "eksAddons.podIdentityAgent", addonPodIdentityAgent, in.PodIdentityAgent, hasNodeGroups, false),
@@ -80,6 +86,26 @@ func resolveEksAddons(p *problems, args *Args, cfg *config) eksAddonsConfig {
 		Coredns:      resolveEksAddon(p, "eksAddons.coredns", addonCoredns, in.Coredns, corednsCanRun, false),
 		EbsCsiDriver: resolveEksAddon(p, "eksAddons.ebsCsiDriver", addonEbsCsiDriver, in.EbsCsiDriver, false, true),
 	}
+	if auto && !hasNodeGroups {
+		// With no node group, each of these is off by default (coredns stays for a
+		// Fargate profile that selects it), so one that is on was asked for: it would be
+		// a second copy of what Auto Mode runs, or a DaemonSet with no node to run on.
+		for _, a := range []struct {
+			path, what string
+			c          *eksAddonConfig
+		}{
+			{"eksAddons.vpcCni", "pod networking", &c.VpcCni},
+			{"eksAddons.kubeProxy", "kube-proxy", &c.KubeProxy},
+			{"eksAddons.podIdentityAgent", "the Pod Identity agent", &c.PodIdentityAgent},
+			{"eksAddons.coredns", "cluster DNS", &c.Coredns},
+			{"eksAddons.ebsCsiDriver", "EBS volumes (StorageClass provisioner ebs.csi.eks.amazonaws.com)", &c.EbsCsiDriver},
+		} {
+			if a.c.Enabled && (a.c.Name != addonCoredns || !compute.FargateRunsCoredns()) {
+				p.addf("%s: enabled under autoMode with no node group; EKS Auto Mode runs %s on its own nodes, so the add-on would be a second copy; remove it (under Auto Mode it is installed for node groups only)", a.path, a.what)
+				a.c.Enabled = false
+			}
+		}
+	}
 	if c.PodIdentityAgent.Enabled && !hasNodeGroups {
 		p.addf("eksAddons.podIdentityAgent: enabled, but there is no node group, and the agent is a DaemonSet that does not run on Fargate (Fargate pods cannot use Pod Identity); add a node group, or disable the agent and use irsa")
 	}
@@ -87,7 +113,8 @@ func resolveEksAddons(p *problems, args *Args, cfg *config) eksAddonsConfig {
 		path string
 		c    eksAddonConfig
 	}{{"eksAddons.vpcCni", c.VpcCni}, {"eksAddons.ebsCsiDriver", c.EbsCsiDriver}} {
-		if a.c.Enabled && a.c.Identity == addons.PodIdentity && !c.PodIdentityAgent.Enabled {
+		// Auto Mode nodes run the agent themselves.
+		if a.c.Enabled && a.c.Identity == addons.PodIdentity && !c.PodIdentityAgent.Enabled && !auto {
 			p.addf("%s.identity: podIdentity needs the eks-pod-identity-agent add-on; set eksAddons.podIdentityAgent.enabled to true (it needs a node group), or use irsa", a.path)
 		}
 	}

@@ -197,7 +197,8 @@ func resolveIdentity(p *problems, path, identity string, cfg *config, hasRole bo
 		p.addf("%s: unknown identity %q; use one of %s", path, identity, strings.Join(addons.Identities, ", "))
 		return identity
 	}
-	if identity == addons.PodIdentity && hasRole && !cfg.EksAddons.PodIdentityAgentEnabled() {
+	// Auto Mode nodes run the Pod Identity agent themselves.
+	if identity == addons.PodIdentity && hasRole && !cfg.EksAddons.PodIdentityAgentEnabled() && !cfg.AutoMode.Enabled {
 		p.addf("%s: podIdentity needs the eks-pod-identity-agent add-on; set eksAddons.podIdentityAgent.enabled to true, or use irsa", path)
 	}
 	return identity

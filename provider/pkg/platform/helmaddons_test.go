@@ -172,7 +172,7 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*config)) *mocktest.Mo
 		if err != nil {
 			return err
 		}
-		cluster, err := b.cluster(role, secrets, nil)
+		cluster, err := b.cluster(role, secrets, pulumi.String("").ToStringOutput(), nil)
 		if err != nil {
 			return err
 		}

@@ -28,10 +28,20 @@ type placement struct {
 	profiles []fargateProfileConfig
 	// made are the node groups and profiles as registered, index for index.
 	groupsMade, profilesMade []pulumi.Resource
+	// auto is Auto Mode: its built-in pools come with the cluster (EKS runs them once
+	// it is active), its custom NodePools are poolsMade, index for index.
+	auto      autoModeConfig
+	cluster   pulumi.Resource
+	poolsMade []pulumi.Resource
 }
 
-func newPlacement(cfg computeConfig, groups *nodeGroupsResult, profiles *fargateResult) placement {
-	return placement{groups: cfg.NodeGroups, profiles: cfg.FargateProfiles, groupsMade: groups.Ready, profilesMade: profiles.Ready}
+func newPlacement(cfg computeConfig, groups *nodeGroupsResult, profiles *fargateResult,
+	auto autoModeConfig, cluster *clusterResult, pools *autoModeResult,
+) placement {
+	return placement{
+		groups: cfg.NodeGroups, profiles: cfg.FargateProfiles, groupsMade: groups.Ready, profilesMade: profiles.Ready,
+		auto: auto, cluster: cluster.Cluster, poolsMade: pools.NodePools,
+	}
 }
 
 // schedulableFor is the compute a workload in namespace, with pods labelled labels and
@@ -39,8 +49,12 @@ func newPlacement(cfg computeConfig, groups *nodeGroupsResult, profiles *fargate
 //   - the first Fargate profile (in input order) with a selector matching the
 //     namespace and labels: EKS runs a pod on Fargate whenever a profile matches it, so
 //     that is where its pods go;
+//   - otherwise, under Auto Mode, the built-in general-purpose pool (untainted), which
+//     is there as soon as the cluster is: nothing more to wait for;
 //   - otherwise the first node group (in input order) that starts with nodes and whose
 //     every NoSchedule/NoExecute taint the pods tolerate;
+//   - otherwise the first custom NodePool whose taints the pods tolerate, or the
+//     built-in system pool (tainted CriticalAddonsOnly) for pods that tolerate that;
 //   - otherwise, when neither is known to fit (the user's values may add tolerations
 //     or a node selector the platform cannot read), every node group and profile, as a
 //     safe default.
@@ -49,7 +63,8 @@ func newPlacement(cfg computeConfig, groups *nodeGroupsResult, profiles *fargate
 // before it; the first matching is also the earliest.
 //
 // onNodes skips Fargate: the pods carry eks.amazonaws.com/compute-type: ec2 (coredns
-// does whenever there is a node group) and never run on Fargate.
+// does whenever there is a node group) and never run on Fargate; they go to node groups
+// before Auto Mode's pools.
 func (pl placement) schedulableFor(namespace string, labels map[string]string, tolerates []toleration, onNodes bool) []pulumi.Resource {
 	for i, p := range pl.profiles {
 		if onNodes {
@@ -61,13 +76,27 @@ func (pl placement) schedulableFor(namespace string, labels map[string]string, t
 			}
 		}
 	}
+	if !onNodes && pl.auto.BuiltIn(autoModePoolGeneralPurpose) {
+		return []pulumi.Resource{pl.cluster}
+	}
 	for i, g := range pl.groups {
 		// Linux pods never run on Windows nodes.
 		if g.DesiredSize >= 1 && !g.windows() && g.tolerated(tolerates) {
 			return []pulumi.Resource{pl.groupsMade[i]}
 		}
 	}
-	return join(pl.groupsMade, pl.profilesMade)
+	if pl.auto.BuiltIn(autoModePoolGeneralPurpose) {
+		return []pulumi.Resource{pl.cluster}
+	}
+	for i, np := range pl.auto.NodePools {
+		if np.tolerated(tolerates) {
+			return []pulumi.Resource{pl.poolsMade[i]}
+		}
+	}
+	if pl.auto.BuiltIn(autoModePoolSystem) && (nodeGroupConfig{Taints: []taintConfig{{Key: "CriticalAddonsOnly", Effect: "NO_SCHEDULE"}}}).tolerated(tolerates) {
+		return []pulumi.Resource{pl.cluster}
+	}
+	return join(pl.groupsMade, pl.profilesMade, pl.poolsMade)
 }
 
 // matches reports whether the selector selects pods of namespace with labels. Fargate

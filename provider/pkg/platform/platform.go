@@ -79,8 +79,10 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	}
 
 	// Rule 1: what EKS reads or would create itself exists before the cluster.
-	w.beforeCluster = join(s.subnets.Ready, s.clusterRole.Ready, s.secrets.Ready, s.logs.Ready)
-	if s.cluster, err = b.cluster(s.clusterRole, s.secrets, w.beforeCluster); err != nil {
+	// Under Auto Mode the built-in pools launch nodes as soon as the cluster is active:
+	// their role and its policies come first too.
+	w.beforeCluster = join(s.subnets.Ready, s.clusterRole.Ready, s.secrets.Ready, s.logs.Ready, s.workers.AutoReady)
+	if s.cluster, err = b.cluster(s.clusterRole, s.secrets, s.workers.AutoNodeRoleArn, w.beforeCluster); err != nil {
 		return nil, nil, err
 	}
 	// Rule 2: the OIDC provider follows the cluster through its issuer URL (data flow).
@@ -105,6 +107,13 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 
 	// Rule 4: the add-ons nodes need (vpc-cni, kube-proxy, pod identity agent).
 	if s.nodeAddons, err = b.nodeAddons(s.cluster, s.identity); err != nil {
+		return nil, nil, err
+	}
+
+	// Auto Mode's custom NodePools and their NodeClass are Kubernetes objects: they need
+	// the component's access to the API server (rule 3), like the charts' CRDs.
+	w.beforeAutoModePools = join(s.access.Ready, s.awsAuth.Ready)
+	if s.autoMode, err = b.autoModePools(s.cluster, s.kube, s.workers, w.beforeAutoModePools); err != nil {
 		return nil, nil, err
 	}
 
@@ -134,7 +143,7 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	// for all of it. coredns and the EBS CSI controller run in kube-system and tolerate
 	// CriticalAddonsOnly (a system node group's taint); with a node group they run on
 	// nodes (coredns is annotated for EC2), on a Fargate-only cluster on its profile.
-	place := newPlacement(b.cfg.Compute, s.nodeGroups, s.fargate)
+	place := newPlacement(b.cfg.Compute, s.nodeGroups, s.fargate, b.cfg.AutoMode, s.cluster, s.autoMode)
 	w.systemAddonsSchedulable = place.schedulableFor("kube-system", corednsPodLabels, systemAddonTolerations,
 		len(b.cfg.Compute.NodeGroups) > 0)
 	// They also need the node add-ons, which nodes no longer wait for: kube-proxy routes

@@ -23,6 +23,8 @@ type barriers struct {
 	beforeSystemAddons      []pulumi.Resource
 	beforeWorkloads         []pulumi.Resource
 	beforePodIdentity       []pulumi.Resource
+	// beforeAutoModePools is what Auto Mode's NodeClass and NodePools wait for.
+	beforeAutoModePools []pulumi.Resource
 	// beforeCRDs is what the charts' CRDs wait for.
 	beforeCRDs []pulumi.Resource
 	// beforeOtherReleases are the releases every other release waits for (rule 9).
@@ -42,6 +44,7 @@ type stageResults struct {
 	access          *readyResult
 	awsAuth         *readyResult
 	nodeAddons      *addonsResult
+	autoMode        *autoModeResult
 	nodeGroups      *nodeGroupsResult
 	fargate         *fargateResult
 	workloadAddons  *addonsResult
@@ -74,6 +77,13 @@ type workerRolesResult struct {
 	// FargateRoleArn is its ARN, "" when there is none.
 	FargateRoleArn pulumi.StringOutput
 	Ready          []pulumi.Resource
+	// AutoNodeRole is the role of Auto Mode's nodes the platform made (nil when the
+	// user gave one, or Auto Mode runs no pool); AutoNodeRoleArn is the role used, the
+	// user's or the platform's ("" when none). AutoReady is what the cluster waits for
+	// (rule 1: the built-in pools launch nodes as soon as it is active).
+	AutoNodeRole    *madeRole
+	AutoNodeRoleArn pulumi.StringOutput
+	AutoReady       []pulumi.Resource
 }
 
 // nodeGroupsResult is the managed node groups, in input order.

@@ -20,7 +20,10 @@ func (b *build) workerRoles() (*workerRolesResult, error) {
 	c := b.cfg.Compute
 	name := b.cfg.Cluster.Name
 	empty := pulumi.String("").ToStringOutput()
-	res := &workerRolesResult{NodeRoleArn: empty, FargateRoleArn: empty}
+	res := &workerRolesResult{NodeRoleArn: empty, FargateRoleArn: empty, AutoNodeRoleArn: empty}
+	if err := b.autoModeNodeRole(res); err != nil {
+		return nil, err
+	}
 
 	if c.UsesSharedNodeRole() {
 		policies := nodeRolePolicies
@@ -72,4 +75,36 @@ func fargateTrust(partition, region, account, cluster string) iampolicy.Document
 	return serviceTrust("eks-fargate-pods.amazonaws.com", iampolicy.Condition{
 		"ArnLike": {"aws:SourceArn": fmt.Sprintf("arn:%s:eks:%s:%s:fargateprofile/%s/*", partition, region, account, cluster)},
 	})
+}
+
+// autoModeNodeRole is the role Auto Mode's instances run as, with the two managed
+// policies AWS documents for it (the minimal worker policy and ECR pull-only; no CNI
+// policy, which Auto Mode's networking has through the cluster role). Its name is fixed,
+// so its ARN never changes: EKS does not let the node role of a running Auto Mode
+// cluster change, and the provider would replace the cluster for it.
+func (b *build) autoModeNodeRole(res *workerRolesResult) error {
+	a := b.cfg.AutoMode
+	switch {
+	case !a.NeedsNodeRole():
+		return nil
+	case a.NodeRoleArn != nil:
+		res.AutoNodeRoleArn = a.NodeRoleArn.ToStringOutput()
+		return nil
+	}
+	name := b.cfg.Cluster.Name
+	role, err := b.newRole(roleSpec{
+		part:        "auto-node-role",
+		roleName:    name + "-auto-node",
+		description: "EKS Auto Mode nodes of " + name,
+		// Auto Mode launches EC2 instances with this role's instance profile.
+		trust:           pulumi.String(serviceTrust("ec2.amazonaws.com", nil).JSON()),
+		managedPolicies: autoModeNodePolicies,
+	})
+	if err != nil {
+		return err
+	}
+	res.AutoNodeRole = role
+	res.AutoNodeRoleArn = role.Role.Arn
+	res.AutoReady = role.Ready
+	return nil
 }

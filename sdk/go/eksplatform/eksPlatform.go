@@ -82,6 +82,8 @@ type eksPlatformArgs struct {
 	Admins []string `pulumi:"admins"`
 	// How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
 	AuthenticationMode *string `pulumi:"authenticationMode"`
+	// EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
+	AutoMode *AutoMode `pulumi:"autoMode"`
 	// AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
 	AwsProfile *string `pulumi:"awsProfile"`
 	// IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
@@ -150,6 +152,8 @@ type EksPlatformArgs struct {
 	Admins pulumi.StringArrayInput
 	// How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
 	AuthenticationMode pulumi.StringPtrInput
+	// EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
+	AutoMode AutoModePtrInput
 	// AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
 	AwsProfile pulumi.StringPtrInput
 	// IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.

@@ -258,6 +258,466 @@ func (o AccessPolicyArrayOutput) Index(i pulumi.IntInput) AccessPolicyOutput {
 	}).(AccessPolicyOutput)
 }
 
+// EKS Auto Mode. Compute, block storage and elastic load balancing are enabled or disabled together.
+type AutoMode struct {
+	// The built-in node pools, `general-purpose` and/or `system` (tainted `CriticalAddonsOnly`). Defaults to both. An empty list runs only the custom `nodePools`, on a NodeClass of the platform's.
+	BuiltInNodePools []string `pulumi:"builtInNodePools"`
+	// Whether Auto Mode is on. `false` switches a platform that had it back off in place (EKS then terminates the instances it launched and deletes the load balancers it made; not the EBS volumes).
+	Enabled *bool `pulumi:"enabled"`
+	// Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
+	NodePools []AutoModeNodePool `pulumi:"nodePools"`
+	// IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
+	NodeRoleArn *string `pulumi:"nodeRoleArn"`
+}
+
+// AutoModeInput is an input type that accepts AutoModeArgs and AutoModeOutput values.
+// You can construct a concrete instance of `AutoModeInput` via:
+//
+//	AutoModeArgs{...}
+type AutoModeInput interface {
+	pulumi.Input
+
+	ToAutoModeOutput() AutoModeOutput
+	ToAutoModeOutputWithContext(context.Context) AutoModeOutput
+}
+
+// EKS Auto Mode. Compute, block storage and elastic load balancing are enabled or disabled together.
+type AutoModeArgs struct {
+	// The built-in node pools, `general-purpose` and/or `system` (tainted `CriticalAddonsOnly`). Defaults to both. An empty list runs only the custom `nodePools`, on a NodeClass of the platform's.
+	BuiltInNodePools pulumi.StringArrayInput `pulumi:"builtInNodePools"`
+	// Whether Auto Mode is on. `false` switches a platform that had it back off in place (EKS then terminates the instances it launched and deletes the load balancers it made; not the EBS volumes).
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
+	NodePools AutoModeNodePoolArrayInput `pulumi:"nodePools"`
+	// IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
+	NodeRoleArn pulumi.StringPtrInput `pulumi:"nodeRoleArn"`
+}
+
+func (AutoModeArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AutoMode)(nil)).Elem()
+}
+
+func (i AutoModeArgs) ToAutoModeOutput() AutoModeOutput {
+	return i.ToAutoModeOutputWithContext(context.Background())
+}
+
+func (i AutoModeArgs) ToAutoModeOutputWithContext(ctx context.Context) AutoModeOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModeOutput)
+}
+
+func (i AutoModeArgs) ToAutoModePtrOutput() AutoModePtrOutput {
+	return i.ToAutoModePtrOutputWithContext(context.Background())
+}
+
+func (i AutoModeArgs) ToAutoModePtrOutputWithContext(ctx context.Context) AutoModePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModeOutput).ToAutoModePtrOutputWithContext(ctx)
+}
+
+// AutoModePtrInput is an input type that accepts AutoModeArgs, AutoModePtr and AutoModePtrOutput values.
+// You can construct a concrete instance of `AutoModePtrInput` via:
+//
+//	        AutoModeArgs{...}
+//
+//	or:
+//
+//	        nil
+type AutoModePtrInput interface {
+	pulumi.Input
+
+	ToAutoModePtrOutput() AutoModePtrOutput
+	ToAutoModePtrOutputWithContext(context.Context) AutoModePtrOutput
+}
+
+type autoModePtrType AutoModeArgs
+
+func AutoModePtr(v *AutoModeArgs) AutoModePtrInput {
+	return (*autoModePtrType)(v)
+}
+
+func (*autoModePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**AutoMode)(nil)).Elem()
+}
+
+func (i *autoModePtrType) ToAutoModePtrOutput() AutoModePtrOutput {
+	return i.ToAutoModePtrOutputWithContext(context.Background())
+}
+
+func (i *autoModePtrType) ToAutoModePtrOutputWithContext(ctx context.Context) AutoModePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModePtrOutput)
+}
+
+// EKS Auto Mode. Compute, block storage and elastic load balancing are enabled or disabled together.
+type AutoModeOutput struct{ *pulumi.OutputState }
+
+func (AutoModeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AutoMode)(nil)).Elem()
+}
+
+func (o AutoModeOutput) ToAutoModeOutput() AutoModeOutput {
+	return o
+}
+
+func (o AutoModeOutput) ToAutoModeOutputWithContext(ctx context.Context) AutoModeOutput {
+	return o
+}
+
+func (o AutoModeOutput) ToAutoModePtrOutput() AutoModePtrOutput {
+	return o.ToAutoModePtrOutputWithContext(context.Background())
+}
+
+func (o AutoModeOutput) ToAutoModePtrOutputWithContext(ctx context.Context) AutoModePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AutoMode) *AutoMode {
+		return &v
+	}).(AutoModePtrOutput)
+}
+
+// The built-in node pools, `general-purpose` and/or `system` (tainted `CriticalAddonsOnly`). Defaults to both. An empty list runs only the custom `nodePools`, on a NodeClass of the platform's.
+func (o AutoModeOutput) BuiltInNodePools() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v AutoMode) []string { return v.BuiltInNodePools }).(pulumi.StringArrayOutput)
+}
+
+// Whether Auto Mode is on. `false` switches a platform that had it back off in place (EKS then terminates the instances it launched and deletes the load balancers it made; not the EBS volumes).
+func (o AutoModeOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v AutoMode) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+// Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
+func (o AutoModeOutput) NodePools() AutoModeNodePoolArrayOutput {
+	return o.ApplyT(func(v AutoMode) []AutoModeNodePool { return v.NodePools }).(AutoModeNodePoolArrayOutput)
+}
+
+// IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
+func (o AutoModeOutput) NodeRoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AutoMode) *string { return v.NodeRoleArn }).(pulumi.StringPtrOutput)
+}
+
+type AutoModePtrOutput struct{ *pulumi.OutputState }
+
+func (AutoModePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AutoMode)(nil)).Elem()
+}
+
+func (o AutoModePtrOutput) ToAutoModePtrOutput() AutoModePtrOutput {
+	return o
+}
+
+func (o AutoModePtrOutput) ToAutoModePtrOutputWithContext(ctx context.Context) AutoModePtrOutput {
+	return o
+}
+
+func (o AutoModePtrOutput) Elem() AutoModeOutput {
+	return o.ApplyT(func(v *AutoMode) AutoMode {
+		if v != nil {
+			return *v
+		}
+		var ret AutoMode
+		return ret
+	}).(AutoModeOutput)
+}
+
+// The built-in node pools, `general-purpose` and/or `system` (tainted `CriticalAddonsOnly`). Defaults to both. An empty list runs only the custom `nodePools`, on a NodeClass of the platform's.
+func (o AutoModePtrOutput) BuiltInNodePools() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *AutoMode) []string {
+		if v == nil {
+			return nil
+		}
+		return v.BuiltInNodePools
+	}).(pulumi.StringArrayOutput)
+}
+
+// Whether Auto Mode is on. `false` switches a platform that had it back off in place (EKS then terminates the instances it launched and deletes the load balancers it made; not the EBS volumes).
+func (o AutoModePtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *AutoMode) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
+func (o AutoModePtrOutput) NodePools() AutoModeNodePoolArrayOutput {
+	return o.ApplyT(func(v *AutoMode) []AutoModeNodePool {
+		if v == nil {
+			return nil
+		}
+		return v.NodePools
+	}).(AutoModeNodePoolArrayOutput)
+}
+
+// IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
+func (o AutoModePtrOutput) NodeRoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AutoMode) *string {
+		if v == nil {
+			return nil
+		}
+		return v.NodeRoleArn
+	}).(pulumi.StringPtrOutput)
+}
+
+// A custom Auto Mode NodePool.
+type AutoModeNodePool struct {
+	// `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
+	ConsolidationPolicy *string `pulumi:"consolidationPolicy"`
+	// Labels of the nodes.
+	Labels map[string]string `pulumi:"labels"`
+	// Most the pool may launch in total, for example `cpu: "64"`, `memory: 256Gi`, `nvidia.com/gpu: "4"`.
+	Limits map[string]string `pulumi:"limits"`
+	// NodePool name, unique within the platform; not `general-purpose` or `system`.
+	Name string `pulumi:"name"`
+	// Node requirements, for example `eks.amazonaws.com/instance-category In [g]`, `kubernetes.io/arch In [arm64]`, `karpenter.sh/capacity-type In [spot, on-demand]`.
+	Requirements []AutoModeNodeRequirement `pulumi:"requirements"`
+	// Taints of the nodes (effects as for node groups, `NO_SCHEDULE`, `NO_EXECUTE`, `PREFER_NO_SCHEDULE`).
+	Taints []Taint `pulumi:"taints"`
+}
+
+// AutoModeNodePoolInput is an input type that accepts AutoModeNodePoolArgs and AutoModeNodePoolOutput values.
+// You can construct a concrete instance of `AutoModeNodePoolInput` via:
+//
+//	AutoModeNodePoolArgs{...}
+type AutoModeNodePoolInput interface {
+	pulumi.Input
+
+	ToAutoModeNodePoolOutput() AutoModeNodePoolOutput
+	ToAutoModeNodePoolOutputWithContext(context.Context) AutoModeNodePoolOutput
+}
+
+// A custom Auto Mode NodePool.
+type AutoModeNodePoolArgs struct {
+	// `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
+	ConsolidationPolicy pulumi.StringPtrInput `pulumi:"consolidationPolicy"`
+	// Labels of the nodes.
+	Labels pulumi.StringMapInput `pulumi:"labels"`
+	// Most the pool may launch in total, for example `cpu: "64"`, `memory: 256Gi`, `nvidia.com/gpu: "4"`.
+	Limits pulumi.StringMapInput `pulumi:"limits"`
+	// NodePool name, unique within the platform; not `general-purpose` or `system`.
+	Name pulumi.StringInput `pulumi:"name"`
+	// Node requirements, for example `eks.amazonaws.com/instance-category In [g]`, `kubernetes.io/arch In [arm64]`, `karpenter.sh/capacity-type In [spot, on-demand]`.
+	Requirements AutoModeNodeRequirementArrayInput `pulumi:"requirements"`
+	// Taints of the nodes (effects as for node groups, `NO_SCHEDULE`, `NO_EXECUTE`, `PREFER_NO_SCHEDULE`).
+	Taints TaintArrayInput `pulumi:"taints"`
+}
+
+func (AutoModeNodePoolArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AutoModeNodePool)(nil)).Elem()
+}
+
+func (i AutoModeNodePoolArgs) ToAutoModeNodePoolOutput() AutoModeNodePoolOutput {
+	return i.ToAutoModeNodePoolOutputWithContext(context.Background())
+}
+
+func (i AutoModeNodePoolArgs) ToAutoModeNodePoolOutputWithContext(ctx context.Context) AutoModeNodePoolOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModeNodePoolOutput)
+}
+
+// AutoModeNodePoolArrayInput is an input type that accepts AutoModeNodePoolArray and AutoModeNodePoolArrayOutput values.
+// You can construct a concrete instance of `AutoModeNodePoolArrayInput` via:
+//
+//	AutoModeNodePoolArray{ AutoModeNodePoolArgs{...} }
+type AutoModeNodePoolArrayInput interface {
+	pulumi.Input
+
+	ToAutoModeNodePoolArrayOutput() AutoModeNodePoolArrayOutput
+	ToAutoModeNodePoolArrayOutputWithContext(context.Context) AutoModeNodePoolArrayOutput
+}
+
+type AutoModeNodePoolArray []AutoModeNodePoolInput
+
+func (AutoModeNodePoolArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AutoModeNodePool)(nil)).Elem()
+}
+
+func (i AutoModeNodePoolArray) ToAutoModeNodePoolArrayOutput() AutoModeNodePoolArrayOutput {
+	return i.ToAutoModeNodePoolArrayOutputWithContext(context.Background())
+}
+
+func (i AutoModeNodePoolArray) ToAutoModeNodePoolArrayOutputWithContext(ctx context.Context) AutoModeNodePoolArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModeNodePoolArrayOutput)
+}
+
+// A custom Auto Mode NodePool.
+type AutoModeNodePoolOutput struct{ *pulumi.OutputState }
+
+func (AutoModeNodePoolOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AutoModeNodePool)(nil)).Elem()
+}
+
+func (o AutoModeNodePoolOutput) ToAutoModeNodePoolOutput() AutoModeNodePoolOutput {
+	return o
+}
+
+func (o AutoModeNodePoolOutput) ToAutoModeNodePoolOutputWithContext(ctx context.Context) AutoModeNodePoolOutput {
+	return o
+}
+
+// `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
+func (o AutoModeNodePoolOutput) ConsolidationPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AutoModeNodePool) *string { return v.ConsolidationPolicy }).(pulumi.StringPtrOutput)
+}
+
+// Labels of the nodes.
+func (o AutoModeNodePoolOutput) Labels() pulumi.StringMapOutput {
+	return o.ApplyT(func(v AutoModeNodePool) map[string]string { return v.Labels }).(pulumi.StringMapOutput)
+}
+
+// Most the pool may launch in total, for example `cpu: "64"`, `memory: 256Gi`, `nvidia.com/gpu: "4"`.
+func (o AutoModeNodePoolOutput) Limits() pulumi.StringMapOutput {
+	return o.ApplyT(func(v AutoModeNodePool) map[string]string { return v.Limits }).(pulumi.StringMapOutput)
+}
+
+// NodePool name, unique within the platform; not `general-purpose` or `system`.
+func (o AutoModeNodePoolOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v AutoModeNodePool) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Node requirements, for example `eks.amazonaws.com/instance-category In [g]`, `kubernetes.io/arch In [arm64]`, `karpenter.sh/capacity-type In [spot, on-demand]`.
+func (o AutoModeNodePoolOutput) Requirements() AutoModeNodeRequirementArrayOutput {
+	return o.ApplyT(func(v AutoModeNodePool) []AutoModeNodeRequirement { return v.Requirements }).(AutoModeNodeRequirementArrayOutput)
+}
+
+// Taints of the nodes (effects as for node groups, `NO_SCHEDULE`, `NO_EXECUTE`, `PREFER_NO_SCHEDULE`).
+func (o AutoModeNodePoolOutput) Taints() TaintArrayOutput {
+	return o.ApplyT(func(v AutoModeNodePool) []Taint { return v.Taints }).(TaintArrayOutput)
+}
+
+type AutoModeNodePoolArrayOutput struct{ *pulumi.OutputState }
+
+func (AutoModeNodePoolArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AutoModeNodePool)(nil)).Elem()
+}
+
+func (o AutoModeNodePoolArrayOutput) ToAutoModeNodePoolArrayOutput() AutoModeNodePoolArrayOutput {
+	return o
+}
+
+func (o AutoModeNodePoolArrayOutput) ToAutoModeNodePoolArrayOutputWithContext(ctx context.Context) AutoModeNodePoolArrayOutput {
+	return o
+}
+
+func (o AutoModeNodePoolArrayOutput) Index(i pulumi.IntInput) AutoModeNodePoolOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AutoModeNodePool {
+		return vs[0].([]AutoModeNodePool)[vs[1].(int)]
+	}).(AutoModeNodePoolOutput)
+}
+
+// One node requirement of a NodePool.
+type AutoModeNodeRequirement struct {
+	// A well-known label, such as `eks.amazonaws.com/instance-family`.
+	Key string `pulumi:"key"`
+	// `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt` or `Lt`.
+	Operator string `pulumi:"operator"`
+	// Values (none for `Exists` and `DoesNotExist`).
+	Values []string `pulumi:"values"`
+}
+
+// AutoModeNodeRequirementInput is an input type that accepts AutoModeNodeRequirementArgs and AutoModeNodeRequirementOutput values.
+// You can construct a concrete instance of `AutoModeNodeRequirementInput` via:
+//
+//	AutoModeNodeRequirementArgs{...}
+type AutoModeNodeRequirementInput interface {
+	pulumi.Input
+
+	ToAutoModeNodeRequirementOutput() AutoModeNodeRequirementOutput
+	ToAutoModeNodeRequirementOutputWithContext(context.Context) AutoModeNodeRequirementOutput
+}
+
+// One node requirement of a NodePool.
+type AutoModeNodeRequirementArgs struct {
+	// A well-known label, such as `eks.amazonaws.com/instance-family`.
+	Key pulumi.StringInput `pulumi:"key"`
+	// `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt` or `Lt`.
+	Operator pulumi.StringInput `pulumi:"operator"`
+	// Values (none for `Exists` and `DoesNotExist`).
+	Values pulumi.StringArrayInput `pulumi:"values"`
+}
+
+func (AutoModeNodeRequirementArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AutoModeNodeRequirement)(nil)).Elem()
+}
+
+func (i AutoModeNodeRequirementArgs) ToAutoModeNodeRequirementOutput() AutoModeNodeRequirementOutput {
+	return i.ToAutoModeNodeRequirementOutputWithContext(context.Background())
+}
+
+func (i AutoModeNodeRequirementArgs) ToAutoModeNodeRequirementOutputWithContext(ctx context.Context) AutoModeNodeRequirementOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModeNodeRequirementOutput)
+}
+
+// AutoModeNodeRequirementArrayInput is an input type that accepts AutoModeNodeRequirementArray and AutoModeNodeRequirementArrayOutput values.
+// You can construct a concrete instance of `AutoModeNodeRequirementArrayInput` via:
+//
+//	AutoModeNodeRequirementArray{ AutoModeNodeRequirementArgs{...} }
+type AutoModeNodeRequirementArrayInput interface {
+	pulumi.Input
+
+	ToAutoModeNodeRequirementArrayOutput() AutoModeNodeRequirementArrayOutput
+	ToAutoModeNodeRequirementArrayOutputWithContext(context.Context) AutoModeNodeRequirementArrayOutput
+}
+
+type AutoModeNodeRequirementArray []AutoModeNodeRequirementInput
+
+func (AutoModeNodeRequirementArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AutoModeNodeRequirement)(nil)).Elem()
+}
+
+func (i AutoModeNodeRequirementArray) ToAutoModeNodeRequirementArrayOutput() AutoModeNodeRequirementArrayOutput {
+	return i.ToAutoModeNodeRequirementArrayOutputWithContext(context.Background())
+}
+
+func (i AutoModeNodeRequirementArray) ToAutoModeNodeRequirementArrayOutputWithContext(ctx context.Context) AutoModeNodeRequirementArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModeNodeRequirementArrayOutput)
+}
+
+// One node requirement of a NodePool.
+type AutoModeNodeRequirementOutput struct{ *pulumi.OutputState }
+
+func (AutoModeNodeRequirementOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AutoModeNodeRequirement)(nil)).Elem()
+}
+
+func (o AutoModeNodeRequirementOutput) ToAutoModeNodeRequirementOutput() AutoModeNodeRequirementOutput {
+	return o
+}
+
+func (o AutoModeNodeRequirementOutput) ToAutoModeNodeRequirementOutputWithContext(ctx context.Context) AutoModeNodeRequirementOutput {
+	return o
+}
+
+// A well-known label, such as `eks.amazonaws.com/instance-family`.
+func (o AutoModeNodeRequirementOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v AutoModeNodeRequirement) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt` or `Lt`.
+func (o AutoModeNodeRequirementOutput) Operator() pulumi.StringOutput {
+	return o.ApplyT(func(v AutoModeNodeRequirement) string { return v.Operator }).(pulumi.StringOutput)
+}
+
+// Values (none for `Exists` and `DoesNotExist`).
+func (o AutoModeNodeRequirementOutput) Values() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v AutoModeNodeRequirement) []string { return v.Values }).(pulumi.StringArrayOutput)
+}
+
+type AutoModeNodeRequirementArrayOutput struct{ *pulumi.OutputState }
+
+func (AutoModeNodeRequirementArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AutoModeNodeRequirement)(nil)).Elem()
+}
+
+func (o AutoModeNodeRequirementArrayOutput) ToAutoModeNodeRequirementArrayOutput() AutoModeNodeRequirementArrayOutput {
+	return o
+}
+
+func (o AutoModeNodeRequirementArrayOutput) ToAutoModeNodeRequirementArrayOutputWithContext(ctx context.Context) AutoModeNodeRequirementArrayOutput {
+	return o
+}
+
+func (o AutoModeNodeRequirementArrayOutput) Index(i pulumi.IntInput) AutoModeNodeRequirementOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AutoModeNodeRequirement {
+		return vs[0].([]AutoModeNodeRequirement)[vs[1].(int)]
+	}).(AutoModeNodeRequirementOutput)
+}
+
 // Settings of one EKS managed add-on.
 type EksAddon struct {
 	// Add-on configuration, as an object (serialized to JSON with sorted keys).
@@ -2697,6 +3157,12 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AccessEntryArrayInput)(nil)).Elem(), AccessEntryArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AccessPolicyInput)(nil)).Elem(), AccessPolicyArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AccessPolicyArrayInput)(nil)).Elem(), AccessPolicyArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeInput)(nil)).Elem(), AutoModeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AutoModePtrInput)(nil)).Elem(), AutoModeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeNodePoolInput)(nil)).Elem(), AutoModeNodePoolArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeNodePoolArrayInput)(nil)).Elem(), AutoModeNodePoolArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeNodeRequirementInput)(nil)).Elem(), AutoModeNodeRequirementArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeNodeRequirementArrayInput)(nil)).Elem(), AutoModeNodeRequirementArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EksAddonInput)(nil)).Elem(), EksAddonArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EksAddonPtrInput)(nil)).Elem(), EksAddonArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EksAddonsInput)(nil)).Elem(), EksAddonsArgs{})
@@ -2729,6 +3195,12 @@ func init() {
 	pulumi.RegisterOutputType(AccessEntryArrayOutput{})
 	pulumi.RegisterOutputType(AccessPolicyOutput{})
 	pulumi.RegisterOutputType(AccessPolicyArrayOutput{})
+	pulumi.RegisterOutputType(AutoModeOutput{})
+	pulumi.RegisterOutputType(AutoModePtrOutput{})
+	pulumi.RegisterOutputType(AutoModeNodePoolOutput{})
+	pulumi.RegisterOutputType(AutoModeNodePoolArrayOutput{})
+	pulumi.RegisterOutputType(AutoModeNodeRequirementOutput{})
+	pulumi.RegisterOutputType(AutoModeNodeRequirementArrayOutput{})
 	pulumi.RegisterOutputType(EksAddonOutput{})
 	pulumi.RegisterOutputType(EksAddonPtrOutput{})
 	pulumi.RegisterOutputType(EksAddonsOutput{})

@@ -46,6 +46,76 @@ export interface AccessPolicyArgs {
 }
 
 /**
+ * EKS Auto Mode. Compute, block storage and elastic load balancing are enabled or disabled together.
+ */
+export interface AutoModeArgs {
+    /**
+     * The built-in node pools, `general-purpose` and/or `system` (tainted `CriticalAddonsOnly`). Defaults to both. An empty list runs only the custom `nodePools`, on a NodeClass of the platform's.
+     */
+    builtInNodePools?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Whether Auto Mode is on. `false` switches a platform that had it back off in place (EKS then terminates the instances it launched and deletes the load balancers it made; not the EBS volumes).
+     */
+    enabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
+     */
+    nodePools?: pulumi.Input<pulumi.Input<inputs.AutoModeNodePoolArgs>[] | undefined>;
+    /**
+     * IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
+     */
+    nodeRoleArn?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * A custom Auto Mode NodePool.
+ */
+export interface AutoModeNodePoolArgs {
+    /**
+     * `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
+     */
+    consolidationPolicy?: pulumi.Input<string | undefined>;
+    /**
+     * Labels of the nodes.
+     */
+    labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * Most the pool may launch in total, for example `cpu: "64"`, `memory: 256Gi`, `nvidia.com/gpu: "4"`.
+     */
+    limits?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * NodePool name, unique within the platform; not `general-purpose` or `system`.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Node requirements, for example `eks.amazonaws.com/instance-category In [g]`, `kubernetes.io/arch In [arm64]`, `karpenter.sh/capacity-type In [spot, on-demand]`.
+     */
+    requirements?: pulumi.Input<pulumi.Input<inputs.AutoModeNodeRequirementArgs>[] | undefined>;
+    /**
+     * Taints of the nodes (effects as for node groups, `NO_SCHEDULE`, `NO_EXECUTE`, `PREFER_NO_SCHEDULE`).
+     */
+    taints?: pulumi.Input<pulumi.Input<inputs.TaintArgs>[] | undefined>;
+}
+
+/**
+ * One node requirement of a NodePool.
+ */
+export interface AutoModeNodeRequirementArgs {
+    /**
+     * A well-known label, such as `eks.amazonaws.com/instance-family`.
+     */
+    key: pulumi.Input<string>;
+    /**
+     * `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt` or `Lt`.
+     */
+    operator: pulumi.Input<string>;
+    /**
+     * Values (none for `Exists` and `DoesNotExist`).
+     */
+    values?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+}
+
+/**
  * Settings of one EKS managed add-on.
  */
 export interface EksAddonArgs {

@@ -19,6 +19,12 @@ __all__ = [
     'AccessEntryArgsDict',
     'AccessPolicyArgs',
     'AccessPolicyArgsDict',
+    'AutoModeArgs',
+    'AutoModeArgsDict',
+    'AutoModeNodePoolArgs',
+    'AutoModeNodePoolArgsDict',
+    'AutoModeNodeRequirementArgs',
+    'AutoModeNodeRequirementArgsDict',
     'EksAddonArgs',
     'EksAddonArgsDict',
     'EksAddonsArgs',
@@ -213,6 +219,305 @@ class AccessPolicyArgs:
     @namespaces.setter
     def namespaces(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "namespaces", value)
+
+
+class AutoModeArgsDict(TypedDict):
+    """
+    EKS Auto Mode. Compute, block storage and elastic load balancing are enabled or disabled together.
+    """
+    built_in_node_pools: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    The built-in node pools, `general-purpose` and/or `system` (tainted `CriticalAddonsOnly`). Defaults to both. An empty list runs only the custom `nodePools`, on a NodeClass of the platform's.
+    """
+    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Whether Auto Mode is on. `false` switches a platform that had it back off in place (EKS then terminates the instances it launched and deletes the load balancers it made; not the EBS volumes).
+    """
+    node_pools: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['AutoModeNodePoolArgsDict']]]]]
+    """
+    Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
+    """
+    node_role_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
+    """
+
+@pulumi.input_type
+class AutoModeArgs:
+    def __init__(__self__, *,
+                 built_in_node_pools: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 node_pools: pulumi.Input[Optional[Sequence[pulumi.Input['AutoModeNodePoolArgs']]]] = None,
+                 node_role_arn: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        EKS Auto Mode. Compute, block storage and elastic load balancing are enabled or disabled together.
+
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] built_in_node_pools: The built-in node pools, `general-purpose` and/or `system` (tainted `CriticalAddonsOnly`). Defaults to both. An empty list runs only the custom `nodePools`, on a NodeClass of the platform's.
+        :param pulumi.Input[_builtins.bool] enabled: Whether Auto Mode is on. `false` switches a platform that had it back off in place (EKS then terminates the instances it launched and deletes the load balancers it made; not the EBS volumes).
+        :param pulumi.Input[Sequence[pulumi.Input['AutoModeNodePoolArgs']]] node_pools: Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
+        :param pulumi.Input[_builtins.str] node_role_arn: IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
+        """
+        if built_in_node_pools is not None:
+            pulumi.set(__self__, "built_in_node_pools", built_in_node_pools)
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+        if node_pools is not None:
+            pulumi.set(__self__, "node_pools", node_pools)
+        if node_role_arn is not None:
+            pulumi.set(__self__, "node_role_arn", node_role_arn)
+
+    @_builtins.property
+    @pulumi.getter(name="builtInNodePools")
+    def built_in_node_pools(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The built-in node pools, `general-purpose` and/or `system` (tainted `CriticalAddonsOnly`). Defaults to both. An empty list runs only the custom `nodePools`, on a NodeClass of the platform's.
+        """
+        return pulumi.get(self, "built_in_node_pools")
+
+    @built_in_node_pools.setter
+    def built_in_node_pools(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "built_in_node_pools", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether Auto Mode is on. `false` switches a platform that had it back off in place (EKS then terminates the instances it launched and deletes the load balancers it made; not the EBS volumes).
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "enabled", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nodePools")
+    def node_pools(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['AutoModeNodePoolArgs']]]]:
+        """
+        Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
+        """
+        return pulumi.get(self, "node_pools")
+
+    @node_pools.setter
+    def node_pools(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['AutoModeNodePoolArgs']]]]):
+        pulumi.set(self, "node_pools", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nodeRoleArn")
+    def node_role_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
+        """
+        return pulumi.get(self, "node_role_arn")
+
+    @node_role_arn.setter
+    def node_role_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "node_role_arn", value)
+
+
+class AutoModeNodePoolArgsDict(TypedDict):
+    """
+    A custom Auto Mode NodePool.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    NodePool name, unique within the platform; not `general-purpose` or `system`.
+    """
+    consolidation_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
+    """
+    labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Labels of the nodes.
+    """
+    limits: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Most the pool may launch in total, for example `cpu: "64"`, `memory: 256Gi`, `nvidia.com/gpu: "4"`.
+    """
+    requirements: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['AutoModeNodeRequirementArgsDict']]]]]
+    """
+    Node requirements, for example `eks.amazonaws.com/instance-category In [g]`, `kubernetes.io/arch In [arm64]`, `karpenter.sh/capacity-type In [spot, on-demand]`.
+    """
+    taints: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['TaintArgsDict']]]]]
+    """
+    Taints of the nodes (effects as for node groups, `NO_SCHEDULE`, `NO_EXECUTE`, `PREFER_NO_SCHEDULE`).
+    """
+
+@pulumi.input_type
+class AutoModeNodePoolArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 consolidation_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 limits: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 requirements: pulumi.Input[Optional[Sequence[pulumi.Input['AutoModeNodeRequirementArgs']]]] = None,
+                 taints: pulumi.Input[Optional[Sequence[pulumi.Input['TaintArgs']]]] = None):
+        """
+        A custom Auto Mode NodePool.
+
+        :param pulumi.Input[_builtins.str] name: NodePool name, unique within the platform; not `general-purpose` or `system`.
+        :param pulumi.Input[_builtins.str] consolidation_policy: `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Labels of the nodes.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] limits: Most the pool may launch in total, for example `cpu: "64"`, `memory: 256Gi`, `nvidia.com/gpu: "4"`.
+        :param pulumi.Input[Sequence[pulumi.Input['AutoModeNodeRequirementArgs']]] requirements: Node requirements, for example `eks.amazonaws.com/instance-category In [g]`, `kubernetes.io/arch In [arm64]`, `karpenter.sh/capacity-type In [spot, on-demand]`.
+        :param pulumi.Input[Sequence[pulumi.Input['TaintArgs']]] taints: Taints of the nodes (effects as for node groups, `NO_SCHEDULE`, `NO_EXECUTE`, `PREFER_NO_SCHEDULE`).
+        """
+        pulumi.set(__self__, "name", name)
+        if consolidation_policy is not None:
+            pulumi.set(__self__, "consolidation_policy", consolidation_policy)
+        if labels is not None:
+            pulumi.set(__self__, "labels", labels)
+        if limits is not None:
+            pulumi.set(__self__, "limits", limits)
+        if requirements is not None:
+            pulumi.set(__self__, "requirements", requirements)
+        if taints is not None:
+            pulumi.set(__self__, "taints", taints)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        NodePool name, unique within the platform; not `general-purpose` or `system`.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="consolidationPolicy")
+    def consolidation_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
+        """
+        return pulumi.get(self, "consolidation_policy")
+
+    @consolidation_policy.setter
+    def consolidation_policy(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "consolidation_policy", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Labels of the nodes.
+        """
+        return pulumi.get(self, "labels")
+
+    @labels.setter
+    def labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "labels", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def limits(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Most the pool may launch in total, for example `cpu: "64"`, `memory: 256Gi`, `nvidia.com/gpu: "4"`.
+        """
+        return pulumi.get(self, "limits")
+
+    @limits.setter
+    def limits(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "limits", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def requirements(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['AutoModeNodeRequirementArgs']]]]:
+        """
+        Node requirements, for example `eks.amazonaws.com/instance-category In [g]`, `kubernetes.io/arch In [arm64]`, `karpenter.sh/capacity-type In [spot, on-demand]`.
+        """
+        return pulumi.get(self, "requirements")
+
+    @requirements.setter
+    def requirements(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['AutoModeNodeRequirementArgs']]]]):
+        pulumi.set(self, "requirements", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def taints(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['TaintArgs']]]]:
+        """
+        Taints of the nodes (effects as for node groups, `NO_SCHEDULE`, `NO_EXECUTE`, `PREFER_NO_SCHEDULE`).
+        """
+        return pulumi.get(self, "taints")
+
+    @taints.setter
+    def taints(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['TaintArgs']]]]):
+        pulumi.set(self, "taints", value)
+
+
+class AutoModeNodeRequirementArgsDict(TypedDict):
+    """
+    One node requirement of a NodePool.
+    """
+    key: pulumi.Input[_builtins.str]
+    """
+    A well-known label, such as `eks.amazonaws.com/instance-family`.
+    """
+    operator: pulumi.Input[_builtins.str]
+    """
+    `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt` or `Lt`.
+    """
+    values: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Values (none for `Exists` and `DoesNotExist`).
+    """
+
+@pulumi.input_type
+class AutoModeNodeRequirementArgs:
+    def __init__(__self__, *,
+                 key: pulumi.Input[_builtins.str],
+                 operator: pulumi.Input[_builtins.str],
+                 values: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+        """
+        One node requirement of a NodePool.
+
+        :param pulumi.Input[_builtins.str] key: A well-known label, such as `eks.amazonaws.com/instance-family`.
+        :param pulumi.Input[_builtins.str] operator: `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt` or `Lt`.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] values: Values (none for `Exists` and `DoesNotExist`).
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "operator", operator)
+        if values is not None:
+            pulumi.set(__self__, "values", values)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        A well-known label, such as `eks.amazonaws.com/instance-family`.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def operator(self) -> pulumi.Input[_builtins.str]:
+        """
+        `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt` or `Lt`.
+        """
+        return pulumi.get(self, "operator")
+
+    @operator.setter
+    def operator(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "operator", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def values(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Values (none for `Exists` and `DoesNotExist`).
+        """
+        return pulumi.get(self, "values")
+
+    @values.setter
+    def values(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "values", value)
 
 
 class EksAddonArgsDict(TypedDict):

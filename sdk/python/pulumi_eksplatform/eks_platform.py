@@ -26,6 +26,7 @@ class EksPlatformArgs:
                  addons: pulumi.Input[Optional['HelmAddonsArgs']] = None,
                  admins: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  authentication_mode: pulumi.Input[Optional[_builtins.str]] = None,
+                 auto_mode: pulumi.Input[Optional['AutoModeArgs']] = None,
                  aws_profile: pulumi.Input[Optional[_builtins.str]] = None,
                  aws_role_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  bootstrap_cluster_creator_admin_permissions: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -61,6 +62,7 @@ class EksPlatformArgs:
         :param pulumi.Input['HelmAddonsArgs'] addons: Helm add-ons from the platform's catalogue, each with a least-privilege IAM role, installed after the nodes.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] admins: IAM principal ARNs made cluster admins (an access entry with `AmazonEKSClusterAdminPolicy`, cluster scope). Needs `API` or `API_AND_CONFIG_MAP` mode.
         :param pulumi.Input[_builtins.str] authentication_mode: How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
+        :param pulumi.Input['AutoModeArgs'] auto_mode: EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
         :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
         :param pulumi.Input[_builtins.str] aws_role_arn: IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
         :param pulumi.Input[_builtins.bool] bootstrap_cluster_creator_admin_permissions: Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
@@ -98,6 +100,8 @@ class EksPlatformArgs:
             pulumi.set(__self__, "admins", admins)
         if authentication_mode is not None:
             pulumi.set(__self__, "authentication_mode", authentication_mode)
+        if auto_mode is not None:
+            pulumi.set(__self__, "auto_mode", auto_mode)
         if aws_profile is not None:
             pulumi.set(__self__, "aws_profile", aws_profile)
         if aws_role_arn is not None:
@@ -222,6 +226,18 @@ class EksPlatformArgs:
     @authentication_mode.setter
     def authentication_mode(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "authentication_mode", value)
+
+    @_builtins.property
+    @pulumi.getter(name="autoMode")
+    def auto_mode(self) -> pulumi.Input[Optional['AutoModeArgs']]:
+        """
+        EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
+        """
+        return pulumi.get(self, "auto_mode")
+
+    @auto_mode.setter
+    def auto_mode(self, value: pulumi.Input[Optional['AutoModeArgs']]):
+        pulumi.set(self, "auto_mode", value)
 
     @_builtins.property
     @pulumi.getter(name="awsProfile")
@@ -546,6 +562,7 @@ class EksPlatform(pulumi.ComponentResource):
                  addons: pulumi.Input[Optional[Union['HelmAddonsArgs', 'HelmAddonsArgsDict']]] = None,
                  admins: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  authentication_mode: pulumi.Input[Optional[_builtins.str]] = None,
+                 auto_mode: pulumi.Input[Optional[Union['AutoModeArgs', 'AutoModeArgsDict']]] = None,
                  aws_profile: pulumi.Input[Optional[_builtins.str]] = None,
                  aws_role_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  bootstrap_cluster_creator_admin_permissions: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -588,6 +605,7 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[Union['HelmAddonsArgs', 'HelmAddonsArgsDict']] addons: Helm add-ons from the platform's catalogue, each with a least-privilege IAM role, installed after the nodes.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] admins: IAM principal ARNs made cluster admins (an access entry with `AmazonEKSClusterAdminPolicy`, cluster scope). Needs `API` or `API_AND_CONFIG_MAP` mode.
         :param pulumi.Input[_builtins.str] authentication_mode: How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
+        :param pulumi.Input[Union['AutoModeArgs', 'AutoModeArgsDict']] auto_mode: EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
         :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
         :param pulumi.Input[_builtins.str] aws_role_arn: IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
         :param pulumi.Input[_builtins.bool] bootstrap_cluster_creator_admin_permissions: Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
@@ -649,6 +667,7 @@ class EksPlatform(pulumi.ComponentResource):
                  addons: pulumi.Input[Optional[Union['HelmAddonsArgs', 'HelmAddonsArgsDict']]] = None,
                  admins: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  authentication_mode: pulumi.Input[Optional[_builtins.str]] = None,
+                 auto_mode: pulumi.Input[Optional[Union['AutoModeArgs', 'AutoModeArgsDict']]] = None,
                  aws_profile: pulumi.Input[Optional[_builtins.str]] = None,
                  aws_role_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  bootstrap_cluster_creator_admin_permissions: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -692,6 +711,7 @@ class EksPlatform(pulumi.ComponentResource):
             __props__.__dict__["addons"] = addons
             __props__.__dict__["admins"] = admins
             __props__.__dict__["authentication_mode"] = authentication_mode
+            __props__.__dict__["auto_mode"] = auto_mode
             __props__.__dict__["aws_profile"] = aws_profile
             __props__.__dict__["aws_role_arn"] = aws_role_arn
             __props__.__dict__["bootstrap_cluster_creator_admin_permissions"] = bootstrap_cluster_creator_admin_permissions

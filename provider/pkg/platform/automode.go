@@ -1,0 +1,138 @@
+package platform
+
+import (
+	"strings"
+
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// autoModeResult is the Auto Mode compute the platform made beyond the cluster: its
+// NodeClass, the node role's access entry, and the custom NodePools, index for index.
+type autoModeResult struct {
+	NodePools []pulumi.Resource
+	Ready     []pulumi.Resource
+}
+
+// autoModePools makes the custom NodePools and what they run on. EKS makes its own
+// "default" NodeClass only with built-in pools; the platform's NodeClass serves the
+// custom pools either way, so they do not change when the built-in pools do. It names
+// the Auto Mode node role (EKS's own access entry for it exists only with built-in
+// pools; otherwise the platform makes the EC2 entry with AmazonEKSAutoNodePolicy, as
+// AWS documents for custom NodeClasses).
+//
+// after is what the Kubernetes objects wait for: access for the component's own
+// provider (rule 3), as for the charts' CRDs.
+func (b *build) autoModePools(cluster *clusterResult, kube *kubeResult, workers *workerRolesResult, after []pulumi.Resource) (*autoModeResult, error) {
+	a := b.cfg.AutoMode
+	res := &autoModeResult{}
+	if !a.NodeClass() {
+		return res, nil
+	}
+	var nodesJoin []pulumi.Resource
+	if a.NodeAccessEntry() {
+		entries := &readyResult{}
+		err := b.accessEntry(cluster, accessEntryConfig{
+			Path:         "autoMode.nodePools",
+			Key:          "auto-node",
+			PrincipalArn: workers.AutoNodeRoleArn,
+			Type:         "EC2",
+			Policies:     []accessPolicyConfig{{Name: autoNodeAccessPolicy}},
+		}, entries)
+		if err != nil {
+			return nil, err
+		}
+		nodesJoin = entries.Ready
+	}
+	opts := func(extra ...pulumi.Resource) []pulumi.ResourceOption {
+		return b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(after, extra)))
+	}
+	// The role by name, as the NodeClass API takes it: the last segment of its ARN.
+	roleName := workers.AutoNodeRoleArn.ApplyT(func(arn string) string {
+		return arn[strings.LastIndex(arn, "/")+1:]
+	}).(pulumi.StringOutput)
+	subnets := b.cfg.Cluster.PrivateSubnets.input().ToStringArrayOutput().ApplyT(func(ids []string) []map[string]string {
+		terms := make([]map[string]string, len(ids))
+		for i, id := range ids {
+			terms[i] = map[string]string{"id": id}
+		}
+		return terms
+	})
+	securityGroup := cluster.Cluster.VpcConfig.ClusterSecurityGroupId()
+	nodeClass, err := apiextensions.NewCustomResource(b.ctx, b.child("auto-nodeclass"), &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String("eks.amazonaws.com/v1"),
+		Kind:       pulumi.String("NodeClass"),
+		Metadata:   metav1.ObjectMetaArgs{Name: pulumi.String(autoModeNodeClass)},
+		OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{
+			"role":                       roleName,
+			"subnetSelectorTerms":        subnets,
+			"securityGroupSelectorTerms": pulumi.Array{pulumi.Map{"id": securityGroup}},
+		}},
+	}, opts(append(workers.Ready, workers.AutoReady...)...)...)
+	if err != nil {
+		return nil, err
+	}
+	res.Ready = append(res.Ready, nodesJoin...)
+	res.Ready = append(res.Ready, nodeClass)
+	for _, np := range a.NodePools {
+		pool, err := apiextensions.NewCustomResource(b.ctx, b.child("auto-nodepool-"+np.Name), &apiextensions.CustomResourceArgs{
+			ApiVersion:  pulumi.String("karpenter.sh/v1"),
+			Kind:        pulumi.String("NodePool"),
+			Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String(np.Name)},
+			OtherFields: kubernetes.UntypedArgs{"spec": nodePoolSpec(np)},
+		}, opts(append([]pulumi.Resource{nodeClass}, nodesJoin...)...)...)
+		if err != nil {
+			return nil, err
+		}
+		res.NodePools = append(res.NodePools, pool)
+		res.Ready = append(res.Ready, pool)
+	}
+	return res, nil
+}
+
+// nodePoolSpec is a NodePool's spec on the platform's NodeClass. Taint effects are
+// given as for node groups (NO_SCHEDULE) and written as Kubernetes spells them.
+func nodePoolSpec(np autoModeNodePoolConfig) pulumi.Map {
+	requirements := pulumi.Array{}
+	for _, r := range np.Requirements {
+		req := pulumi.Map{"key": pulumi.String(r.Key), "operator": pulumi.String(r.Operator)}
+		if len(r.Values) > 0 {
+			req["values"] = pulumi.ToStringArray(r.Values)
+		}
+		requirements = append(requirements, req)
+	}
+	nodeSpec := pulumi.Map{
+		"nodeClassRef": pulumi.Map{
+			"group": pulumi.String("eks.amazonaws.com"),
+			"kind":  pulumi.String("NodeClass"),
+			"name":  pulumi.String(autoModeNodeClass),
+		},
+		"requirements": requirements,
+	}
+	if len(np.Taints) > 0 {
+		taints := pulumi.Array{}
+		for _, t := range np.Taints {
+			taint := pulumi.Map{"key": pulumi.String(t.Key), "effect": pulumi.String(kubernetesEffectOfTaint[t.Effect])}
+			if t.Value != "" {
+				taint["value"] = pulumi.String(t.Value)
+			}
+			taints = append(taints, taint)
+		}
+		nodeSpec["taints"] = taints
+	}
+	template := pulumi.Map{"spec": nodeSpec}
+	if len(np.Labels) > 0 {
+		template["metadata"] = pulumi.Map{"labels": pulumi.ToStringMap(np.Labels)}
+	}
+	spec := pulumi.Map{
+		"template":   template,
+		"disruption": pulumi.Map{"consolidationPolicy": pulumi.String(np.ConsolidationPolicy)},
+	}
+	if len(np.Limits) > 0 {
+		spec["limits"] = pulumi.ToStringMap(np.Limits)
+	}
+	return spec
+}
