@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -155,4 +156,62 @@ func retainedIn(g *journal.Graph) map[string]bool {
 		}
 	}
 	return retained
+}
+
+// TestPythonAutoModeExample: the shipped Auto Mode example (examples/automode, SCENARIOS
+// #10) run unchanged from Python: up, a second up that changes nothing, destroy.
+func TestPythonAutoModeExample(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	pythonVenv(t)
+	ws := newWorkspace(t, runner.Options{})
+	ex := loadExample(t, "automode")
+	d := exampleDriver(t, pythonDriver(t, ws, "dev", "example"), ex)
+	d.env["E2E_EXAMPLE"] = filepath.Join(ex.dir, "__main__.py")
+
+	sum, err := d.run(ctx, "up")
+	if err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	t.Logf("up: %s", sum)
+	up := readJournal(t, ws)
+	requireClean(t, "up", up)
+	if n := up.Creates().Type(tAddon).Len(); n != 0 {
+		t.Errorf("%d EKS add-ons under Auto Mode with no node group, want none", n)
+	}
+	if up.Creates().Type(tNodeGroup).Len() != 0 {
+		t.Error("a node group was created for an Auto Mode example")
+	}
+	requireCount(t, "GPU NodePool", up.Creates().Type(tNodePool).Entries, 1, false)
+	requireCount(t, "ExternalDNS", up.Creates().Type(tRelease).NameContains("external-dns").Entries, 1, false)
+	cluster := one(t, "cluster", up.Creates().Type(tCluster).Entries)
+	if sum.Count("create") == 0 || cluster.Error != "" {
+		t.Errorf("up: %s, cluster %v", sum, cluster.Error)
+	}
+
+	n := readJournal(t, ws).Len()
+	sum, err = d.run(ctx, "up")
+	if err != nil {
+		t.Fatalf("second up: %v", err)
+	}
+	if sum.Changed() != 0 || readJournal(t, ws).Since(n).Mutations().Len() != 0 {
+		t.Errorf("second up changed something: %s", sum)
+	}
+	if _, err := d.run(ctx, "destroy"); err != nil {
+		t.Fatalf("destroy: %v", err)
+	}
+	all := readJournal(t, ws)
+	requireClean(t, "destroy", all.Since(n))
+	// What a destroy leaves by design: the charts' CRDs (retainOnDelete).
+	requireAllDeletedBut(t, all, retainedCRDs(all))
+}
+
+// retainedCRDs are the CustomResourceDefinitions a run created: the platform keeps
+// them on destroy (retainOnDelete), so the objects of other owners survive.
+func retainedCRDs(all *journal.Journal) map[string]bool {
+	out := map[string]bool{}
+	for _, e := range all.Creates().Type("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").Entries {
+		out[e.URN] = true
+	}
+	return out
 }

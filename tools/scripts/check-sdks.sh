@@ -6,7 +6,7 @@
 #           project (@pulumi/pulumi 3.263.0, pinned typescript) installs the tarball
 #           and runs tsc --noEmit over a generated smoke program and examples/ts/*.ts
 #   Python: pip install ./sdk/python into a fresh venv, import it, py_compile
-#           examples/python/*.py
+#           examples/python/*.py and examples/automode/*.py
 # Runnable from any folder; needs go, node/npm and python3 on PATH and the npm,
 # PyPI and Go module registries (caches are reused). Usage:
 #   tools/scripts/check-sdks.sh [go] [nodejs] [python]     (default: all three)
@@ -129,15 +129,16 @@ check_python() {
 	local examples=0
 	if [ -d "$REPO/examples/python" ]; then
 		local files=()
+		# examples/automode is the Auto Mode cluster (SCENARIOS #10), in Python.
 		while IFS= read -r -d '' f; do files+=("$f"); done \
-			< <(find "$REPO/examples/python" -name '*.py' -not -path '*/.venv/*' -print0 | sort -z)
+			< <(find "$REPO/examples/python" "$REPO/examples/automode" -name '*.py' -not -path '*/.venv/*' -print0 | sort -z)
 		examples=${#files[@]}
 		if [ "$examples" -gt 0 ]; then
 			# Compile to a throwaway cache so the work tree gets no __pycache__.
 			PYTHONPYCACHEPREFIX="$WORK/pycache" "$venv/bin/python" -m py_compile "${files[@]}"
 		fi
 	fi
-	summary+=("python: ok  (installed, imported pulumi_eksplatform, py_compiled $examples examples/python files, $(( $(now) - t0 ))s)")
+	summary+=("python: ok  (installed, imported pulumi_eksplatform, py_compiled $examples examples/python and examples/automode files, $(( $(now) - t0 ))s)")
 }
 
 T0=$(now)
