@@ -427,6 +427,37 @@ func boundaryCases() []boundaryCase {
 			},
 			expect: rejectKnown("addons.externalDns.values.serviceAccount.name: "),
 		},
+		// 2b. The ARNs and zones an add-on's role is scoped to, in every encoding.
+		{
+			name: "externalSecrets ARN naming every secret",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"addons": map[string]any{"externalSecrets": map[string]any{
+					"enabled":            true,
+					"secretsManagerArns": e.wrap([]string{"arn:aws:secretsmanager:us-west-2:123456789012:secret:*"}),
+				}}})
+			},
+			expect: rejectKnown("addons.externalSecrets.secretsManagerArns[0]: ", "names every one in the account and region"),
+		},
+		{
+			name: "externalSecrets identity without ARNs",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"addons": map[string]any{"externalSecrets": map[string]any{
+					"enabled":  true,
+					"identity": e.wrap("irsa"),
+				}}})
+			},
+			expect: rejectKnown("addons.externalSecrets.secretsManagerArns: required with identity"),
+		},
+		{
+			name: "certManager zone given as a domain",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"addons": map[string]any{"certManager": map[string]any{
+					"enabled":              true,
+					"route53HostedZoneIds": e.wrap([]string{"example.com"}),
+				}}})
+			},
+			expect: rejectKnown("addons.certManager.route53HostedZoneIds[0]: ", "is not a Route 53 hosted zone ID"),
+		},
 		{
 			name: "clusterAutoscaler values rename the service account",
 			inputs: func(e enc) resource.PropertyMap {

@@ -65,6 +65,10 @@ type Addon struct {
 	// Policy returns the add-on's IAM policy JSON; nil when it needs no AWS access
 	// (then no role is made).
 	Policy func(PolicyContext) (string, error)
+	// WantsRole says, from the add-on's Settings, whether this install gets its role:
+	// for an add-on whose AWS access is optional (cert-manager's DNS-01 zones,
+	// external-secrets' secrets). nil: always, when Policy is set.
+	WantsRole func(settings any) bool
 	// Values returns the chart values the platform sets.
 	Values func(ValuesContext) map[string]any
 	// MergedLists are dotted paths of lists in Values the platform needs to keep: the
@@ -81,6 +85,12 @@ type Addon struct {
 	// platform installs it before every other release and after the EKS add-ons that
 	// make Services (rule 9 of docs/ordering.md).
 	BlocksServicesUntilReady bool
+	// GuardsAPIGroups are the API groups whose objects the chart's webhooks
+	// (failurePolicy Fail) reject until the add-on's pods serve them. No catalogue
+	// add-on makes such objects with the platform's values, but a chart of the user's
+	// (helmReleases) may (a Certificate, an ExternalSecret), so those releases are
+	// installed after it (rule 9 of docs/ordering.md).
+	GuardsAPIGroups []string
 	// CRDFiles are the vendored copies (VendoredFiles entries under crds/) of every file
 	// in the chart's crds/ directory at Version. The platform applies their
 	// CustomResourceDefinitions as resources of their own before the release and
@@ -118,8 +128,27 @@ type ValuesContext struct {
 	Settings any
 }
 
-// HasRole reports whether the add-on gets an IAM role.
+// HasRole reports whether the add-on can get an IAM role.
 func (a Addon) HasRole() bool { return a.Policy != nil }
+
+// HasRoleFor reports whether the add-on gets an IAM role with these settings (what its
+// Settings returned).
+func (a Addon) HasRoleFor(settings any) bool {
+	return a.Policy != nil && (a.WantsRole == nil || a.WantsRole(settings))
+}
+
+// Pending is implemented by Settings results that can hold values not known yet at
+// preview; then the add-on's policy is left unknown until the update.
+type Pending interface {
+	Pending() bool
+}
+
+// PolicyPending reports whether settings hold values the policy needs that are not
+// known yet.
+func PolicyPending(settings any) bool {
+	p, ok := settings.(Pending)
+	return ok && p.Pending()
+}
 
 // Render returns the platform's chart values for the add-on, with the service account
 // settings at ServiceAccountPath: create true, the catalogue's name and, for IRSA with
@@ -246,6 +275,8 @@ func Catalogue() []Addon {
 		ExternalDNS(),
 		ClusterAutoscaler(),
 		MetricsServer(),
+		CertManager(),
+		ExternalSecrets(),
 	}
 }
 

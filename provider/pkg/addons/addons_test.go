@@ -46,18 +46,8 @@ func ctxFor(a Addon, identity string) ValuesContext {
 		VpcID:             "vpc-0123",
 		Identity:          identity,
 	}
-	if a.Key == "externalDns" {
-		// Through Settings, as the platform does: the defaults are applied there, once.
-		r := &literalReader{}
-		vc.Settings = a.Settings("addons.externalDns", &ExternalDNSArgs{
-			HostedZoneIds: pulumi.ToStringArray([]string{"Z111", "Z222"}),
-			DomainFilters: pulumi.ToStringArray([]string{"example.com"}),
-		}, r, SettingsContext{ClusterName: "demo"})
-		if len(r.problems) > 0 {
-			panic(r.problems)
-		}
-	}
-	if a.HasRole() {
+	vc.Settings = settingsFor(a)
+	if a.HasRoleFor(vc.Settings) {
 		vc.RoleArn = "arn:aws:iam::123456789012:role/demo-" + a.Name
 	}
 	return vc
@@ -65,6 +55,49 @@ func ctxFor(a Addon, identity string) ValuesContext {
 
 func policyCtx() PolicyContext {
 	return PolicyContext{Partition: "aws", ClusterName: "demo", Settings: ExternalDNSSettings{HostedZoneIDs: []string{"Z111", "Z222"}}}
+}
+
+// Example inputs of the add-ons with inputs of their own, the AWS access on.
+const (
+	exampleSecretPrefix  = "arn:aws:secretsmanager:us-west-2:111122223333:secret:prod/app-*"
+	exampleParameterPath = "arn:aws:ssm:us-west-2:111122223333:parameter/prod/app/*"
+)
+
+// settingsFor reads an add-on's example inputs through its Settings, as the platform
+// does (the defaults are applied there, once); nil for an add-on without inputs.
+func settingsFor(a Addon) any {
+	var own any
+	switch a.Key {
+	case "externalDns":
+		own = &ExternalDNSArgs{
+			HostedZoneIds: pulumi.ToStringArray([]string{"Z111", "Z222"}),
+			DomainFilters: pulumi.ToStringArray([]string{"example.com"}),
+		}
+	case "certManager":
+		own = &CertManagerArgs{Route53HostedZoneIds: pulumi.ToStringArray([]string{"Z111"})}
+	case "externalSecrets":
+		own = &ExternalSecretsArgs{
+			SecretsManagerArns: pulumi.ToStringArray([]string{exampleSecretPrefix}),
+			ParameterStoreArns: pulumi.ToStringArray([]string{exampleParameterPath}),
+		}
+	default:
+		return nil
+	}
+	r := &literalReader{}
+	s := a.Settings("addons."+a.Key, own, r, SettingsContext{ClusterName: "demo"})
+	if len(r.problems) > 0 {
+		panic(r.problems)
+	}
+	return s
+}
+
+// policyCtxFor is policyCtx with the add-on's example settings.
+func policyCtxFor(a Addon) PolicyContext {
+	pc := policyCtx()
+	if s := settingsFor(a); s != nil {
+		pc.Settings = s
+	}
+	return pc
 }
 
 func TestCatalogueEntriesAreComplete(t *testing.T) {
@@ -90,7 +123,7 @@ func TestCatalogueEntriesAreComplete(t *testing.T) {
 			t.Errorf("%s: no Given (how the platform finds its inputs)", a.Key)
 		}
 	}
-	if !reflect.DeepEqual(Keys(), []string{"awsLoadBalancerController", "externalDns", "clusterAutoscaler", "metricsServer"}) {
+	if !reflect.DeepEqual(Keys(), []string{"awsLoadBalancerController", "externalDns", "clusterAutoscaler", "metricsServer", "certManager", "externalSecrets"}) {
 		t.Errorf("catalogue order changed: %v", Keys())
 	}
 }
@@ -130,12 +163,12 @@ func TestPoliciesAreJSONAndDeterministic(t *testing.T) {
 			}
 			continue
 		}
-		first, err := a.Policy(policyCtx())
+		first, err := a.Policy(policyCtxFor(a))
 		if err != nil {
 			t.Fatalf("%s: %v", a.Key, err)
 		}
 		for range 20 {
-			again, _ := a.Policy(policyCtx())
+			again, _ := a.Policy(policyCtxFor(a))
 			if sha256.Sum256([]byte(again)) != sha256.Sum256([]byte(first)) {
 				t.Fatalf("%s: policy bytes differ between runs", a.Key)
 			}

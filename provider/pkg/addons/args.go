@@ -5,10 +5,12 @@ import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 // Args are the `addons` input: one field per catalogue add-on, keyed as in schema.yaml.
 // An add-on's own settings type lives in its file; this struct only lists them.
 type Args struct {
-	AwsLoadBalancerController *CommonArgs      `pulumi:"awsLoadBalancerController"`
-	ExternalDns               *ExternalDNSArgs `pulumi:"externalDns"`
-	ClusterAutoscaler         *CommonArgs      `pulumi:"clusterAutoscaler"`
-	MetricsServer             *CommonArgs      `pulumi:"metricsServer"`
+	AwsLoadBalancerController *CommonArgs          `pulumi:"awsLoadBalancerController"`
+	ExternalDns               *ExternalDNSArgs     `pulumi:"externalDns"`
+	ClusterAutoscaler         *CommonArgs          `pulumi:"clusterAutoscaler"`
+	MetricsServer             *CommonArgs          `pulumi:"metricsServer"`
+	CertManager               *CertManagerArgs     `pulumi:"certManager"`
+	ExternalSecrets           *ExternalSecretsArgs `pulumi:"externalSecrets"`
 }
 
 // CommonArgs are the settings every catalogue add-on has.

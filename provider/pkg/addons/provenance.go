@@ -85,6 +85,67 @@ var VendoredFiles = []VendoredFile{
 		Path:       "charts/external-dns/crds/dnsendpoints.externaldns.k8s.io.yaml",
 		SHA256:     "96f4383d550a04d7c78b3312edc6e0f9dab9777d8195ff4cfdc76a0ca9587bbe",
 	},
+	// cert-manager's chart renders its CRDs from templates/ (crds.enabled), not crds/;
+	// these are the sources those templates are generated from, at the release tag
+	// (same spec; policies/SOURCES.md). CertManager().CRDFiles names them.
+	{
+		File:       "crds/cert-manager-v1.21.1-acme.cert-manager.io_challenges.yaml",
+		Repository: "cert-manager/cert-manager",
+		Tag:        "v1.21.1",
+		Commit:     "24e33194fb39488eff2bbf10c6dc640f407cad44",
+		Path:       "deploy/crds/acme.cert-manager.io_challenges.yaml",
+		SHA256:     "dff7542a2ee6581e3963a076410212ad3207201b70df8a328aa50826d569161c",
+	},
+	{
+		File:       "crds/cert-manager-v1.21.1-acme.cert-manager.io_orders.yaml",
+		Repository: "cert-manager/cert-manager",
+		Tag:        "v1.21.1",
+		Commit:     "24e33194fb39488eff2bbf10c6dc640f407cad44",
+		Path:       "deploy/crds/acme.cert-manager.io_orders.yaml",
+		SHA256:     "b1e9c938b9724482cc0612aac949b40e062001fc9732234c591f24cb9ffc5ca7",
+	},
+	{
+		File:       "crds/cert-manager-v1.21.1-cert-manager.io_certificaterequests.yaml",
+		Repository: "cert-manager/cert-manager",
+		Tag:        "v1.21.1",
+		Commit:     "24e33194fb39488eff2bbf10c6dc640f407cad44",
+		Path:       "deploy/crds/cert-manager.io_certificaterequests.yaml",
+		SHA256:     "74cf3801ab146a1745498de5f3b619cde6f2dc89ae03755084be08129ce726c3",
+	},
+	{
+		File:       "crds/cert-manager-v1.21.1-cert-manager.io_certificates.yaml",
+		Repository: "cert-manager/cert-manager",
+		Tag:        "v1.21.1",
+		Commit:     "24e33194fb39488eff2bbf10c6dc640f407cad44",
+		Path:       "deploy/crds/cert-manager.io_certificates.yaml",
+		SHA256:     "7ad91029c00ec959d54215b19d3b1a9b7e0247eaa60f987151c2b70d8661f8af",
+	},
+	{
+		File:       "crds/cert-manager-v1.21.1-cert-manager.io_clusterissuers.yaml",
+		Repository: "cert-manager/cert-manager",
+		Tag:        "v1.21.1",
+		Commit:     "24e33194fb39488eff2bbf10c6dc640f407cad44",
+		Path:       "deploy/crds/cert-manager.io_clusterissuers.yaml",
+		SHA256:     "30008001b78aafb8e110af61359561104b5fafc3a4dc6ac0013245d0ee3fe4ca",
+	},
+	{
+		File:       "crds/cert-manager-v1.21.1-cert-manager.io_issuers.yaml",
+		Repository: "cert-manager/cert-manager",
+		Tag:        "v1.21.1",
+		Commit:     "24e33194fb39488eff2bbf10c6dc640f407cad44",
+		Path:       "deploy/crds/cert-manager.io_issuers.yaml",
+		SHA256:     "05e37efb02777e0362d24269fa103c2fc11419f9c85e31854ef873e5d9e5c5cc",
+	},
+	// external-secrets' chart generates templates/crds/ from this bundle at packaging;
+	// with the chart's defaults they are the same objects (policies/SOURCES.md).
+	{
+		File:       "crds/external-secrets-2.9.0-bundle.yaml",
+		Repository: "external-secrets/external-secrets",
+		Tag:        "helm-chart-2.9.0",
+		Commit:     "cc5bfbc2234ace9cb0caff4ea89c435cf517b27b",
+		Path:       "deploy/crds/bundle.yaml",
+		SHA256:     "08b08d88e9522436698d6c90510b530d491081fbf92015faa7a571bb8b50bc5b",
+	},
 }
 
 // ChartSource is where a catalogue pin was read: the chart's Chart.yaml in its upstream
@@ -123,6 +184,20 @@ var ChartSources = map[string]ChartSource{
 		Tag:        "metrics-server-helm-chart-3.13.1",
 		Commit:     "842dcc8c42f22cc19f10c7d5f2d32a9f4b6013b0",
 		ChartYAML:  "charts/metrics-server/Chart.yaml",
+	},
+	// Chart.yaml at the tag says v0.0.0: the release tool packages the chart with
+	// --version and --app-version set to the tag (make/manifests.mk at v1.21.1).
+	"certManager": {
+		Repository: "cert-manager/cert-manager",
+		Tag:        "v1.21.1",
+		Commit:     "24e33194fb39488eff2bbf10c6dc640f407cad44",
+		ChartYAML:  "deploy/charts/cert-manager/Chart.yaml",
+	},
+	"externalSecrets": {
+		Repository: "external-secrets/external-secrets",
+		Tag:        "helm-chart-2.9.0",
+		Commit:     "cc5bfbc2234ace9cb0caff4ea89c435cf517b27b",
+		ChartYAML:  "deploy/charts/external-secrets/Chart.yaml",
 	},
 }
 

@@ -193,6 +193,10 @@ type (
 	HelmAddonArgs = addons.CommonArgs
 	// ExternalDnsAddonArgs are the settings of ExternalDNS.
 	ExternalDnsAddonArgs = addons.ExternalDNSArgs
+	// CertManagerAddonArgs are the settings of cert-manager.
+	CertManagerAddonArgs = addons.CertManagerArgs
+	// ExternalSecretsAddonArgs are the settings of external-secrets.
+	ExternalSecretsAddonArgs = addons.ExternalSecretsArgs
 )
 
 // HelmReleaseArgs is a chart of the user's own.

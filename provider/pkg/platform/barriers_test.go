@@ -12,7 +12,8 @@ import (
 )
 
 // barrierPlatform has something in every barrier: API_AND_CONFIG_MAP (entries and
-// aws-auth), a node group, two Fargate profiles, an admin, and a Helm add-on.
+// aws-auth), a node group, two Fargate profiles, an admin, Helm add-ons (one whose
+// webhook guards its own kinds) and a chart of the user's.
 func barrierPlatform() *Args {
 	a := minimalArgs()
 	a.AuthenticationMode = pulumi.String("API_AND_CONFIG_MAP")
@@ -23,7 +24,9 @@ func barrierPlatform() *Args {
 		{Name: pulumi.String("apps"), Selectors: []FargateSelectorArgs{{Namespace: pulumi.String("apps")}}},
 	}
 	a.Addons = &HelmAddonsArgs{MetricsServer: &HelmAddonArgs{Enabled: pulumi.Bool(true)},
-		AwsLoadBalancerController: &HelmAddonArgs{Enabled: pulumi.Bool(true)}}
+		AwsLoadBalancerController: &HelmAddonArgs{Enabled: pulumi.Bool(true)},
+		CertManager:               &CertManagerAddonArgs{Enabled: pulumi.Bool(true)}}
+	a.HelmReleases = []HelmReleaseArgs{{Name: pulumi.String("app"), Chart: pulumi.String("app"), Namespace: pulumi.String("apps")}}
 	return a
 }
 
@@ -95,6 +98,8 @@ func TestBarriers(t *testing.T) {
 		{"systemAddonsSchedulable (rule 4)", w.systemAddonsSchedulable, [][]string{{"demo-ng-general"}}},
 		{"beforeWorkloads (rule 6)", w.beforeWorkloads, [][]string{access, {"demo-aws-auth"}, nodeAddons}},
 		{"beforeOtherReleases (rule 9)", w.beforeOtherReleases, [][]string{{"demo-aws-load-balancer-controller"}}},
+		// cert-manager's webhook guards only its own kinds, which a user's chart may make.
+		{"beforeUserReleases (rule 9)", w.beforeUserReleases, [][]string{{"demo-aws-load-balancer-controller", "demo-cert-manager"}}},
 		{"beforeCRDs (rule 6)", w.beforeCRDs, [][]string{access, {"demo-aws-auth"}}},
 		{"beforePodIdentity", w.beforePodIdentity, [][]string{nodeAddons}},
 	}
@@ -123,4 +128,8 @@ func TestBarriers(t *testing.T) {
 	m.RequireOrder(t, "rule 9", []mocktest.Resource{m.Find(t, "demo-coredns")}, []mocktest.Resource{m.Find(t, "demo-aws-load-balancer-controller")})
 	m.RequireOrder(t, "rule 9", []mocktest.Resource{m.Find(t, "demo-aws-load-balancer-controller")}, []mocktest.Resource{m.Find(t, "demo-metrics-server")})
 	m.RequireOrder(t, "rule 4", []mocktest.Resource{m.Find(t, "demo-ng-general")}, []mocktest.Resource{m.Find(t, "demo-coredns")})
+	m.RequireOrder(t, "rule 9", []mocktest.Resource{m.Find(t, "demo-cert-manager")}, []mocktest.Resource{m.Find(t, "demo-release-apps-app")})
+	if m.DependsOn("demo-metrics-server", "demo-cert-manager") {
+		t.Error("rule 8: metrics-server waits for cert-manager")
+	}
 }

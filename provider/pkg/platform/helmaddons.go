@@ -28,13 +28,18 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 		a := c.Addon
 		roleArn := pulumi.String("").ToStringOutput()
 		var ready []pulumi.Resource
-		if a.HasRole() {
+		if c.HasRole() {
 			ctx := addons.PolicyContext{ClusterName: b.cfg.Cluster.Name, Settings: c.Settings}
 			policy := b.partition.ApplyT(func(partition string) (string, error) {
 				pc := ctx
 				pc.Partition = partition
 				return a.Policy(pc)
 			}).(pulumi.StringOutput)
+			if addons.PolicyPending(c.Settings) {
+				// At preview, with the ARNs or zones the policy names not known yet, the
+				// policy is unknown too (never a policy of what is known so far).
+				policy = pulumi.UnsafeUnknownOutput(nil).ApplyT(func(any) string { return "" }).(pulumi.StringOutput)
+			}
 			made, err := b.workloadRole(workloadRoleSpec{
 				part:           a.Name,
 				roleName:       b.cfg.Cluster.Name + "-" + a.Name,
@@ -92,6 +97,9 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 			return nil, err
 		}
 		out.Ready = append(out.Ready, release)
+		if len(a.GuardsAPIGroups) > 0 {
+			out.Guards = append(out.Guards, release)
+		}
 	}
 
 	for _, c := range cfg.Releases {
@@ -114,7 +122,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 			ready = made.ready
 			values = releaseValues(c, made.arn)
 			key := c.Name
-			if _, taken := out.RoleArns[key]; taken {
+			if _, taken := out.RoleArns[key]; taken || b.cfg.HelmAddons.catalogueRole(key) {
 				key = c.Namespace + "/" + c.Name
 			}
 			out.RoleArns[key] = made.arn

@@ -43,6 +43,20 @@ type helmAddonConfig struct {
 	Settings any
 }
 
+// HasRole reports whether the add-on gets its IAM role with its settings.
+func (c helmAddonConfig) HasRole() bool { return c.Addon.HasRoleFor(c.Settings) }
+
+// catalogueRole reports whether an enabled catalogue add-on named name gets a role, so
+// a user's release of that name reports its role under <namespace>/<name>.
+func (c helmAddonsConfig) catalogueRole(name string) bool {
+	for _, a := range c.Addons {
+		if a.Addon.Name == name && a.HasRole() {
+			return true
+		}
+	}
+	return false
+}
+
 // HelmReleaseConfig is one chart of the user's own.
 type helmReleaseConfig struct {
 	Name, Repository, Chart, Version, Namespace string
@@ -92,16 +106,18 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 			c.Namespace = a.Namespace
 		}
 		validateNamespace(p, path+".namespace", c.Namespace)
-		c.Identity = resolveIdentity(p, path+".identity", c.Identity, cfg, a.HasRole())
-		values, valuesKnown := readValues(p, path+".values", in.Values)
-		if valuesKnown {
-			checkServiceAccountName(p, path+".values", values, a.ServiceAccountPath, a.ServiceAccount)
-		}
+		// Settings first: whether an add-on with optional AWS access gets its role
+		// depends on them, and the identity check on that.
 		if a.Settings != nil {
 			c.Settings = a.Settings(path, own, addonReader{r}, addons.SettingsContext{
 				ClusterName:       cfg.Cluster.Name,
 				KubernetesVersion: cfg.Cluster.Version,
 			})
+		}
+		c.Identity = resolveIdentity(p, path+".identity", c.Identity, cfg, c.HasRole())
+		values, valuesKnown := readValues(p, path+".values", in.Values)
+		if valuesKnown {
+			checkServiceAccountName(p, path+".values", values, a.ServiceAccountPath, a.ServiceAccount)
 		}
 		if valuesKnown {
 			// The platform's values are rendered with what is known at resolve time (not
@@ -286,8 +302,9 @@ func checkServiceAccountCreated(p *problems, path string, values map[string]any,
 }
 
 // split divides the add-ons into those that block other Services until they are ready
-// (rule 9) and the rest, with the user's releases.
-func (c helmAddonsConfig) split() (blockers, rest helmAddonsConfig) {
+// (rule 9), the other catalogue add-ons, and the user's releases, which also wait for
+// the add-ons whose webhooks guard objects a chart of theirs may make (rule 9).
+func (c helmAddonsConfig) split() (blockers, rest, releases helmAddonsConfig) {
 	for _, a := range c.Addons {
 		if a.Addon.BlocksServicesUntilReady {
 			blockers.Addons = append(blockers.Addons, a)
@@ -295,6 +312,6 @@ func (c helmAddonsConfig) split() (blockers, rest helmAddonsConfig) {
 			rest.Addons = append(rest.Addons, a)
 		}
 	}
-	rest.Releases = c.Releases
-	return blockers, rest
+	releases.Releases = c.Releases
+	return blockers, rest, releases
 }

@@ -23,7 +23,8 @@ const (
 	fargateType     = "aws:eks/fargateProfile:FargateProfile"
 )
 
-// allAddons enables the whole catalogue (ExternalDNS on two zones).
+// allAddons enables the whole catalogue (ExternalDNS on two zones, cert-manager's
+// DNS-01 role on one, external-secrets reading a secret prefix and a parameter path).
 func allAddons() *HelmAddonsArgs {
 	on := func() *HelmAddonArgs { return &HelmAddonArgs{Enabled: pulumi.Bool(true)} }
 	return &HelmAddonsArgs{
@@ -35,8 +36,22 @@ func allAddons() *HelmAddonsArgs {
 		},
 		ClusterAutoscaler: on(),
 		MetricsServer:     on(),
+		CertManager: &CertManagerAddonArgs{
+			Enabled:              pulumi.Bool(true),
+			Route53HostedZoneIds: pulumi.ToStringArray([]string{"Z0123456789ABCDEFGHIJ"}),
+		},
+		ExternalSecrets: &ExternalSecretsAddonArgs{
+			Enabled:            pulumi.Bool(true),
+			SecretsManagerArns: pulumi.ToStringArray([]string{testSecretPrefix}),
+			ParameterStoreArns: pulumi.ToStringArray([]string{testParameterPath}),
+		},
 	}
 }
+
+const (
+	testSecretPrefix  = "arn:aws:secretsmanager:us-west-2:123456789012:secret:prod/app-*"
+	testParameterPath = "arn:aws:ssm:us-west-2:123456789012:parameter/prod/app/*"
+)
 
 func withAddons(a *HelmAddonsArgs) *Args {
 	args := minimalArgs()
@@ -94,8 +109,8 @@ func TestHelmAddonsAllFourAfterTheirNodeGroupWithMatchingTrust(t *testing.T) {
 	}
 	m, p := deploy(t, "demo", args)
 	releases := m.OfType(releaseType)
-	if len(releases) != 4 {
-		t.Fatalf("want 4 releases, got %d: %v", len(releases), m.Names())
+	if len(releases) != len(addons.Catalogue()) {
+		t.Fatalf("want %d releases, got %d: %v", len(addons.Catalogue()), len(releases), m.Names())
 	}
 	nodeGroups := m.OfType(nodeGroupType)
 	if len(nodeGroups) == 0 {
@@ -227,8 +242,8 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*config)) *mocktest.Mo
 func TestHelmAddonsOrderingWithStubStages(t *testing.T) {
 	m := buildWithStubs(t, withAddons(allAddons()), nil)
 	releases := m.OfType(releaseType)
-	if len(releases) != 4 {
-		t.Fatalf("want 4 releases, got %d", len(releases))
+	if len(releases) != len(addons.Catalogue()) {
+		t.Fatalf("want %d releases, got %d", len(addons.Catalogue()), len(releases))
 	}
 	after := []mocktest.Resource{m.Find(t, "stub-ng-a"), m.Find(t, "stub-ng-b"), m.Find(t, "stub-fargate"),
 		m.Find(t, "stub-access"), m.Find(t, "stub-agent")}
@@ -267,8 +282,8 @@ func TestHelmAddonsPodIdentity(t *testing.T) {
 		}
 	})
 	assocs := m.OfType(associationType)
-	if len(assocs) != 3 {
-		t.Fatalf("want 3 pod identity associations (no metrics-server), got %d", len(assocs))
+	if len(assocs) != 5 {
+		t.Fatalf("want 5 pod identity associations (no metrics-server), got %d", len(assocs))
 	}
 	for _, a := range addons.Catalogue() {
 		if !a.HasRole() {

@@ -69,7 +69,7 @@ func (b *build) oidcProvider(cluster *clusterResult) (*identityResult, error) {
 // vpc-cni or the EBS CSI driver with identity irsa.
 func (c *config) usesIrsa() bool {
 	for _, a := range c.HelmAddons.Addons {
-		if a.Addon.HasRole() && a.Identity != addons.PodIdentity {
+		if a.HasRole() && a.Identity != addons.PodIdentity {
 			return true
 		}
 	}

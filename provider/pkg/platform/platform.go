@@ -170,7 +170,7 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	// other Service until its pods are ready. It goes after the EKS add-ons that make
 	// Services (coredns), and every other release after it (an atomic install is done
 	// when its pods are ready, so the webhook is then served).
-	blockers, rest := b.cfg.HelmAddons.split()
+	blockers, rest, releases := b.cfg.HelmAddons.split()
 	if s.serviceBlockers, err = b.helmAddons(s.cluster, s.identity, s.kube, blockers, w.beforePodIdentity, w.beforeCRDs,
 		releaseAfter(s.workloadAddons.Ready)); err != nil {
 		return nil, nil, err
@@ -178,6 +178,14 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	w.beforeOtherReleases = s.serviceBlockers.Ready
 	if s.helm, err = b.helmAddons(s.cluster, s.identity, s.kube, rest, w.beforePodIdentity, w.beforeCRDs,
 		releaseAfter(w.beforeOtherReleases)); err != nil {
+		return nil, nil, err
+	}
+	// Rule 9: cert-manager's and external-secrets' webhooks (failurePolicy Fail) reject
+	// their own kinds (a Certificate, an ExternalSecret) until their pods serve them; a
+	// chart of the user's may make such objects, so helmReleases wait for those add-ons.
+	w.beforeUserReleases = join(w.beforeOtherReleases, s.helm.Guards)
+	if s.helmReleases, err = b.helmAddons(s.cluster, s.identity, s.kube, releases, w.beforePodIdentity, w.beforeCRDs,
+		releaseAfter(w.beforeUserReleases)); err != nil {
 		return nil, nil, err
 	}
 	return p, w, b.outputs(p, &s)

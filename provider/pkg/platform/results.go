@@ -29,6 +29,9 @@ type barriers struct {
 	beforeCRDs []pulumi.Resource
 	// beforeOtherReleases are the releases every other release waits for (rule 9).
 	beforeOtherReleases []pulumi.Resource
+	// beforeUserReleases are those plus the catalogue add-ons whose webhooks guard
+	// objects a user's chart may make: what every helmReleases entry waits for (rule 9).
+	beforeUserReleases []pulumi.Resource
 }
 
 // stageResults is what each stage of New returned.
@@ -50,6 +53,7 @@ type stageResults struct {
 	workloadAddons  *addonsResult
 	serviceBlockers *addonsResult
 	helm            *addonsResult
+	helmReleases    *addonsResult
 }
 
 // join concatenates Ready lists into one barrier.
@@ -102,6 +106,9 @@ type fargateResult struct {
 type addonsResult struct {
 	Ready    []pulumi.Resource
 	RoleArns map[string]pulumi.StringOutput
+	// Guards are the releases among Ready of add-ons whose webhooks guard API groups
+	// (addons.Addon.GuardsAPIGroups).
+	Guards []pulumi.Resource
 	// vpcCni is the vpc-cni add-on among them, if any, and vpcCniRole its IAM role and
 	// policy attachment (rule 4).
 	vpcCni     pulumi.Resource

@@ -718,6 +718,241 @@ func (o AutoModeNodeRequirementArrayOutput) Index(i pulumi.IntInput) AutoModeNod
 	}).(AutoModeNodeRequirementOutput)
 }
 
+// Settings of cert-manager.
+type CertManagerAddon struct {
+	// Whether cert-manager is installed. Defaults to `false`.
+	Enabled *bool `pulumi:"enabled"`
+	// How cert-manager gets AWS credentials, `irsa` (default) or `podIdentity`; only with `route53HostedZoneIds` (an error without).
+	Identity *string `pulumi:"identity"`
+	// Namespace, overriding the catalogue's.
+	Namespace *string `pulumi:"namespace"`
+	// Route 53 hosted zone IDs (`Z…`) in which cert-manager may solve ACME DNS-01 challenges (change TXT records). Given, the controller's service account gets an IAM role scoped to them; issuers then use `dns01.route53` with ambient credentials (ClusterIssuers by default). Not given, no role.
+	Route53HostedZoneIds []string `pulumi:"route53HostedZoneIds"`
+	// Chart values deep-merged over the platform's values; yours win.
+	Values map[string]interface{} `pulumi:"values"`
+	// Chart version, overriding the catalogue's pinned version.
+	Version *string `pulumi:"version"`
+}
+
+// CertManagerAddonInput is an input type that accepts CertManagerAddonArgs and CertManagerAddonOutput values.
+// You can construct a concrete instance of `CertManagerAddonInput` via:
+//
+//	CertManagerAddonArgs{...}
+type CertManagerAddonInput interface {
+	pulumi.Input
+
+	ToCertManagerAddonOutput() CertManagerAddonOutput
+	ToCertManagerAddonOutputWithContext(context.Context) CertManagerAddonOutput
+}
+
+// Settings of cert-manager.
+type CertManagerAddonArgs struct {
+	// Whether cert-manager is installed. Defaults to `false`.
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// How cert-manager gets AWS credentials, `irsa` (default) or `podIdentity`; only with `route53HostedZoneIds` (an error without).
+	Identity pulumi.StringPtrInput `pulumi:"identity"`
+	// Namespace, overriding the catalogue's.
+	Namespace pulumi.StringPtrInput `pulumi:"namespace"`
+	// Route 53 hosted zone IDs (`Z…`) in which cert-manager may solve ACME DNS-01 challenges (change TXT records). Given, the controller's service account gets an IAM role scoped to them; issuers then use `dns01.route53` with ambient credentials (ClusterIssuers by default). Not given, no role.
+	Route53HostedZoneIds pulumi.StringArrayInput `pulumi:"route53HostedZoneIds"`
+	// Chart values deep-merged over the platform's values; yours win.
+	Values pulumi.MapInput `pulumi:"values"`
+	// Chart version, overriding the catalogue's pinned version.
+	Version pulumi.StringPtrInput `pulumi:"version"`
+}
+
+func (CertManagerAddonArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*CertManagerAddon)(nil)).Elem()
+}
+
+func (i CertManagerAddonArgs) ToCertManagerAddonOutput() CertManagerAddonOutput {
+	return i.ToCertManagerAddonOutputWithContext(context.Background())
+}
+
+func (i CertManagerAddonArgs) ToCertManagerAddonOutputWithContext(ctx context.Context) CertManagerAddonOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(CertManagerAddonOutput)
+}
+
+func (i CertManagerAddonArgs) ToCertManagerAddonPtrOutput() CertManagerAddonPtrOutput {
+	return i.ToCertManagerAddonPtrOutputWithContext(context.Background())
+}
+
+func (i CertManagerAddonArgs) ToCertManagerAddonPtrOutputWithContext(ctx context.Context) CertManagerAddonPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(CertManagerAddonOutput).ToCertManagerAddonPtrOutputWithContext(ctx)
+}
+
+// CertManagerAddonPtrInput is an input type that accepts CertManagerAddonArgs, CertManagerAddonPtr and CertManagerAddonPtrOutput values.
+// You can construct a concrete instance of `CertManagerAddonPtrInput` via:
+//
+//	        CertManagerAddonArgs{...}
+//
+//	or:
+//
+//	        nil
+type CertManagerAddonPtrInput interface {
+	pulumi.Input
+
+	ToCertManagerAddonPtrOutput() CertManagerAddonPtrOutput
+	ToCertManagerAddonPtrOutputWithContext(context.Context) CertManagerAddonPtrOutput
+}
+
+type certManagerAddonPtrType CertManagerAddonArgs
+
+func CertManagerAddonPtr(v *CertManagerAddonArgs) CertManagerAddonPtrInput {
+	return (*certManagerAddonPtrType)(v)
+}
+
+func (*certManagerAddonPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**CertManagerAddon)(nil)).Elem()
+}
+
+func (i *certManagerAddonPtrType) ToCertManagerAddonPtrOutput() CertManagerAddonPtrOutput {
+	return i.ToCertManagerAddonPtrOutputWithContext(context.Background())
+}
+
+func (i *certManagerAddonPtrType) ToCertManagerAddonPtrOutputWithContext(ctx context.Context) CertManagerAddonPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(CertManagerAddonPtrOutput)
+}
+
+// Settings of cert-manager.
+type CertManagerAddonOutput struct{ *pulumi.OutputState }
+
+func (CertManagerAddonOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*CertManagerAddon)(nil)).Elem()
+}
+
+func (o CertManagerAddonOutput) ToCertManagerAddonOutput() CertManagerAddonOutput {
+	return o
+}
+
+func (o CertManagerAddonOutput) ToCertManagerAddonOutputWithContext(ctx context.Context) CertManagerAddonOutput {
+	return o
+}
+
+func (o CertManagerAddonOutput) ToCertManagerAddonPtrOutput() CertManagerAddonPtrOutput {
+	return o.ToCertManagerAddonPtrOutputWithContext(context.Background())
+}
+
+func (o CertManagerAddonOutput) ToCertManagerAddonPtrOutputWithContext(ctx context.Context) CertManagerAddonPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v CertManagerAddon) *CertManagerAddon {
+		return &v
+	}).(CertManagerAddonPtrOutput)
+}
+
+// Whether cert-manager is installed. Defaults to `false`.
+func (o CertManagerAddonOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v CertManagerAddon) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+// How cert-manager gets AWS credentials, `irsa` (default) or `podIdentity`; only with `route53HostedZoneIds` (an error without).
+func (o CertManagerAddonOutput) Identity() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v CertManagerAddon) *string { return v.Identity }).(pulumi.StringPtrOutput)
+}
+
+// Namespace, overriding the catalogue's.
+func (o CertManagerAddonOutput) Namespace() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v CertManagerAddon) *string { return v.Namespace }).(pulumi.StringPtrOutput)
+}
+
+// Route 53 hosted zone IDs (`Z…`) in which cert-manager may solve ACME DNS-01 challenges (change TXT records). Given, the controller's service account gets an IAM role scoped to them; issuers then use `dns01.route53` with ambient credentials (ClusterIssuers by default). Not given, no role.
+func (o CertManagerAddonOutput) Route53HostedZoneIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v CertManagerAddon) []string { return v.Route53HostedZoneIds }).(pulumi.StringArrayOutput)
+}
+
+// Chart values deep-merged over the platform's values; yours win.
+func (o CertManagerAddonOutput) Values() pulumi.MapOutput {
+	return o.ApplyT(func(v CertManagerAddon) map[string]interface{} { return v.Values }).(pulumi.MapOutput)
+}
+
+// Chart version, overriding the catalogue's pinned version.
+func (o CertManagerAddonOutput) Version() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v CertManagerAddon) *string { return v.Version }).(pulumi.StringPtrOutput)
+}
+
+type CertManagerAddonPtrOutput struct{ *pulumi.OutputState }
+
+func (CertManagerAddonPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**CertManagerAddon)(nil)).Elem()
+}
+
+func (o CertManagerAddonPtrOutput) ToCertManagerAddonPtrOutput() CertManagerAddonPtrOutput {
+	return o
+}
+
+func (o CertManagerAddonPtrOutput) ToCertManagerAddonPtrOutputWithContext(ctx context.Context) CertManagerAddonPtrOutput {
+	return o
+}
+
+func (o CertManagerAddonPtrOutput) Elem() CertManagerAddonOutput {
+	return o.ApplyT(func(v *CertManagerAddon) CertManagerAddon {
+		if v != nil {
+			return *v
+		}
+		var ret CertManagerAddon
+		return ret
+	}).(CertManagerAddonOutput)
+}
+
+// Whether cert-manager is installed. Defaults to `false`.
+func (o CertManagerAddonPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *CertManagerAddon) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// How cert-manager gets AWS credentials, `irsa` (default) or `podIdentity`; only with `route53HostedZoneIds` (an error without).
+func (o CertManagerAddonPtrOutput) Identity() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *CertManagerAddon) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Identity
+	}).(pulumi.StringPtrOutput)
+}
+
+// Namespace, overriding the catalogue's.
+func (o CertManagerAddonPtrOutput) Namespace() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *CertManagerAddon) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Namespace
+	}).(pulumi.StringPtrOutput)
+}
+
+// Route 53 hosted zone IDs (`Z…`) in which cert-manager may solve ACME DNS-01 challenges (change TXT records). Given, the controller's service account gets an IAM role scoped to them; issuers then use `dns01.route53` with ambient credentials (ClusterIssuers by default). Not given, no role.
+func (o CertManagerAddonPtrOutput) Route53HostedZoneIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *CertManagerAddon) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Route53HostedZoneIds
+	}).(pulumi.StringArrayOutput)
+}
+
+// Chart values deep-merged over the platform's values; yours win.
+func (o CertManagerAddonPtrOutput) Values() pulumi.MapOutput {
+	return o.ApplyT(func(v *CertManagerAddon) map[string]interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Values
+	}).(pulumi.MapOutput)
+}
+
+// Chart version, overriding the catalogue's pinned version.
+func (o CertManagerAddonPtrOutput) Version() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *CertManagerAddon) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Version
+	}).(pulumi.StringPtrOutput)
+}
+
 // Settings of one EKS managed add-on.
 type EksAddon struct {
 	// Add-on configuration, as an object (serialized to JSON with sorted keys).
@@ -1423,6 +1658,260 @@ func (o ExternalDnsAddonPtrOutput) Version() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Settings of external-secrets.
+type ExternalSecretsAddon struct {
+	// Whether external-secrets is installed. Defaults to `false`.
+	Enabled *bool `pulumi:"enabled"`
+	// How external-secrets gets AWS credentials, `irsa` (default) or `podIdentity`; only with `secretsManagerArns` or `parameterStoreArns` (an error without).
+	Identity *string `pulumi:"identity"`
+	// Namespace, overriding the catalogue's.
+	Namespace *string `pulumi:"namespace"`
+	// SSM Parameter Store parameters external-secrets may read: ARNs (`arn:aws:ssm:<region>:<account>:parameter/<path without its leading />`), or prefixes with IAM wildcards (`...:parameter/prod/app/*`).
+	ParameterStoreArns []string `pulumi:"parameterStoreArns"`
+	// AWS Secrets Manager secrets external-secrets may read: ARNs (`arn:aws:secretsmanager:<region>:<account>:secret:<name>`), or prefixes with IAM wildcards (`...:secret:prod/app-*`); the region and account must be given. With `parameterStoreArns`, gives the controller an IAM role; neither: no role.
+	SecretsManagerArns []string `pulumi:"secretsManagerArns"`
+	// Chart values deep-merged over the platform's values; yours win.
+	Values map[string]interface{} `pulumi:"values"`
+	// Chart version, overriding the catalogue's pinned version.
+	Version *string `pulumi:"version"`
+}
+
+// ExternalSecretsAddonInput is an input type that accepts ExternalSecretsAddonArgs and ExternalSecretsAddonOutput values.
+// You can construct a concrete instance of `ExternalSecretsAddonInput` via:
+//
+//	ExternalSecretsAddonArgs{...}
+type ExternalSecretsAddonInput interface {
+	pulumi.Input
+
+	ToExternalSecretsAddonOutput() ExternalSecretsAddonOutput
+	ToExternalSecretsAddonOutputWithContext(context.Context) ExternalSecretsAddonOutput
+}
+
+// Settings of external-secrets.
+type ExternalSecretsAddonArgs struct {
+	// Whether external-secrets is installed. Defaults to `false`.
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// How external-secrets gets AWS credentials, `irsa` (default) or `podIdentity`; only with `secretsManagerArns` or `parameterStoreArns` (an error without).
+	Identity pulumi.StringPtrInput `pulumi:"identity"`
+	// Namespace, overriding the catalogue's.
+	Namespace pulumi.StringPtrInput `pulumi:"namespace"`
+	// SSM Parameter Store parameters external-secrets may read: ARNs (`arn:aws:ssm:<region>:<account>:parameter/<path without its leading />`), or prefixes with IAM wildcards (`...:parameter/prod/app/*`).
+	ParameterStoreArns pulumi.StringArrayInput `pulumi:"parameterStoreArns"`
+	// AWS Secrets Manager secrets external-secrets may read: ARNs (`arn:aws:secretsmanager:<region>:<account>:secret:<name>`), or prefixes with IAM wildcards (`...:secret:prod/app-*`); the region and account must be given. With `parameterStoreArns`, gives the controller an IAM role; neither: no role.
+	SecretsManagerArns pulumi.StringArrayInput `pulumi:"secretsManagerArns"`
+	// Chart values deep-merged over the platform's values; yours win.
+	Values pulumi.MapInput `pulumi:"values"`
+	// Chart version, overriding the catalogue's pinned version.
+	Version pulumi.StringPtrInput `pulumi:"version"`
+}
+
+func (ExternalSecretsAddonArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ExternalSecretsAddon)(nil)).Elem()
+}
+
+func (i ExternalSecretsAddonArgs) ToExternalSecretsAddonOutput() ExternalSecretsAddonOutput {
+	return i.ToExternalSecretsAddonOutputWithContext(context.Background())
+}
+
+func (i ExternalSecretsAddonArgs) ToExternalSecretsAddonOutputWithContext(ctx context.Context) ExternalSecretsAddonOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ExternalSecretsAddonOutput)
+}
+
+func (i ExternalSecretsAddonArgs) ToExternalSecretsAddonPtrOutput() ExternalSecretsAddonPtrOutput {
+	return i.ToExternalSecretsAddonPtrOutputWithContext(context.Background())
+}
+
+func (i ExternalSecretsAddonArgs) ToExternalSecretsAddonPtrOutputWithContext(ctx context.Context) ExternalSecretsAddonPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ExternalSecretsAddonOutput).ToExternalSecretsAddonPtrOutputWithContext(ctx)
+}
+
+// ExternalSecretsAddonPtrInput is an input type that accepts ExternalSecretsAddonArgs, ExternalSecretsAddonPtr and ExternalSecretsAddonPtrOutput values.
+// You can construct a concrete instance of `ExternalSecretsAddonPtrInput` via:
+//
+//	        ExternalSecretsAddonArgs{...}
+//
+//	or:
+//
+//	        nil
+type ExternalSecretsAddonPtrInput interface {
+	pulumi.Input
+
+	ToExternalSecretsAddonPtrOutput() ExternalSecretsAddonPtrOutput
+	ToExternalSecretsAddonPtrOutputWithContext(context.Context) ExternalSecretsAddonPtrOutput
+}
+
+type externalSecretsAddonPtrType ExternalSecretsAddonArgs
+
+func ExternalSecretsAddonPtr(v *ExternalSecretsAddonArgs) ExternalSecretsAddonPtrInput {
+	return (*externalSecretsAddonPtrType)(v)
+}
+
+func (*externalSecretsAddonPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ExternalSecretsAddon)(nil)).Elem()
+}
+
+func (i *externalSecretsAddonPtrType) ToExternalSecretsAddonPtrOutput() ExternalSecretsAddonPtrOutput {
+	return i.ToExternalSecretsAddonPtrOutputWithContext(context.Background())
+}
+
+func (i *externalSecretsAddonPtrType) ToExternalSecretsAddonPtrOutputWithContext(ctx context.Context) ExternalSecretsAddonPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ExternalSecretsAddonPtrOutput)
+}
+
+// Settings of external-secrets.
+type ExternalSecretsAddonOutput struct{ *pulumi.OutputState }
+
+func (ExternalSecretsAddonOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ExternalSecretsAddon)(nil)).Elem()
+}
+
+func (o ExternalSecretsAddonOutput) ToExternalSecretsAddonOutput() ExternalSecretsAddonOutput {
+	return o
+}
+
+func (o ExternalSecretsAddonOutput) ToExternalSecretsAddonOutputWithContext(ctx context.Context) ExternalSecretsAddonOutput {
+	return o
+}
+
+func (o ExternalSecretsAddonOutput) ToExternalSecretsAddonPtrOutput() ExternalSecretsAddonPtrOutput {
+	return o.ToExternalSecretsAddonPtrOutputWithContext(context.Background())
+}
+
+func (o ExternalSecretsAddonOutput) ToExternalSecretsAddonPtrOutputWithContext(ctx context.Context) ExternalSecretsAddonPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ExternalSecretsAddon) *ExternalSecretsAddon {
+		return &v
+	}).(ExternalSecretsAddonPtrOutput)
+}
+
+// Whether external-secrets is installed. Defaults to `false`.
+func (o ExternalSecretsAddonOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v ExternalSecretsAddon) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+// How external-secrets gets AWS credentials, `irsa` (default) or `podIdentity`; only with `secretsManagerArns` or `parameterStoreArns` (an error without).
+func (o ExternalSecretsAddonOutput) Identity() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExternalSecretsAddon) *string { return v.Identity }).(pulumi.StringPtrOutput)
+}
+
+// Namespace, overriding the catalogue's.
+func (o ExternalSecretsAddonOutput) Namespace() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExternalSecretsAddon) *string { return v.Namespace }).(pulumi.StringPtrOutput)
+}
+
+// SSM Parameter Store parameters external-secrets may read: ARNs (`arn:aws:ssm:<region>:<account>:parameter/<path without its leading />`), or prefixes with IAM wildcards (`...:parameter/prod/app/*`).
+func (o ExternalSecretsAddonOutput) ParameterStoreArns() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ExternalSecretsAddon) []string { return v.ParameterStoreArns }).(pulumi.StringArrayOutput)
+}
+
+// AWS Secrets Manager secrets external-secrets may read: ARNs (`arn:aws:secretsmanager:<region>:<account>:secret:<name>`), or prefixes with IAM wildcards (`...:secret:prod/app-*`); the region and account must be given. With `parameterStoreArns`, gives the controller an IAM role; neither: no role.
+func (o ExternalSecretsAddonOutput) SecretsManagerArns() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ExternalSecretsAddon) []string { return v.SecretsManagerArns }).(pulumi.StringArrayOutput)
+}
+
+// Chart values deep-merged over the platform's values; yours win.
+func (o ExternalSecretsAddonOutput) Values() pulumi.MapOutput {
+	return o.ApplyT(func(v ExternalSecretsAddon) map[string]interface{} { return v.Values }).(pulumi.MapOutput)
+}
+
+// Chart version, overriding the catalogue's pinned version.
+func (o ExternalSecretsAddonOutput) Version() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExternalSecretsAddon) *string { return v.Version }).(pulumi.StringPtrOutput)
+}
+
+type ExternalSecretsAddonPtrOutput struct{ *pulumi.OutputState }
+
+func (ExternalSecretsAddonPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ExternalSecretsAddon)(nil)).Elem()
+}
+
+func (o ExternalSecretsAddonPtrOutput) ToExternalSecretsAddonPtrOutput() ExternalSecretsAddonPtrOutput {
+	return o
+}
+
+func (o ExternalSecretsAddonPtrOutput) ToExternalSecretsAddonPtrOutputWithContext(ctx context.Context) ExternalSecretsAddonPtrOutput {
+	return o
+}
+
+func (o ExternalSecretsAddonPtrOutput) Elem() ExternalSecretsAddonOutput {
+	return o.ApplyT(func(v *ExternalSecretsAddon) ExternalSecretsAddon {
+		if v != nil {
+			return *v
+		}
+		var ret ExternalSecretsAddon
+		return ret
+	}).(ExternalSecretsAddonOutput)
+}
+
+// Whether external-secrets is installed. Defaults to `false`.
+func (o ExternalSecretsAddonPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *ExternalSecretsAddon) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// How external-secrets gets AWS credentials, `irsa` (default) or `podIdentity`; only with `secretsManagerArns` or `parameterStoreArns` (an error without).
+func (o ExternalSecretsAddonPtrOutput) Identity() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ExternalSecretsAddon) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Identity
+	}).(pulumi.StringPtrOutput)
+}
+
+// Namespace, overriding the catalogue's.
+func (o ExternalSecretsAddonPtrOutput) Namespace() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ExternalSecretsAddon) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Namespace
+	}).(pulumi.StringPtrOutput)
+}
+
+// SSM Parameter Store parameters external-secrets may read: ARNs (`arn:aws:ssm:<region>:<account>:parameter/<path without its leading />`), or prefixes with IAM wildcards (`...:parameter/prod/app/*`).
+func (o ExternalSecretsAddonPtrOutput) ParameterStoreArns() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ExternalSecretsAddon) []string {
+		if v == nil {
+			return nil
+		}
+		return v.ParameterStoreArns
+	}).(pulumi.StringArrayOutput)
+}
+
+// AWS Secrets Manager secrets external-secrets may read: ARNs (`arn:aws:secretsmanager:<region>:<account>:secret:<name>`), or prefixes with IAM wildcards (`...:secret:prod/app-*`); the region and account must be given. With `parameterStoreArns`, gives the controller an IAM role; neither: no role.
+func (o ExternalSecretsAddonPtrOutput) SecretsManagerArns() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ExternalSecretsAddon) []string {
+		if v == nil {
+			return nil
+		}
+		return v.SecretsManagerArns
+	}).(pulumi.StringArrayOutput)
+}
+
+// Chart values deep-merged over the platform's values; yours win.
+func (o ExternalSecretsAddonPtrOutput) Values() pulumi.MapOutput {
+	return o.ApplyT(func(v *ExternalSecretsAddon) map[string]interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Values
+	}).(pulumi.MapOutput)
+}
+
+// Chart version, overriding the catalogue's pinned version.
+func (o ExternalSecretsAddonPtrOutput) Version() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ExternalSecretsAddon) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Version
+	}).(pulumi.StringPtrOutput)
+}
+
 // A Fargate profile.
 type FargateProfile struct {
 	// Name of the profile, unique within the platform.
@@ -1870,10 +2359,14 @@ func (o HelmAddonPtrOutput) Version() pulumi.StringPtrOutput {
 type HelmAddons struct {
 	// AWS Load Balancer Controller (chart `aws-load-balancer-controller`), with the project's published IAM policy.
 	AwsLoadBalancerController *HelmAddon `pulumi:"awsLoadBalancerController"`
+	// cert-manager (chart `cert-manager`) with its CRDs; with `route53HostedZoneIds`, a role that may solve DNS-01 challenges (TXT records) only in those zones.
+	CertManager *CertManagerAddon `pulumi:"certManager"`
 	// Cluster Autoscaler (chart `cluster-autoscaler`), allowed to scale only this cluster's node groups.
 	ClusterAutoscaler *HelmAddon `pulumi:"clusterAutoscaler"`
 	// ExternalDNS (chart `external-dns`), allowed to change records only in the given hosted zones.
 	ExternalDns *ExternalDnsAddon `pulumi:"externalDns"`
+	// external-secrets (chart `external-secrets`) with its CRDs; with `secretsManagerArns` / `parameterStoreArns`, a role that may read only those secrets and parameters.
+	ExternalSecrets *ExternalSecretsAddon `pulumi:"externalSecrets"`
 	// metrics-server (chart `metrics-server`); needs no AWS permission.
 	MetricsServer *HelmAddon `pulumi:"metricsServer"`
 }
@@ -1893,10 +2386,14 @@ type HelmAddonsInput interface {
 type HelmAddonsArgs struct {
 	// AWS Load Balancer Controller (chart `aws-load-balancer-controller`), with the project's published IAM policy.
 	AwsLoadBalancerController HelmAddonPtrInput `pulumi:"awsLoadBalancerController"`
+	// cert-manager (chart `cert-manager`) with its CRDs; with `route53HostedZoneIds`, a role that may solve DNS-01 challenges (TXT records) only in those zones.
+	CertManager CertManagerAddonPtrInput `pulumi:"certManager"`
 	// Cluster Autoscaler (chart `cluster-autoscaler`), allowed to scale only this cluster's node groups.
 	ClusterAutoscaler HelmAddonPtrInput `pulumi:"clusterAutoscaler"`
 	// ExternalDNS (chart `external-dns`), allowed to change records only in the given hosted zones.
 	ExternalDns ExternalDnsAddonPtrInput `pulumi:"externalDns"`
+	// external-secrets (chart `external-secrets`) with its CRDs; with `secretsManagerArns` / `parameterStoreArns`, a role that may read only those secrets and parameters.
+	ExternalSecrets ExternalSecretsAddonPtrInput `pulumi:"externalSecrets"`
 	// metrics-server (chart `metrics-server`); needs no AWS permission.
 	MetricsServer HelmAddonPtrInput `pulumi:"metricsServer"`
 }
@@ -1984,6 +2481,11 @@ func (o HelmAddonsOutput) AwsLoadBalancerController() HelmAddonPtrOutput {
 	return o.ApplyT(func(v HelmAddons) *HelmAddon { return v.AwsLoadBalancerController }).(HelmAddonPtrOutput)
 }
 
+// cert-manager (chart `cert-manager`) with its CRDs; with `route53HostedZoneIds`, a role that may solve DNS-01 challenges (TXT records) only in those zones.
+func (o HelmAddonsOutput) CertManager() CertManagerAddonPtrOutput {
+	return o.ApplyT(func(v HelmAddons) *CertManagerAddon { return v.CertManager }).(CertManagerAddonPtrOutput)
+}
+
 // Cluster Autoscaler (chart `cluster-autoscaler`), allowed to scale only this cluster's node groups.
 func (o HelmAddonsOutput) ClusterAutoscaler() HelmAddonPtrOutput {
 	return o.ApplyT(func(v HelmAddons) *HelmAddon { return v.ClusterAutoscaler }).(HelmAddonPtrOutput)
@@ -1992,6 +2494,11 @@ func (o HelmAddonsOutput) ClusterAutoscaler() HelmAddonPtrOutput {
 // ExternalDNS (chart `external-dns`), allowed to change records only in the given hosted zones.
 func (o HelmAddonsOutput) ExternalDns() ExternalDnsAddonPtrOutput {
 	return o.ApplyT(func(v HelmAddons) *ExternalDnsAddon { return v.ExternalDns }).(ExternalDnsAddonPtrOutput)
+}
+
+// external-secrets (chart `external-secrets`) with its CRDs; with `secretsManagerArns` / `parameterStoreArns`, a role that may read only those secrets and parameters.
+func (o HelmAddonsOutput) ExternalSecrets() ExternalSecretsAddonPtrOutput {
+	return o.ApplyT(func(v HelmAddons) *ExternalSecretsAddon { return v.ExternalSecrets }).(ExternalSecretsAddonPtrOutput)
 }
 
 // metrics-server (chart `metrics-server`); needs no AWS permission.
@@ -2033,6 +2540,16 @@ func (o HelmAddonsPtrOutput) AwsLoadBalancerController() HelmAddonPtrOutput {
 	}).(HelmAddonPtrOutput)
 }
 
+// cert-manager (chart `cert-manager`) with its CRDs; with `route53HostedZoneIds`, a role that may solve DNS-01 challenges (TXT records) only in those zones.
+func (o HelmAddonsPtrOutput) CertManager() CertManagerAddonPtrOutput {
+	return o.ApplyT(func(v *HelmAddons) *CertManagerAddon {
+		if v == nil {
+			return nil
+		}
+		return v.CertManager
+	}).(CertManagerAddonPtrOutput)
+}
+
 // Cluster Autoscaler (chart `cluster-autoscaler`), allowed to scale only this cluster's node groups.
 func (o HelmAddonsPtrOutput) ClusterAutoscaler() HelmAddonPtrOutput {
 	return o.ApplyT(func(v *HelmAddons) *HelmAddon {
@@ -2051,6 +2568,16 @@ func (o HelmAddonsPtrOutput) ExternalDns() ExternalDnsAddonPtrOutput {
 		}
 		return v.ExternalDns
 	}).(ExternalDnsAddonPtrOutput)
+}
+
+// external-secrets (chart `external-secrets`) with its CRDs; with `secretsManagerArns` / `parameterStoreArns`, a role that may read only those secrets and parameters.
+func (o HelmAddonsPtrOutput) ExternalSecrets() ExternalSecretsAddonPtrOutput {
+	return o.ApplyT(func(v *HelmAddons) *ExternalSecretsAddon {
+		if v == nil {
+			return nil
+		}
+		return v.ExternalSecrets
+	}).(ExternalSecretsAddonPtrOutput)
 }
 
 // metrics-server (chart `metrics-server`); needs no AWS permission.
@@ -3163,12 +3690,16 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeNodePoolArrayInput)(nil)).Elem(), AutoModeNodePoolArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeNodeRequirementInput)(nil)).Elem(), AutoModeNodeRequirementArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeNodeRequirementArrayInput)(nil)).Elem(), AutoModeNodeRequirementArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*CertManagerAddonInput)(nil)).Elem(), CertManagerAddonArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*CertManagerAddonPtrInput)(nil)).Elem(), CertManagerAddonArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EksAddonInput)(nil)).Elem(), EksAddonArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EksAddonPtrInput)(nil)).Elem(), EksAddonArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EksAddonsInput)(nil)).Elem(), EksAddonsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EksAddonsPtrInput)(nil)).Elem(), EksAddonsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ExternalDnsAddonInput)(nil)).Elem(), ExternalDnsAddonArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ExternalDnsAddonPtrInput)(nil)).Elem(), ExternalDnsAddonArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ExternalSecretsAddonInput)(nil)).Elem(), ExternalSecretsAddonArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ExternalSecretsAddonPtrInput)(nil)).Elem(), ExternalSecretsAddonArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FargateProfileInput)(nil)).Elem(), FargateProfileArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FargateProfileArrayInput)(nil)).Elem(), FargateProfileArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FargateSelectorInput)(nil)).Elem(), FargateSelectorArgs{})
@@ -3201,12 +3732,16 @@ func init() {
 	pulumi.RegisterOutputType(AutoModeNodePoolArrayOutput{})
 	pulumi.RegisterOutputType(AutoModeNodeRequirementOutput{})
 	pulumi.RegisterOutputType(AutoModeNodeRequirementArrayOutput{})
+	pulumi.RegisterOutputType(CertManagerAddonOutput{})
+	pulumi.RegisterOutputType(CertManagerAddonPtrOutput{})
 	pulumi.RegisterOutputType(EksAddonOutput{})
 	pulumi.RegisterOutputType(EksAddonPtrOutput{})
 	pulumi.RegisterOutputType(EksAddonsOutput{})
 	pulumi.RegisterOutputType(EksAddonsPtrOutput{})
 	pulumi.RegisterOutputType(ExternalDnsAddonOutput{})
 	pulumi.RegisterOutputType(ExternalDnsAddonPtrOutput{})
+	pulumi.RegisterOutputType(ExternalSecretsAddonOutput{})
+	pulumi.RegisterOutputType(ExternalSecretsAddonPtrOutput{})
 	pulumi.RegisterOutputType(FargateProfileOutput{})
 	pulumi.RegisterOutputType(FargateProfileArrayOutput{})
 	pulumi.RegisterOutputType(FargateSelectorOutput{})

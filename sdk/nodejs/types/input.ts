@@ -116,6 +116,36 @@ export interface AutoModeNodeRequirementArgs {
 }
 
 /**
+ * Settings of cert-manager.
+ */
+export interface CertManagerAddonArgs {
+    /**
+     * Whether cert-manager is installed. Defaults to `false`.
+     */
+    enabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * How cert-manager gets AWS credentials, `irsa` (default) or `podIdentity`; only with `route53HostedZoneIds` (an error without).
+     */
+    identity?: pulumi.Input<string | undefined>;
+    /**
+     * Namespace, overriding the catalogue's.
+     */
+    namespace?: pulumi.Input<string | undefined>;
+    /**
+     * Route 53 hosted zone IDs (`Z…`) in which cert-manager may solve ACME DNS-01 challenges (change TXT records). Given, the controller's service account gets an IAM role scoped to them; issuers then use `dns01.route53` with ambient credentials (ClusterIssuers by default). Not given, no role.
+     */
+    route53HostedZoneIds?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Chart values deep-merged over the platform's values; yours win.
+     */
+    values?: pulumi.Input<{[key: string]: any} | undefined>;
+    /**
+     * Chart version, overriding the catalogue's pinned version.
+     */
+    version?: pulumi.Input<string | undefined>;
+}
+
+/**
  * Settings of one EKS managed add-on.
  */
 export interface EksAddonArgs {
@@ -206,6 +236,40 @@ export interface ExternalDnsAddonArgs {
 }
 
 /**
+ * Settings of external-secrets.
+ */
+export interface ExternalSecretsAddonArgs {
+    /**
+     * Whether external-secrets is installed. Defaults to `false`.
+     */
+    enabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * How external-secrets gets AWS credentials, `irsa` (default) or `podIdentity`; only with `secretsManagerArns` or `parameterStoreArns` (an error without).
+     */
+    identity?: pulumi.Input<string | undefined>;
+    /**
+     * Namespace, overriding the catalogue's.
+     */
+    namespace?: pulumi.Input<string | undefined>;
+    /**
+     * SSM Parameter Store parameters external-secrets may read: ARNs (`arn:aws:ssm:<region>:<account>:parameter/<path without its leading />`), or prefixes with IAM wildcards (`...:parameter/prod/app/*`).
+     */
+    parameterStoreArns?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * AWS Secrets Manager secrets external-secrets may read: ARNs (`arn:aws:secretsmanager:<region>:<account>:secret:<name>`), or prefixes with IAM wildcards (`...:secret:prod/app-*`); the region and account must be given. With `parameterStoreArns`, gives the controller an IAM role; neither: no role.
+     */
+    secretsManagerArns?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Chart values deep-merged over the platform's values; yours win.
+     */
+    values?: pulumi.Input<{[key: string]: any} | undefined>;
+    /**
+     * Chart version, overriding the catalogue's pinned version.
+     */
+    version?: pulumi.Input<string | undefined>;
+}
+
+/**
  * A Fargate profile.
  */
 export interface FargateProfileArgs {
@@ -272,6 +336,10 @@ export interface HelmAddonsArgs {
      */
     awsLoadBalancerController?: pulumi.Input<inputs.HelmAddonArgs | undefined>;
     /**
+     * cert-manager (chart `cert-manager`) with its CRDs; with `route53HostedZoneIds`, a role that may solve DNS-01 challenges (TXT records) only in those zones.
+     */
+    certManager?: pulumi.Input<inputs.CertManagerAddonArgs | undefined>;
+    /**
      * Cluster Autoscaler (chart `cluster-autoscaler`), allowed to scale only this cluster's node groups.
      */
     clusterAutoscaler?: pulumi.Input<inputs.HelmAddonArgs | undefined>;
@@ -279,6 +347,10 @@ export interface HelmAddonsArgs {
      * ExternalDNS (chart `external-dns`), allowed to change records only in the given hosted zones.
      */
     externalDns?: pulumi.Input<inputs.ExternalDnsAddonArgs | undefined>;
+    /**
+     * external-secrets (chart `external-secrets`) with its CRDs; with `secretsManagerArns` / `parameterStoreArns`, a role that may read only those secrets and parameters.
+     */
+    externalSecrets?: pulumi.Input<inputs.ExternalSecretsAddonArgs | undefined>;
     /**
      * metrics-server (chart `metrics-server`); needs no AWS permission.
      */

@@ -25,12 +25,16 @@ __all__ = [
     'AutoModeNodePoolArgsDict',
     'AutoModeNodeRequirementArgs',
     'AutoModeNodeRequirementArgsDict',
+    'CertManagerAddonArgs',
+    'CertManagerAddonArgsDict',
     'EksAddonArgs',
     'EksAddonArgsDict',
     'EksAddonsArgs',
     'EksAddonsArgsDict',
     'ExternalDnsAddonArgs',
     'ExternalDnsAddonArgsDict',
+    'ExternalSecretsAddonArgs',
+    'ExternalSecretsAddonArgsDict',
     'FargateProfileArgs',
     'FargateProfileArgsDict',
     'FargateSelectorArgs',
@@ -520,6 +524,140 @@ class AutoModeNodeRequirementArgs:
         pulumi.set(self, "values", value)
 
 
+class CertManagerAddonArgsDict(TypedDict):
+    """
+    Settings of cert-manager.
+    """
+    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Whether cert-manager is installed. Defaults to `false`.
+    """
+    identity: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    How cert-manager gets AWS credentials, `irsa` (default) or `podIdentity`; only with `route53HostedZoneIds` (an error without).
+    """
+    namespace: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Namespace, overriding the catalogue's.
+    """
+    route53_hosted_zone_ids: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Route 53 hosted zone IDs (`Z…`) in which cert-manager may solve ACME DNS-01 challenges (change TXT records). Given, the controller's service account gets an IAM role scoped to them; issuers then use `dns01.route53` with ambient credentials (ClusterIssuers by default). Not given, no role.
+    """
+    values: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
+    """
+    Chart values deep-merged over the platform's values; yours win.
+    """
+    version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Chart version, overriding the catalogue's pinned version.
+    """
+
+@pulumi.input_type
+class CertManagerAddonArgs:
+    def __init__(__self__, *,
+                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 identity: pulumi.Input[Optional[_builtins.str]] = None,
+                 namespace: pulumi.Input[Optional[_builtins.str]] = None,
+                 route53_hosted_zone_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 values: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 version: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Settings of cert-manager.
+
+        :param pulumi.Input[_builtins.bool] enabled: Whether cert-manager is installed. Defaults to `false`.
+        :param pulumi.Input[_builtins.str] identity: How cert-manager gets AWS credentials, `irsa` (default) or `podIdentity`; only with `route53HostedZoneIds` (an error without).
+        :param pulumi.Input[_builtins.str] namespace: Namespace, overriding the catalogue's.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] route53_hosted_zone_ids: Route 53 hosted zone IDs (`Z…`) in which cert-manager may solve ACME DNS-01 challenges (change TXT records). Given, the controller's service account gets an IAM role scoped to them; issuers then use `dns01.route53` with ambient credentials (ClusterIssuers by default). Not given, no role.
+        :param pulumi.Input[Mapping[str, Any]] values: Chart values deep-merged over the platform's values; yours win.
+        :param pulumi.Input[_builtins.str] version: Chart version, overriding the catalogue's pinned version.
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+        if identity is not None:
+            pulumi.set(__self__, "identity", identity)
+        if namespace is not None:
+            pulumi.set(__self__, "namespace", namespace)
+        if route53_hosted_zone_ids is not None:
+            pulumi.set(__self__, "route53_hosted_zone_ids", route53_hosted_zone_ids)
+        if values is not None:
+            pulumi.set(__self__, "values", values)
+        if version is not None:
+            pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether cert-manager is installed. Defaults to `false`.
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "enabled", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def identity(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        How cert-manager gets AWS credentials, `irsa` (default) or `podIdentity`; only with `route53HostedZoneIds` (an error without).
+        """
+        return pulumi.get(self, "identity")
+
+    @identity.setter
+    def identity(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "identity", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def namespace(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Namespace, overriding the catalogue's.
+        """
+        return pulumi.get(self, "namespace")
+
+    @namespace.setter
+    def namespace(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "namespace", value)
+
+    @_builtins.property
+    @pulumi.getter(name="route53HostedZoneIds")
+    def route53_hosted_zone_ids(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Route 53 hosted zone IDs (`Z…`) in which cert-manager may solve ACME DNS-01 challenges (change TXT records). Given, the controller's service account gets an IAM role scoped to them; issuers then use `dns01.route53` with ambient credentials (ClusterIssuers by default). Not given, no role.
+        """
+        return pulumi.get(self, "route53_hosted_zone_ids")
+
+    @route53_hosted_zone_ids.setter
+    def route53_hosted_zone_ids(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "route53_hosted_zone_ids", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def values(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
+        """
+        Chart values deep-merged over the platform's values; yours win.
+        """
+        return pulumi.get(self, "values")
+
+    @values.setter
+    def values(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
+        pulumi.set(self, "values", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Chart version, overriding the catalogue's pinned version.
+        """
+        return pulumi.get(self, "version")
+
+    @version.setter
+    def version(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "version", value)
+
+
 class EksAddonArgsDict(TypedDict):
     """
     Settings of one EKS managed add-on.
@@ -922,6 +1060,160 @@ class ExternalDnsAddonArgs:
         pulumi.set(self, "version", value)
 
 
+class ExternalSecretsAddonArgsDict(TypedDict):
+    """
+    Settings of external-secrets.
+    """
+    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Whether external-secrets is installed. Defaults to `false`.
+    """
+    identity: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    How external-secrets gets AWS credentials, `irsa` (default) or `podIdentity`; only with `secretsManagerArns` or `parameterStoreArns` (an error without).
+    """
+    namespace: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Namespace, overriding the catalogue's.
+    """
+    parameter_store_arns: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    SSM Parameter Store parameters external-secrets may read: ARNs (`arn:aws:ssm:<region>:<account>:parameter/<path without its leading />`), or prefixes with IAM wildcards (`...:parameter/prod/app/*`).
+    """
+    secrets_manager_arns: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    AWS Secrets Manager secrets external-secrets may read: ARNs (`arn:aws:secretsmanager:<region>:<account>:secret:<name>`), or prefixes with IAM wildcards (`...:secret:prod/app-*`); the region and account must be given. With `parameterStoreArns`, gives the controller an IAM role; neither: no role.
+    """
+    values: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
+    """
+    Chart values deep-merged over the platform's values; yours win.
+    """
+    version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Chart version, overriding the catalogue's pinned version.
+    """
+
+@pulumi.input_type
+class ExternalSecretsAddonArgs:
+    def __init__(__self__, *,
+                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 identity: pulumi.Input[Optional[_builtins.str]] = None,
+                 namespace: pulumi.Input[Optional[_builtins.str]] = None,
+                 parameter_store_arns: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 secrets_manager_arns: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 values: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 version: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Settings of external-secrets.
+
+        :param pulumi.Input[_builtins.bool] enabled: Whether external-secrets is installed. Defaults to `false`.
+        :param pulumi.Input[_builtins.str] identity: How external-secrets gets AWS credentials, `irsa` (default) or `podIdentity`; only with `secretsManagerArns` or `parameterStoreArns` (an error without).
+        :param pulumi.Input[_builtins.str] namespace: Namespace, overriding the catalogue's.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] parameter_store_arns: SSM Parameter Store parameters external-secrets may read: ARNs (`arn:aws:ssm:<region>:<account>:parameter/<path without its leading />`), or prefixes with IAM wildcards (`...:parameter/prod/app/*`).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] secrets_manager_arns: AWS Secrets Manager secrets external-secrets may read: ARNs (`arn:aws:secretsmanager:<region>:<account>:secret:<name>`), or prefixes with IAM wildcards (`...:secret:prod/app-*`); the region and account must be given. With `parameterStoreArns`, gives the controller an IAM role; neither: no role.
+        :param pulumi.Input[Mapping[str, Any]] values: Chart values deep-merged over the platform's values; yours win.
+        :param pulumi.Input[_builtins.str] version: Chart version, overriding the catalogue's pinned version.
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+        if identity is not None:
+            pulumi.set(__self__, "identity", identity)
+        if namespace is not None:
+            pulumi.set(__self__, "namespace", namespace)
+        if parameter_store_arns is not None:
+            pulumi.set(__self__, "parameter_store_arns", parameter_store_arns)
+        if secrets_manager_arns is not None:
+            pulumi.set(__self__, "secrets_manager_arns", secrets_manager_arns)
+        if values is not None:
+            pulumi.set(__self__, "values", values)
+        if version is not None:
+            pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether external-secrets is installed. Defaults to `false`.
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "enabled", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def identity(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        How external-secrets gets AWS credentials, `irsa` (default) or `podIdentity`; only with `secretsManagerArns` or `parameterStoreArns` (an error without).
+        """
+        return pulumi.get(self, "identity")
+
+    @identity.setter
+    def identity(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "identity", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def namespace(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Namespace, overriding the catalogue's.
+        """
+        return pulumi.get(self, "namespace")
+
+    @namespace.setter
+    def namespace(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "namespace", value)
+
+    @_builtins.property
+    @pulumi.getter(name="parameterStoreArns")
+    def parameter_store_arns(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        SSM Parameter Store parameters external-secrets may read: ARNs (`arn:aws:ssm:<region>:<account>:parameter/<path without its leading />`), or prefixes with IAM wildcards (`...:parameter/prod/app/*`).
+        """
+        return pulumi.get(self, "parameter_store_arns")
+
+    @parameter_store_arns.setter
+    def parameter_store_arns(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "parameter_store_arns", value)
+
+    @_builtins.property
+    @pulumi.getter(name="secretsManagerArns")
+    def secrets_manager_arns(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        AWS Secrets Manager secrets external-secrets may read: ARNs (`arn:aws:secretsmanager:<region>:<account>:secret:<name>`), or prefixes with IAM wildcards (`...:secret:prod/app-*`); the region and account must be given. With `parameterStoreArns`, gives the controller an IAM role; neither: no role.
+        """
+        return pulumi.get(self, "secrets_manager_arns")
+
+    @secrets_manager_arns.setter
+    def secrets_manager_arns(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "secrets_manager_arns", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def values(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
+        """
+        Chart values deep-merged over the platform's values; yours win.
+        """
+        return pulumi.get(self, "values")
+
+    @values.setter
+    def values(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
+        pulumi.set(self, "values", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Chart version, overriding the catalogue's pinned version.
+        """
+        return pulumi.get(self, "version")
+
+    @version.setter
+    def version(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "version", value)
+
+
 class FargateProfileArgsDict(TypedDict):
     """
     A Fargate profile.
@@ -1169,6 +1461,10 @@ class HelmAddonsArgsDict(TypedDict):
     """
     AWS Load Balancer Controller (chart `aws-load-balancer-controller`), with the project's published IAM policy.
     """
+    cert_manager: NotRequired[pulumi.Input[Optional['CertManagerAddonArgsDict']]]
+    """
+    cert-manager (chart `cert-manager`) with its CRDs; with `route53HostedZoneIds`, a role that may solve DNS-01 challenges (TXT records) only in those zones.
+    """
     cluster_autoscaler: NotRequired[pulumi.Input[Optional['HelmAddonArgsDict']]]
     """
     Cluster Autoscaler (chart `cluster-autoscaler`), allowed to scale only this cluster's node groups.
@@ -1176,6 +1472,10 @@ class HelmAddonsArgsDict(TypedDict):
     external_dns: NotRequired[pulumi.Input[Optional['ExternalDnsAddonArgsDict']]]
     """
     ExternalDNS (chart `external-dns`), allowed to change records only in the given hosted zones.
+    """
+    external_secrets: NotRequired[pulumi.Input[Optional['ExternalSecretsAddonArgsDict']]]
+    """
+    external-secrets (chart `external-secrets`) with its CRDs; with `secretsManagerArns` / `parameterStoreArns`, a role that may read only those secrets and parameters.
     """
     metrics_server: NotRequired[pulumi.Input[Optional['HelmAddonArgsDict']]]
     """
@@ -1186,23 +1486,31 @@ class HelmAddonsArgsDict(TypedDict):
 class HelmAddonsArgs:
     def __init__(__self__, *,
                  aws_load_balancer_controller: pulumi.Input[Optional['HelmAddonArgs']] = None,
+                 cert_manager: pulumi.Input[Optional['CertManagerAddonArgs']] = None,
                  cluster_autoscaler: pulumi.Input[Optional['HelmAddonArgs']] = None,
                  external_dns: pulumi.Input[Optional['ExternalDnsAddonArgs']] = None,
+                 external_secrets: pulumi.Input[Optional['ExternalSecretsAddonArgs']] = None,
                  metrics_server: pulumi.Input[Optional['HelmAddonArgs']] = None):
         """
         Helm add-ons from the platform's catalogue.
 
         :param pulumi.Input['HelmAddonArgs'] aws_load_balancer_controller: AWS Load Balancer Controller (chart `aws-load-balancer-controller`), with the project's published IAM policy.
+        :param pulumi.Input['CertManagerAddonArgs'] cert_manager: cert-manager (chart `cert-manager`) with its CRDs; with `route53HostedZoneIds`, a role that may solve DNS-01 challenges (TXT records) only in those zones.
         :param pulumi.Input['HelmAddonArgs'] cluster_autoscaler: Cluster Autoscaler (chart `cluster-autoscaler`), allowed to scale only this cluster's node groups.
         :param pulumi.Input['ExternalDnsAddonArgs'] external_dns: ExternalDNS (chart `external-dns`), allowed to change records only in the given hosted zones.
+        :param pulumi.Input['ExternalSecretsAddonArgs'] external_secrets: external-secrets (chart `external-secrets`) with its CRDs; with `secretsManagerArns` / `parameterStoreArns`, a role that may read only those secrets and parameters.
         :param pulumi.Input['HelmAddonArgs'] metrics_server: metrics-server (chart `metrics-server`); needs no AWS permission.
         """
         if aws_load_balancer_controller is not None:
             pulumi.set(__self__, "aws_load_balancer_controller", aws_load_balancer_controller)
+        if cert_manager is not None:
+            pulumi.set(__self__, "cert_manager", cert_manager)
         if cluster_autoscaler is not None:
             pulumi.set(__self__, "cluster_autoscaler", cluster_autoscaler)
         if external_dns is not None:
             pulumi.set(__self__, "external_dns", external_dns)
+        if external_secrets is not None:
+            pulumi.set(__self__, "external_secrets", external_secrets)
         if metrics_server is not None:
             pulumi.set(__self__, "metrics_server", metrics_server)
 
@@ -1217,6 +1525,18 @@ class HelmAddonsArgs:
     @aws_load_balancer_controller.setter
     def aws_load_balancer_controller(self, value: pulumi.Input[Optional['HelmAddonArgs']]):
         pulumi.set(self, "aws_load_balancer_controller", value)
+
+    @_builtins.property
+    @pulumi.getter(name="certManager")
+    def cert_manager(self) -> pulumi.Input[Optional['CertManagerAddonArgs']]:
+        """
+        cert-manager (chart `cert-manager`) with its CRDs; with `route53HostedZoneIds`, a role that may solve DNS-01 challenges (TXT records) only in those zones.
+        """
+        return pulumi.get(self, "cert_manager")
+
+    @cert_manager.setter
+    def cert_manager(self, value: pulumi.Input[Optional['CertManagerAddonArgs']]):
+        pulumi.set(self, "cert_manager", value)
 
     @_builtins.property
     @pulumi.getter(name="clusterAutoscaler")
@@ -1241,6 +1561,18 @@ class HelmAddonsArgs:
     @external_dns.setter
     def external_dns(self, value: pulumi.Input[Optional['ExternalDnsAddonArgs']]):
         pulumi.set(self, "external_dns", value)
+
+    @_builtins.property
+    @pulumi.getter(name="externalSecrets")
+    def external_secrets(self) -> pulumi.Input[Optional['ExternalSecretsAddonArgs']]:
+        """
+        external-secrets (chart `external-secrets`) with its CRDs; with `secretsManagerArns` / `parameterStoreArns`, a role that may read only those secrets and parameters.
+        """
+        return pulumi.get(self, "external_secrets")
+
+    @external_secrets.setter
+    def external_secrets(self, value: pulumi.Input[Optional['ExternalSecretsAddonArgs']]):
+        pulumi.set(self, "external_secrets", value)
 
     @_builtins.property
     @pulumi.getter(name="metricsServer")
