@@ -41,6 +41,7 @@ func TestGoAutoMode(t *testing.T) {
 	t.Parallel()
 	t.Run("FromScratch", func(t *testing.T) { t.Parallel(); autoModeFromScratch(t) })
 	t.Run("SwitchInPlace", func(t *testing.T) { t.Parallel(); autoModeSwitchInPlace(t) })
+	t.Run("Rejected", func(t *testing.T) { t.Parallel(); autoModeRejected(t) })
 }
 
 // An Auto Mode platform from scratch: both built-in pools, ExternalDNS and a GPU
@@ -104,8 +105,11 @@ func autoModeSwitchInPlace(t *testing.T) {
 	_, base, g := upOnce(t, ctx, ws, s, "node groups")
 	requireFirstUpClean(t, "node groups", base, g)
 
-	spec.AutoMode = eksplatform.AutoModeArgs{Enabled: pulumi.Bool(true)}
+	// With a GPU NodePool in the same step: its API exists only once the cluster update
+	// has turned Auto Mode on (the simulator refuses it before), so it must follow.
+	spec.AutoMode = eksplatform.AutoModeArgs{Enabled: pulumi.Bool(true), NodePools: gpuNodePool()}
 	sum, on, _ := upOnce(t, ctx, ws, s, "Auto Mode on")
+	requireBefore(t, "NodePool after Auto Mode is on", "cluster update", on.Updates().Type(tCluster).Entries, on.Creates().Type(tNodePool).Entries)
 	requireClean(t, "Auto Mode on", on)
 	requireClusterKept(t, "Auto Mode on", on)
 	requireCount(t, "cluster update", on.Updates().Type(tCluster).Entries, 1, false)
@@ -137,9 +141,31 @@ func autoModeSwitchInPlace(t *testing.T) {
 	if n := off.Filter(func(e journal.Entry) bool { return e.Type == tRelease && e.Op != "update" }).Len(); n != 0 {
 		t.Errorf("ExternalDNS was recreated or deleted when the node group went: %s", fmtEntries(off.Type(tRelease).Entries))
 	}
-	sum, again, g := upOnce(t, ctx, ws, s, "no-op")
+	sum, again, _ := upOnce(t, ctx, ws, s, "no-op")
 	if sum.Changed() != 0 || again.Mutations().Len() != 0 {
 		t.Errorf("no-op up changed something: %s", sum)
+	}
+
+	// Switching off, in the order docs/upgrading.md gives: node groups back and the
+	// custom NodePools gone while Auto Mode is still on, then the switch itself (one
+	// cluster update; the simulator warns when it leaves no node for the pods).
+	spec.NodeGroups = eksplatform.NodeGroupArray{eksplatform.NodeGroupArgs{Name: pulumi.String("general")}}
+	spec.AutoMode = eksplatform.AutoModeArgs{Enabled: pulumi.Bool(true)}
+	_, back, _ := upOnce(t, ctx, ws, s, "node group back")
+	requireClean(t, "node group back", back)
+	requireClusterKept(t, "node group back", back)
+	requireCount(t, "NodePool deleted", back.Deletes().Type(tNodePool).Entries, 1, false)
+	requireCount(t, "node group created", back.Creates().Type(tNodeGroup).Entries, 1, false)
+	spec.AutoMode = eksplatform.AutoModeArgs{Enabled: pulumi.Bool(false)}
+	sum, offAgain, g := upOnce(t, ctx, ws, s, "Auto Mode off")
+	requireClean(t, "Auto Mode off", offAgain)
+	requireClusterKept(t, "Auto Mode off", offAgain)
+	requireCount(t, "cluster update", offAgain.Updates().Type(tCluster).Entries, 1, false)
+	if sum.Count("replace") != 0 {
+		t.Errorf("Auto Mode off: %s, want no replacement", sum)
+	}
+	if n := offAgain.Deletes().Type(tAttachment).NameContains("cluster-role-AmazonEKS").Len(); n != 0 {
+		t.Errorf("Auto Mode off: %d cluster role policies detached while EKS still cleans up with them", n)
 	}
 	all, del := destroyAll(t, ctx, ws, s)
 	requireClean(t, "destroy", del)
@@ -214,4 +240,45 @@ func retainedCRDs(all *journal.Journal) map[string]bool {
 		out[e.URN] = true
 	}
 	return out
+}
+
+// autoModeBadInputs are combinations EKS refuses or that would install twice what Auto
+// Mode runs: each fails before anything reaches the cloud, with the platform's message.
+var autoModeBadInputs = []struct{ variant, want string }{
+	{"bad-automode-configmap", "authenticationMode: CONFIG_MAP has no access entries, and EKS Auto Mode's nodes join through access entries"},
+	{"bad-automode-addons", "eksAddons.ebsCsiDriver: enabled under autoMode with no node group; EKS Auto Mode runs EBS volumes"},
+}
+
+// TestPythonAutoModeBadInput: the rejected Auto Mode combinations from Python.
+func TestPythonAutoModeBadInput(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	ws := newWorkspace(t, runner.Options{})
+	for _, bi := range autoModeBadInputs {
+		n := readJournal(t, ws).Len()
+		_, err := pythonDriver(t, ws, bi.variant, bi.variant).up(ctx)
+		if err == nil || !strings.Contains(err.Error(), bi.want) {
+			t.Errorf("%s: err = %v, want one containing %q", bi.variant, err, bi.want)
+		}
+		for _, e := range readJournal(t, ws).Since(n).Mutations().Entries {
+			t.Errorf("%s: invalid input still reached the cloud: %s", bi.variant, journal.Label(e))
+		}
+	}
+}
+
+// autoModeRejected: the same from Go, through the real engine and the plugin.
+func autoModeRejected(t *testing.T) {
+	ctx := testCtx(t)
+	a := scenarioArgs()
+	a.AutoMode = eksplatform.AutoModeArgs{Enabled: pulumi.Bool(false), NodePools: gpuNodePool()}
+	a.NodeGroups = eksplatform.NodeGroupArray{eksplatform.NodeGroupArgs{Name: pulumi.String("general")}}
+	ws, s := scenarioStack(t, "automode-rejected", a)
+	_, err := s.Up(ctx)
+	want := "autoMode.nodePools: given while autoMode.enabled is false; remove the custom NodePools in one `pulumi up` with Auto Mode still on"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want one containing %q", err, want)
+	}
+	if n := readJournal(t, ws).Mutations().Len(); n != 0 {
+		t.Errorf("invalid input reached the cloud: %d operations", n)
+	}
 }

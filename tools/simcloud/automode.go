@@ -102,6 +102,19 @@ func (v view) hasCompute(cluster string) bool {
 	return v.clusterHas(cluster, typNodeGroup, typFargate, typNodePool) || v.clusterAutoMode(cluster).builtInCompute()
 }
 
+// updateWarning is what an update leaves behind that no error shows: switching Auto
+// Mode's compute off terminates every instance it launched, so on a cluster with no
+// node group or Fargate profile every pod is left with nowhere to run.
+func updateWarning(r *res, cluster string, v view) string {
+	if r.Type != typCluster {
+		return ""
+	}
+	if readAutoMode(r.Old).compute && !readAutoMode(r.Inputs).compute && !v.clusterHas(cluster, typNodeGroup, typFargate) {
+		return "Auto Mode switched off with no node group or Fargate profile: its instances are terminated and no pod has a node"
+	}
+	return ""
+}
+
 // checkAutoModeObject is the API server's answer for a NodePool or NodeClass on a
 // cluster without Auto Mode: the kind is not served.
 func checkAutoModeObject(r *res, cluster string, v view) error {

@@ -142,3 +142,23 @@ func TestAutoModeObjectsNeedAutoMode(t *testing.T) {
 		t.Errorf("warnings = %q, want no nodes before the NodePool and none after", got)
 	}
 }
+
+func TestAutoModeOffWithoutOtherComputeIsWarned(t *testing.T) {
+	j := tempJournal(t)
+	s := newServer(t, "aws", j, "")
+	on, off := autoCluster("demo", true, "general-purpose"), autoCluster("demo", false)
+	mustCreate(t, s, typCluster, "c", on)
+	if _, err := s.Update(context.Background(), &pulumirpc.UpdateRequest{Urn: urnOf(typCluster, "c"), Id: "demo",
+		Olds: props(t, on), News: props(t, off)}); err != nil {
+		t.Fatal(err)
+	}
+	var w string
+	for _, e := range readJournal(t, j) {
+		if e.Op == "update" {
+			w = e.Warning
+		}
+	}
+	if !strings.Contains(w, "Auto Mode switched off with no node group") {
+		t.Errorf("warning %q", w)
+	}
+}

@@ -196,6 +196,7 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	e := Entry{Op: "update", Type: r.Type, URN: r.URN, Name: r.Name, StartMS: nowMS(), ID: req.GetId()}
 	t, err := s.ledger.begin(func(v view) (op, error) {
 		e.Cluster = s.clusterOf(r, v.world)
+		e.Warning = updateWarning(r, e.Cluster, v)
 		return op{Op: "update", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, checkUpdate(r)
 	})
 	if err == nil {

@@ -77,6 +77,14 @@ def platform_args(variant):
         args["public_subnet_ids"] = [PUB1, PRIV1]
     elif variant == "bad-logtype":
         args["enabled_log_types"] = ["api", "kubelet"]
+    elif variant == "bad-automode-configmap":
+        args["auto_mode"] = eksplatform.AutoModeArgs(enabled=True)
+        args["authentication_mode"] = "CONFIG_MAP"
+    elif variant == "bad-automode-addons":
+        # Auto Mode alone, asking again for what it runs itself.
+        args["auto_mode"] = eksplatform.AutoModeArgs(enabled=True)
+        args["node_groups"] = []
+        args["fargate_profiles"] = []
     else:
         raise ValueError("unknown E2E_VARIANT " + variant)
     return args
