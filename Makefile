@@ -17,6 +17,14 @@ PLUGIN         := $(BIN)/pulumi-resource-eksplatform
 PULUMI         := $(BIN)/pulumi
 YAMLHOST       := $(BIN)/pulumi-language-yaml
 SIM_PLUGINS    := $(BIN)/pulumi-resource-aws $(BIN)/pulumi-resource-kubernetes $(BIN)/pulumi-resource-tls
+# The previous release's plugin, for the upgrade test (tools/e2e/upgrade010_test.go).
+# 0.1.0 has no git tag: it is commit bf4f919, the tree docs/CHANGELOG.md's "0.1.0"
+# section describes (its child 235a049 wrote that changelog; the plugin's code is the
+# same from 4a2d6a4 on). Built from that commit's `git archive` (so it needs the
+# repository's history, not a shallow clone), once.
+PREV_VERSION   := 0.1.0
+PREV_COMMIT    := bf4f919241973b947d3cd7a60d0810534d7509f9
+PREV_PLUGIN    := $(BIN)/eksplatform-$(PREV_VERSION)/pulumi-resource-eksplatform
 
 export PATH := $(BIN):$(PATH)
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
@@ -62,8 +70,14 @@ unit:
 check-sdks:
 	bash tools/scripts/check-sdks.sh
 
-## tools: the Pulumi CLI and YAML language host (built from Go modules, cached) and the simulated cloud plugins
-tools: $(PULUMI) $(YAMLHOST) $(SIM_PLUGINS)
+## tools: the Pulumi CLI and YAML language host (built from Go modules, cached), the simulated cloud plugins and the previous release's plugin
+tools: $(PULUMI) $(YAMLHOST) $(SIM_PLUGINS) $(PREV_PLUGIN)
+
+$(PREV_PLUGIN):
+	mkdir -p $(dir $@)
+	src=$$(mktemp -d) && git archive $(PREV_COMMIT) | tar -x -C $$src && \
+	  (cd $$src && $(GO) build -ldflags "-s -w -X github.com/eksplatform/pulumi-eksplatform/provider.Version=$(PREV_VERSION)" -o $@ ./provider/cmd/pulumi-resource-eksplatform); \
+	  rc=$$?; rm -rf $$src; exit $$rc
 
 # The CLI takes minutes to build, so it is built once per version (the stamp file), not
 # whenever tools/go.mod changes. tools/go.mod pins it with a `tool` directive.

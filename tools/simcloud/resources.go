@@ -197,7 +197,7 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	t, err := s.ledger.begin(func(v view) (op, error) {
 		e.Cluster = s.clusterOf(r, v.world)
 		e.Warning = updateWarning(r, e.Cluster, v)
-		return op{Op: "update", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, checkUpdate(r)
+		return op{Op: "update", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, checkUpdate(r, old)
 	})
 	if err == nil {
 		err = s.sleep(ctx, r.Type)

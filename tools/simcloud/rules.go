@@ -2,6 +2,8 @@ package simcloud
 
 import (
 	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
 // The rules below reproduce the AWS/EKS behaviours that the component's
@@ -65,12 +67,34 @@ func checkCreate(r *res, cluster string, v view) (warning string, err error) {
 	return warning, nil
 }
 
-// checkUpdate is what EKS checks of an update request.
-func checkUpdate(r *res) error {
-	if r.Type == typCluster {
-		return checkAutoModeRequest(r.Inputs, false)
+// checkUpdate is what EKS checks of an update request: a cluster's Auto Mode request,
+// and its Kubernetes version, which EKS moves one minor up at a time, never down
+// (UpdateClusterVersion: "InvalidParameterException: Unsupported Kubernetes minor
+// version update from 1.13 to 1.15", as users report it), so a program whose
+// kubernetesVersion jumps minors fails instead of upgrading.
+func checkUpdate(r *res, old resource.PropertyMap) error {
+	if r.Type != typCluster {
+		return nil
+	}
+	if err := checkAutoModeRequest(r.Inputs, false); err != nil {
+		return err
+	}
+	from, to := str(old, "version"), str(r.Inputs, "version")
+	if from == "" || to == "" || from == to {
+		return nil
+	}
+	fromMajor, fromMinor, ok1 := minorOf(from)
+	toMajor, toMinor, ok2 := minorOf(to)
+	if !ok1 || !ok2 || fromMajor != toMajor || toMinor != fromMinor+1 {
+		return fmt.Errorf("InvalidParameterException: Unsupported Kubernetes minor version update from %s to %s", from, to)
 	}
 	return nil
+}
+
+// minorOf reads MAJOR.MINOR.
+func minorOf(v string) (major, minor int, ok bool) {
+	_, err := fmt.Sscanf(v, "%d.%d", &major, &minor)
+	return major, minor, err == nil
 }
 
 // checkDelete applies the Fargate rule to deletes as well, and the Auto Mode APIs'.

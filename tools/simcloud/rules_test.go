@@ -206,3 +206,30 @@ func TestProviderConfigChangeIsJournaled(t *testing.T) {
 		t.Errorf("journal = %+v", es)
 	}
 }
+
+// EKS upgrades a cluster one minor at a time and never downgrades it.
+func TestClusterVersionMovesOneMinorUp(t *testing.T) {
+	s := newServer(t, "aws", tempJournal(t), "")
+	in := clusterInputs("c1")
+	in["version"] = "1.33"
+	id, out := mustCreate(t, s, typCluster, "c1", in)
+	update := func(version string) error {
+		news := clusterInputs("c1")
+		news["version"] = version
+		_, err := s.Update(context.Background(), &pulumirpc.UpdateRequest{
+			Id: id, Urn: urnOf(typCluster, "c1"), Olds: props(t, out.Mappable()), News: props(t, news),
+		})
+		return err
+	}
+	for _, v := range []string{"1.36", "1.32", "2.34"} {
+		want := "InvalidParameterException: Unsupported Kubernetes minor version update from 1.33 to " + v
+		if err := update(v); err == nil || err.Error() != want {
+			t.Errorf("1.33 → %s: err %v, want %q", v, err, want)
+		}
+	}
+	for _, v := range []string{"1.33", "1.34"} {
+		if err := update(v); err != nil {
+			t.Errorf("1.33 → %s: %v", v, err)
+		}
+	}
+}
