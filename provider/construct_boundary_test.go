@@ -729,6 +729,107 @@ func boundaryCases() []boundaryCase {
 			},
 			expect: rejectKnown(`tags: key "aws:owner" uses the reserved prefix`),
 		},
+		// 9. eksAddons.extra: an EKS add-on by name, with its own role.
+		{
+			name: "extra EKS add-on with Pod Identity and a policy ARN",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"eksAddons": map[string]any{"extra": []any{map[string]any{
+					"name":              "aws-efs-csi-driver",
+					"identity":          "podIdentity",
+					"managedPolicyArns": e.wrap([]string{"arn:aws:iam::123456789012:policy/EfsExtra"}),
+				}}}})
+			},
+			expect: succeed,
+			check: func(r *report, e enc, res *constructtest.Result) {
+				var addon *constructtest.Registered
+				for _, x := range res.OfType("aws:eks/addon:Addon") {
+					if x.Name == "demo-aws-efs-csi-driver" {
+						addon = &x
+					}
+				}
+				if addon == nil {
+					r.errorf("no add-on demo-aws-efs-csi-driver; registered %s", strings.Join(res.Names(), ", "))
+					return
+				}
+				assocs, computed, _, ok := get(addon.Inputs, "podIdentityAssociations")
+				switch {
+				case computed && e.mode == constructtest.Preview:
+				case !ok || !assocs.IsArray() || len(assocs.ArrayValue()) != 1:
+					r.errorf("podIdentityAssociations = %v; want one", assocs)
+				default:
+					if sa, _, _, _ := get(assocs.ArrayValue()[0].ObjectValue(), "serviceAccount"); !sa.IsString() || sa.StringValue() != "efs-csi-controller-sa" {
+						r.errorf("association serviceAccount = %v; want efs-csi-controller-sa", sa)
+					}
+				}
+				if !e.known() {
+					return // the list is planned at the update
+				}
+				var attached []constructtest.Registered
+				for _, x := range res.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+					if strings.HasPrefix(x.Name, "demo-eks-addon-aws-efs-csi-driver-role-") {
+						attached = append(attached, x)
+					}
+				}
+				if len(attached) != 1 {
+					r.errorf("attachments %v; want the one given policy (it replaces the recommended one)", names(attached))
+					return
+				}
+				arn, _, isSecret, _ := get(attached[0].Inputs, "policyArn")
+				if e.encoding == secret {
+					if !isSecret {
+						r.errorf("the secret policy ARN is attached in plain text")
+					}
+					noPlainText(r, res, "EfsExtra", "policy ARN")
+				} else if attached[0].Name != "demo-eks-addon-aws-efs-csi-driver-role-EfsExtra" || !arn.IsString() || arn.StringValue() != "arn:aws:iam::123456789012:policy/EfsExtra" {
+					r.errorf("attachment %s policyArn %v; want it named by the policy", attached[0].Name, arn)
+				}
+			},
+		},
+		{
+			name: "extra EKS add-on policy that is not an ARN",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"eksAddons": map[string]any{"extra": []any{map[string]any{
+					"name": "aws-efs-csi-driver", "managedPolicyArns": e.wrap([]string{"AmazonEFSCSIDriverPolicy"}),
+				}}}})
+			},
+			expect: rejectKnown(`eksAddons.extra[0].managedPolicyArns[0]: "AmazonEFSCSIDriverPolicy" is not an IAM policy ARN`),
+		},
+		{
+			name: "extra EKS add-on named like a typed one",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"eksAddons": map[string]any{"extra": []any{map[string]any{"name": e.wrap("coredns")}}}})
+			},
+			expect: rejectKnown("eksAddons.extra[0].name: coredns has inputs of its own; configure it at eksAddons.coredns instead"),
+		},
+		{
+			name: "metrics-server as EKS add-on and Helm add-on",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{
+					"eksAddons": map[string]any{"extra": []any{map[string]any{"name": e.wrap("metrics-server")}}},
+					"addons":    map[string]any{"metricsServer": map[string]any{"enabled": true}},
+				})
+			},
+			expect: rejectKnown("eksAddons.extra[0].name: metrics-server is also installed by addons.metricsServer (Helm)"),
+		},
+		{
+			name: "unknown EKS add-on with a role and no service account",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"eksAddons": map[string]any{"extra": []any{map[string]any{
+					"name": "vendor-agent", "iamPolicy": e.wrap(policy),
+				}}}})
+			},
+			expect: rejectKnown("eksAddons.extra[0].serviceAccount: required for vendor-agent with an IAM role",
+				"eksAddons.extra[0].namespace: required for vendor-agent with an IAM role"),
+		},
+		{
+			name: "EKS add-on with a Deployment placed before compute",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"eksAddons": map[string]any{"extra": []any{map[string]any{
+					"name": "aws-efs-csi-driver", "placement": e.wrap("beforeCompute"),
+				}}}})
+			},
+			expect: rejectKnown("eksAddons.extra[0].placement: aws-efs-csi-driver runs a Deployment"),
+		},
 	}
 }
 

@@ -20,6 +20,20 @@ const (
 	typRelease   = "kubernetes:helm.sh/v3:Release"
 )
 
+// addonsNeedingNodes are the EKS add-ons whose pods include a Deployment (a controller,
+// a server), which EKS reports DEGRADED until a node or Fargate pod can run it, unlike
+// the DaemonSet-only node agents (vpc-cni, kube-proxy, eks-pod-identity-agent,
+// aws-guardduty-agent, eks-node-monitoring-agent), active with no node. The component's
+// known-add-on table (provider/pkg/platform/eksaddons_known.go) cites the sources.
+var addonsNeedingNodes = map[string]bool{
+	"coredns":                         true,
+	"aws-ebs-csi-driver":              true,
+	"aws-efs-csi-driver":              true,
+	"amazon-cloudwatch-observability": true,
+	"snapshot-controller":             true,
+	"metrics-server":                  true,
+}
+
 // checkCreate returns a warning to journal, or an error that fails the create
 // before any time passes (as the EKS API rejects such calls at once).
 func checkCreate(r *res, cluster string, v view) (warning string, err error) {
@@ -57,9 +71,10 @@ func checkCreate(r *res, cluster string, v view) (warning string, err error) {
 		if err := albWebhookBlocks(r, cluster, v); err != nil {
 			return "", err
 		}
-		// coredns and Helm charts need running nodes; real life hangs DEGRADED. Auto
-		// Mode's built-in pools and custom NodePools are nodes too.
-		if (r.Type == typRelease || str(r.Inputs, "addonName") == "coredns") &&
+		// coredns, the other EKS add-ons that run a Deployment, and Helm charts need
+		// running nodes; real life hangs DEGRADED. Auto Mode's built-in pools and custom
+		// NodePools are nodes too.
+		if (r.Type == typRelease || addonsNeedingNodes[str(r.Inputs, "addonName")]) &&
 			cluster != "" && !v.hasCompute(cluster) {
 			warning = "no nodes"
 		}

@@ -233,3 +233,30 @@ func TestClusterVersionMovesOneMinorUp(t *testing.T) {
 		}
 	}
 }
+
+// The EKS add-ons with a Deployment hang DEGRADED with no compute, as coredns does; the
+// DaemonSet-only node agents do not. An add-on's own Pod Identity association (its
+// podIdentityAssociations input) is accepted and kept in its state.
+func TestAddonsWithDeploymentsWithoutNodesAreWarned(t *testing.T) {
+	j := tempJournal(t)
+	a := newServer(t, "aws", j, "")
+	mustCreate(t, a, typCluster, "c", clusterInputs("demo"))
+	addon := func(name string) map[string]any { return map[string]any{"clusterName": "demo", "addonName": name} }
+	mustCreate(t, a, typAddon, "vpc-cni", addon("vpc-cni"))
+	efs := addon("aws-efs-csi-driver")
+	efs["podIdentityAssociations"] = []any{map[string]any{
+		"roleArn": "arn:aws:iam::123456789012:role/demo-addon-aws-efs-csi-driver", "serviceAccount": "efs-csi-controller-sa"}}
+	_, out := mustCreate(t, a, typAddon, "efs-early", efs)
+	if got := out["podIdentityAssociations"]; !got.IsArray() || len(got.ArrayValue()) != 1 {
+		t.Errorf("podIdentityAssociations = %v, want the one association", got)
+	}
+	mustCreate(t, a, typAddon, "node-monitoring", addon("eks-node-monitoring-agent"))
+	mustCreate(t, a, typAddon, "guardduty", addon("aws-guardduty-agent"))
+	mustCreate(t, a, typFargate, "fp", fargate("demo", "kube-system"))
+	mustCreate(t, a, typAddon, "snapshot", addon("snapshot-controller"))
+	for name, want := range map[string]string{"efs-early": "no nodes", "node-monitoring": "", "guardduty": "", "snapshot": ""} {
+		if w := warningOf(t, j, typAddon, name); w != want {
+			t.Errorf("%s: warning %q, want %q", name, w, want)
+		}
+	}
+}

@@ -172,6 +172,8 @@ type EksAddonsArgs struct {
 	PodIdentityAgent *EksAddonArgs `pulumi:"podIdentityAgent"`
 	Coredns          *EksAddonArgs `pulumi:"coredns"`
 	EbsCsiDriver     *EksAddonArgs `pulumi:"ebsCsiDriver"`
+	// Extra are any other EKS add-ons, by name (eksaddons_extra_config.go).
+	Extra []ExtraEksAddonArgs `pulumi:"extra"`
 }
 
 // EksAddonArgs are the settings of one EKS managed add-on.
@@ -182,6 +184,26 @@ type EksAddonArgs struct {
 	// Identity is how the add-on's IAM role is assumed (vpcCni and ebsCsiDriver only):
 	// irsa (default) or podIdentity.
 	Identity pulumi.StringInput `pulumi:"identity"`
+}
+
+// ExtraEksAddonArgs is one more EKS add-on by name, with its own IAM role when it has
+// policies (the known-add-on table gives the recommended ones).
+type ExtraEksAddonArgs struct {
+	Name                pulumi.StringInput `pulumi:"name"`
+	Version             pulumi.StringInput `pulumi:"version"`
+	ConfigurationValues pulumi.MapInput    `pulumi:"configurationValues"`
+	// ResolveConflicts is OVERWRITE (default), NONE or PRESERVE.
+	ResolveConflicts pulumi.StringInput `pulumi:"resolveConflicts"`
+	// Placement is beforeCompute or afterCompute (default from the known-add-on table).
+	Placement      pulumi.StringInput `pulumi:"placement"`
+	Namespace      pulumi.StringInput `pulumi:"namespace"`
+	ServiceAccount pulumi.StringInput `pulumi:"serviceAccount"`
+	// Identity is irsa (default) or podIdentity, for an add-on with a role.
+	Identity pulumi.StringInput `pulumi:"identity"`
+	// ManagedPolicyArns replace the known add-on's recommended policies when given.
+	ManagedPolicyArns pulumi.StringArrayInput `pulumi:"managedPolicyArns"`
+	// IamPolicy is a policy document put inline on the add-on's role.
+	IamPolicy pulumi.StringInput `pulumi:"iamPolicy"`
 }
 
 // The catalogue Helm add-ons' inputs are defined beside each add-on, in package addons;

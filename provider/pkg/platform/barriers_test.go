@@ -13,7 +13,8 @@ import (
 
 // barrierPlatform has something in every barrier: API_AND_CONFIG_MAP (entries and
 // aws-auth), a node group, two Fargate profiles, an admin, Helm add-ons (one whose
-// webhook guards its own kinds) and a chart of the user's.
+// webhook guards its own kinds), a chart of the user's, and extra EKS add-ons of both
+// placements.
 func barrierPlatform() *Args {
 	a := minimalArgs()
 	a.AuthenticationMode = pulumi.String("API_AND_CONFIG_MAP")
@@ -27,6 +28,8 @@ func barrierPlatform() *Args {
 		AwsLoadBalancerController: &HelmAddonArgs{Enabled: pulumi.Bool(true)},
 		CertManager:               &CertManagerAddonArgs{Enabled: pulumi.Bool(true)}}
 	a.HelmReleases = []HelmReleaseArgs{{Name: pulumi.String("app"), Chart: pulumi.String("app"), Namespace: pulumi.String("apps")}}
+	a.EksAddons = &EksAddonsArgs{Extra: []ExtraEksAddonArgs{
+		{Name: pulumi.String("eks-node-monitoring-agent")}, {Name: pulumi.String("amazon-cloudwatch-observability")}}}
 	return a
 }
 
@@ -93,6 +96,8 @@ func TestBarriers(t *testing.T) {
 		{"beforeNodes (rules 3, 4)", w.beforeNodes, [][]string{access, {"demo-aws-auth"}, workers,
 			{"demo-vpc-cni-role", "demo-vpc-cni-role-AmazonEKS_CNI_Policy"}}},
 		{"beforeSystemAddons (rule 4)", w.beforeSystemAddons, [][]string{nodeAddons, {"demo-ng-general"}}},
+		// Plus, for each, the compute that schedules its namespace.
+		{"beforeLateEksAddons (rule 4)", w.beforeLateEksAddons, [][]string{nodeAddons}},
 		// A node group exists, so coredns runs on it (annotated for EC2), not on the
 		// kube-system profile.
 		{"systemAddonsSchedulable (rule 4)", w.systemAddonsSchedulable, [][]string{{"demo-ng-general"}}},
@@ -132,4 +137,14 @@ func TestBarriers(t *testing.T) {
 	if m.DependsOn("demo-metrics-server", "demo-cert-manager") {
 		t.Error("rule 8: metrics-server waits for cert-manager")
 	}
+	// The CloudWatch add-on (a Deployment, in amazon-cloudwatch, which no profile
+	// selects) after the node add-ons and the node group; the node monitoring agent
+	// (a DaemonSet) with the node add-ons, waiting for no compute; both before the ALB
+	// controller (rule 9).
+	cw, nm := m.Find(t, "demo-amazon-cloudwatch-observability"), m.Find(t, "demo-eks-node-monitoring-agent")
+	m.RequireOrder(t, "rule 4", []mocktest.Resource{m.Find(t, "demo-ng-general"), m.Find(t, "demo-kube-proxy")}, []mocktest.Resource{cw})
+	if m.DependsOn(nm.Name, "demo-ng-general") || m.DependsOn(nm.Name, "demo-fargate-system") {
+		t.Error("rule 8: the node monitoring agent waits for compute")
+	}
+	m.RequireOrder(t, "rule 9", []mocktest.Resource{cw, nm}, []mocktest.Resource{m.Find(t, "demo-aws-load-balancer-controller")})
 }

@@ -46,6 +46,7 @@ func resolve(preview bool, name string, args *Args) (*config, error) {
 	cfg.Access = resolveAccess(p, args, &cfg.Cluster, &cfg.Compute)
 	cfg.EksAddons = resolveEksAddons(p, args, cfg)
 	cfg.HelmAddons = resolveHelmAddons(p, args, cfg)
+	checkEksAddonHelmTwins(p, cfg)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

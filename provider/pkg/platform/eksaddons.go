@@ -160,8 +160,8 @@ func (b *build) eksAddon(cluster *clusterResult, a eksAddonConfig, extra map[str
 		AddonName:   pulumi.String(a.Name),
 		// The platform owns the add-ons' configuration: fields EKS or someone else set
 		// are overwritten by what the inputs say.
-		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
-		ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
+		ResolveConflictsOnCreate: pulumi.String(orOverwrite(a.OnCreate)),
+		ResolveConflictsOnUpdate: pulumi.String(orOverwrite(a.OnUpdate)),
 		ConfigurationValues:      configurationValues(a.Values, extra),
 		Tags:                     b.tags(),
 	}
@@ -224,4 +224,12 @@ func configurationValues(values pulumi.MapInput, extra map[string]any) pulumi.St
 		s := string(out)
 		return &s, nil
 	}).(pulumi.StringPtrOutput)
+}
+
+// orOverwrite is a conflict resolution mode, OVERWRITE when not set.
+func orOverwrite(mode string) string {
+	if mode == "" {
+		return "OVERWRITE"
+	}
+	return mode
 }

@@ -32,6 +32,8 @@ type eksAddonsConfig struct {
 	// CorednsOnFargate configures coredns with computeType Fargate: a profile selects
 	// kube-system and there is no node group.
 	CorednsOnFargate bool
+	// Extra are the add-ons of eksAddons.extra, in input order.
+	Extra []extraEksAddonConfig
 }
 
 // EksAddonConfig is one EKS managed add-on.
@@ -47,6 +49,8 @@ type eksAddonConfig struct {
 	// Identity is how the add-on's own IAM role is assumed, irsa or podIdentity; ""
 	// for add-ons without a role.
 	Identity string
+	// OnCreate and OnUpdate resolve conflicts; "" is OVERWRITE.
+	OnCreate, OnUpdate string
 }
 
 // Service accounts of the EKS add-ons that have an IAM role: their roles trust exactly
@@ -125,6 +129,7 @@ func resolveEksAddons(p *problems, args *Args, cfg *config) eksAddonsConfig {
 		p.addf("eksAddons.ebsCsiDriver: enabled, but there is no node group and Fargate pods cannot mount EBS volumes; add a node group or disable the EBS CSI driver")
 	}
 	c.CorednsOnFargate = c.Coredns.Enabled && compute.CorednsOnFargate()
+	c.Extra = resolveExtraEksAddons(p, in.Extra, cfg, c)
 	return c
 }
 

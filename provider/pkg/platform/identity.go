@@ -66,7 +66,8 @@ func (b *build) oidcProvider(cluster *clusterResult) (*identityResult, error) {
 
 // usesIrsa reports whether some role the platform makes is assumed through the OIDC
 // provider: a catalogue add-on or helmReleases chart with a role and identity irsa, or
-// vpc-cni or the EBS CSI driver with identity irsa.
+// vpc-cni, the EBS CSI driver or an eksAddons.extra add-on with a role and identity
+// irsa.
 func (c *config) usesIrsa() bool {
 	for _, a := range c.HelmAddons.Addons {
 		if a.HasRole() && a.Identity != addons.PodIdentity {
@@ -80,6 +81,11 @@ func (c *config) usesIrsa() bool {
 	}
 	for _, a := range []eksAddonConfig{c.EksAddons.VpcCni, c.EksAddons.EbsCsiDriver} {
 		if a.Enabled && a.Identity == addons.IRSA {
+			return true
+		}
+	}
+	for _, a := range c.EksAddons.Extra {
+		if a.HasRole() && a.Identity == addons.IRSA {
 			return true
 		}
 	}

@@ -22,7 +22,7 @@ func (b *build) outputs(p *EksPlatform, s *stageResults) error {
 	p.FargatePodExecutionRoleArn = workers.FargateRoleArn
 
 	roles := pulumi.StringMap{}
-	for _, set := range []*addonsResult{s.nodeAddons, s.workloadAddons, s.serviceBlockers, s.helm, s.helmReleases} {
+	for _, set := range []*addonsResult{s.nodeAddons, s.earlyAddons, s.workloadAddons, s.lateAddons, s.serviceBlockers, s.helm, s.helmReleases} {
 		for _, name := range sortedKeys(set.RoleArns) {
 			roles[name] = set.RoleArns[name]
 		}

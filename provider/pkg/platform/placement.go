@@ -138,3 +138,13 @@ func (g nodeGroupConfig) tolerated(tolerates []toleration) bool {
 	}
 	return true
 }
+
+// schedulableForNamespace is schedulableFor a workload of namespace with no labels or
+// tolerations the platform knows; with the namespace unknown (""), every node group and
+// profile, since a profile might select the pods wherever they run.
+func (pl placement) schedulableForNamespace(namespace string) []pulumi.Resource {
+	if namespace == "" {
+		return join(pl.groupsMade, pl.profilesMade, pl.poolsMade)
+	}
+	return pl.schedulableFor(namespace, nil, nil, false)
+}

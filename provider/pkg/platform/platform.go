@@ -109,6 +109,12 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	if s.nodeAddons, err = b.nodeAddons(s.cluster, s.identity); err != nil {
 		return nil, nil, err
 	}
+	// Rule 4: eksAddons.extra node agents (DaemonSets only, which EKS reports active with
+	// no node yet) start with them; nothing waits for them but the ALB controller.
+	if s.earlyAddons, err = b.extraEksAddons(s.cluster, s.identity, b.cfg.EksAddons.extraEksAddonsPlaced(false),
+		func(string) []pulumi.Resource { return nil }); err != nil {
+		return nil, nil, err
+	}
 
 	// Auto Mode's custom NodePools and their NodeClass are Kubernetes objects: they need
 	// the component's access to the API server (rule 3), like the charts' CRDs.
@@ -152,6 +158,16 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	if s.workloadAddons, err = b.workloadAddons(s.cluster, s.identity, w.beforeSystemAddons); err != nil {
 		return nil, nil, err
 	}
+	// Rule 4: eksAddons.extra add-ons with a Deployment (and every add-on the platform
+	// does not know) wait, like coredns, for the node add-ons and for the compute that
+	// can schedule pods of their namespace; with no namespace known, for all compute.
+	w.beforeLateEksAddons = s.nodeAddons.Ready
+	if s.lateAddons, err = b.extraEksAddons(s.cluster, s.identity, b.cfg.EksAddons.extraEksAddonsPlaced(true),
+		func(namespace string) []pulumi.Resource {
+			return join(w.beforeLateEksAddons, place.schedulableForNamespace(namespace))
+		}); err != nil {
+		return nil, nil, err
+	}
 	// Rule 6: Helm add-ons wait for access and the node add-ons (kube-proxy routes the
 	// pods' way to the API server), and for the compute that can run them (rule 4), so
 	// the ALB controller is also deleted before its nodes on destroy.
@@ -168,11 +184,12 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	w.beforeCRDs = join(s.access.Ready, s.awsAuth.Ready)
 	// Rule 9: the ALB controller's Service webhook (failurePolicy Fail) rejects every
 	// other Service until its pods are ready. It goes after the EKS add-ons that make
-	// Services (coredns), and every other release after it (an atomic install is done
-	// when its pods are ready, so the webhook is then served).
+	// Services (coredns; of eksAddons.extra metrics-server, the CloudWatch agent and
+	// any the platform does not know), and every other release after it (an atomic
+	// install is done when its pods are ready, so the webhook is then served).
 	blockers, rest, releases := b.cfg.HelmAddons.split()
 	if s.serviceBlockers, err = b.helmAddons(s.cluster, s.identity, s.kube, blockers, w.beforePodIdentity, w.beforeCRDs,
-		releaseAfter(s.workloadAddons.Ready)); err != nil {
+		releaseAfter(join(s.workloadAddons.Ready, s.earlyAddons.Ready, s.lateAddons.Ready))); err != nil {
 		return nil, nil, err
 	}
 	w.beforeOtherReleases = s.serviceBlockers.Ready

@@ -21,8 +21,11 @@ type barriers struct {
 	// beforeSystemAddons adds the node add-ons.
 	systemAddonsSchedulable []pulumi.Resource
 	beforeSystemAddons      []pulumi.Resource
-	beforeWorkloads         []pulumi.Resource
-	beforePodIdentity       []pulumi.Resource
+	// beforeLateEksAddons is what every eksAddons.extra add-on placed after compute
+	// waits for, besides the compute that can schedule its namespace.
+	beforeLateEksAddons []pulumi.Resource
+	beforeWorkloads     []pulumi.Resource
+	beforePodIdentity   []pulumi.Resource
 	// beforeAutoModePools is what Auto Mode's NodeClass and NodePools wait for.
 	beforeAutoModePools []pulumi.Resource
 	// beforeCRDs is what the charts' CRDs wait for.
@@ -48,9 +51,11 @@ type stageResults struct {
 	awsAuth         *readyResult
 	nodeAddons      *addonsResult
 	autoMode        *autoModeResult
+	earlyAddons     *addonsResult
 	nodeGroups      *nodeGroupsResult
 	fargate         *fargateResult
 	workloadAddons  *addonsResult
+	lateAddons      *addonsResult
 	serviceBlockers *addonsResult
 	helm            *addonsResult
 	helmReleases    *addonsResult

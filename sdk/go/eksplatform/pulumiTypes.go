@@ -1156,6 +1156,8 @@ type EksAddons struct {
 	Coredns *EksAddon `pulumi:"coredns"`
 	// Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`, trusted by `kube-system:ebs-csi-controller-sa`), created after the nodes. `identity` chooses `irsa` (default) or `podIdentity`. Disabled by default.
 	EbsCsiDriver *EksAddon `pulumi:"ebsCsiDriver"`
+	// Any other EKS add-ons, by name (`aws-efs-csi-driver`, `amazon-cloudwatch-observability`, `snapshot-controller`, `metrics-server`, `aws-guardduty-agent`, `eks-node-monitoring-agent`, or any other), each optionally with an IAM role of its own. For the add-ons it knows, the platform supplies the namespace, the service account, the AWS-managed policies AWS documents as required (`AmazonEFSCSIDriverPolicy`; `CloudWatchAgentServerPolicy` and `AWSXrayWriteOnlyAccess`) and the placement; any other name must say what the platform cannot infer. The five add-ons above, and an add-on the catalogue also installs with Helm (`metrics-server` with `addons.metricsServer`), are rejected here.
+	Extra []ExtraEksAddon `pulumi:"extra"`
 	// kube-proxy, created before the nodes. Enabled by default.
 	KubeProxy *EksAddon `pulumi:"kubeProxy"`
 	// EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default when there is a node group; it is a DaemonSet, which does not run on Fargate, so a platform with only Fargate profiles has none, and enabling it there is an error. Required when an add-on uses Pod Identity.
@@ -1181,6 +1183,8 @@ type EksAddonsArgs struct {
 	Coredns EksAddonPtrInput `pulumi:"coredns"`
 	// Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`, trusted by `kube-system:ebs-csi-controller-sa`), created after the nodes. `identity` chooses `irsa` (default) or `podIdentity`. Disabled by default.
 	EbsCsiDriver EksAddonPtrInput `pulumi:"ebsCsiDriver"`
+	// Any other EKS add-ons, by name (`aws-efs-csi-driver`, `amazon-cloudwatch-observability`, `snapshot-controller`, `metrics-server`, `aws-guardduty-agent`, `eks-node-monitoring-agent`, or any other), each optionally with an IAM role of its own. For the add-ons it knows, the platform supplies the namespace, the service account, the AWS-managed policies AWS documents as required (`AmazonEFSCSIDriverPolicy`; `CloudWatchAgentServerPolicy` and `AWSXrayWriteOnlyAccess`) and the placement; any other name must say what the platform cannot infer. The five add-ons above, and an add-on the catalogue also installs with Helm (`metrics-server` with `addons.metricsServer`), are rejected here.
+	Extra ExtraEksAddonArrayInput `pulumi:"extra"`
 	// kube-proxy, created before the nodes. Enabled by default.
 	KubeProxy EksAddonPtrInput `pulumi:"kubeProxy"`
 	// EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default when there is a node group; it is a DaemonSet, which does not run on Fargate, so a platform with only Fargate profiles has none, and enabling it there is an error. Required when an add-on uses Pod Identity.
@@ -1277,6 +1281,11 @@ func (o EksAddonsOutput) EbsCsiDriver() EksAddonPtrOutput {
 	return o.ApplyT(func(v EksAddons) *EksAddon { return v.EbsCsiDriver }).(EksAddonPtrOutput)
 }
 
+// Any other EKS add-ons, by name (`aws-efs-csi-driver`, `amazon-cloudwatch-observability`, `snapshot-controller`, `metrics-server`, `aws-guardduty-agent`, `eks-node-monitoring-agent`, or any other), each optionally with an IAM role of its own. For the add-ons it knows, the platform supplies the namespace, the service account, the AWS-managed policies AWS documents as required (`AmazonEFSCSIDriverPolicy`; `CloudWatchAgentServerPolicy` and `AWSXrayWriteOnlyAccess`) and the placement; any other name must say what the platform cannot infer. The five add-ons above, and an add-on the catalogue also installs with Helm (`metrics-server` with `addons.metricsServer`), are rejected here.
+func (o EksAddonsOutput) Extra() ExtraEksAddonArrayOutput {
+	return o.ApplyT(func(v EksAddons) []ExtraEksAddon { return v.Extra }).(ExtraEksAddonArrayOutput)
+}
+
 // kube-proxy, created before the nodes. Enabled by default.
 func (o EksAddonsOutput) KubeProxy() EksAddonPtrOutput {
 	return o.ApplyT(func(v EksAddons) *EksAddon { return v.KubeProxy }).(EksAddonPtrOutput)
@@ -1334,6 +1343,16 @@ func (o EksAddonsPtrOutput) EbsCsiDriver() EksAddonPtrOutput {
 		}
 		return v.EbsCsiDriver
 	}).(EksAddonPtrOutput)
+}
+
+// Any other EKS add-ons, by name (`aws-efs-csi-driver`, `amazon-cloudwatch-observability`, `snapshot-controller`, `metrics-server`, `aws-guardduty-agent`, `eks-node-monitoring-agent`, or any other), each optionally with an IAM role of its own. For the add-ons it knows, the platform supplies the namespace, the service account, the AWS-managed policies AWS documents as required (`AmazonEFSCSIDriverPolicy`; `CloudWatchAgentServerPolicy` and `AWSXrayWriteOnlyAccess`) and the placement; any other name must say what the platform cannot infer. The five add-ons above, and an add-on the catalogue also installs with Helm (`metrics-server` with `addons.metricsServer`), are rejected here.
+func (o EksAddonsPtrOutput) Extra() ExtraEksAddonArrayOutput {
+	return o.ApplyT(func(v *EksAddons) []ExtraEksAddon {
+		if v == nil {
+			return nil
+		}
+		return v.Extra
+	}).(ExtraEksAddonArrayOutput)
 }
 
 // kube-proxy, created before the nodes. Enabled by default.
@@ -1910,6 +1929,187 @@ func (o ExternalSecretsAddonPtrOutput) Version() pulumi.StringPtrOutput {
 		}
 		return v.Version
 	}).(pulumi.StringPtrOutput)
+}
+
+// One more EKS managed add-on, by name.
+type ExtraEksAddon struct {
+	// Add-on configuration, as an object (serialized to JSON with sorted keys).
+	ConfigurationValues map[string]interface{} `pulumi:"configurationValues"`
+	// An IAM policy document (JSON) put inline on the add-on's role, beside its managed policies.
+	IamPolicy *string `pulumi:"iamPolicy"`
+	// How the add-on's IAM role is assumed: `irsa` (default), a role trusted by exactly `system:serviceaccount:<namespace>:<serviceAccount>` through the cluster's OIDC provider, set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's own `podIdentityAssociations` (EKS makes and deletes the association with the add-on; needs `podIdentityAgent`). An error for an add-on without a role.
+	Identity *string `pulumi:"identity"`
+	// IAM policy ARNs attached to the add-on's role, replacing the known add-on's recommended AWS-managed policies (an empty list attaches none). The add-on gets a role when it has a policy here, a recommended one, or `iamPolicy`.
+	ManagedPolicyArns []string `pulumi:"managedPolicyArns"`
+	// The EKS add-on's name, as `aws eks describe-addon-versions` lists it. One entry per name; not one of the typed add-ons (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`, `aws-ebs-csi-driver`).
+	Name string `pulumi:"name"`
+	// Namespace the add-on installs into. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role (the IRSA trust names it) and decides which compute the add-on waits for (all compute when not given).
+	Namespace *string `pulumi:"namespace"`
+	// `beforeCompute`: created with the node add-ons, right after the cluster, for add-ons that are only DaemonSets (EKS reports them active with no node yet; the default for `aws-guardduty-agent` and `eks-node-monitoring-agent`); nothing waits for them. `afterCompute`: after the node add-ons and the compute that can schedule pods of its namespace (the default for every other add-on, known or not, since a Deployment with no node to run on leaves the add-on DEGRADED). `beforeCompute` is an error for a known add-on with a Deployment.
+	Placement *string `pulumi:"placement"`
+	// How EKS resolves fields someone else changed: `OVERWRITE` (default: the inputs win), `NONE` (the create or update fails instead), or `PRESERVE` (updates keep the other value; the create, where EKS does not accept `PRESERVE`, uses `NONE`).
+	ResolveConflicts *string `pulumi:"resolveConflicts"`
+	// Service account the add-on's IAM role is for. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role.
+	ServiceAccount *string `pulumi:"serviceAccount"`
+	// Add-on version (`v2.1.4-eksbuild.1`). When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+	Version *string `pulumi:"version"`
+}
+
+// ExtraEksAddonInput is an input type that accepts ExtraEksAddonArgs and ExtraEksAddonOutput values.
+// You can construct a concrete instance of `ExtraEksAddonInput` via:
+//
+//	ExtraEksAddonArgs{...}
+type ExtraEksAddonInput interface {
+	pulumi.Input
+
+	ToExtraEksAddonOutput() ExtraEksAddonOutput
+	ToExtraEksAddonOutputWithContext(context.Context) ExtraEksAddonOutput
+}
+
+// One more EKS managed add-on, by name.
+type ExtraEksAddonArgs struct {
+	// Add-on configuration, as an object (serialized to JSON with sorted keys).
+	ConfigurationValues pulumi.MapInput `pulumi:"configurationValues"`
+	// An IAM policy document (JSON) put inline on the add-on's role, beside its managed policies.
+	IamPolicy pulumi.StringPtrInput `pulumi:"iamPolicy"`
+	// How the add-on's IAM role is assumed: `irsa` (default), a role trusted by exactly `system:serviceaccount:<namespace>:<serviceAccount>` through the cluster's OIDC provider, set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's own `podIdentityAssociations` (EKS makes and deletes the association with the add-on; needs `podIdentityAgent`). An error for an add-on without a role.
+	Identity pulumi.StringPtrInput `pulumi:"identity"`
+	// IAM policy ARNs attached to the add-on's role, replacing the known add-on's recommended AWS-managed policies (an empty list attaches none). The add-on gets a role when it has a policy here, a recommended one, or `iamPolicy`.
+	ManagedPolicyArns pulumi.StringArrayInput `pulumi:"managedPolicyArns"`
+	// The EKS add-on's name, as `aws eks describe-addon-versions` lists it. One entry per name; not one of the typed add-ons (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`, `aws-ebs-csi-driver`).
+	Name pulumi.StringInput `pulumi:"name"`
+	// Namespace the add-on installs into. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role (the IRSA trust names it) and decides which compute the add-on waits for (all compute when not given).
+	Namespace pulumi.StringPtrInput `pulumi:"namespace"`
+	// `beforeCompute`: created with the node add-ons, right after the cluster, for add-ons that are only DaemonSets (EKS reports them active with no node yet; the default for `aws-guardduty-agent` and `eks-node-monitoring-agent`); nothing waits for them. `afterCompute`: after the node add-ons and the compute that can schedule pods of its namespace (the default for every other add-on, known or not, since a Deployment with no node to run on leaves the add-on DEGRADED). `beforeCompute` is an error for a known add-on with a Deployment.
+	Placement pulumi.StringPtrInput `pulumi:"placement"`
+	// How EKS resolves fields someone else changed: `OVERWRITE` (default: the inputs win), `NONE` (the create or update fails instead), or `PRESERVE` (updates keep the other value; the create, where EKS does not accept `PRESERVE`, uses `NONE`).
+	ResolveConflicts pulumi.StringPtrInput `pulumi:"resolveConflicts"`
+	// Service account the add-on's IAM role is for. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role.
+	ServiceAccount pulumi.StringPtrInput `pulumi:"serviceAccount"`
+	// Add-on version (`v2.1.4-eksbuild.1`). When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+	Version pulumi.StringPtrInput `pulumi:"version"`
+}
+
+func (ExtraEksAddonArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ExtraEksAddon)(nil)).Elem()
+}
+
+func (i ExtraEksAddonArgs) ToExtraEksAddonOutput() ExtraEksAddonOutput {
+	return i.ToExtraEksAddonOutputWithContext(context.Background())
+}
+
+func (i ExtraEksAddonArgs) ToExtraEksAddonOutputWithContext(ctx context.Context) ExtraEksAddonOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ExtraEksAddonOutput)
+}
+
+// ExtraEksAddonArrayInput is an input type that accepts ExtraEksAddonArray and ExtraEksAddonArrayOutput values.
+// You can construct a concrete instance of `ExtraEksAddonArrayInput` via:
+//
+//	ExtraEksAddonArray{ ExtraEksAddonArgs{...} }
+type ExtraEksAddonArrayInput interface {
+	pulumi.Input
+
+	ToExtraEksAddonArrayOutput() ExtraEksAddonArrayOutput
+	ToExtraEksAddonArrayOutputWithContext(context.Context) ExtraEksAddonArrayOutput
+}
+
+type ExtraEksAddonArray []ExtraEksAddonInput
+
+func (ExtraEksAddonArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ExtraEksAddon)(nil)).Elem()
+}
+
+func (i ExtraEksAddonArray) ToExtraEksAddonArrayOutput() ExtraEksAddonArrayOutput {
+	return i.ToExtraEksAddonArrayOutputWithContext(context.Background())
+}
+
+func (i ExtraEksAddonArray) ToExtraEksAddonArrayOutputWithContext(ctx context.Context) ExtraEksAddonArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ExtraEksAddonArrayOutput)
+}
+
+// One more EKS managed add-on, by name.
+type ExtraEksAddonOutput struct{ *pulumi.OutputState }
+
+func (ExtraEksAddonOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ExtraEksAddon)(nil)).Elem()
+}
+
+func (o ExtraEksAddonOutput) ToExtraEksAddonOutput() ExtraEksAddonOutput {
+	return o
+}
+
+func (o ExtraEksAddonOutput) ToExtraEksAddonOutputWithContext(ctx context.Context) ExtraEksAddonOutput {
+	return o
+}
+
+// Add-on configuration, as an object (serialized to JSON with sorted keys).
+func (o ExtraEksAddonOutput) ConfigurationValues() pulumi.MapOutput {
+	return o.ApplyT(func(v ExtraEksAddon) map[string]interface{} { return v.ConfigurationValues }).(pulumi.MapOutput)
+}
+
+// An IAM policy document (JSON) put inline on the add-on's role, beside its managed policies.
+func (o ExtraEksAddonOutput) IamPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExtraEksAddon) *string { return v.IamPolicy }).(pulumi.StringPtrOutput)
+}
+
+// How the add-on's IAM role is assumed: `irsa` (default), a role trusted by exactly `system:serviceaccount:<namespace>:<serviceAccount>` through the cluster's OIDC provider, set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's own `podIdentityAssociations` (EKS makes and deletes the association with the add-on; needs `podIdentityAgent`). An error for an add-on without a role.
+func (o ExtraEksAddonOutput) Identity() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExtraEksAddon) *string { return v.Identity }).(pulumi.StringPtrOutput)
+}
+
+// IAM policy ARNs attached to the add-on's role, replacing the known add-on's recommended AWS-managed policies (an empty list attaches none). The add-on gets a role when it has a policy here, a recommended one, or `iamPolicy`.
+func (o ExtraEksAddonOutput) ManagedPolicyArns() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ExtraEksAddon) []string { return v.ManagedPolicyArns }).(pulumi.StringArrayOutput)
+}
+
+// The EKS add-on's name, as `aws eks describe-addon-versions` lists it. One entry per name; not one of the typed add-ons (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`, `aws-ebs-csi-driver`).
+func (o ExtraEksAddonOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v ExtraEksAddon) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Namespace the add-on installs into. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role (the IRSA trust names it) and decides which compute the add-on waits for (all compute when not given).
+func (o ExtraEksAddonOutput) Namespace() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExtraEksAddon) *string { return v.Namespace }).(pulumi.StringPtrOutput)
+}
+
+// `beforeCompute`: created with the node add-ons, right after the cluster, for add-ons that are only DaemonSets (EKS reports them active with no node yet; the default for `aws-guardduty-agent` and `eks-node-monitoring-agent`); nothing waits for them. `afterCompute`: after the node add-ons and the compute that can schedule pods of its namespace (the default for every other add-on, known or not, since a Deployment with no node to run on leaves the add-on DEGRADED). `beforeCompute` is an error for a known add-on with a Deployment.
+func (o ExtraEksAddonOutput) Placement() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExtraEksAddon) *string { return v.Placement }).(pulumi.StringPtrOutput)
+}
+
+// How EKS resolves fields someone else changed: `OVERWRITE` (default: the inputs win), `NONE` (the create or update fails instead), or `PRESERVE` (updates keep the other value; the create, where EKS does not accept `PRESERVE`, uses `NONE`).
+func (o ExtraEksAddonOutput) ResolveConflicts() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExtraEksAddon) *string { return v.ResolveConflicts }).(pulumi.StringPtrOutput)
+}
+
+// Service account the add-on's IAM role is for. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role.
+func (o ExtraEksAddonOutput) ServiceAccount() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExtraEksAddon) *string { return v.ServiceAccount }).(pulumi.StringPtrOutput)
+}
+
+// Add-on version (`v2.1.4-eksbuild.1`). When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+func (o ExtraEksAddonOutput) Version() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ExtraEksAddon) *string { return v.Version }).(pulumi.StringPtrOutput)
+}
+
+type ExtraEksAddonArrayOutput struct{ *pulumi.OutputState }
+
+func (ExtraEksAddonArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ExtraEksAddon)(nil)).Elem()
+}
+
+func (o ExtraEksAddonArrayOutput) ToExtraEksAddonArrayOutput() ExtraEksAddonArrayOutput {
+	return o
+}
+
+func (o ExtraEksAddonArrayOutput) ToExtraEksAddonArrayOutputWithContext(ctx context.Context) ExtraEksAddonArrayOutput {
+	return o
+}
+
+func (o ExtraEksAddonArrayOutput) Index(i pulumi.IntInput) ExtraEksAddonOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ExtraEksAddon {
+		return vs[0].([]ExtraEksAddon)[vs[1].(int)]
+	}).(ExtraEksAddonOutput)
 }
 
 // A Fargate profile.
@@ -3700,6 +3900,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ExternalDnsAddonPtrInput)(nil)).Elem(), ExternalDnsAddonArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ExternalSecretsAddonInput)(nil)).Elem(), ExternalSecretsAddonArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ExternalSecretsAddonPtrInput)(nil)).Elem(), ExternalSecretsAddonArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ExtraEksAddonInput)(nil)).Elem(), ExtraEksAddonArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ExtraEksAddonArrayInput)(nil)).Elem(), ExtraEksAddonArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FargateProfileInput)(nil)).Elem(), FargateProfileArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FargateProfileArrayInput)(nil)).Elem(), FargateProfileArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FargateSelectorInput)(nil)).Elem(), FargateSelectorArgs{})
@@ -3742,6 +3944,8 @@ func init() {
 	pulumi.RegisterOutputType(ExternalDnsAddonPtrOutput{})
 	pulumi.RegisterOutputType(ExternalSecretsAddonOutput{})
 	pulumi.RegisterOutputType(ExternalSecretsAddonPtrOutput{})
+	pulumi.RegisterOutputType(ExtraEksAddonOutput{})
+	pulumi.RegisterOutputType(ExtraEksAddonArrayOutput{})
 	pulumi.RegisterOutputType(FargateProfileOutput{})
 	pulumi.RegisterOutputType(FargateProfileArrayOutput{})
 	pulumi.RegisterOutputType(FargateSelectorOutput{})

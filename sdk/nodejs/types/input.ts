@@ -180,6 +180,10 @@ export interface EksAddonsArgs {
      */
     ebsCsiDriver?: pulumi.Input<inputs.EksAddonArgs | undefined>;
     /**
+     * Any other EKS add-ons, by name (`aws-efs-csi-driver`, `amazon-cloudwatch-observability`, `snapshot-controller`, `metrics-server`, `aws-guardduty-agent`, `eks-node-monitoring-agent`, or any other), each optionally with an IAM role of its own. For the add-ons it knows, the platform supplies the namespace, the service account, the AWS-managed policies AWS documents as required (`AmazonEFSCSIDriverPolicy`; `CloudWatchAgentServerPolicy` and `AWSXrayWriteOnlyAccess`) and the placement; any other name must say what the platform cannot infer. The five add-ons above, and an add-on the catalogue also installs with Helm (`metrics-server` with `addons.metricsServer`), are rejected here.
+     */
+    extra?: pulumi.Input<pulumi.Input<inputs.ExtraEksAddonArgs>[] | undefined>;
+    /**
      * kube-proxy, created before the nodes. Enabled by default.
      */
     kubeProxy?: pulumi.Input<inputs.EksAddonArgs | undefined>;
@@ -265,6 +269,52 @@ export interface ExternalSecretsAddonArgs {
     values?: pulumi.Input<{[key: string]: any} | undefined>;
     /**
      * Chart version, overriding the catalogue's pinned version.
+     */
+    version?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * One more EKS managed add-on, by name.
+ */
+export interface ExtraEksAddonArgs {
+    /**
+     * Add-on configuration, as an object (serialized to JSON with sorted keys).
+     */
+    configurationValues?: pulumi.Input<{[key: string]: any} | undefined>;
+    /**
+     * An IAM policy document (JSON) put inline on the add-on's role, beside its managed policies.
+     */
+    iamPolicy?: pulumi.Input<string | undefined>;
+    /**
+     * How the add-on's IAM role is assumed: `irsa` (default), a role trusted by exactly `system:serviceaccount:<namespace>:<serviceAccount>` through the cluster's OIDC provider, set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's own `podIdentityAssociations` (EKS makes and deletes the association with the add-on; needs `podIdentityAgent`). An error for an add-on without a role.
+     */
+    identity?: pulumi.Input<string | undefined>;
+    /**
+     * IAM policy ARNs attached to the add-on's role, replacing the known add-on's recommended AWS-managed policies (an empty list attaches none). The add-on gets a role when it has a policy here, a recommended one, or `iamPolicy`.
+     */
+    managedPolicyArns?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * The EKS add-on's name, as `aws eks describe-addon-versions` lists it. One entry per name; not one of the typed add-ons (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`, `aws-ebs-csi-driver`).
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Namespace the add-on installs into. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role (the IRSA trust names it) and decides which compute the add-on waits for (all compute when not given).
+     */
+    namespace?: pulumi.Input<string | undefined>;
+    /**
+     * `beforeCompute`: created with the node add-ons, right after the cluster, for add-ons that are only DaemonSets (EKS reports them active with no node yet; the default for `aws-guardduty-agent` and `eks-node-monitoring-agent`); nothing waits for them. `afterCompute`: after the node add-ons and the compute that can schedule pods of its namespace (the default for every other add-on, known or not, since a Deployment with no node to run on leaves the add-on DEGRADED). `beforeCompute` is an error for a known add-on with a Deployment.
+     */
+    placement?: pulumi.Input<string | undefined>;
+    /**
+     * How EKS resolves fields someone else changed: `OVERWRITE` (default: the inputs win), `NONE` (the create or update fails instead), or `PRESERVE` (updates keep the other value; the create, where EKS does not accept `PRESERVE`, uses `NONE`).
+     */
+    resolveConflicts?: pulumi.Input<string | undefined>;
+    /**
+     * Service account the add-on's IAM role is for. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role.
+     */
+    serviceAccount?: pulumi.Input<string | undefined>;
+    /**
+     * Add-on version (`v2.1.4-eksbuild.1`). When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
      */
     version?: pulumi.Input<string | undefined>;
 }

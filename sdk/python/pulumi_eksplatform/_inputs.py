@@ -35,6 +35,8 @@ __all__ = [
     'ExternalDnsAddonArgsDict',
     'ExternalSecretsAddonArgs',
     'ExternalSecretsAddonArgsDict',
+    'ExtraEksAddonArgs',
+    'ExtraEksAddonArgsDict',
     'FargateProfileArgs',
     'FargateProfileArgsDict',
     'FargateSelectorArgs',
@@ -764,6 +766,10 @@ class EksAddonsArgsDict(TypedDict):
     """
     Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`, trusted by `kube-system:ebs-csi-controller-sa`), created after the nodes. `identity` chooses `irsa` (default) or `podIdentity`. Disabled by default.
     """
+    extra: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['ExtraEksAddonArgsDict']]]]]
+    """
+    Any other EKS add-ons, by name (`aws-efs-csi-driver`, `amazon-cloudwatch-observability`, `snapshot-controller`, `metrics-server`, `aws-guardduty-agent`, `eks-node-monitoring-agent`, or any other), each optionally with an IAM role of its own. For the add-ons it knows, the platform supplies the namespace, the service account, the AWS-managed policies AWS documents as required (`AmazonEFSCSIDriverPolicy`; `CloudWatchAgentServerPolicy` and `AWSXrayWriteOnlyAccess`) and the placement; any other name must say what the platform cannot infer. The five add-ons above, and an add-on the catalogue also installs with Helm (`metrics-server` with `addons.metricsServer`), are rejected here.
+    """
     kube_proxy: NotRequired[pulumi.Input[Optional['EksAddonArgsDict']]]
     """
     kube-proxy, created before the nodes. Enabled by default.
@@ -782,6 +788,7 @@ class EksAddonsArgs:
     def __init__(__self__, *,
                  coredns: pulumi.Input[Optional['EksAddonArgs']] = None,
                  ebs_csi_driver: pulumi.Input[Optional['EksAddonArgs']] = None,
+                 extra: pulumi.Input[Optional[Sequence[pulumi.Input['ExtraEksAddonArgs']]]] = None,
                  kube_proxy: pulumi.Input[Optional['EksAddonArgs']] = None,
                  pod_identity_agent: pulumi.Input[Optional['EksAddonArgs']] = None,
                  vpc_cni: pulumi.Input[Optional['EksAddonArgs']] = None):
@@ -790,6 +797,7 @@ class EksAddonsArgs:
 
         :param pulumi.Input['EksAddonArgs'] coredns: CoreDNS, created after the nodes (on Fargate when a profile selects kube-system and there is no node group). Enabled by default.
         :param pulumi.Input['EksAddonArgs'] ebs_csi_driver: Amazon EBS CSI driver (`aws-ebs-csi-driver`) with its own IAM role (`AmazonEBSCSIDriverPolicy`, trusted by `kube-system:ebs-csi-controller-sa`), created after the nodes. `identity` chooses `irsa` (default) or `podIdentity`. Disabled by default.
+        :param pulumi.Input[Sequence[pulumi.Input['ExtraEksAddonArgs']]] extra: Any other EKS add-ons, by name (`aws-efs-csi-driver`, `amazon-cloudwatch-observability`, `snapshot-controller`, `metrics-server`, `aws-guardduty-agent`, `eks-node-monitoring-agent`, or any other), each optionally with an IAM role of its own. For the add-ons it knows, the platform supplies the namespace, the service account, the AWS-managed policies AWS documents as required (`AmazonEFSCSIDriverPolicy`; `CloudWatchAgentServerPolicy` and `AWSXrayWriteOnlyAccess`) and the placement; any other name must say what the platform cannot infer. The five add-ons above, and an add-on the catalogue also installs with Helm (`metrics-server` with `addons.metricsServer`), are rejected here.
         :param pulumi.Input['EksAddonArgs'] kube_proxy: kube-proxy, created before the nodes. Enabled by default.
         :param pulumi.Input['EksAddonArgs'] pod_identity_agent: EKS Pod Identity Agent (`eks-pod-identity-agent`), created before the nodes. Enabled by default when there is a node group; it is a DaemonSet, which does not run on Fargate, so a platform with only Fargate profiles has none, and enabling it there is an error. Required when an add-on uses Pod Identity.
         :param pulumi.Input['EksAddonArgs'] vpc_cni: Amazon VPC CNI (`vpc-cni`), created before the nodes, on an IAM role of its own with `AmazonEKS_CNI_Policy` (trusted by `kube-system:aws-node`), which the shared node role does not have, so pods cannot use the node role to manage ENIs. `identity` chooses `irsa` (default) or `podIdentity`. Enabled by default.
@@ -798,6 +806,8 @@ class EksAddonsArgs:
             pulumi.set(__self__, "coredns", coredns)
         if ebs_csi_driver is not None:
             pulumi.set(__self__, "ebs_csi_driver", ebs_csi_driver)
+        if extra is not None:
+            pulumi.set(__self__, "extra", extra)
         if kube_proxy is not None:
             pulumi.set(__self__, "kube_proxy", kube_proxy)
         if pod_identity_agent is not None:
@@ -828,6 +838,18 @@ class EksAddonsArgs:
     @ebs_csi_driver.setter
     def ebs_csi_driver(self, value: pulumi.Input[Optional['EksAddonArgs']]):
         pulumi.set(self, "ebs_csi_driver", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def extra(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ExtraEksAddonArgs']]]]:
+        """
+        Any other EKS add-ons, by name (`aws-efs-csi-driver`, `amazon-cloudwatch-observability`, `snapshot-controller`, `metrics-server`, `aws-guardduty-agent`, `eks-node-monitoring-agent`, or any other), each optionally with an IAM role of its own. For the add-ons it knows, the platform supplies the namespace, the service account, the AWS-managed policies AWS documents as required (`AmazonEFSCSIDriverPolicy`; `CloudWatchAgentServerPolicy` and `AWSXrayWriteOnlyAccess`) and the placement; any other name must say what the platform cannot infer. The five add-ons above, and an add-on the catalogue also installs with Helm (`metrics-server` with `addons.metricsServer`), are rejected here.
+        """
+        return pulumi.get(self, "extra")
+
+    @extra.setter
+    def extra(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['ExtraEksAddonArgs']]]]):
+        pulumi.set(self, "extra", value)
 
     @_builtins.property
     @pulumi.getter(name="kubeProxy")
@@ -1206,6 +1228,219 @@ class ExternalSecretsAddonArgs:
     def version(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         Chart version, overriding the catalogue's pinned version.
+        """
+        return pulumi.get(self, "version")
+
+    @version.setter
+    def version(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "version", value)
+
+
+class ExtraEksAddonArgsDict(TypedDict):
+    """
+    One more EKS managed add-on, by name.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    The EKS add-on's name, as `aws eks describe-addon-versions` lists it. One entry per name; not one of the typed add-ons (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`, `aws-ebs-csi-driver`).
+    """
+    configuration_values: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
+    """
+    Add-on configuration, as an object (serialized to JSON with sorted keys).
+    """
+    iam_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    An IAM policy document (JSON) put inline on the add-on's role, beside its managed policies.
+    """
+    identity: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    How the add-on's IAM role is assumed: `irsa` (default), a role trusted by exactly `system:serviceaccount:<namespace>:<serviceAccount>` through the cluster's OIDC provider, set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's own `podIdentityAssociations` (EKS makes and deletes the association with the add-on; needs `podIdentityAgent`). An error for an add-on without a role.
+    """
+    managed_policy_arns: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    IAM policy ARNs attached to the add-on's role, replacing the known add-on's recommended AWS-managed policies (an empty list attaches none). The add-on gets a role when it has a policy here, a recommended one, or `iamPolicy`.
+    """
+    namespace: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Namespace the add-on installs into. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role (the IRSA trust names it) and decides which compute the add-on waits for (all compute when not given).
+    """
+    placement: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    `beforeCompute`: created with the node add-ons, right after the cluster, for add-ons that are only DaemonSets (EKS reports them active with no node yet; the default for `aws-guardduty-agent` and `eks-node-monitoring-agent`); nothing waits for them. `afterCompute`: after the node add-ons and the compute that can schedule pods of its namespace (the default for every other add-on, known or not, since a Deployment with no node to run on leaves the add-on DEGRADED). `beforeCompute` is an error for a known add-on with a Deployment.
+    """
+    resolve_conflicts: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    How EKS resolves fields someone else changed: `OVERWRITE` (default: the inputs win), `NONE` (the create or update fails instead), or `PRESERVE` (updates keep the other value; the create, where EKS does not accept `PRESERVE`, uses `NONE`).
+    """
+    service_account: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Service account the add-on's IAM role is for. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role.
+    """
+    version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Add-on version (`v2.1.4-eksbuild.1`). When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+    """
+
+@pulumi.input_type
+class ExtraEksAddonArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 configuration_values: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 iam_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 identity: pulumi.Input[Optional[_builtins.str]] = None,
+                 managed_policy_arns: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 namespace: pulumi.Input[Optional[_builtins.str]] = None,
+                 placement: pulumi.Input[Optional[_builtins.str]] = None,
+                 resolve_conflicts: pulumi.Input[Optional[_builtins.str]] = None,
+                 service_account: pulumi.Input[Optional[_builtins.str]] = None,
+                 version: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        One more EKS managed add-on, by name.
+
+        :param pulumi.Input[_builtins.str] name: The EKS add-on's name, as `aws eks describe-addon-versions` lists it. One entry per name; not one of the typed add-ons (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`, `aws-ebs-csi-driver`).
+        :param pulumi.Input[Mapping[str, Any]] configuration_values: Add-on configuration, as an object (serialized to JSON with sorted keys).
+        :param pulumi.Input[_builtins.str] iam_policy: An IAM policy document (JSON) put inline on the add-on's role, beside its managed policies.
+        :param pulumi.Input[_builtins.str] identity: How the add-on's IAM role is assumed: `irsa` (default), a role trusted by exactly `system:serviceaccount:<namespace>:<serviceAccount>` through the cluster's OIDC provider, set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's own `podIdentityAssociations` (EKS makes and deletes the association with the add-on; needs `podIdentityAgent`). An error for an add-on without a role.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] managed_policy_arns: IAM policy ARNs attached to the add-on's role, replacing the known add-on's recommended AWS-managed policies (an empty list attaches none). The add-on gets a role when it has a policy here, a recommended one, or `iamPolicy`.
+        :param pulumi.Input[_builtins.str] namespace: Namespace the add-on installs into. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role (the IRSA trust names it) and decides which compute the add-on waits for (all compute when not given).
+        :param pulumi.Input[_builtins.str] placement: `beforeCompute`: created with the node add-ons, right after the cluster, for add-ons that are only DaemonSets (EKS reports them active with no node yet; the default for `aws-guardduty-agent` and `eks-node-monitoring-agent`); nothing waits for them. `afterCompute`: after the node add-ons and the compute that can schedule pods of its namespace (the default for every other add-on, known or not, since a Deployment with no node to run on leaves the add-on DEGRADED). `beforeCompute` is an error for a known add-on with a Deployment.
+        :param pulumi.Input[_builtins.str] resolve_conflicts: How EKS resolves fields someone else changed: `OVERWRITE` (default: the inputs win), `NONE` (the create or update fails instead), or `PRESERVE` (updates keep the other value; the create, where EKS does not accept `PRESERVE`, uses `NONE`).
+        :param pulumi.Input[_builtins.str] service_account: Service account the add-on's IAM role is for. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role.
+        :param pulumi.Input[_builtins.str] version: Add-on version (`v2.1.4-eksbuild.1`). When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+        """
+        pulumi.set(__self__, "name", name)
+        if configuration_values is not None:
+            pulumi.set(__self__, "configuration_values", configuration_values)
+        if iam_policy is not None:
+            pulumi.set(__self__, "iam_policy", iam_policy)
+        if identity is not None:
+            pulumi.set(__self__, "identity", identity)
+        if managed_policy_arns is not None:
+            pulumi.set(__self__, "managed_policy_arns", managed_policy_arns)
+        if namespace is not None:
+            pulumi.set(__self__, "namespace", namespace)
+        if placement is not None:
+            pulumi.set(__self__, "placement", placement)
+        if resolve_conflicts is not None:
+            pulumi.set(__self__, "resolve_conflicts", resolve_conflicts)
+        if service_account is not None:
+            pulumi.set(__self__, "service_account", service_account)
+        if version is not None:
+            pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        The EKS add-on's name, as `aws eks describe-addon-versions` lists it. One entry per name; not one of the typed add-ons (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`, `aws-ebs-csi-driver`).
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="configurationValues")
+    def configuration_values(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
+        """
+        Add-on configuration, as an object (serialized to JSON with sorted keys).
+        """
+        return pulumi.get(self, "configuration_values")
+
+    @configuration_values.setter
+    def configuration_values(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
+        pulumi.set(self, "configuration_values", value)
+
+    @_builtins.property
+    @pulumi.getter(name="iamPolicy")
+    def iam_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        An IAM policy document (JSON) put inline on the add-on's role, beside its managed policies.
+        """
+        return pulumi.get(self, "iam_policy")
+
+    @iam_policy.setter
+    def iam_policy(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "iam_policy", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def identity(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        How the add-on's IAM role is assumed: `irsa` (default), a role trusted by exactly `system:serviceaccount:<namespace>:<serviceAccount>` through the cluster's OIDC provider, set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's own `podIdentityAssociations` (EKS makes and deletes the association with the add-on; needs `podIdentityAgent`). An error for an add-on without a role.
+        """
+        return pulumi.get(self, "identity")
+
+    @identity.setter
+    def identity(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "identity", value)
+
+    @_builtins.property
+    @pulumi.getter(name="managedPolicyArns")
+    def managed_policy_arns(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        IAM policy ARNs attached to the add-on's role, replacing the known add-on's recommended AWS-managed policies (an empty list attaches none). The add-on gets a role when it has a policy here, a recommended one, or `iamPolicy`.
+        """
+        return pulumi.get(self, "managed_policy_arns")
+
+    @managed_policy_arns.setter
+    def managed_policy_arns(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "managed_policy_arns", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def namespace(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Namespace the add-on installs into. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role (the IRSA trust names it) and decides which compute the add-on waits for (all compute when not given).
+        """
+        return pulumi.get(self, "namespace")
+
+    @namespace.setter
+    def namespace(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "namespace", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def placement(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        `beforeCompute`: created with the node add-ons, right after the cluster, for add-ons that are only DaemonSets (EKS reports them active with no node yet; the default for `aws-guardduty-agent` and `eks-node-monitoring-agent`); nothing waits for them. `afterCompute`: after the node add-ons and the compute that can schedule pods of its namespace (the default for every other add-on, known or not, since a Deployment with no node to run on leaves the add-on DEGRADED). `beforeCompute` is an error for a known add-on with a Deployment.
+        """
+        return pulumi.get(self, "placement")
+
+    @placement.setter
+    def placement(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "placement", value)
+
+    @_builtins.property
+    @pulumi.getter(name="resolveConflicts")
+    def resolve_conflicts(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        How EKS resolves fields someone else changed: `OVERWRITE` (default: the inputs win), `NONE` (the create or update fails instead), or `PRESERVE` (updates keep the other value; the create, where EKS does not accept `PRESERVE`, uses `NONE`).
+        """
+        return pulumi.get(self, "resolve_conflicts")
+
+    @resolve_conflicts.setter
+    def resolve_conflicts(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "resolve_conflicts", value)
+
+    @_builtins.property
+    @pulumi.getter(name="serviceAccount")
+    def service_account(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Service account the add-on's IAM role is for. Known add-ons have theirs (giving another is an error); for others it is required with an IAM role.
+        """
+        return pulumi.get(self, "service_account")
+
+    @service_account.setter
+    def service_account(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "service_account", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Add-on version (`v2.1.4-eksbuild.1`). When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
         """
         return pulumi.get(self, "version")
 
