@@ -1,0 +1,125 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// extraAddonsArgs is a platform with one node group and three eksAddons.extra add-ons:
+// the EFS CSI driver on Pod Identity (its association on the add-on itself), the
+// CloudWatch observability add-on on IRSA (issue 18's logs-and-metrics choice), and
+// the node monitoring agent (DaemonSets only, placed with the node add-ons).
+func extraAddonsArgs() *eksplatform.EksPlatformArgs {
+	a := scenarioArgs()
+	a.NodeGroups = eksplatform.NodeGroupArray{eksplatform.NodeGroupArgs{Name: pulumi.String("general")}}
+	a.EksAddons = eksplatform.EksAddonsArgs{Extra: eksplatform.ExtraEksAddonArray{
+		eksplatform.ExtraEksAddonArgs{Name: pulumi.String("aws-efs-csi-driver"), Identity: pulumi.String("podIdentity")},
+		eksplatform.ExtraEksAddonArgs{Name: pulumi.String("amazon-cloudwatch-observability")},
+		eksplatform.ExtraEksAddonArgs{Name: pulumi.String("eks-node-monitoring-agent")},
+	}}
+	return a
+}
+
+// TestGoExtraEksAddons: up (clean: the simulator reports an add-on with a Deployment
+// created before any node as hanging, so a clean journal proves the placement), the
+// roles and associations in the state, a second up that changes nothing, destroy.
+func TestGoExtraEksAddons(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	ws, s := scenarioStack(t, "extraaddons", extraAddonsArgs())
+	sum, j, g := upOnce(t, ctx, ws, s, "up")
+	requireFirstUpClean(t, "up", j, g)
+	cr := j.Creates()
+	ng := cr.Type(tNodeGroup).Name(child("ng-general")).Entries
+	requireCount(t, "node group", ng, 1, false)
+	roleArns, _ := sum.Outputs["addonRoleArns"].Value.(map[string]any)
+
+	// EFS CSI driver: its role trusted by EKS Pod Identity, AmazonEFSCSIDriverPolicy
+	// attached, the association on the add-on (EKS makes it) for the controller's
+	// service account, no IRSA; after the node group that runs its controller and after
+	// its role's policy (rule 4, rule 6's reasoning).
+	efsRole := mustNode(t, g, tRole, child("eks-addon-aws-efs-csi-driver-role"))
+	if trust := str(efsRole.Res.Inputs, "assumeRolePolicy"); strings.Contains(trust, "AssumeRoleWithWebIdentity") ||
+		!strings.Contains(trust, "pods.eks.amazonaws.com") || !strings.Contains(trust, "sts:TagSession") || !strings.Contains(trust, "aws:SourceArn") {
+		t.Errorf("EFS role %s: want a Pod Identity trust scoped to the cluster:\n%s", efsRole.Name, trust)
+	}
+	efsAtt := mustNode(t, g, tAttachment, child("eks-addon-aws-efs-csi-driver-role-AmazonEFSCSIDriverPolicy"))
+	if got := str(efsAtt.Res.Inputs, "policyArn"); got != "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy" {
+		t.Errorf("EFS policy %q", got)
+	}
+	efs := mustNode(t, g, tAddon, child("aws-efs-csi-driver"))
+	efsArn := str(efsRole.Res.Outputs, "arn")
+	if got, want := str(efs.Res.Inputs, "podIdentityAssociations"), `[{"roleArn":"`+efsArn+`","serviceAccount":"efs-csi-controller-sa"}]`; got != want {
+		t.Errorf("EFS add-on podIdentityAssociations %s, want %s", got, want)
+	}
+	if got := str(efs.Res.Inputs, "serviceAccountRoleArn"); got != "" {
+		t.Errorf("EFS add-on on Pod Identity has serviceAccountRoleArn %q", got)
+	}
+	if roleArns["aws-efs-csi-driver"] != efsArn {
+		t.Errorf("addonRoleArns[aws-efs-csi-driver] = %v, want %s", roleArns["aws-efs-csi-driver"], efsArn)
+	}
+	efsCreate := cr.Type(tAddon).Name(efs.Name).Entries
+	requireBefore(t, "rule 4", "the node group before the EFS CSI driver", ng, efsCreate)
+	requireBefore(t, "identity", "the EFS role's policy before the add-on", cr.Filter(func(e journal.Entry) bool { return e.URN == efsAtt.URN }).Entries, efsCreate)
+	if n := len(g.OfType(tPodIdentity)); n != 0 {
+		t.Errorf("%d separate pod identity associations; the add-on owns its own", n)
+	}
+
+	// CloudWatch observability: IRSA for exactly amazon-cloudwatch:cloudwatch-agent,
+	// with the two policies AWS documents as required, set as serviceAccountRoleArn.
+	cwRole := mustNode(t, g, tRole, child("eks-addon-amazon-cloudwatch-observability-role"))
+	if trust := str(cwRole.Res.Inputs, "assumeRolePolicy"); !strings.Contains(trust, "AssumeRoleWithWebIdentity") ||
+		!strings.Contains(trust, `"system:serviceaccount:amazon-cloudwatch:cloudwatch-agent"`) || !strings.Contains(trust, "sts.amazonaws.com") {
+		t.Errorf("CloudWatch role %s: want IRSA for amazon-cloudwatch:cloudwatch-agent:\n%s", cwRole.Name, trust)
+	}
+	for _, policy := range []string{"CloudWatchAgentServerPolicy", "AWSXrayWriteOnlyAccess"} {
+		att := mustNode(t, g, tAttachment, child("eks-addon-amazon-cloudwatch-observability-role-"+policy))
+		if got := str(att.Res.Inputs, "policyArn"); got != "arn:aws:iam::aws:policy/"+policy {
+			t.Errorf("CloudWatch policy %q", got)
+		}
+	}
+	cw := mustNode(t, g, tAddon, child("amazon-cloudwatch-observability"))
+	if got := str(cw.Res.Inputs, "serviceAccountRoleArn"); got != str(cwRole.Res.Outputs, "arn") || got == "" {
+		t.Errorf("CloudWatch add-on serviceAccountRoleArn %q, want its role %s", got, str(cwRole.Res.Outputs, "arn"))
+	}
+	requireBefore(t, "rule 4", "the node group before the CloudWatch add-on", ng, cr.Type(tAddon).Name(cw.Name).Entries)
+	requireBefore(t, "rule 2", "the OIDC provider before the CloudWatch role", cr.Type(tOIDC).Entries,
+		cr.Filter(func(e journal.Entry) bool { return e.URN == cwRole.URN }).Entries)
+
+	// The node monitoring agent (DaemonSets only) starts before the node group is done
+	// and waits for no compute (rule 8).
+	nm := mustNode(t, g, tAddon, child("eks-node-monitoring-agent"))
+	nmCreate := one(t, "node monitoring agent create", cr.Type(tAddon).Name(nm.Name).Entries)
+	if len(ng) == 1 && nmCreate.StartMS >= ng[0].EndMS {
+		t.Errorf("rule 8: the node monitoring agent started at %d ms, after the node group ended at %d ms", nmCreate.StartMS, ng[0].EndMS)
+	}
+	for _, d := range nm.Deps {
+		if n := g.ByURN[d]; n != nil && (n.Type == tNodeGroup || n.Type == tFargate) {
+			t.Errorf("rule 8: the node monitoring agent depends on %s", n.Name)
+		}
+	}
+
+	// A second up with the same inputs changes nothing.
+	n := readJournal(t, ws).Len()
+	sum2, err := s.Up(ctx)
+	if err != nil {
+		t.Fatalf("second up: %v", err)
+	}
+	if sum2.Changed() != 0 {
+		t.Errorf("second up: want every resource unchanged, got %s", sum2)
+	}
+	for _, e := range readJournal(t, ws).Since(n).Mutations().Entries {
+		t.Errorf("second up touched the cloud: %s", journal.Label(e))
+	}
+
+	all, del := destroyAll(t, ctx, ws, s)
+	requireClean(t, "destroy", del)
+	checkDestroy(t, all, del, g)
+	d := del.Deletes()
+	requireBefore(t, "destroy", "the EFS CSI driver deleted before the node group that runs it",
+		d.Type(tAddon).Name(efs.Name).Entries, d.Type(tNodeGroup).Entries)
+}
