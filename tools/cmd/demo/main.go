@@ -182,7 +182,8 @@ func run(scale float64, parallel int, keep bool, out string) error {
 	printTree(g)
 	printStages(timeline.New("", scale, g, upPhase).Views[0], scale, "the up", "first create")
 
-	lb, path := g.CriticalPath(journal.Minutes)
+	// The edges the engine honours: the state's, parents, components' children.
+	lb, path := g.Ordering().CriticalPath(journal.Minutes)
 	sim := journal.SimMinutes(up.Elapsed, scale)
 	t0, t1 := j.Creates().Span()
 	cloud := journal.SimMinutes(time.Duration(t1-t0)*time.Millisecond, scale)

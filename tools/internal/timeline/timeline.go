@@ -124,9 +124,11 @@ func layout(p Phase, g *journal.Graph) *View {
 		return 0
 	}
 	if g != nil {
-		dg := g
+		// The edges the engine honours (the state's, parents, components'
+		// children); a destroy follows them backwards.
+		dg := g.Ordering()
 		if p.Reverse {
-			dg = g.Reverse()
+			dg = dg.Reverse()
 		}
 		total, path := dg.CriticalPath(weight)
 		v.CriticalMS = int64(total)
