@@ -15,15 +15,19 @@ import (
 //     add-on).
 //   - large: 10 node groups, 3 Fargate profiles and every add-on of the
 //     catalogue (all five EKS add-ons, all four Helm add-ons).
+//   - nodes30: the default platform with 30 node groups: more 3-minute
+//     operations that may run at once than the engine's default --parallel
+//     (4 per core) lets run.
 type platformDef struct {
 	Name    string
 	Program pulumi.RunFunc
 }
 
-var platforms = []platformDef{
-	{"default", program(defaultArgs)},
-	{"large", program(largeArgs)},
-}
+var (
+	defaultPlatform = platformDef{"default", program(defaultArgs)}
+	largePlatform   = platformDef{"large", program(largeArgs)}
+	nodes30Platform = platformDef{"nodes30", program(nodes30Args)}
+)
 
 const component = "bench"
 
@@ -36,6 +40,16 @@ func defaultArgs() *eksplatform.EksPlatformArgs {
 	a := &eksplatform.EksPlatformArgs{
 		NodeGroups: eksplatform.NodeGroupArray{eksplatform.NodeGroupArgs{Name: pulumi.String("default")}},
 	}
+	subnets(a)
+	return a
+}
+
+func nodes30Args() *eksplatform.EksPlatformArgs {
+	var ngs eksplatform.NodeGroupArray
+	for i := range 30 {
+		ngs = append(ngs, eksplatform.NodeGroupArgs{Name: pulumi.String(fmt.Sprintf("ng%02d", i))})
+	}
+	a := &eksplatform.EksPlatformArgs{NodeGroups: ngs}
 	subnets(a)
 	return a
 }

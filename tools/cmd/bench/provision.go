@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
+	"github.com/eksplatform/pulumi-eksplatform/tools/simcloud"
 )
 
 // PathStep is one resource on a chain through the deployment, with when it
@@ -30,16 +33,29 @@ type PathStep struct {
 	DeltaRatio float64 `json:"delta_ratio"` // actual / nominal
 }
 
-// Provisioning is the section-1 figure for one platform.
+// benchRun is one `pulumi up` of section 1.
+type benchRun struct {
+	Platform platformDef
+	Parallel int  // pulumi up --parallel; 0: the engine's default
+	Noop     bool // then a second up with nothing changed (section 4)
+	RSS      bool // poll the plugin's peak RSS (section 3)
+	Detail   bool // print the critical path, what its orderings cost, the observed chain
+}
+
+// Provisioning is the section-1 figure for one run.
 type Provisioning struct {
 	Platform       string         `json:"platform"`
+	Parallel       int            `json:"parallel"`         // pulumi up --parallel; 0: the engine's default
+	EffectivePar   int            `json:"parallel_slots"`   // the operations the engine ran at most at once
+	NodeGroupWaves int            `json:"node_group_waves"` // start waves of the node groups' creates
 	Scale          float64        `json:"scale"`
 	Resources      int            `json:"resources"` // simulated resources created
 	Changes        map[string]int `json:"changes"`
 	UpWallS        float64        `json:"up_wall_s"`       // whole `pulumi up`
 	ProvisioningS  float64        `json:"provisioning_s"`  // first create start → last create end
 	LowerBoundS    float64        `json:"lower_bound_s"`   // critical path × scale
-	LowerBoundMin  float64        `json:"lower_bound_min"` // critical path, simulated minutes
+	LowerBoundMin  float64        `json:"lower_bound_min"` // critical path, simulated minutes (journal.Graph.Ordering: state edges, parents, components)
+	StateOnlyMin   float64        `json:"state_only_min"`  // critical path of the state's edges alone (what the bench reported before parent edges)
 	ProvisionedMin float64        `json:"provisioned_min"` // provisioning, simulated minutes
 	Ratio          float64        `json:"ratio"`           // provisioning / lower bound
 	EngineStartS   float64        `json:"engine_start_s"`  // up start → first create
@@ -48,7 +64,9 @@ type Provisioning struct {
 	EdgeCosts      []EdgeCost     `json:"edge_costs"`        // the graph's longest path
 	ObservedChain  []PathStep     `json:"observed_chain"`    // what bounded this run, walking back from the last create
 	Gap            GapBreakdown   `json:"gap"`               // why provisioning > lower bound
-	NoopUp         *NoopUp        `json:"noop_up,omitempty"` // section 4 (large platform)
+	NoopUp         *NoopUp        `json:"noop_up,omitempty"` // section 4
+
+	detail bool // print the critical path and the gap analysis
 }
 
 // GapBreakdown splits provisioning − lower bound along the observed chain:
@@ -143,48 +161,64 @@ func (p *rssPoller) Stop() (int64, int) {
 }
 
 // provision runs one platform's `pulumi up` in a fresh workspace and works out
-// the figures; with noop it runs a second up; with rss it polls the plugin's
-// peak RSS during the first up.
-func provision(ctx context.Context, def platformDef, scale float64, parallel int, noop bool, rss *int64, rssProcs *int) (*Provisioning, error) {
+// the figures; with r.Noop it runs a second up; with r.RSS it polls the
+// plugin's peak RSS during the first up.
+func provision(ctx context.Context, r benchRun, scale float64) (p *Provisioning, rss int64, rssProcs int, err error) {
+	def := r.Platform
 	ws, err := runner.NewWorkspace(runner.Options{Scale: scale})
 	if err != nil {
-		return nil, err
+		return nil, 0, 0, err
 	}
 	defer func() { _ = ws.Close() }()
 	s, err := ws.GoStack(ctx, "bench-"+def.Name, "bench", def.Program)
 	if err != nil {
-		return nil, err
+		return nil, 0, 0, err
 	}
-	s.Parallel = parallel
+	s.Parallel = r.Parallel
 	var poller *rssPoller
-	if rss != nil {
+	if r.RSS {
 		poller = startRSSPoller(filepath.Join(ws.Bin, "pulumi-resource-eksplatform"), 20*time.Millisecond)
 	}
 	upStart := time.Now()
 	up, err := s.Up(ctx)
 	if poller != nil {
-		*rss, *rssProcs = poller.Stop()
+		rss, rssProcs = poller.Stop()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: up: %w\n%s", def.Name, err, tail(up.Stdout, 4000))
+		return nil, 0, 0, fmt.Errorf("%s: up: %w\n%s", def.Name, err, tail(up.Stdout, 4000))
 	}
 	_, g, err := s.Export(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, 0, err
 	}
 	j, err := ws.ReadJournal()
 	if err != nil {
-		return nil, err
+		return nil, 0, 0, err
 	}
-	p := analyse(def.Name, scale, g, j.Creates().Entries, up, upStart)
-	if noop {
+	p = analyse(def.Name, scale, g, j.Creates().Entries, up, upStart)
+	p.Parallel, p.EffectivePar = r.Parallel, effectiveParallel(r.Parallel)
+	if r.Noop {
 		up2, err := s.Up(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("%s: second up: %w", def.Name, err)
+			return nil, 0, 0, fmt.Errorf("%s: second up: %w", def.Name, err)
 		}
 		p.NoopUp = &NoopUp{WallS: up2.Elapsed.Seconds(), Changes: up2.Changes, Noop: up2.Changed() == 0}
 	}
-	return p, nil
+	return p, rss, rssProcs, nil
+}
+
+// effectiveParallel is how many operations `pulumi up --parallel n` runs at
+// once: n, or for 0 the engine's default, PULUMI_PARALLEL or 4 × GOMAXPROCS
+// (pkg/v3 v3.259.0 cmd/pulumi/operations/up.go defaultParallel; the CLI runs
+// on this machine, so its GOMAXPROCS is the bench's).
+func effectiveParallel(n int) int {
+	if n > 0 {
+		return n
+	}
+	if v, err := strconv.Atoi(os.Getenv("PULUMI_PARALLEL")); err == nil && v > 0 {
+		return v
+	}
+	return 4 * runtime.GOMAXPROCS(0)
 }
 
 func tail(s string, n int) string {
@@ -200,7 +234,12 @@ func flagSlackMS(scale float64) int64 {
 	return max(250, int64(5*1000*scale))
 }
 
-func analyse(name string, scale float64, g *journal.Graph, creates []journal.Entry, up runner.Summary, upStart time.Time) *Provisioning {
+// analyse works out one run's figures. state is the exported state's graph;
+// every wait and the lower bound are taken on state.Ordering(), the edges the
+// engine honours (the state's, parents, components' children).
+func analyse(name string, scale float64, state *journal.Graph, creates []journal.Entry, up runner.Summary, upStart time.Time) *Provisioning {
+	g := state.Ordering()
+	stateOnly, _ := state.CriticalPath(journal.Minutes)
 	byURN := map[string]journal.Entry{}
 	for _, e := range creates {
 		if _, ok := byURN[e.URN]; !ok {
@@ -257,6 +296,8 @@ func analyse(name string, scale float64, g *journal.Graph, creates []journal.Ent
 		UpWallS:        up.Elapsed.Seconds(),
 		ProvisioningS:  float64(t1-t0) / 1000,
 		LowerBoundMin:  lbMin,
+		StateOnlyMin:   stateOnly,
+		NodeGroupWaves: nodeGroupWaves(creates, scale),
 		LowerBoundS:    lbMin * msPerMin / 1000,
 		ProvisionedMin: float64(t1-t0) / msPerMin,
 		EngineStartS:   float64(t0-upStart.UnixMilli()) / 1000,
@@ -308,6 +349,28 @@ func analyse(name string, scale float64, g *journal.Graph, creates []journal.Ent
 	return p
 }
 
+// nodeGroupWaves is how many waves the node groups' creates started in:
+// sorted by start, a create that starts half a node group's create time
+// (1.5 simulated minutes) or more after the current wave's first start opens
+// a new wave. All at once is 1; 30 groups in 8 engine slots make 4.
+func nodeGroupWaves(creates []journal.Entry, scale float64) int {
+	var starts []int64
+	for _, e := range journal.New(creates).Type("aws:eks/nodeGroup:NodeGroup").Entries {
+		starts = append(starts, e.StartMS)
+	}
+	slices.Sort(starts)
+	half := int64(float64(simcloud.Duration("aws:eks/nodeGroup:NodeGroup").Milliseconds()) * scale / 2)
+	waves := 0
+	var first int64
+	for i, t := range starts {
+		if i == 0 || t-first >= half {
+			waves++
+			first = t
+		}
+	}
+	return waves
+}
+
 // depsReady is when the last of n's dependencies was done and which simulated
 // resource that was (0, "" when it has none).
 func depsReady(g *journal.Graph, n *journal.Node, visit func(*journal.Node) (int64, string)) (int64, string) {
@@ -326,14 +389,35 @@ func depsReady(g *journal.Graph, n *journal.Node, visit func(*journal.Node) (int
 }
 
 func printProvisioning(ps []*Provisioning) {
-	fmt.Printf("  %-8s %5s %9s %9s %9s %11s %7s %6s\n", "platform", "res", "up wall", "provision", "lower bd", "sim min", "ratio", "conc")
+	fmt.Printf("  %-8s %8s %4s %9s %9s %7s %11s %7s %5s %7s\n", "platform", "parallel", "res", "provision", "crit path", "ratio", "first create", "no-op", "conc", "ng waves")
+	fmt.Printf("  %-8s %8s %4s %9s %9s %7s %11s %7s %5s %7s\n", "", "", "", "sim min", "sim min", "", "after s", "up s", "", "")
 	for _, p := range ps {
-		fmt.Printf("  %-8s %5d %8.1fs %8.1fs %8.1fs %5.1f/%-5.1f %7.3f %6d\n", p.Platform, p.Resources, p.UpWallS,
-			p.ProvisioningS, p.LowerBoundS, p.ProvisionedMin, p.LowerBoundMin, p.Ratio, p.MaxConcurrency)
+		noop := "-"
+		if p.NoopUp != nil {
+			noop = fmt.Sprintf("%.2f", p.NoopUp.WallS)
+		}
+		par := parallelText(p.Parallel)
+		if p.Parallel == 0 {
+			par = fmt.Sprintf("def(%d)", p.EffectivePar)
+		}
+		fmt.Printf("  %-8s %8s %4d %9.2f %9.2f %7.3f %11.1f %7s %5d %7d\n", p.Platform, par, p.Resources,
+			p.ProvisionedMin, p.LowerBoundMin, p.Ratio, p.EngineStartS, noop, p.MaxConcurrency, p.NodeGroupWaves)
+	}
+	fmt.Printf("  provision: first create start → last create end; crit path: the lower bound, the longest chain of the\n" +
+		"  edges the engine honours (state dependencies, parents, components' children) under the simulator's table;\n" +
+		"  first create after: from the start of `pulumi up` (engine, plugins, Construct); conc: most creates at once;\n" +
+		"  ng waves: how many waves the node groups started in (1: all together)\n")
+	for _, p := range ps {
+		if p.StateOnlyMin < p.LowerBoundMin-0.005 {
+			fmt.Printf("  %s: the state's edges alone give %.2f sim min; parent and component edges add %.2f\n", p.Platform, p.StateOnlyMin, p.LowerBoundMin-p.StateOnlyMin)
+		}
 	}
 	for _, p := range ps {
-		fmt.Printf("\n  %s: critical path %.2f simulated min (scale %g: %.1f s); engine start-up before the first create %.1f s\n",
-			p.Platform, p.LowerBoundMin, p.Scale, p.LowerBoundS, p.EngineStartS)
+		if !p.detail {
+			continue
+		}
+		fmt.Printf("\n  %s (--parallel %s): critical path %.2f simulated min (scale %g: %.1f s); provisioning %.2f (%.1f s); engine start-up before the first create %.1f s\n",
+			p.Platform, parallelText(p.Parallel), p.LowerBoundMin, p.Scale, p.LowerBoundS, p.ProvisionedMin, p.ProvisioningS, p.EngineStartS)
 		printSteps(p.CriticalPath)
 		printEdgeCosts(p.EdgeCosts)
 		if !sameChain(p.CriticalPath, p.ObservedChain) {
@@ -345,7 +429,7 @@ func printProvisioning(ps []*Provisioning) {
 		gp := p.Gap
 		verdict := "no needless serialization: the gap is engine scheduling and operation overhead"
 		if gp.FlaggedSlackMS > 0 {
-			verdict = fmt.Sprintf("%.0f ms of it in waits above %d ms with every dependency done (marked !): engine or plugin busy, or a late registration (an Apply, an invoke); not an edge of the graph", gp.FlaggedSlackMS, flagSlackMS(p.Scale))
+			verdict = fmt.Sprintf("%.0f ms of it in waits above %d ms with every dependency done (marked !): the engine's --parallel slots full, engine or plugin busy, or a late registration (an Apply, an invoke); not an edge of the graph", gp.FlaggedSlackMS, flagSlackMS(p.Scale))
 		}
 		if gp.ChainShortMS < -1 {
 			verdict += fmt.Sprintf("; the bounding chain is %.0f ms shorter than the critical path (it is not the graph's longest path)", -gp.ChainShortMS)
