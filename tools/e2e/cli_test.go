@@ -95,7 +95,7 @@ func TestCLI(t *testing.T) {
 	requireNoMutations(t, ws, n, "preview")
 
 	// up: everything created once, in order.
-	up := must("up", "--yes")
+	up := must("up", "--yes", "--parallel", "32")
 	sum := lastUpdate(t, p, "update", up)
 	t.Logf("%s", sum)
 	if sum.Changed() != sum.Count("create") || sum.Count("create") == 0 {
