@@ -213,7 +213,8 @@ func run(scale float64, parallel int, quick bool, benchtime string, runs int, ou
 			state = fmt.Sprintf("UNEXPECTED CHANGES %v", n.Changes)
 			res.Errors["noop_up/"+name] = state
 		}
-		fmt.Printf("  %-8s %-43s %10.2f s    (%s, %d unchanged)\n", name, "wall time", n.WallS, state, n.Changes["same"])
+		fmt.Printf("  %-8s %-43s %10.2f s    (%s, %d unchanged)\n", name, "the `pulumi up` command", n.WallS, state, n.Changes["same"])
+		fmt.Printf("  %-8s %-43s %10.2f s    (%s)\n", "", "Automation API Up (the command, then reads)", n.AutoUpS, strings.Join(n.Commands, "; "))
 	}
 	res.LoadAverage = append(res.LoadAverage, loadAverage())
 	fmt.Printf("\nLoad average at the end: %s\n", res.LoadAverage[1])

@@ -81,9 +81,11 @@ type GapBreakdown struct {
 
 // NoopUp is section 4.
 type NoopUp struct {
-	WallS   float64        `json:"wall_s"`
-	Changes map[string]int `json:"changes"`
-	Noop    bool           `json:"noop"`
+	WallS    float64        `json:"wall_s"`    // the `pulumi up` command: what a CLI user waits for
+	AutoUpS  float64        `json:"auto_up_s"` // the Automation API's Up: the command, then `stack output` and `stack history`
+	Changes  map[string]int `json:"changes"`
+	Noop     bool           `json:"noop"`
+	Commands []string       `json:"commands"` // every pulumi process of the Automation API's Up, with its time
 }
 
 // rssPoller records the peak VmHWM of every process whose executable is exe.
@@ -170,6 +172,8 @@ func provision(ctx context.Context, r benchRun, scale float64) (p *Provisioning,
 		return nil, 0, 0, err
 	}
 	defer func() { _ = ws.Close() }()
+	var timings []runner.CommandTiming
+	ws.OnCommand = func(c runner.CommandTiming) { timings = append(timings, c) }
 	s, err := ws.GoStack(ctx, "bench-"+def.Name, "bench", def.Program)
 	if err != nil {
 		return nil, 0, 0, err
@@ -198,11 +202,19 @@ func provision(ctx context.Context, r benchRun, scale float64) (p *Provisioning,
 	p = analyse(def.Name, scale, g, j.Creates().Entries, up, upStart)
 	p.Parallel, p.EffectivePar = r.Parallel, effectiveParallel(r.Parallel)
 	if r.Noop {
+		timings = timings[:0]
 		up2, err := s.Up(ctx)
 		if err != nil {
 			return nil, 0, 0, fmt.Errorf("%s: second up: %w", def.Name, err)
 		}
-		p.NoopUp = &NoopUp{WallS: up2.Elapsed.Seconds(), Changes: up2.Changes, Noop: up2.Changed() == 0}
+		n := &NoopUp{AutoUpS: up2.Elapsed.Seconds(), Changes: up2.Changes, Noop: up2.Changed() == 0}
+		for _, c := range timings {
+			if len(c.Args) > 0 && c.Args[0] == "up" {
+				n.WallS = c.Elapsed.Seconds()
+			}
+			n.Commands = append(n.Commands, fmt.Sprintf("pulumi %s: %.2f s", strings.Join(c.Args[:min(len(c.Args), 2)], " "), c.Elapsed.Seconds()))
+		}
+		p.NoopUp = n
 	}
 	return p, rss, rssProcs, nil
 }

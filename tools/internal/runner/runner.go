@@ -107,6 +107,9 @@ type Workspace struct {
 	Scale   float64
 	Region  string
 	Env     map[string]string // what every run adds to the environment
+	// OnCommand, when set before a stack is made, is told every `pulumi`
+	// process the Automation API runs for it, with its wall time.
+	OnCommand func(CommandTiming)
 
 	ownDir bool
 }

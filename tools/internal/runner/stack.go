@@ -92,8 +92,12 @@ func (w *Workspace) options(project, runtime string) ([]auto.LocalWorkspaceOptio
 	if err != nil {
 		return nil, err
 	}
+	var pc auto.PulumiCommand = cmd
+	if w.OnCommand != nil {
+		pc = timedCommand{PulumiCommand: cmd, record: w.OnCommand}
+	}
 	return []auto.LocalWorkspaceOption{
-		auto.Pulumi(cmd),
+		auto.Pulumi(pc),
 		auto.PulumiHome(w.Home),
 		auto.EnvVars(w.Env),
 		auto.WorkDir(filepath.Join(w.Dir, "work", project)),
