@@ -6,6 +6,7 @@ import (
 
 	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -122,4 +123,65 @@ func TestGoExtraEksAddons(t *testing.T) {
 	d := del.Deletes()
 	requireBefore(t, "destroy", "the EFS CSI driver deleted before the node group that runs it",
 		d.Type(tAddon).Name(efs.Name).Entries, d.Type(tNodeGroup).Entries)
+}
+
+// TestPythonExtraEksAddons: eksAddons.extra from Python (testdata/program.py, variant
+// extra-eks-addons): the EFS CSI driver on its add-on's Pod Identity association, and an
+// add-on the platform does not know with the user's namespace, service account and a
+// policy made in the same program (its ARN an Output, unknown at preview, so the
+// attachment is named by the policy only at the update), then a second up that changes
+// nothing, a preview with no change, and destroy.
+func TestPythonExtraEksAddons(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	pythonVenv(t)
+	ws := newWorkspace(t, runner.Options{})
+	d := pythonDriver(t, ws, "extra", "extra-eks-addons")
+	sum, j, g := upStep(t, ctx, ws, d, "up")
+	requireFirstUpClean(t, "up", j, g)
+	cr := j.Creates()
+	ng := cr.Type(tNodeGroup).Entries
+	roleArns, _ := sum.Outputs["addonRoleArns"].Value.(map[string]any)
+	policyArn, _ := sum.Outputs["policyArn"].Value.(string)
+
+	efsRole := mustNode(t, g, tRole, child("eks-addon-aws-efs-csi-driver-role"))
+	efs := mustNode(t, g, tAddon, child("aws-efs-csi-driver"))
+	if got, want := str(efs.Res.Inputs, "podIdentityAssociations"), `[{"roleArn":"`+str(efsRole.Res.Outputs, "arn")+`","serviceAccount":"efs-csi-controller-sa"}]`; got != want {
+		t.Errorf("EFS add-on podIdentityAssociations %s, want %s", got, want)
+	}
+	requireBefore(t, "rule 4", "the node group before the EFS CSI driver", ng, cr.Type(tAddon).Name(efs.Name).Entries)
+
+	vendorRole := mustNode(t, g, tRole, child("eks-addon-vendor-agent-role"))
+	if trust := str(vendorRole.Res.Inputs, "assumeRolePolicy"); !strings.Contains(trust, `"system:serviceaccount:vendor:agent"`) {
+		t.Errorf("vendor-agent role: want IRSA for vendor:agent:\n%s", trust)
+	}
+	att := mustNode(t, g, tAttachment, child("eks-addon-vendor-agent-role-VendorAgent"))
+	if got := str(att.Res.Inputs, "policyArn"); got != policyArn || got == "" {
+		t.Errorf("vendor-agent policyArn %q, want the program's policy %q", got, policyArn)
+	}
+	vendor := mustNode(t, g, tAddon, child("vendor-agent"))
+	if got := str(vendor.Res.Inputs, "serviceAccountRoleArn"); got != str(vendorRole.Res.Outputs, "arn") || roleArns["vendor-agent"] != got {
+		t.Errorf("vendor-agent serviceAccountRoleArn %q, addonRoleArns %v, want %s", got, roleArns["vendor-agent"], str(vendorRole.Res.Outputs, "arn"))
+	}
+	if got := str(vendor.Res.Inputs, "configurationValues"); got != `{"replicas":2}` {
+		t.Errorf("vendor-agent configurationValues %s", got)
+	}
+	// Unknown to the platform, it waits for compute (the safe order).
+	requireBefore(t, "rule 4", "the node group before vendor-agent", ng, cr.Type(tAddon).Name(vendor.Name).Entries)
+
+	requireNoChange(t, ctx, ws, d, "second up")
+	prev, err := d.preview(ctx)
+	if err != nil {
+		t.Fatalf("preview: %v", err)
+	}
+	if prev.Changed() != 0 {
+		t.Errorf("preview after up: want no changes, got %s", prev)
+	}
+	n := readJournal(t, ws).Len()
+	if _, err := d.destroy(ctx); err != nil {
+		t.Fatalf("destroy: %v", err)
+	}
+	all := readJournal(t, ws)
+	requireClean(t, "destroy", all.Since(n))
+	checkDestroy(t, all, all.Since(n), g)
 }

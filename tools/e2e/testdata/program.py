@@ -221,6 +221,36 @@ def outputs_program(variant):
             pulumi.export("viewerArn", viewer)
             pulumi.export("addonRoleArns", p.addon_role_arns)
 
+    elif variant == "extra-eks-addons":
+        # eksAddons.extra (eksaddons_extra_test.go): the EFS CSI driver on its add-on's Pod
+        # Identity association, and an add-on the platform does not know, whose role gets
+        # a policy this program makes (its ARN an Output, unknown at preview).
+
+        def program():
+            document = {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::vendor-bucket/*"}],
+            }
+            policy = aws_resource(
+                "aws:iam/policy:Policy", "e2e-vendor-agent", {"name": "VendorAgent", "policy": json.dumps(document)}, outs=["arn"]
+            )
+            args = small_platform([PUB1, PUB2], [PRIV1, PRIV2])
+            args["eks_addons"] = eksplatform.EksAddonsArgs(
+                extra=[
+                    eksplatform.ExtraEksAddonArgs(name="aws-efs-csi-driver", identity="podIdentity"),
+                    eksplatform.ExtraEksAddonArgs(
+                        name="vendor-agent",
+                        namespace="vendor",
+                        service_account="agent",
+                        managed_policy_arns=[policy.arn],
+                        configuration_values={"replicas": 2},
+                    ),
+                ]
+            )
+            p = eksplatform.EksPlatform("platform", **args)
+            pulumi.export("policyArn", policy.arn)
+            pulumi.export("addonRoleArns", p.addon_role_arns)
+
     elif variant in ("admins-ab", "admins-b"):
 
         def program():
