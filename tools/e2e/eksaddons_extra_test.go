@@ -7,6 +7,7 @@ import (
 	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -184,4 +185,60 @@ func TestPythonExtraEksAddons(t *testing.T) {
 	all := readJournal(t, ws)
 	requireClean(t, "destroy", all.Since(n))
 	checkDestroy(t, all, all.Since(n), g)
+}
+
+// TestExtraAddonPlacementFiresWithoutTheOrdering: the EKS add-ons the platform places,
+// made by a program of plain resources with no wait for compute, through the real
+// engine: the EFS CSI driver (a Deployment) starts before any node and the simulator
+// journals it hanging with "no nodes", as EKS leaves it DEGRADED; the node monitoring
+// agent (DaemonSets only) does not. The platform's runs (TestGoExtraEksAddons,
+// TestPythonExtraEksAddons) fail on any such warning, so their placement is what keeps
+// them green.
+func TestExtraAddonPlacementFiresWithoutTheOrdering(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	ws := newWorkspace(t, runner.Options{})
+	program := func(ctx *pulumi.Context) error {
+		cluster, err := eks.NewCluster(ctx, "early", &eks.ClusterArgs{
+			Name:      pulumi.String("early"),
+			RoleArn:   pulumi.String("arn:aws:iam::123456789012:role/early-cluster"),
+			VpcConfig: eks.ClusterVpcConfigArgs{SubnetIds: pulumi.ToStringArray([]string{"subnet-0a1b2c3d4e5f60003", "subnet-0a1b2c3d4e5f60004"})},
+		})
+		if err != nil {
+			return err
+		}
+		cni, err := eks.NewAddon(ctx, "early-vpc-cni", &eks.AddonArgs{ClusterName: cluster.Name, AddonName: pulumi.String("vpc-cni")})
+		if err != nil {
+			return err
+		}
+		if _, err := eks.NewNodeGroup(ctx, "early-ng", &eks.NodeGroupArgs{
+			ClusterName:   cluster.Name,
+			NodeGroupName: pulumi.String("early-general"),
+			NodeRoleArn:   pulumi.String("arn:aws:iam::123456789012:role/early-node"),
+			SubnetIds:     pulumi.ToStringArray([]string{"subnet-0a1b2c3d4e5f60003"}),
+			ScalingConfig: eks.NodeGroupScalingConfigArgs{MinSize: pulumi.Int(1), DesiredSize: pulumi.Int(1), MaxSize: pulumi.Int(2)},
+		}, pulumi.DependsOn([]pulumi.Resource{cni})); err != nil {
+			return err
+		}
+		for _, name := range []string{"aws-efs-csi-driver", "eks-node-monitoring-agent"} {
+			if _, err := eks.NewAddon(ctx, "early-"+name, &eks.AddonArgs{ClusterName: cluster.Name, AddonName: pulumi.String(name)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	s, err := ws.GoStack(ctx, "e2e-extra-early", "early", program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Up(ctx); err != nil {
+		t.Fatalf("up: %v", tailStr(err.Error(), 3000))
+	}
+	j := readJournal(t, ws)
+	for name, want := range map[string]string{"early-aws-efs-csi-driver": "no nodes", "early-eks-node-monitoring-agent": ""} {
+		e := one(t, name+" create", j.Creates().Type(tAddon).Name(name).Entries)
+		if e.Warning != want {
+			t.Errorf("%s: journal warning %q, want %q", name, e.Warning, want)
+		}
+	}
 }
