@@ -29,7 +29,12 @@ func scenarioArgs() *eksplatform.EksPlatformArgs {
 // platform of args.
 func scenarioStack(t *testing.T, name string, args *eksplatform.EksPlatformArgs) (*runner.Workspace, *runner.Stack) {
 	t.Helper()
-	ws := newWorkspace(t, runner.Options{})
+	return scenarioStackIn(t, newWorkspace(t, runner.Options{}), name, args)
+}
+
+// scenarioStackIn is scenarioStack in a given workspace.
+func scenarioStackIn(t *testing.T, ws *runner.Workspace, name string, args *eksplatform.EksPlatformArgs) (*runner.Workspace, *runner.Stack) {
+	t.Helper()
 	s, err := ws.GoStack(testCtx(t), "e2e-scenario", name, func(ctx *pulumi.Context) error {
 		p, err := eksplatform.NewEksPlatform(ctx, component, args)
 		if err != nil {
@@ -46,13 +51,15 @@ func scenarioStack(t *testing.T, name string, args *eksplatform.EksPlatformArgs)
 	return ws, s
 }
 
-// TestGoScenarios: SCENARIOS #3, #5 and #6, each in a workspace of its own:
+// TestGoScenarios: SCENARIOS #3, #5 and #6, and the platform teams' next add-ons
+// (cert-manager, external-secrets), each in a workspace of its own:
 // up, the scenario's assertions, destroy.
 func TestGoScenarios(t *testing.T) {
 	t.Parallel()
 	t.Run("FargateOnly", func(t *testing.T) { t.Parallel(); scenarioFargateOnly(t) })
 	t.Run("PodIdentity", func(t *testing.T) { t.Parallel(); scenarioPodIdentity(t) })
 	t.Run("BringYourOwnChart", func(t *testing.T) { t.Parallel(); scenarioOwnChart(t) })
+	t.Run("CertificatesAndSecrets", func(t *testing.T) { t.Parallel(); scenarioCertificatesAndSecrets(t) })
 }
 
 // SCENARIOS #3: no node group, profiles kube-system and apps, coredns on

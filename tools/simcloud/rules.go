@@ -71,6 +71,9 @@ func checkCreate(r *res, cluster string, v view) (warning string, err error) {
 		if err := albWebhookBlocks(r, cluster, v); err != nil {
 			return "", err
 		}
+		if err := guardWebhooksBlock(r, cluster, v); err != nil {
+			return "", err
+		}
 		// coredns, the other EKS add-ons that run a Deployment, and Helm charts need
 		// running nodes; real life hangs DEGRADED. Auto Mode's built-in pools and custom
 		// NodePools are nodes too.

@@ -52,3 +52,47 @@ func albWebhookBlocks(r *res, cluster string, v view) error {
 func isALBChart(chart string) bool {
 	return chart == albChart || strings.HasSuffix(chart, "/"+albChart)
 }
+
+// cert-manager's and external-secrets' charts register webhooks (failurePolicy Fail)
+// on their own API groups only: a Certificate, an Issuer, an ExternalSecret, a
+// SecretStore. Until their pods serve them, creating such an object fails; Services and
+// everything else are untouched (their charts at the catalogue's pins; rule 9 of
+// docs/ordering.md). The simulator cannot render a chart, so it tells the charts apart
+// by name: the catalogue's charts make none of those objects with the platform's
+// values, and any other chart (a team's own, from helmReleases) is taken to make some,
+// as an ingress chart with a Certificate or an app with an ExternalSecret does. Such a
+// chart whose install starts while cert-manager's or external-secrets' install is in
+// flight fails with the API server's error.
+
+// guardingCharts are the charts whose webhooks guard their own kinds, with the error
+// an object of theirs gets while the webhook has no endpoints.
+var guardingCharts = map[string]string{
+	"cert-manager":     `Internal error occurred: failed calling webhook "webhook.cert-manager.io": failed to call webhook: Post "https://cert-manager-webhook.cert-manager.svc:443/validate?timeout=30s": no endpoints available for service "cert-manager-webhook"`,
+	"external-secrets": `Internal error occurred: failed calling webhook "validate.externalsecret.external-secrets.io": failed to call webhook: Post "https://external-secrets-webhook.external-secrets.svc:443/validate-external-secrets-io-v1-externalsecret?timeout=5s": no endpoints available for service "external-secrets-webhook"`,
+}
+
+// catalogueCharts are the charts known to make no cert-manager or external-secrets
+// object with the values the platform gives them.
+var catalogueCharts = map[string]bool{
+	albChart: true, "external-dns": true, "cluster-autoscaler": true, "metrics-server": true,
+	"cert-manager": true, "external-secrets": true,
+}
+
+// chartName is a chart reference without its repository or OCI path.
+func chartName(chart string) string {
+	return chart[strings.LastIndex(chart, "/")+1:]
+}
+
+// guardWebhooksBlock fails a release of a chart not in the catalogue whose install
+// starts while a guarding chart's install is in flight on the cluster.
+func guardWebhooksBlock(r *res, cluster string, v view) error {
+	if cluster == "" || r.Type != typRelease || catalogueCharts[chartName(str(r.Inputs, "chart"))] {
+		return nil
+	}
+	for _, o := range v.inflightOf(typRelease, cluster) {
+		if msg, ok := guardingCharts[chartName(o.Name)]; ok && o.Op == "create" {
+			return errors.New(msg)
+		}
+	}
+	return nil
+}

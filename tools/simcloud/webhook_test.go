@@ -56,3 +56,50 @@ func TestALBWebhookBlocksServicesWhileItsControllerStarts(t *testing.T) {
 	}
 	mustCreate(t, k, typRelease, "after", map[string]any{"chart": "external-dns", "version": "1.21.1"})
 }
+
+// TestGuardWebhooksBlockTheirKindsWhileTheirAddonStarts: while cert-manager's (or
+// external-secrets') install is in flight, a team's chart, which may make a
+// Certificate (or an ExternalSecret), fails; a catalogue chart, which makes none, does
+// not; after the install both succeed.
+func TestGuardWebhooksBlockTheirKindsWhileTheirAddonStarts(t *testing.T) {
+	for chart, hook := range map[string]string{"cert-manager": "webhook.cert-manager.io", "external-secrets": "validate.externalsecret.external-secrets.io"} {
+		t.Run(chart, func(t *testing.T) {
+			j := tempJournal(t)
+			slow := func(name string) *Server {
+				s, err := NewServer(Options{Name: name, Journal: j, Scale: 0.001})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+			a, k := slow("aws"), slow("kubernetes")
+			kc := "apiVersion: v1\nclusters:\n- cluster:\n    server: https://" + clusterHash("demo") + ".gr7.us-west-2.eks.amazonaws.com\n"
+			if _, err := k.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: props(t, map[string]any{"kubeconfig": kc})}); err != nil {
+				t.Fatal(err)
+			}
+			mustCreate(t, a, typCluster, "demo", map[string]any{"name": "demo"})
+			mustCreate(t, a, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"})
+			mustCreate(t, a, typNodeGroup, "ng", map[string]any{"clusterName": "demo", "nodeGroupName": "demo-general"})
+			mustCreate(t, k, typRelease, "before", map[string]any{"chart": "oci://registry.example.com/charts/app", "version": "1.0.0"})
+
+			done := make(chan error, 1)
+			go func() {
+				_, _, err := create(t, k, typRelease, chart, map[string]any{"chart": chart, "version": "1.0.0"})
+				done <- err
+			}()
+			time.Sleep(15 * time.Millisecond)
+			_, _, teamErr := create(t, k, typRelease, "during", map[string]any{"chart": "oci://registry.example.com/charts/app", "version": "1.0.0"})
+			_, _, catalogueErr := create(t, k, typRelease, "metrics", map[string]any{"chart": "metrics-server", "version": "3.13.1"})
+			if err := <-done; err != nil {
+				t.Fatalf("%s's own install failed: %v", chart, err)
+			}
+			if teamErr == nil || !strings.Contains(teamErr.Error(), `failed calling webhook "`+hook+`"`) || !strings.Contains(teamErr.Error(), "no endpoints available") {
+				t.Errorf("a team's chart created while %s's webhook had no endpoints: err = %v", chart, teamErr)
+			}
+			if catalogueErr != nil {
+				t.Errorf("metrics-server makes no %s object, yet failed: %v", chart, catalogueErr)
+			}
+			mustCreate(t, k, typRelease, "after", map[string]any{"chart": "oci://registry.example.com/charts/app", "version": "1.0.0"})
+		})
+	}
+}
