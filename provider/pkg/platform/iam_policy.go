@@ -28,20 +28,30 @@ func irsaTrust(oidcProviderArn, issuerHost, namespace, serviceAccount string) ia
 	})
 }
 
-// PodIdentityTrust is the trust policy of a role used through EKS Pod Identity.
-// sts:TagSession is required: the agent tags sessions with the cluster and namespace.
-// The conditions are the confused-deputy guard AWS documents for service principals:
-// EKS Pod Identity may assume the role only on behalf of this account (aws:SourceAccount)
-// and this cluster (aws:SourceArn, the cluster's ARN), not for another cluster given
-// the role's ARN.
-func podIdentityTrust(account, clusterArn string) iampolicy.Document {
+// PodIdentityTrust is the trust policy of a role used through EKS Pod Identity by one
+// service account of one cluster. sts:TagSession is required: EKS Pod Identity tags the
+// session it assumes the role in. The conditions are the ones AWS documents for this
+// principal ("Create IAM role with trust policy required by EKS Pod Identity",
+// docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html, "Setting Conditions"): the
+// session tags Pod Identity adds (eks-cluster-arn, eks-cluster-name,
+// kubernetes-namespace, kubernetes-service-account, kubernetes-pod-name,
+// kubernetes-pod-uid; "List of session tags added by EKS Pod Identity"), matched with
+// aws:RequestTag/<tag>, the page's example scoping namespace and service account. So
+// the role can be used only by that service account of that cluster, as an IRSA role
+// is. That page documents no aws:SourceArn or aws:SourceAccount for
+// pods.eks.amazonaws.com (what they would hold is not stated, and an aws:SourceArn
+// condition is reported to break Pod Identity credentials:
+// awslabs/mountpoint-s3-csi-driver#781), so the trust does not use them. The
+// associations the platform makes keep session tags on (disableSessionTags unset).
+func podIdentityTrust(clusterArn, namespace, serviceAccount string) iampolicy.Document {
 	return iampolicy.New(iampolicy.Statement{
 		Effect:    "Allow",
 		Principal: &iampolicy.Principal{Service: "pods.eks.amazonaws.com"},
 		Action:    []string{"sts:AssumeRole", "sts:TagSession"},
-		Condition: iampolicy.Condition{
-			"StringEquals": {"aws:SourceAccount": account},
-			"ArnEquals":    {"aws:SourceArn": clusterArn},
-		},
+		Condition: iampolicy.Condition{"StringEquals": {
+			"aws:RequestTag/eks-cluster-arn":            clusterArn,
+			"aws:RequestTag/kubernetes-namespace":       namespace,
+			"aws:RequestTag/kubernetes-service-account": serviceAccount,
+		}},
 	})
 }

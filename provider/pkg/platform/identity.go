@@ -122,20 +122,20 @@ func (b *build) clusterArn(account pulumi.StringOutput) pulumi.StringOutput {
 	}).(pulumi.StringOutput)
 }
 
-// podIdentityRoleTrust is PodIdentityTrust for this account and cluster, as an Output.
-func (b *build) podIdentityRoleTrust() pulumi.StringOutput {
-	account := b.accountID()
-	return pulumi.All(account, b.clusterArn(account)).ApplyT(func(v []any) string {
-		return podIdentityTrust(v[0].(string), v[1].(string)).JSON()
+// podIdentityRoleTrust is PodIdentityTrust for one service account of this cluster, as
+// an Output.
+func (b *build) podIdentityRoleTrust(namespace, serviceAccount string) pulumi.StringOutput {
+	return b.clusterArn(b.accountID()).ApplyT(func(clusterArn string) string {
+		return podIdentityTrust(clusterArn, namespace, serviceAccount).JSON()
 	}).(pulumi.StringOutput)
 }
 
 // serviceAccountTrust is the trust policy of a role one service account runs as: EKS
-// Pod Identity for this account and cluster, or IRSA for exactly that service account
-// through the cluster's OIDC provider.
+// Pod Identity for exactly that service account of this cluster, or IRSA for exactly that
+// service account through the cluster's OIDC provider.
 func (b *build) serviceAccountTrust(how string, identity *identityResult, namespace, serviceAccount string) pulumi.StringInput {
 	if how == addons.PodIdentity {
-		return b.podIdentityRoleTrust()
+		return b.podIdentityRoleTrust(namespace, serviceAccount)
 	}
 	return identity.irsaRoleTrust(namespace, serviceAccount)
 }

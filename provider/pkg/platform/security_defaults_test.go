@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -121,7 +122,7 @@ func TestVpcCniAndEbsCsiWithPodIdentity(t *testing.T) {
 		{"demo-aws-ebs-csi-driver", "demo-ebs-csi-role", "ebs-csi-controller-sa"},
 	} {
 		role := m.Find(t, c.role)
-		requirePodIdentityTrust(t, str(role, "assumeRolePolicy"))
+		requirePodIdentityTrust(t, str(role, "assumeRolePolicy"), "kube-system", c.serviceAccount)
 		addon := m.Find(t, c.addon)
 		if got := str(addon, "serviceAccountRoleArn"); got != "" {
 			t.Errorf("%s: serviceAccountRoleArn = %q with Pod Identity", c.addon, got)
@@ -150,25 +151,33 @@ func TestVpcCniAndEbsCsiWithPodIdentity(t *testing.T) {
 	}
 }
 
-func requirePodIdentityTrust(t *testing.T, doc string) {
+// requirePodIdentityTrust: EKS Pod Identity's principal and actions, scoped by the
+// session tags AWS documents (pod-id-role.html, "Setting Conditions") to exactly this
+// cluster, namespace and service account, and nothing else (no aws:SourceArn or
+// aws:SourceAccount, which that page does not document for pods.eks.amazonaws.com).
+func requirePodIdentityTrust(t *testing.T, doc, namespace, serviceAccount string) {
 	t.Helper()
-	s := parsePolicy(t, doc).Statement[0]
-	if s.Principal == nil || s.Principal.Service != "pods.eks.amazonaws.com" || !slices.Equal(s.Action, []string{"sts:AssumeRole", "sts:TagSession"}) {
+	d := parsePolicy(t, doc)
+	if len(d.Statement) != 1 {
+		t.Fatalf("trust has %d statements, want 1: %s", len(d.Statement), doc)
+	}
+	s := d.Statement[0]
+	if s.Effect != "Allow" || s.Principal == nil || s.Principal.Service != "pods.eks.amazonaws.com" || s.Principal.Federated != "" ||
+		!slices.Equal(s.Action, []string{"sts:AssumeRole", "sts:TagSession"}) {
 		t.Errorf("trust %+v is not EKS Pod Identity's", s)
 	}
-	if got := s.Condition["StringEquals"]["aws:SourceAccount"]; got != mocktest.Account {
-		t.Errorf("aws:SourceAccount = %q, want %s", got, mocktest.Account)
+	want := map[string]string{
+		"aws:RequestTag/eks-cluster-arn":            testClusterArn,
+		"aws:RequestTag/kubernetes-namespace":       namespace,
+		"aws:RequestTag/kubernetes-service-account": serviceAccount,
 	}
-	if got := s.Condition["ArnEquals"]["aws:SourceArn"]; got != testClusterArn {
-		t.Errorf("aws:SourceArn = %q, want the cluster's ARN %s", got, testClusterArn)
-	}
-	if len(s.Condition) != 2 {
-		t.Errorf("conditions %v", s.Condition)
+	if len(s.Condition) != 1 || !maps.Equal(s.Condition["StringEquals"], want) {
+		t.Errorf("conditions %v, want exactly StringEquals %v", s.Condition, want)
 	}
 }
 
-func TestPodIdentityTrustIsScopedToAccountAndCluster(t *testing.T) {
-	requirePodIdentityTrust(t, podIdentityTrust(mocktest.Account, testClusterArn).JSON())
+func TestPodIdentityTrustIsScopedToClusterAndServiceAccount(t *testing.T) {
+	requirePodIdentityTrust(t, podIdentityTrust(testClusterArn, "apps", "app").JSON(), "apps", "app")
 	// Every Pod Identity role the platform makes carries the conditions: a Helm
 	// release's too, and the ARN is the cluster's own.
 	a := minimalArgs()
@@ -177,7 +186,7 @@ func TestPodIdentityTrustIsScopedToAccountAndCluster(t *testing.T) {
 		ServiceAccount: strIn("app"), IamPolicy: strIn(testPolicyJSON), Identity: strIn("podIdentity"),
 	}}
 	m, p := deploy(t, "demo", a)
-	requirePodIdentityTrust(t, str(m.Find(t, "demo-release-apps-app-role"), "assumeRolePolicy"))
+	requirePodIdentityTrust(t, str(m.Find(t, "demo-release-apps-app-role"), "assumeRolePolicy"), "apps", "app")
 	// The ARN the trust builds from the cluster's name is the one the cluster gets.
 	if got := awaitString(t, p.ClusterArn); got != testClusterArn {
 		t.Errorf("the trust names %s but the cluster is %s", testClusterArn, got)
