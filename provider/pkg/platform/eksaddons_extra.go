@@ -35,7 +35,7 @@ func (b *build) extraEksAddons(cluster *clusterResult, identity *identityResult,
 
 // extraEksAddonRole makes the role an extra add-on runs as: trusted by exactly its
 // service account through the OIDC provider (IRSA, set as the add-on's
-// serviceAccountRoleArn) or by EKS Pod Identity for this account and cluster (named by
+// serviceAccountRoleArn) or by EKS Pod Identity for that service account of this cluster (named by
 // the add-on's own podIdentityAssociations, so EKS makes and deletes the association
 // with the add-on), with its managed policies attached and its inline policy, if any.
 // eksAddon makes the add-on wait for all of them, so its pods never start without

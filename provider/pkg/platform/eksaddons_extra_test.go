@@ -102,14 +102,14 @@ func TestExtraEksAddonKnownWithIrsa(t *testing.T) {
 }
 
 // Pod Identity: the association is the add-on's own (EKS makes and deletes it with the
-// add-on), naming the service account; the role is trusted by Pod Identity for this
-// account and cluster; nothing else uses IRSA, so there is no OIDC provider.
+// add-on), naming the service account; the role is trusted by Pod Identity for that
+// service account of this cluster; nothing else uses IRSA, so there is no OIDC provider.
 func TestExtraEksAddonPodIdentity(t *testing.T) {
 	a := extraArgs(ExtraEksAddonArgs{Name: strIn("aws-efs-csi-driver"), Identity: strIn("podIdentity")})
 	a.EksAddons.VpcCni = &EksAddonArgs{Identity: strIn("podIdentity")}
 	m, p := deploy(t, "demo", a)
 	role := m.Find(t, "demo-eks-addon-aws-efs-csi-driver-role")
-	requirePodIdentityTrust(t, str(role, "assumeRolePolicy"))
+	requirePodIdentityTrust(t, str(role, "assumeRolePolicy"), "kube-system", "efs-csi-controller-sa")
 	addon := m.Find(t, "demo-aws-efs-csi-driver")
 	if got := str(addon, "serviceAccountRoleArn"); got != "" {
 		t.Errorf("serviceAccountRoleArn = %q with Pod Identity", got)
