@@ -92,3 +92,79 @@ func TestRule9FiresWithoutTheOrdering(t *testing.T) {
 		t.Errorf("want exactly the metrics-server release failed by the webhook, journal errors: %s", names(j.Errors().Entries))
 	}
 }
+
+// TestRule9GuardWebhookFiresWithoutTheOrdering: cert-manager and a team's chart (which
+// may make a Certificate) installed by a program of plain resources without the
+// platform's beforeUserReleases ordering: the team's chart starts while cert-manager's
+// webhook has no endpoints and fails through the real engine, as on EKS.
+// TestGoScenarios/CertificatesAndSecrets installs the same pair through the platform and
+// passes.
+func TestRule9GuardWebhookFiresWithoutTheOrdering(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	ws := newWorkspace(t, runner.Options{Scale: 0.01})
+	program := func(ctx *pulumi.Context) error {
+		cluster, err := eks.NewCluster(ctx, "guard", &eks.ClusterArgs{
+			Name:      pulumi.String("guard"),
+			RoleArn:   pulumi.String("arn:aws:iam::123456789012:role/guard-cluster"),
+			VpcConfig: eks.ClusterVpcConfigArgs{SubnetIds: pulumi.ToStringArray([]string{"subnet-0a1b2c3d4e5f60003", "subnet-0a1b2c3d4e5f60004"})},
+		})
+		if err != nil {
+			return err
+		}
+		cni, err := eks.NewAddon(ctx, "guard-vpc-cni", &eks.AddonArgs{ClusterName: cluster.Name, AddonName: pulumi.String("vpc-cni")})
+		if err != nil {
+			return err
+		}
+		ng, err := eks.NewNodeGroup(ctx, "guard-ng", &eks.NodeGroupArgs{
+			ClusterName:   cluster.Name,
+			NodeGroupName: pulumi.String("guard-general"),
+			NodeRoleArn:   pulumi.String("arn:aws:iam::123456789012:role/guard-node"),
+			SubnetIds:     pulumi.ToStringArray([]string{"subnet-0a1b2c3d4e5f60003"}),
+			ScalingConfig: eks.NodeGroupScalingConfigArgs{MinSize: pulumi.Int(1), DesiredSize: pulumi.Int(1), MaxSize: pulumi.Int(2)},
+		}, pulumi.DependsOn([]pulumi.Resource{cni}))
+		if err != nil {
+			return err
+		}
+		kubeconfig := pulumi.Sprintf("apiVersion: v1\nclusters:\n- cluster:\n    server: %s\n  name: guard\n", cluster.Endpoint)
+		k8s, err := kubernetes.NewProvider(ctx, "guard-k8s", &kubernetes.ProviderArgs{Kubeconfig: kubeconfig})
+		if err != nil {
+			return err
+		}
+		if _, err := helmv3.NewRelease(ctx, "guard-cert-manager", &helmv3.ReleaseArgs{
+			Name: pulumi.String("cert-manager"), Chart: pulumi.String("cert-manager"),
+			Version: pulumi.String("v1.21.1"), Namespace: pulumi.String("cert-manager"),
+		}, pulumi.Provider(k8s), pulumi.DependsOn([]pulumi.Resource{ng})); err != nil {
+			return err
+		}
+		// The team's chart a moment later (after an IAM role, as one with its own role
+		// would be): nothing orders it after cert-manager.
+		later, err := iam.NewRole(ctx, "guard-later", &iam.RoleArgs{
+			AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[]}`),
+		}, pulumi.DependsOn([]pulumi.Resource{ng}))
+		if err != nil {
+			return err
+		}
+		_, err = helmv3.NewRelease(ctx, "guard-web", &helmv3.ReleaseArgs{
+			Name: pulumi.String("web"), Chart: pulumi.String("oci://registry.example.com/charts/web"),
+			Version: pulumi.String("1.0.0"), Namespace: pulumi.String("web"),
+		}, pulumi.Provider(k8s), pulumi.DependsOn([]pulumi.Resource{later}))
+		return err
+	}
+	s, err := ws.GoStack(ctx, "e2e-rule9-guard", "guard", program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Up(ctx)
+	if err == nil {
+		t.Fatal("up succeeded although a team's chart was installed while cert-manager's webhook had no endpoints")
+	}
+	if !strings.Contains(err.Error(), `failed calling webhook "webhook.cert-manager.io"`) {
+		t.Fatalf("up failed, but not with the webhook's error:\n%s", tailStr(err.Error(), 3000))
+	}
+	j := readJournal(t, ws)
+	failed := j.Errors().Type(tRelease)
+	if failed.Len() != 1 || !strings.Contains(failed.Entries[0].Name, "web") {
+		t.Errorf("want exactly the team's release failed by the webhook, journal errors: %s", names(j.Errors().Entries))
+	}
+}
