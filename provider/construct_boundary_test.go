@@ -6,6 +6,7 @@ package provider_test
 // each calling SDK may send them. See provider/constructtest for how.
 
 import (
+	"encoding/base64"
 	"fmt"
 	"path"
 	"regexp"
@@ -721,6 +722,76 @@ func boundaryCases() []boundaryCase {
 					"nodePools": []any{map[string]any{"name": "gpu"}}}})
 			},
 			expect: rejectKnown("autoMode.nodePools: given while autoMode.enabled is false; remove the custom NodePools"),
+		},
+		// Node customization (nodecustom_config.go): every wrong combination is refused
+		// whatever the encoding of the value, and a custom AMI's user data is made.
+		{
+			name: "amiId without amiType CUSTOM",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeGroups": []any{map[string]any{"name": "general", "amiId": e.wrap("ami-0123456789abcdef0")}}})
+			},
+			expect: rejectKnown("nodeGroups[0].amiId: a custom AMI needs amiType CUSTOM", "set amiType: CUSTOM"),
+		},
+		{
+			name: "releaseVersion with a custom AMI",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeGroups": []any{map[string]any{"name": "general", "amiType": "CUSTOM",
+					"amiId": "ami-0123456789abcdef0", "releaseVersion": e.wrap("1.36.0-20260701")}}})
+			},
+			expect: rejectKnown("nodeGroups[0].releaseVersion: EKS sets no release version on a custom AMI"),
+		},
+		{
+			name: "nodeadmConfig on Bottlerocket",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeGroups": []any{map[string]any{"name": "general", "amiType": "BOTTLEROCKET_x86_64",
+					"nodeadmConfig": map[string]any{"featureGates": e.wrap(map[string]any{"FastImagePull": true})}}}})
+			},
+			expect: rejectKnown("nodeGroups[0].nodeadmConfig: Bottlerocket nodes do not run nodeadm"),
+		},
+		{
+			name: "bottlerocketSettings EKS cannot merge",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeGroups": []any{map[string]any{"name": "general", "amiType": "BOTTLEROCKET_x86_64",
+					"bottlerocketSettings": map[string]any{"kernel": e.wrap(map[string]any{"lockdown": "no\"ne"})}}}})
+			},
+			expect: rejectKnown("nodeGroups[0].bottlerocketSettings: kernel.lockdown: string", "has a quote"),
+		},
+		{
+			name: "custom AMI bootstraps from the cluster",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeGroups": []any{map[string]any{"name": "general", "amiType": "CUSTOM",
+					"amiId":         e.wrap("ami-0123456789abcdef0"),
+					"userDataParts": []any{map[string]any{"contentType": "text/x-shellscript", "content": e.wrap("#!/bin/bash\necho hi\n")}}}}})
+			},
+			expect: succeed,
+			check: func(r *report, e enc, res *constructtest.Result) {
+				lts := res.OfType("aws:ec2/launchTemplate:LaunchTemplate")
+				if len(lts) != 1 {
+					r.errorf("want one launch template, got %d", len(lts))
+					return
+				}
+				if e.encoding == secret {
+					noPlainText(r, res, "ami-0123456789abcdef0", "AMI ID")
+				}
+				if _, _, _, ok := get(lts[0].Inputs, "userData"); !ok {
+					r.errorf("launch template has no userData")
+				}
+				if !e.known() || e.mode != constructtest.Up {
+					return
+				}
+				ud, _, secretUD, ok := get(lts[0].Inputs, "userData")
+				if !ok || !ud.IsString() {
+					r.errorf("userData = %v", ud)
+					return
+				}
+				if e.encoding == secret && !secretUD {
+					r.errorf("userData holds a secret part but is not secret")
+				}
+				doc, err := base64.StdEncoding.DecodeString(ud.StringValue())
+				if err != nil || !strings.Contains(string(doc), "apiServerEndpoint: https://") || !strings.Contains(string(doc), "echo hi") {
+					r.errorf("userData = %q (%v); want the NodeConfig with the cluster's endpoint and the user's part", doc, err)
+				}
+			},
 		},
 		{
 			name: "reserved tag prefix",

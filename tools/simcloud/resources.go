@@ -142,6 +142,9 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 			return op{}, err
 		}
 		w, err := checkCreate(r, e.Cluster, v)
+		if err == nil && r.Type == typNodeGroup {
+			err = s.checkCustomAmiParams(r.Inputs)
+		}
 		e.Warning = w
 		return op{Op: "create", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
 	})
@@ -149,7 +152,12 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 		err = s.sleep(ctx, r.Type)
 	}
 	if err == nil && r.Type == typNodeGroup {
-		err = s.ledger.peek(func(v view) error { return checkNodesJoin(e.Cluster, v) })
+		err = s.ledger.peek(func(v view) error {
+			if err := checkNodesJoin(e.Cluster, v); err != nil {
+				return err
+			}
+			return s.checkNodeBoot(r.Inputs, e.Cluster, v)
+		})
 	}
 	if err == nil && s.isDying() {
 		e.Detail = "completed after the engine died"
@@ -197,10 +205,20 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	t, err := s.ledger.begin(func(v view) (op, error) {
 		e.Cluster = s.clusterOf(r, v.world)
 		e.Warning = updateWarning(r, e.Cluster, v)
+		if r.Type == typNodeGroup {
+			// EKS checks a custom AMI's parameters before anything else (nodeboot.go).
+			if err := s.checkCustomAmiParams(r.Inputs); err != nil {
+				return op{Op: "update", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
+			}
+		}
 		return op{Op: "update", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, checkUpdate(r, old)
 	})
 	if err == nil {
 		err = s.sleep(ctx, r.Type)
+	}
+	if err == nil && r.Type == typNodeGroup {
+		// A new launch template version rolls new nodes, which must join as well.
+		err = s.ledger.peek(func(v view) error { return s.checkNodeBoot(r.Inputs, e.Cluster, v) })
 	}
 	if err == nil && s.isDying() {
 		e.Detail = "completed after the engine died"

@@ -105,6 +105,29 @@ type NodeGroupArgs struct {
 	MetadataHopLimit pulumi.IntInput `pulumi:"metadataHopLimit"`
 	// NodeRepair is EKS node auto repair (default true, false on Windows).
 	NodeRepair pulumi.BoolInput `pulumi:"nodeRepair"`
+	// Node customization (nodecustom_config.go): a custom AMI, the EKS AMI release,
+	// kubelet settings, nodeadm and cloud-init parts, Bottlerocket settings, capacity.
+	AmiId                 pulumi.StringInput `pulumi:"amiId"`
+	ReleaseVersion        pulumi.StringInput `pulumi:"releaseVersion"`
+	Kubelet               *NodeKubeletArgs   `pulumi:"kubelet"`
+	NodeadmConfig         pulumi.MapInput    `pulumi:"nodeadmConfig"`
+	UserDataParts         []UserDataPartArgs `pulumi:"userDataParts"`
+	BottlerocketSettings  pulumi.MapInput    `pulumi:"bottlerocketSettings"`
+	CapacityReservationId pulumi.StringInput `pulumi:"capacityReservationId"`
+	PlacementGroup        pulumi.StringInput `pulumi:"placementGroup"`
+}
+
+// NodeKubeletArgs are kubelet settings of a node group's nodes.
+type NodeKubeletArgs struct {
+	MaxPods        pulumi.IntInput       `pulumi:"maxPods"`
+	KubeReserved   pulumi.StringMapInput `pulumi:"kubeReserved"`
+	SystemReserved pulumi.StringMapInput `pulumi:"systemReserved"`
+}
+
+// UserDataPartArgs is one extra part of a node group's MIME multi-part user data.
+type UserDataPartArgs struct {
+	ContentType pulumi.StringInput `pulumi:"contentType"`
+	Content     pulumi.StringInput `pulumi:"content"`
 }
 
 // NodeGroupScalingArgs are the node counts of a node group.

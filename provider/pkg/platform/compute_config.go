@@ -33,9 +33,10 @@ const (
 
 var (
 	capacityTypes = []string{"ON_DEMAND", "SPOT"}
-	// amiTypes are the EKS AMI types a node group without a custom AMI may use. CUSTOM
-	// is left out: the component's launch template sets no image.
-	amiTypes = []string{
+	// amiTypes are the EKS AMI types, and CUSTOM: an AL2023-based AMI of the user's
+	// (amiId), which the platform bootstraps with a nodeadm NodeConfig
+	// (nodecustom_config.go).
+	amiTypes = []string{customAmiType,
 		"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "AL2023_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA", "AL2023_x86_64_NEURON",
 		"AL2_x86_64", "AL2_x86_64_GPU", "AL2_ARM_64",
 		"BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64", "BOTTLEROCKET_x86_64_FIPS", "BOTTLEROCKET_ARM_64_FIPS",
@@ -86,6 +87,8 @@ type nodeGroupConfig struct {
 	// NodeRepair is EKS node auto repair (nodeRepairConfig.enabled); always false for
 	// Windows groups, which have none.
 	NodeRepair bool
+	// Custom is the group's node customization (nodecustom_config.go).
+	Custom nodeCustomConfig
 }
 
 // TaintConfig is one Kubernetes taint.
@@ -243,6 +246,8 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *cluste
 		}
 		ng.Taints = append(ng.Taints, taint)
 	}
+
+	resolveNodeCustom(p, path, g, &ng, cluster)
 
 	// Only subnets the user gave are checked here: the default, privateSubnetIds, was
 	// checked under its own name, and reporting it again under a path the user never

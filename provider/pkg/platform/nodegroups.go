@@ -57,7 +57,13 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("instance"), Tags: instanceTags},
 			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: instanceTags},
 		},
-		Tags: tags,
+		// A custom AMI (amiType CUSTOM) is the template's image; EKS then merges no user
+		// data, so the platform's NodeConfig bootstraps the node (nodeuserdata.go).
+		ImageId:                          g.Custom.AmiIDInput,
+		UserData:                         b.userData(g, cluster),
+		CapacityReservationSpecification: capacityReservation(g),
+		Placement:                        placementGroup(g),
+		Tags:                             tags,
 	}, b.opts()...)
 	if err != nil {
 		return nil, err
@@ -94,6 +100,20 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 		repair = eks.NodeGroupNodeRepairConfigArgs{Enabled: pulumi.Bool(g.NodeRepair)}
 	}
 	subnets := g.Subnets.input()
+	// With an AMI ID in the launch template EKS rejects amiType, releaseVersion and
+	// version on the group (EKS user guide, "Limits and conditions when specifying an
+	// AMI ID"): a custom AMI's version is its image.
+	var amiType, version pulumi.StringPtrInput
+	if !g.custom() {
+		amiType = pulumi.String(g.AmiType)
+		// The control plane's version, so bumping kubernetesVersion upgrades the
+		// nodes after the cluster.
+		version = cluster.Cluster.Version
+	}
+	var releaseVersion pulumi.StringPtrInput
+	if g.Custom.ReleaseVersion != nil {
+		releaseVersion = g.Custom.ReleaseVersion.ToStringOutput().ToStringPtrOutput()
+	}
 	return eks.NewNodeGroup(b.ctx, b.child("ng-"+g.Name), &eks.NodeGroupArgs{
 		ClusterName: cluster.Name,
 		// "<cluster>-<name>-<generation>": the generation changes exactly when a change
@@ -102,14 +122,13 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 		NodeGroupName: pulumi.All(roleArn, subnets, lt.ID()).ApplyT(func(v []any) string {
 			return g.EksName + "-" + nodeGroupGeneration(g, v[0].(string), v[1].([]string), string(v[2].(pulumi.ID)))
 		}).(pulumi.StringOutput),
-		// The control plane's version, so bumping kubernetesVersion upgrades the nodes
-		// after the cluster.
-		Version:       cluster.Cluster.Version,
-		NodeRoleArn:   roleArn,
-		SubnetIds:     subnets,
-		InstanceTypes: pulumi.ToStringArray(g.InstanceTypes),
-		CapacityType:  pulumi.String(g.CapacityType),
-		AmiType:       pulumi.String(g.AmiType),
+		Version:        version,
+		ReleaseVersion: releaseVersion,
+		NodeRoleArn:    roleArn,
+		SubnetIds:      subnets,
+		InstanceTypes:  pulumi.ToStringArray(g.InstanceTypes),
+		CapacityType:   pulumi.String(g.CapacityType),
+		AmiType:        amiType,
 		ScalingConfig: eks.NodeGroupScalingConfigArgs{
 			MinSize:     pulumi.Int(g.MinSize),
 			DesiredSize: pulumi.Int(g.DesiredSize),
@@ -172,4 +191,25 @@ func rootDevice(amiType string) string {
 	default:
 		return "/dev/xvda"
 	}
+}
+
+// capacityReservation targets the group's On-Demand Capacity Reservation; nil if none.
+func capacityReservation(g nodeGroupConfig) ec2.LaunchTemplateCapacityReservationSpecificationPtrInput {
+	if g.Custom.CapacityReservationID == nil {
+		return nil
+	}
+	return ec2.LaunchTemplateCapacityReservationSpecificationArgs{
+		CapacityReservationTarget: ec2.LaunchTemplateCapacityReservationSpecificationCapacityReservationTargetArgs{
+			CapacityReservationId: g.Custom.CapacityReservationID,
+		},
+	}
+}
+
+// placement puts the group's instances in a placement group (cluster placement for
+// EFA / GPU groups); nil if none.
+func placementGroup(g nodeGroupConfig) ec2.LaunchTemplatePlacementPtrInput {
+	if g.Custom.PlacementGroup == nil {
+		return nil
+	}
+	return ec2.LaunchTemplatePlacementArgs{GroupName: g.Custom.PlacementGroup}
 }

@@ -59,7 +59,7 @@ func TestValidationCompute(t *testing.T) {
 		}, []string{"nodeGroups[0].capacityType", "ON_DEMAND or SPOT"}},
 		{"bad AMI type", func(a *Args) {
 			a.NodeGroups = []NodeGroupArgs{ng("a")}
-			a.NodeGroups[0].AmiType = pulumi.String("CUSTOM")
+			a.NodeGroups[0].AmiType = pulumi.String("AL2023_x86_64_CUSTOMISED")
 		}, []string{"nodeGroups[0].amiType", "AL2023_x86_64_STANDARD"}},
 		{"AL2 AMI on Kubernetes 1.33", func(a *Args) {
 			a.NodeGroups = []NodeGroupArgs{ng("a")}

@@ -2973,14 +2973,22 @@ func (o HelmReleaseArrayOutput) Index(i pulumi.IntInput) HelmReleaseOutput {
 
 // An EKS managed node group.
 type NodeGroup struct {
-	// EKS AMI type. Defaults to `AL2023_x86_64_STANDARD`.
+	// A custom AMI (`ami-...`), with `amiType: CUSTOM`. It must be an AL2023-based EKS node image (built from amazon-eks-ami, so it runs nodeadm): with an AMI ID EKS merges no user data, so the platform writes the nodeadm `NodeConfig` with the cluster's name, endpoint, certificate authority and service CIDR, and has the kubelet register the group's taints. EKS then takes no `amiType`, `releaseVersion` or Kubernetes version on the group: bumping `kubernetesVersion` does not upgrade a custom-AMI group; change `amiId` to a newer image, which rolls the nodes to a new launch template version in place. Switching a group to or from a custom AMI replaces it (a new EKS name, created before the old group is deleted). IMDSv2 stays required with the group's hop limit.
+	AmiId *string `pulumi:"amiId"`
+	// EKS AMI type, or `CUSTOM` with `amiId`. Defaults to `AL2023_x86_64_STANDARD`.
 	AmiType *string `pulumi:"amiType"`
+	// Bottlerocket settings for `BOTTLEROCKET_*` AMI types: the contents of the user data's `[settings]` table, for example `{motd: "hi", kubernetes: {"node-labels": {...}}, "host-containers": {admin: {enabled: true}}}`, rendered as TOML and merged by EKS with its own. `kubernetes.cluster-name`, `api-server` and `cluster-certificate` are rejected (EKS sets them), and so is what `kubelet` also sets. Values EKS cannot merge (quotes in strings or keys, mixed lists, quoted table names) are rejected.
+	BottlerocketSettings map[string]interface{} `pulumi:"bottlerocketSettings"`
+	// An On-Demand Capacity Reservation (`cr-...`) the nodes launch into, targeted in the launch template (for GPU and EFA groups). Needs `capacityType: ON_DEMAND`.
+	CapacityReservationId *string `pulumi:"capacityReservationId"`
 	// `ON_DEMAND` (default) or `SPOT`.
 	CapacityType *string `pulumi:"capacityType"`
 	// Root volume size in GiB. Defaults to 20.
 	DiskSize *int `pulumi:"diskSize"`
 	// EC2 instance types. Defaults to `m5.large`. Changing them replaces the node group, never the cluster.
 	InstanceTypes []string `pulumi:"instanceTypes"`
+	// Kubelet settings of the nodes, written into nodeadm's `NodeConfig` (`spec.kubelet.config`) on AL2023 and CUSTOM, or into `[settings.kubernetes]` on Bottlerocket. Not for AL2 or Windows.
+	Kubelet *NodeKubelet `pulumi:"kubelet"`
 	// Kubernetes labels of the nodes.
 	Labels map[string]string `pulumi:"labels"`
 	// IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
@@ -2991,6 +2999,12 @@ type NodeGroup struct {
 	NodeRepair *bool `pulumi:"nodeRepair"`
 	// An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
 	NodeRoleArn *string `pulumi:"nodeRoleArn"`
+	// The `spec` of an extra nodeadm `NodeConfig` (`node.eks.aws/v1alpha1`) for AL2023 and CUSTOM groups: `containerd`, `instance`, `kubelet`, `featureGates`. It is a MIME part of the launch template's user data after the platform's own `NodeConfig`; nodeadm merges them in order, the later winning. `cluster` is rejected (it comes from the cluster), and so is a kubelet setting also given in `kubelet`. Changing it rolls the nodes to a new launch template version in place.
+	NodeadmConfig map[string]interface{} `pulumi:"nodeadmConfig"`
+	// Name of an existing EC2 placement group for the nodes (a cluster placement group for EFA); set in the launch template. A cluster placement group lives in one Availability Zone, so give the group subnets of that zone.
+	PlacementGroup *string `pulumi:"placementGroup"`
+	// Pins the EKS AMI release of the group (for example `1.36.0-20260701` for Amazon Linux, which must match `kubernetesVersion`, or a Bottlerocket version such as `1.40.0-11e6ac0b`). Defaults to the latest release for the cluster's version. Changing it updates the nodes in place. Not with a custom AMI.
+	ReleaseVersion *string `pulumi:"releaseVersion"`
 	// Node counts. Defaults to min 1, desired 2, max 3.
 	Scaling *NodeGroupScaling `pulumi:"scaling"`
 	// Subnets of the nodes. Defaults to the private subnets.
@@ -3001,6 +3015,8 @@ type NodeGroup struct {
 	Taints []Taint `pulumi:"taints"`
 	// How many nodes may be unavailable during an update. Defaults to one.
 	UpdateConfig *NodeGroupUpdateConfig `pulumi:"updateConfig"`
+	// Extra parts of the launch template's MIME multi-part user data (Amazon Linux AMI types and CUSTOM), after the platform's `NodeConfig` parts, in order. Without a custom AMI, EKS merges its own bootstrap into the document. Not for Bottlerocket (TOML; see `bottlerocketSettings`) or Windows. A secret content keeps the user data secret.
+	UserDataParts []UserDataPart `pulumi:"userDataParts"`
 }
 
 // NodeGroupInput is an input type that accepts NodeGroupArgs and NodeGroupOutput values.
@@ -3016,14 +3032,22 @@ type NodeGroupInput interface {
 
 // An EKS managed node group.
 type NodeGroupArgs struct {
-	// EKS AMI type. Defaults to `AL2023_x86_64_STANDARD`.
+	// A custom AMI (`ami-...`), with `amiType: CUSTOM`. It must be an AL2023-based EKS node image (built from amazon-eks-ami, so it runs nodeadm): with an AMI ID EKS merges no user data, so the platform writes the nodeadm `NodeConfig` with the cluster's name, endpoint, certificate authority and service CIDR, and has the kubelet register the group's taints. EKS then takes no `amiType`, `releaseVersion` or Kubernetes version on the group: bumping `kubernetesVersion` does not upgrade a custom-AMI group; change `amiId` to a newer image, which rolls the nodes to a new launch template version in place. Switching a group to or from a custom AMI replaces it (a new EKS name, created before the old group is deleted). IMDSv2 stays required with the group's hop limit.
+	AmiId pulumi.StringPtrInput `pulumi:"amiId"`
+	// EKS AMI type, or `CUSTOM` with `amiId`. Defaults to `AL2023_x86_64_STANDARD`.
 	AmiType pulumi.StringPtrInput `pulumi:"amiType"`
+	// Bottlerocket settings for `BOTTLEROCKET_*` AMI types: the contents of the user data's `[settings]` table, for example `{motd: "hi", kubernetes: {"node-labels": {...}}, "host-containers": {admin: {enabled: true}}}`, rendered as TOML and merged by EKS with its own. `kubernetes.cluster-name`, `api-server` and `cluster-certificate` are rejected (EKS sets them), and so is what `kubelet` also sets. Values EKS cannot merge (quotes in strings or keys, mixed lists, quoted table names) are rejected.
+	BottlerocketSettings pulumi.MapInput `pulumi:"bottlerocketSettings"`
+	// An On-Demand Capacity Reservation (`cr-...`) the nodes launch into, targeted in the launch template (for GPU and EFA groups). Needs `capacityType: ON_DEMAND`.
+	CapacityReservationId pulumi.StringPtrInput `pulumi:"capacityReservationId"`
 	// `ON_DEMAND` (default) or `SPOT`.
 	CapacityType pulumi.StringPtrInput `pulumi:"capacityType"`
 	// Root volume size in GiB. Defaults to 20.
 	DiskSize pulumi.IntPtrInput `pulumi:"diskSize"`
 	// EC2 instance types. Defaults to `m5.large`. Changing them replaces the node group, never the cluster.
 	InstanceTypes pulumi.StringArrayInput `pulumi:"instanceTypes"`
+	// Kubelet settings of the nodes, written into nodeadm's `NodeConfig` (`spec.kubelet.config`) on AL2023 and CUSTOM, or into `[settings.kubernetes]` on Bottlerocket. Not for AL2 or Windows.
+	Kubelet NodeKubeletPtrInput `pulumi:"kubelet"`
 	// Kubernetes labels of the nodes.
 	Labels pulumi.StringMapInput `pulumi:"labels"`
 	// IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
@@ -3034,6 +3058,12 @@ type NodeGroupArgs struct {
 	NodeRepair pulumi.BoolPtrInput `pulumi:"nodeRepair"`
 	// An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
 	NodeRoleArn pulumi.StringPtrInput `pulumi:"nodeRoleArn"`
+	// The `spec` of an extra nodeadm `NodeConfig` (`node.eks.aws/v1alpha1`) for AL2023 and CUSTOM groups: `containerd`, `instance`, `kubelet`, `featureGates`. It is a MIME part of the launch template's user data after the platform's own `NodeConfig`; nodeadm merges them in order, the later winning. `cluster` is rejected (it comes from the cluster), and so is a kubelet setting also given in `kubelet`. Changing it rolls the nodes to a new launch template version in place.
+	NodeadmConfig pulumi.MapInput `pulumi:"nodeadmConfig"`
+	// Name of an existing EC2 placement group for the nodes (a cluster placement group for EFA); set in the launch template. A cluster placement group lives in one Availability Zone, so give the group subnets of that zone.
+	PlacementGroup pulumi.StringPtrInput `pulumi:"placementGroup"`
+	// Pins the EKS AMI release of the group (for example `1.36.0-20260701` for Amazon Linux, which must match `kubernetesVersion`, or a Bottlerocket version such as `1.40.0-11e6ac0b`). Defaults to the latest release for the cluster's version. Changing it updates the nodes in place. Not with a custom AMI.
+	ReleaseVersion pulumi.StringPtrInput `pulumi:"releaseVersion"`
 	// Node counts. Defaults to min 1, desired 2, max 3.
 	Scaling NodeGroupScalingPtrInput `pulumi:"scaling"`
 	// Subnets of the nodes. Defaults to the private subnets.
@@ -3044,6 +3074,8 @@ type NodeGroupArgs struct {
 	Taints TaintArrayInput `pulumi:"taints"`
 	// How many nodes may be unavailable during an update. Defaults to one.
 	UpdateConfig NodeGroupUpdateConfigPtrInput `pulumi:"updateConfig"`
+	// Extra parts of the launch template's MIME multi-part user data (Amazon Linux AMI types and CUSTOM), after the platform's `NodeConfig` parts, in order. Without a custom AMI, EKS merges its own bootstrap into the document. Not for Bottlerocket (TOML; see `bottlerocketSettings`) or Windows. A secret content keeps the user data secret.
+	UserDataParts UserDataPartArrayInput `pulumi:"userDataParts"`
 }
 
 func (NodeGroupArgs) ElementType() reflect.Type {
@@ -3098,9 +3130,24 @@ func (o NodeGroupOutput) ToNodeGroupOutputWithContext(ctx context.Context) NodeG
 	return o
 }
 
-// EKS AMI type. Defaults to `AL2023_x86_64_STANDARD`.
+// A custom AMI (`ami-...`), with `amiType: CUSTOM`. It must be an AL2023-based EKS node image (built from amazon-eks-ami, so it runs nodeadm): with an AMI ID EKS merges no user data, so the platform writes the nodeadm `NodeConfig` with the cluster's name, endpoint, certificate authority and service CIDR, and has the kubelet register the group's taints. EKS then takes no `amiType`, `releaseVersion` or Kubernetes version on the group: bumping `kubernetesVersion` does not upgrade a custom-AMI group; change `amiId` to a newer image, which rolls the nodes to a new launch template version in place. Switching a group to or from a custom AMI replaces it (a new EKS name, created before the old group is deleted). IMDSv2 stays required with the group's hop limit.
+func (o NodeGroupOutput) AmiId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v NodeGroup) *string { return v.AmiId }).(pulumi.StringPtrOutput)
+}
+
+// EKS AMI type, or `CUSTOM` with `amiId`. Defaults to `AL2023_x86_64_STANDARD`.
 func (o NodeGroupOutput) AmiType() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v NodeGroup) *string { return v.AmiType }).(pulumi.StringPtrOutput)
+}
+
+// Bottlerocket settings for `BOTTLEROCKET_*` AMI types: the contents of the user data's `[settings]` table, for example `{motd: "hi", kubernetes: {"node-labels": {...}}, "host-containers": {admin: {enabled: true}}}`, rendered as TOML and merged by EKS with its own. `kubernetes.cluster-name`, `api-server` and `cluster-certificate` are rejected (EKS sets them), and so is what `kubelet` also sets. Values EKS cannot merge (quotes in strings or keys, mixed lists, quoted table names) are rejected.
+func (o NodeGroupOutput) BottlerocketSettings() pulumi.MapOutput {
+	return o.ApplyT(func(v NodeGroup) map[string]interface{} { return v.BottlerocketSettings }).(pulumi.MapOutput)
+}
+
+// An On-Demand Capacity Reservation (`cr-...`) the nodes launch into, targeted in the launch template (for GPU and EFA groups). Needs `capacityType: ON_DEMAND`.
+func (o NodeGroupOutput) CapacityReservationId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v NodeGroup) *string { return v.CapacityReservationId }).(pulumi.StringPtrOutput)
 }
 
 // `ON_DEMAND` (default) or `SPOT`.
@@ -3116,6 +3163,11 @@ func (o NodeGroupOutput) DiskSize() pulumi.IntPtrOutput {
 // EC2 instance types. Defaults to `m5.large`. Changing them replaces the node group, never the cluster.
 func (o NodeGroupOutput) InstanceTypes() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v NodeGroup) []string { return v.InstanceTypes }).(pulumi.StringArrayOutput)
+}
+
+// Kubelet settings of the nodes, written into nodeadm's `NodeConfig` (`spec.kubelet.config`) on AL2023 and CUSTOM, or into `[settings.kubernetes]` on Bottlerocket. Not for AL2 or Windows.
+func (o NodeGroupOutput) Kubelet() NodeKubeletPtrOutput {
+	return o.ApplyT(func(v NodeGroup) *NodeKubelet { return v.Kubelet }).(NodeKubeletPtrOutput)
 }
 
 // Kubernetes labels of the nodes.
@@ -3143,6 +3195,21 @@ func (o NodeGroupOutput) NodeRoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v NodeGroup) *string { return v.NodeRoleArn }).(pulumi.StringPtrOutput)
 }
 
+// The `spec` of an extra nodeadm `NodeConfig` (`node.eks.aws/v1alpha1`) for AL2023 and CUSTOM groups: `containerd`, `instance`, `kubelet`, `featureGates`. It is a MIME part of the launch template's user data after the platform's own `NodeConfig`; nodeadm merges them in order, the later winning. `cluster` is rejected (it comes from the cluster), and so is a kubelet setting also given in `kubelet`. Changing it rolls the nodes to a new launch template version in place.
+func (o NodeGroupOutput) NodeadmConfig() pulumi.MapOutput {
+	return o.ApplyT(func(v NodeGroup) map[string]interface{} { return v.NodeadmConfig }).(pulumi.MapOutput)
+}
+
+// Name of an existing EC2 placement group for the nodes (a cluster placement group for EFA); set in the launch template. A cluster placement group lives in one Availability Zone, so give the group subnets of that zone.
+func (o NodeGroupOutput) PlacementGroup() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v NodeGroup) *string { return v.PlacementGroup }).(pulumi.StringPtrOutput)
+}
+
+// Pins the EKS AMI release of the group (for example `1.36.0-20260701` for Amazon Linux, which must match `kubernetesVersion`, or a Bottlerocket version such as `1.40.0-11e6ac0b`). Defaults to the latest release for the cluster's version. Changing it updates the nodes in place. Not with a custom AMI.
+func (o NodeGroupOutput) ReleaseVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v NodeGroup) *string { return v.ReleaseVersion }).(pulumi.StringPtrOutput)
+}
+
 // Node counts. Defaults to min 1, desired 2, max 3.
 func (o NodeGroupOutput) Scaling() NodeGroupScalingPtrOutput {
 	return o.ApplyT(func(v NodeGroup) *NodeGroupScaling { return v.Scaling }).(NodeGroupScalingPtrOutput)
@@ -3166,6 +3233,11 @@ func (o NodeGroupOutput) Taints() TaintArrayOutput {
 // How many nodes may be unavailable during an update. Defaults to one.
 func (o NodeGroupOutput) UpdateConfig() NodeGroupUpdateConfigPtrOutput {
 	return o.ApplyT(func(v NodeGroup) *NodeGroupUpdateConfig { return v.UpdateConfig }).(NodeGroupUpdateConfigPtrOutput)
+}
+
+// Extra parts of the launch template's MIME multi-part user data (Amazon Linux AMI types and CUSTOM), after the platform's `NodeConfig` parts, in order. Without a custom AMI, EKS merges its own bootstrap into the document. Not for Bottlerocket (TOML; see `bottlerocketSettings`) or Windows. A secret content keeps the user data secret.
+func (o NodeGroupOutput) UserDataParts() UserDataPartArrayOutput {
+	return o.ApplyT(func(v NodeGroup) []UserDataPart { return v.UserDataParts }).(UserDataPartArrayOutput)
 }
 
 type NodeGroupArrayOutput struct{ *pulumi.OutputState }
@@ -3525,6 +3597,184 @@ func (o NodeGroupUpdateConfigPtrOutput) MaxUnavailablePercentage() pulumi.IntPtr
 	}).(pulumi.IntPtrOutput)
 }
 
+// Kubelet settings of a node group.
+type NodeKubelet struct {
+	// Resources reserved for Kubernetes daemons (`kubeReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`, as quantities (`100m`, `512Mi`).
+	KubeReserved map[string]string `pulumi:"kubeReserved"`
+	// Most pods per node (`maxPods`; Bottlerocket `max-pods`). Defaults to what the AMI computes from the instance type.
+	MaxPods *int `pulumi:"maxPods"`
+	// Resources reserved for the operating system (`systemReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`.
+	SystemReserved map[string]string `pulumi:"systemReserved"`
+}
+
+// NodeKubeletInput is an input type that accepts NodeKubeletArgs and NodeKubeletOutput values.
+// You can construct a concrete instance of `NodeKubeletInput` via:
+//
+//	NodeKubeletArgs{...}
+type NodeKubeletInput interface {
+	pulumi.Input
+
+	ToNodeKubeletOutput() NodeKubeletOutput
+	ToNodeKubeletOutputWithContext(context.Context) NodeKubeletOutput
+}
+
+// Kubelet settings of a node group.
+type NodeKubeletArgs struct {
+	// Resources reserved for Kubernetes daemons (`kubeReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`, as quantities (`100m`, `512Mi`).
+	KubeReserved pulumi.StringMapInput `pulumi:"kubeReserved"`
+	// Most pods per node (`maxPods`; Bottlerocket `max-pods`). Defaults to what the AMI computes from the instance type.
+	MaxPods pulumi.IntPtrInput `pulumi:"maxPods"`
+	// Resources reserved for the operating system (`systemReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`.
+	SystemReserved pulumi.StringMapInput `pulumi:"systemReserved"`
+}
+
+func (NodeKubeletArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*NodeKubelet)(nil)).Elem()
+}
+
+func (i NodeKubeletArgs) ToNodeKubeletOutput() NodeKubeletOutput {
+	return i.ToNodeKubeletOutputWithContext(context.Background())
+}
+
+func (i NodeKubeletArgs) ToNodeKubeletOutputWithContext(ctx context.Context) NodeKubeletOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(NodeKubeletOutput)
+}
+
+func (i NodeKubeletArgs) ToNodeKubeletPtrOutput() NodeKubeletPtrOutput {
+	return i.ToNodeKubeletPtrOutputWithContext(context.Background())
+}
+
+func (i NodeKubeletArgs) ToNodeKubeletPtrOutputWithContext(ctx context.Context) NodeKubeletPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(NodeKubeletOutput).ToNodeKubeletPtrOutputWithContext(ctx)
+}
+
+// NodeKubeletPtrInput is an input type that accepts NodeKubeletArgs, NodeKubeletPtr and NodeKubeletPtrOutput values.
+// You can construct a concrete instance of `NodeKubeletPtrInput` via:
+//
+//	        NodeKubeletArgs{...}
+//
+//	or:
+//
+//	        nil
+type NodeKubeletPtrInput interface {
+	pulumi.Input
+
+	ToNodeKubeletPtrOutput() NodeKubeletPtrOutput
+	ToNodeKubeletPtrOutputWithContext(context.Context) NodeKubeletPtrOutput
+}
+
+type nodeKubeletPtrType NodeKubeletArgs
+
+func NodeKubeletPtr(v *NodeKubeletArgs) NodeKubeletPtrInput {
+	return (*nodeKubeletPtrType)(v)
+}
+
+func (*nodeKubeletPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**NodeKubelet)(nil)).Elem()
+}
+
+func (i *nodeKubeletPtrType) ToNodeKubeletPtrOutput() NodeKubeletPtrOutput {
+	return i.ToNodeKubeletPtrOutputWithContext(context.Background())
+}
+
+func (i *nodeKubeletPtrType) ToNodeKubeletPtrOutputWithContext(ctx context.Context) NodeKubeletPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(NodeKubeletPtrOutput)
+}
+
+// Kubelet settings of a node group.
+type NodeKubeletOutput struct{ *pulumi.OutputState }
+
+func (NodeKubeletOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*NodeKubelet)(nil)).Elem()
+}
+
+func (o NodeKubeletOutput) ToNodeKubeletOutput() NodeKubeletOutput {
+	return o
+}
+
+func (o NodeKubeletOutput) ToNodeKubeletOutputWithContext(ctx context.Context) NodeKubeletOutput {
+	return o
+}
+
+func (o NodeKubeletOutput) ToNodeKubeletPtrOutput() NodeKubeletPtrOutput {
+	return o.ToNodeKubeletPtrOutputWithContext(context.Background())
+}
+
+func (o NodeKubeletOutput) ToNodeKubeletPtrOutputWithContext(ctx context.Context) NodeKubeletPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v NodeKubelet) *NodeKubelet {
+		return &v
+	}).(NodeKubeletPtrOutput)
+}
+
+// Resources reserved for Kubernetes daemons (`kubeReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`, as quantities (`100m`, `512Mi`).
+func (o NodeKubeletOutput) KubeReserved() pulumi.StringMapOutput {
+	return o.ApplyT(func(v NodeKubelet) map[string]string { return v.KubeReserved }).(pulumi.StringMapOutput)
+}
+
+// Most pods per node (`maxPods`; Bottlerocket `max-pods`). Defaults to what the AMI computes from the instance type.
+func (o NodeKubeletOutput) MaxPods() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v NodeKubelet) *int { return v.MaxPods }).(pulumi.IntPtrOutput)
+}
+
+// Resources reserved for the operating system (`systemReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`.
+func (o NodeKubeletOutput) SystemReserved() pulumi.StringMapOutput {
+	return o.ApplyT(func(v NodeKubelet) map[string]string { return v.SystemReserved }).(pulumi.StringMapOutput)
+}
+
+type NodeKubeletPtrOutput struct{ *pulumi.OutputState }
+
+func (NodeKubeletPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**NodeKubelet)(nil)).Elem()
+}
+
+func (o NodeKubeletPtrOutput) ToNodeKubeletPtrOutput() NodeKubeletPtrOutput {
+	return o
+}
+
+func (o NodeKubeletPtrOutput) ToNodeKubeletPtrOutputWithContext(ctx context.Context) NodeKubeletPtrOutput {
+	return o
+}
+
+func (o NodeKubeletPtrOutput) Elem() NodeKubeletOutput {
+	return o.ApplyT(func(v *NodeKubelet) NodeKubelet {
+		if v != nil {
+			return *v
+		}
+		var ret NodeKubelet
+		return ret
+	}).(NodeKubeletOutput)
+}
+
+// Resources reserved for Kubernetes daemons (`kubeReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`, as quantities (`100m`, `512Mi`).
+func (o NodeKubeletPtrOutput) KubeReserved() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *NodeKubelet) map[string]string {
+		if v == nil {
+			return nil
+		}
+		return v.KubeReserved
+	}).(pulumi.StringMapOutput)
+}
+
+// Most pods per node (`maxPods`; Bottlerocket `max-pods`). Defaults to what the AMI computes from the instance type.
+func (o NodeKubeletPtrOutput) MaxPods() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *NodeKubelet) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MaxPods
+	}).(pulumi.IntPtrOutput)
+}
+
+// Resources reserved for the operating system (`systemReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`.
+func (o NodeKubeletPtrOutput) SystemReserved() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *NodeKubelet) map[string]string {
+		if v == nil {
+			return nil
+		}
+		return v.SystemReserved
+	}).(pulumi.StringMapOutput)
+}
+
 // An IAM role mapped in the `aws-auth` ConfigMap.
 type RoleMapping struct {
 	// Kubernetes groups.
@@ -3761,6 +4011,115 @@ func (o TaintArrayOutput) Index(i pulumi.IntInput) TaintOutput {
 	}).(TaintOutput)
 }
 
+// One part of a node group's MIME multi-part user data.
+type UserDataPart struct {
+	// The part's content. It must not contain the platform's boundary line `--==EKSPLATFORM==`.
+	Content string `pulumi:"content"`
+	// The part's type: `text/x-shellscript`, `text/cloud-config`, `text/cloud-boothook`, `text/x-include-url`, `text/part-handler`, `text/jinja2` (cloud-init) or `application/node.eks.aws` (a nodeadm `NodeConfig`).
+	ContentType string `pulumi:"contentType"`
+}
+
+// UserDataPartInput is an input type that accepts UserDataPartArgs and UserDataPartOutput values.
+// You can construct a concrete instance of `UserDataPartInput` via:
+//
+//	UserDataPartArgs{...}
+type UserDataPartInput interface {
+	pulumi.Input
+
+	ToUserDataPartOutput() UserDataPartOutput
+	ToUserDataPartOutputWithContext(context.Context) UserDataPartOutput
+}
+
+// One part of a node group's MIME multi-part user data.
+type UserDataPartArgs struct {
+	// The part's content. It must not contain the platform's boundary line `--==EKSPLATFORM==`.
+	Content pulumi.StringInput `pulumi:"content"`
+	// The part's type: `text/x-shellscript`, `text/cloud-config`, `text/cloud-boothook`, `text/x-include-url`, `text/part-handler`, `text/jinja2` (cloud-init) or `application/node.eks.aws` (a nodeadm `NodeConfig`).
+	ContentType pulumi.StringInput `pulumi:"contentType"`
+}
+
+func (UserDataPartArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*UserDataPart)(nil)).Elem()
+}
+
+func (i UserDataPartArgs) ToUserDataPartOutput() UserDataPartOutput {
+	return i.ToUserDataPartOutputWithContext(context.Background())
+}
+
+func (i UserDataPartArgs) ToUserDataPartOutputWithContext(ctx context.Context) UserDataPartOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(UserDataPartOutput)
+}
+
+// UserDataPartArrayInput is an input type that accepts UserDataPartArray and UserDataPartArrayOutput values.
+// You can construct a concrete instance of `UserDataPartArrayInput` via:
+//
+//	UserDataPartArray{ UserDataPartArgs{...} }
+type UserDataPartArrayInput interface {
+	pulumi.Input
+
+	ToUserDataPartArrayOutput() UserDataPartArrayOutput
+	ToUserDataPartArrayOutputWithContext(context.Context) UserDataPartArrayOutput
+}
+
+type UserDataPartArray []UserDataPartInput
+
+func (UserDataPartArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]UserDataPart)(nil)).Elem()
+}
+
+func (i UserDataPartArray) ToUserDataPartArrayOutput() UserDataPartArrayOutput {
+	return i.ToUserDataPartArrayOutputWithContext(context.Background())
+}
+
+func (i UserDataPartArray) ToUserDataPartArrayOutputWithContext(ctx context.Context) UserDataPartArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(UserDataPartArrayOutput)
+}
+
+// One part of a node group's MIME multi-part user data.
+type UserDataPartOutput struct{ *pulumi.OutputState }
+
+func (UserDataPartOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*UserDataPart)(nil)).Elem()
+}
+
+func (o UserDataPartOutput) ToUserDataPartOutput() UserDataPartOutput {
+	return o
+}
+
+func (o UserDataPartOutput) ToUserDataPartOutputWithContext(ctx context.Context) UserDataPartOutput {
+	return o
+}
+
+// The part's content. It must not contain the platform's boundary line `--==EKSPLATFORM==`.
+func (o UserDataPartOutput) Content() pulumi.StringOutput {
+	return o.ApplyT(func(v UserDataPart) string { return v.Content }).(pulumi.StringOutput)
+}
+
+// The part's type: `text/x-shellscript`, `text/cloud-config`, `text/cloud-boothook`, `text/x-include-url`, `text/part-handler`, `text/jinja2` (cloud-init) or `application/node.eks.aws` (a nodeadm `NodeConfig`).
+func (o UserDataPartOutput) ContentType() pulumi.StringOutput {
+	return o.ApplyT(func(v UserDataPart) string { return v.ContentType }).(pulumi.StringOutput)
+}
+
+type UserDataPartArrayOutput struct{ *pulumi.OutputState }
+
+func (UserDataPartArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]UserDataPart)(nil)).Elem()
+}
+
+func (o UserDataPartArrayOutput) ToUserDataPartArrayOutput() UserDataPartArrayOutput {
+	return o
+}
+
+func (o UserDataPartArrayOutput) ToUserDataPartArrayOutputWithContext(ctx context.Context) UserDataPartArrayOutput {
+	return o
+}
+
+func (o UserDataPartArrayOutput) Index(i pulumi.IntInput) UserDataPartOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) UserDataPart {
+		return vs[0].([]UserDataPart)[vs[1].(int)]
+	}).(UserDataPartOutput)
+}
+
 // An IAM user mapped in the `aws-auth` ConfigMap.
 type UserMapping struct {
 	// Kubernetes groups.
@@ -3918,10 +4277,14 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*NodeGroupScalingPtrInput)(nil)).Elem(), NodeGroupScalingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NodeGroupUpdateConfigInput)(nil)).Elem(), NodeGroupUpdateConfigArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NodeGroupUpdateConfigPtrInput)(nil)).Elem(), NodeGroupUpdateConfigArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*NodeKubeletInput)(nil)).Elem(), NodeKubeletArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*NodeKubeletPtrInput)(nil)).Elem(), NodeKubeletArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RoleMappingInput)(nil)).Elem(), RoleMappingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RoleMappingArrayInput)(nil)).Elem(), RoleMappingArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TaintInput)(nil)).Elem(), TaintArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TaintArrayInput)(nil)).Elem(), TaintArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*UserDataPartInput)(nil)).Elem(), UserDataPartArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*UserDataPartArrayInput)(nil)).Elem(), UserDataPartArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*UserMappingInput)(nil)).Elem(), UserMappingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*UserMappingArrayInput)(nil)).Elem(), UserMappingArray{})
 	pulumi.RegisterOutputType(AccessEntryOutput{})
@@ -3962,10 +4325,14 @@ func init() {
 	pulumi.RegisterOutputType(NodeGroupScalingPtrOutput{})
 	pulumi.RegisterOutputType(NodeGroupUpdateConfigOutput{})
 	pulumi.RegisterOutputType(NodeGroupUpdateConfigPtrOutput{})
+	pulumi.RegisterOutputType(NodeKubeletOutput{})
+	pulumi.RegisterOutputType(NodeKubeletPtrOutput{})
 	pulumi.RegisterOutputType(RoleMappingOutput{})
 	pulumi.RegisterOutputType(RoleMappingArrayOutput{})
 	pulumi.RegisterOutputType(TaintOutput{})
 	pulumi.RegisterOutputType(TaintArrayOutput{})
+	pulumi.RegisterOutputType(UserDataPartOutput{})
+	pulumi.RegisterOutputType(UserDataPartArrayOutput{})
 	pulumi.RegisterOutputType(UserMappingOutput{})
 	pulumi.RegisterOutputType(UserMappingArrayOutput{})
 }

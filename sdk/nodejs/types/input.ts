@@ -458,9 +458,21 @@ export interface HelmReleaseArgs {
  */
 export interface NodeGroupArgs {
     /**
-     * EKS AMI type. Defaults to `AL2023_x86_64_STANDARD`.
+     * A custom AMI (`ami-...`), with `amiType: CUSTOM`. It must be an AL2023-based EKS node image (built from amazon-eks-ami, so it runs nodeadm): with an AMI ID EKS merges no user data, so the platform writes the nodeadm `NodeConfig` with the cluster's name, endpoint, certificate authority and service CIDR, and has the kubelet register the group's taints. EKS then takes no `amiType`, `releaseVersion` or Kubernetes version on the group: bumping `kubernetesVersion` does not upgrade a custom-AMI group; change `amiId` to a newer image, which rolls the nodes to a new launch template version in place. Switching a group to or from a custom AMI replaces it (a new EKS name, created before the old group is deleted). IMDSv2 stays required with the group's hop limit.
+     */
+    amiId?: pulumi.Input<string | undefined>;
+    /**
+     * EKS AMI type, or `CUSTOM` with `amiId`. Defaults to `AL2023_x86_64_STANDARD`.
      */
     amiType?: pulumi.Input<string | undefined>;
+    /**
+     * Bottlerocket settings for `BOTTLEROCKET_*` AMI types: the contents of the user data's `[settings]` table, for example `{motd: "hi", kubernetes: {"node-labels": {...}}, "host-containers": {admin: {enabled: true}}}`, rendered as TOML and merged by EKS with its own. `kubernetes.cluster-name`, `api-server` and `cluster-certificate` are rejected (EKS sets them), and so is what `kubelet` also sets. Values EKS cannot merge (quotes in strings or keys, mixed lists, quoted table names) are rejected.
+     */
+    bottlerocketSettings?: pulumi.Input<{[key: string]: any} | undefined>;
+    /**
+     * An On-Demand Capacity Reservation (`cr-...`) the nodes launch into, targeted in the launch template (for GPU and EFA groups). Needs `capacityType: ON_DEMAND`.
+     */
+    capacityReservationId?: pulumi.Input<string | undefined>;
     /**
      * `ON_DEMAND` (default) or `SPOT`.
      */
@@ -473,6 +485,10 @@ export interface NodeGroupArgs {
      * EC2 instance types. Defaults to `m5.large`. Changing them replaces the node group, never the cluster.
      */
     instanceTypes?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Kubelet settings of the nodes, written into nodeadm's `NodeConfig` (`spec.kubelet.config`) on AL2023 and CUSTOM, or into `[settings.kubernetes]` on Bottlerocket. Not for AL2 or Windows.
+     */
+    kubelet?: pulumi.Input<inputs.NodeKubeletArgs | undefined>;
     /**
      * Kubernetes labels of the nodes.
      */
@@ -494,6 +510,18 @@ export interface NodeGroupArgs {
      */
     nodeRoleArn?: pulumi.Input<string | undefined>;
     /**
+     * The `spec` of an extra nodeadm `NodeConfig` (`node.eks.aws/v1alpha1`) for AL2023 and CUSTOM groups: `containerd`, `instance`, `kubelet`, `featureGates`. It is a MIME part of the launch template's user data after the platform's own `NodeConfig`; nodeadm merges them in order, the later winning. `cluster` is rejected (it comes from the cluster), and so is a kubelet setting also given in `kubelet`. Changing it rolls the nodes to a new launch template version in place.
+     */
+    nodeadmConfig?: pulumi.Input<{[key: string]: any} | undefined>;
+    /**
+     * Name of an existing EC2 placement group for the nodes (a cluster placement group for EFA); set in the launch template. A cluster placement group lives in one Availability Zone, so give the group subnets of that zone.
+     */
+    placementGroup?: pulumi.Input<string | undefined>;
+    /**
+     * Pins the EKS AMI release of the group (for example `1.36.0-20260701` for Amazon Linux, which must match `kubernetesVersion`, or a Bottlerocket version such as `1.40.0-11e6ac0b`). Defaults to the latest release for the cluster's version. Changing it updates the nodes in place. Not with a custom AMI.
+     */
+    releaseVersion?: pulumi.Input<string | undefined>;
+    /**
      * Node counts. Defaults to min 1, desired 2, max 3.
      */
     scaling?: pulumi.Input<inputs.NodeGroupScalingArgs | undefined>;
@@ -513,6 +541,10 @@ export interface NodeGroupArgs {
      * How many nodes may be unavailable during an update. Defaults to one.
      */
     updateConfig?: pulumi.Input<inputs.NodeGroupUpdateConfigArgs | undefined>;
+    /**
+     * Extra parts of the launch template's MIME multi-part user data (Amazon Linux AMI types and CUSTOM), after the platform's `NodeConfig` parts, in order. Without a custom AMI, EKS merges its own bootstrap into the document. Not for Bottlerocket (TOML; see `bottlerocketSettings`) or Windows. A secret content keeps the user data secret.
+     */
+    userDataParts?: pulumi.Input<pulumi.Input<inputs.UserDataPartArgs>[] | undefined>;
 }
 
 /**
@@ -545,6 +577,24 @@ export interface NodeGroupUpdateConfigArgs {
      * Percentage of nodes that may be unavailable at once.
      */
     maxUnavailablePercentage?: pulumi.Input<number | undefined>;
+}
+
+/**
+ * Kubelet settings of a node group.
+ */
+export interface NodeKubeletArgs {
+    /**
+     * Resources reserved for Kubernetes daemons (`kubeReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`, as quantities (`100m`, `512Mi`).
+     */
+    kubeReserved?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * Most pods per node (`maxPods`; Bottlerocket `max-pods`). Defaults to what the AMI computes from the instance type.
+     */
+    maxPods?: pulumi.Input<number | undefined>;
+    /**
+     * Resources reserved for the operating system (`systemReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`.
+     */
+    systemReserved?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
 }
 
 /**
@@ -581,6 +631,20 @@ export interface TaintArgs {
      * Taint value.
      */
     value?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * One part of a node group's MIME multi-part user data.
+ */
+export interface UserDataPartArgs {
+    /**
+     * The part's content. It must not contain the platform's boundary line `--==EKSPLATFORM==`.
+     */
+    content: pulumi.Input<string>;
+    /**
+     * The part's type: `text/x-shellscript`, `text/cloud-config`, `text/cloud-boothook`, `text/x-include-url`, `text/part-handler`, `text/jinja2` (cloud-init) or `application/node.eks.aws` (a nodeadm `NodeConfig`).
+     */
+    contentType: pulumi.Input<string>;
 }
 
 /**

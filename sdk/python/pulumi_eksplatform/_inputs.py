@@ -53,10 +53,14 @@ __all__ = [
     'NodeGroupScalingArgsDict',
     'NodeGroupUpdateConfigArgs',
     'NodeGroupUpdateConfigArgsDict',
+    'NodeKubeletArgs',
+    'NodeKubeletArgsDict',
     'RoleMappingArgs',
     'RoleMappingArgsDict',
     'TaintArgs',
     'TaintArgsDict',
+    'UserDataPartArgs',
+    'UserDataPartArgsDict',
     'UserMappingArgs',
     'UserMappingArgsDict',
 ]
@@ -2042,9 +2046,21 @@ class NodeGroupArgsDict(TypedDict):
     """
     Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap). `<cluster>-<name>` may be at most 54 characters.
     """
+    ami_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A custom AMI (`ami-...`), with `amiType: CUSTOM`. It must be an AL2023-based EKS node image (built from amazon-eks-ami, so it runs nodeadm): with an AMI ID EKS merges no user data, so the platform writes the nodeadm `NodeConfig` with the cluster's name, endpoint, certificate authority and service CIDR, and has the kubelet register the group's taints. EKS then takes no `amiType`, `releaseVersion` or Kubernetes version on the group: bumping `kubernetesVersion` does not upgrade a custom-AMI group; change `amiId` to a newer image, which rolls the nodes to a new launch template version in place. Switching a group to or from a custom AMI replaces it (a new EKS name, created before the old group is deleted). IMDSv2 stays required with the group's hop limit.
+    """
     ami_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    EKS AMI type. Defaults to `AL2023_x86_64_STANDARD`.
+    EKS AMI type, or `CUSTOM` with `amiId`. Defaults to `AL2023_x86_64_STANDARD`.
+    """
+    bottlerocket_settings: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
+    """
+    Bottlerocket settings for `BOTTLEROCKET_*` AMI types: the contents of the user data's `[settings]` table, for example `{motd: "hi", kubernetes: {"node-labels": {...}}, "host-containers": {admin: {enabled: true}}}`, rendered as TOML and merged by EKS with its own. `kubernetes.cluster-name`, `api-server` and `cluster-certificate` are rejected (EKS sets them), and so is what `kubelet` also sets. Values EKS cannot merge (quotes in strings or keys, mixed lists, quoted table names) are rejected.
+    """
+    capacity_reservation_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    An On-Demand Capacity Reservation (`cr-...`) the nodes launch into, targeted in the launch template (for GPU and EFA groups). Needs `capacityType: ON_DEMAND`.
     """
     capacity_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -2057,6 +2073,10 @@ class NodeGroupArgsDict(TypedDict):
     instance_types: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
     EC2 instance types. Defaults to `m5.large`. Changing them replaces the node group, never the cluster.
+    """
+    kubelet: NotRequired[pulumi.Input[Optional['NodeKubeletArgsDict']]]
+    """
+    Kubelet settings of the nodes, written into nodeadm's `NodeConfig` (`spec.kubelet.config`) on AL2023 and CUSTOM, or into `[settings.kubernetes]` on Bottlerocket. Not for AL2 or Windows.
     """
     labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
@@ -2073,6 +2093,18 @@ class NodeGroupArgsDict(TypedDict):
     node_role_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
+    """
+    nodeadm_config: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
+    """
+    The `spec` of an extra nodeadm `NodeConfig` (`node.eks.aws/v1alpha1`) for AL2023 and CUSTOM groups: `containerd`, `instance`, `kubelet`, `featureGates`. It is a MIME part of the launch template's user data after the platform's own `NodeConfig`; nodeadm merges them in order, the later winning. `cluster` is rejected (it comes from the cluster), and so is a kubelet setting also given in `kubelet`. Changing it rolls the nodes to a new launch template version in place.
+    """
+    placement_group: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Name of an existing EC2 placement group for the nodes (a cluster placement group for EFA); set in the launch template. A cluster placement group lives in one Availability Zone, so give the group subnets of that zone.
+    """
+    release_version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Pins the EKS AMI release of the group (for example `1.36.0-20260701` for Amazon Linux, which must match `kubernetesVersion`, or a Bottlerocket version such as `1.40.0-11e6ac0b`). Defaults to the latest release for the cluster's version. Changing it updates the nodes in place. Not with a custom AMI.
     """
     scaling: NotRequired[pulumi.Input[Optional['NodeGroupScalingArgsDict']]]
     """
@@ -2094,51 +2126,79 @@ class NodeGroupArgsDict(TypedDict):
     """
     How many nodes may be unavailable during an update. Defaults to one.
     """
+    user_data_parts: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['UserDataPartArgsDict']]]]]
+    """
+    Extra parts of the launch template's MIME multi-part user data (Amazon Linux AMI types and CUSTOM), after the platform's `NodeConfig` parts, in order. Without a custom AMI, EKS merges its own bootstrap into the document. Not for Bottlerocket (TOML; see `bottlerocketSettings`) or Windows. A secret content keeps the user data secret.
+    """
 
 @pulumi.input_type
 class NodeGroupArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
+                 ami_id: pulumi.Input[Optional[_builtins.str]] = None,
                  ami_type: pulumi.Input[Optional[_builtins.str]] = None,
+                 bottlerocket_settings: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 capacity_reservation_id: pulumi.Input[Optional[_builtins.str]] = None,
                  capacity_type: pulumi.Input[Optional[_builtins.str]] = None,
                  disk_size: pulumi.Input[Optional[_builtins.int]] = None,
                  instance_types: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 kubelet: pulumi.Input[Optional['NodeKubeletArgs']] = None,
                  labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  metadata_hop_limit: pulumi.Input[Optional[_builtins.int]] = None,
                  node_repair: pulumi.Input[Optional[_builtins.bool]] = None,
                  node_role_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 nodeadm_config: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 placement_group: pulumi.Input[Optional[_builtins.str]] = None,
+                 release_version: pulumi.Input[Optional[_builtins.str]] = None,
                  scaling: pulumi.Input[Optional['NodeGroupScalingArgs']] = None,
                  subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  taints: pulumi.Input[Optional[Sequence[pulumi.Input['TaintArgs']]]] = None,
-                 update_config: pulumi.Input[Optional['NodeGroupUpdateConfigArgs']] = None):
+                 update_config: pulumi.Input[Optional['NodeGroupUpdateConfigArgs']] = None,
+                 user_data_parts: pulumi.Input[Optional[Sequence[pulumi.Input['UserDataPartArgs']]]] = None):
         """
         An EKS managed node group.
 
         :param pulumi.Input[_builtins.str] name: Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap). `<cluster>-<name>` may be at most 54 characters.
-        :param pulumi.Input[_builtins.str] ami_type: EKS AMI type. Defaults to `AL2023_x86_64_STANDARD`.
+        :param pulumi.Input[_builtins.str] ami_id: A custom AMI (`ami-...`), with `amiType: CUSTOM`. It must be an AL2023-based EKS node image (built from amazon-eks-ami, so it runs nodeadm): with an AMI ID EKS merges no user data, so the platform writes the nodeadm `NodeConfig` with the cluster's name, endpoint, certificate authority and service CIDR, and has the kubelet register the group's taints. EKS then takes no `amiType`, `releaseVersion` or Kubernetes version on the group: bumping `kubernetesVersion` does not upgrade a custom-AMI group; change `amiId` to a newer image, which rolls the nodes to a new launch template version in place. Switching a group to or from a custom AMI replaces it (a new EKS name, created before the old group is deleted). IMDSv2 stays required with the group's hop limit.
+        :param pulumi.Input[_builtins.str] ami_type: EKS AMI type, or `CUSTOM` with `amiId`. Defaults to `AL2023_x86_64_STANDARD`.
+        :param pulumi.Input[Mapping[str, Any]] bottlerocket_settings: Bottlerocket settings for `BOTTLEROCKET_*` AMI types: the contents of the user data's `[settings]` table, for example `{motd: "hi", kubernetes: {"node-labels": {...}}, "host-containers": {admin: {enabled: true}}}`, rendered as TOML and merged by EKS with its own. `kubernetes.cluster-name`, `api-server` and `cluster-certificate` are rejected (EKS sets them), and so is what `kubelet` also sets. Values EKS cannot merge (quotes in strings or keys, mixed lists, quoted table names) are rejected.
+        :param pulumi.Input[_builtins.str] capacity_reservation_id: An On-Demand Capacity Reservation (`cr-...`) the nodes launch into, targeted in the launch template (for GPU and EFA groups). Needs `capacityType: ON_DEMAND`.
         :param pulumi.Input[_builtins.str] capacity_type: `ON_DEMAND` (default) or `SPOT`.
         :param pulumi.Input[_builtins.int] disk_size: Root volume size in GiB. Defaults to 20.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_types: EC2 instance types. Defaults to `m5.large`. Changing them replaces the node group, never the cluster.
+        :param pulumi.Input['NodeKubeletArgs'] kubelet: Kubelet settings of the nodes, written into nodeadm's `NodeConfig` (`spec.kubelet.config`) on AL2023 and CUSTOM, or into `[settings.kubernetes]` on Bottlerocket. Not for AL2 or Windows.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Kubernetes labels of the nodes.
         :param pulumi.Input[_builtins.int] metadata_hop_limit: IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
         :param pulumi.Input[_builtins.bool] node_repair: Whether EKS node auto repair is on for the group (`nodeRepairConfig.enabled`): EKS watches the nodes' health (the kubelet's `Ready` condition, and the conditions of the EKS node monitoring agent when that add-on is installed) and replaces or reboots a node that stays unhealthy, and stops repairing when many nodes of the group are unhealthy at once. Defaults to `true`, or `false` for Windows AMI types, which have no node auto repair (`true` is rejected there). EKS's own default is off; EKS Auto Mode turns it on. Changing it updates the group in place.
         :param pulumi.Input[_builtins.str] node_role_arn: An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
+        :param pulumi.Input[Mapping[str, Any]] nodeadm_config: The `spec` of an extra nodeadm `NodeConfig` (`node.eks.aws/v1alpha1`) for AL2023 and CUSTOM groups: `containerd`, `instance`, `kubelet`, `featureGates`. It is a MIME part of the launch template's user data after the platform's own `NodeConfig`; nodeadm merges them in order, the later winning. `cluster` is rejected (it comes from the cluster), and so is a kubelet setting also given in `kubelet`. Changing it rolls the nodes to a new launch template version in place.
+        :param pulumi.Input[_builtins.str] placement_group: Name of an existing EC2 placement group for the nodes (a cluster placement group for EFA); set in the launch template. A cluster placement group lives in one Availability Zone, so give the group subnets of that zone.
+        :param pulumi.Input[_builtins.str] release_version: Pins the EKS AMI release of the group (for example `1.36.0-20260701` for Amazon Linux, which must match `kubernetesVersion`, or a Bottlerocket version such as `1.40.0-11e6ac0b`). Defaults to the latest release for the cluster's version. Changing it updates the nodes in place. Not with a custom AMI.
         :param pulumi.Input['NodeGroupScalingArgs'] scaling: Node counts. Defaults to min 1, desired 2, max 3.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] subnet_ids: Subnets of the nodes. Defaults to the private subnets.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Extra tags of the node group.
         :param pulumi.Input[Sequence[pulumi.Input['TaintArgs']]] taints: Kubernetes taints of the nodes.
         :param pulumi.Input['NodeGroupUpdateConfigArgs'] update_config: How many nodes may be unavailable during an update. Defaults to one.
+        :param pulumi.Input[Sequence[pulumi.Input['UserDataPartArgs']]] user_data_parts: Extra parts of the launch template's MIME multi-part user data (Amazon Linux AMI types and CUSTOM), after the platform's `NodeConfig` parts, in order. Without a custom AMI, EKS merges its own bootstrap into the document. Not for Bottlerocket (TOML; see `bottlerocketSettings`) or Windows. A secret content keeps the user data secret.
         """
         pulumi.set(__self__, "name", name)
+        if ami_id is not None:
+            pulumi.set(__self__, "ami_id", ami_id)
         if ami_type is not None:
             pulumi.set(__self__, "ami_type", ami_type)
+        if bottlerocket_settings is not None:
+            pulumi.set(__self__, "bottlerocket_settings", bottlerocket_settings)
+        if capacity_reservation_id is not None:
+            pulumi.set(__self__, "capacity_reservation_id", capacity_reservation_id)
         if capacity_type is not None:
             pulumi.set(__self__, "capacity_type", capacity_type)
         if disk_size is not None:
             pulumi.set(__self__, "disk_size", disk_size)
         if instance_types is not None:
             pulumi.set(__self__, "instance_types", instance_types)
+        if kubelet is not None:
+            pulumi.set(__self__, "kubelet", kubelet)
         if labels is not None:
             pulumi.set(__self__, "labels", labels)
         if metadata_hop_limit is not None:
@@ -2147,6 +2207,12 @@ class NodeGroupArgs:
             pulumi.set(__self__, "node_repair", node_repair)
         if node_role_arn is not None:
             pulumi.set(__self__, "node_role_arn", node_role_arn)
+        if nodeadm_config is not None:
+            pulumi.set(__self__, "nodeadm_config", nodeadm_config)
+        if placement_group is not None:
+            pulumi.set(__self__, "placement_group", placement_group)
+        if release_version is not None:
+            pulumi.set(__self__, "release_version", release_version)
         if scaling is not None:
             pulumi.set(__self__, "scaling", scaling)
         if subnet_ids is not None:
@@ -2157,6 +2223,8 @@ class NodeGroupArgs:
             pulumi.set(__self__, "taints", taints)
         if update_config is not None:
             pulumi.set(__self__, "update_config", update_config)
+        if user_data_parts is not None:
+            pulumi.set(__self__, "user_data_parts", user_data_parts)
 
     @_builtins.property
     @pulumi.getter
@@ -2171,16 +2239,52 @@ class NodeGroupArgs:
         pulumi.set(self, "name", value)
 
     @_builtins.property
+    @pulumi.getter(name="amiId")
+    def ami_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A custom AMI (`ami-...`), with `amiType: CUSTOM`. It must be an AL2023-based EKS node image (built from amazon-eks-ami, so it runs nodeadm): with an AMI ID EKS merges no user data, so the platform writes the nodeadm `NodeConfig` with the cluster's name, endpoint, certificate authority and service CIDR, and has the kubelet register the group's taints. EKS then takes no `amiType`, `releaseVersion` or Kubernetes version on the group: bumping `kubernetesVersion` does not upgrade a custom-AMI group; change `amiId` to a newer image, which rolls the nodes to a new launch template version in place. Switching a group to or from a custom AMI replaces it (a new EKS name, created before the old group is deleted). IMDSv2 stays required with the group's hop limit.
+        """
+        return pulumi.get(self, "ami_id")
+
+    @ami_id.setter
+    def ami_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "ami_id", value)
+
+    @_builtins.property
     @pulumi.getter(name="amiType")
     def ami_type(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        EKS AMI type. Defaults to `AL2023_x86_64_STANDARD`.
+        EKS AMI type, or `CUSTOM` with `amiId`. Defaults to `AL2023_x86_64_STANDARD`.
         """
         return pulumi.get(self, "ami_type")
 
     @ami_type.setter
     def ami_type(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "ami_type", value)
+
+    @_builtins.property
+    @pulumi.getter(name="bottlerocketSettings")
+    def bottlerocket_settings(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
+        """
+        Bottlerocket settings for `BOTTLEROCKET_*` AMI types: the contents of the user data's `[settings]` table, for example `{motd: "hi", kubernetes: {"node-labels": {...}}, "host-containers": {admin: {enabled: true}}}`, rendered as TOML and merged by EKS with its own. `kubernetes.cluster-name`, `api-server` and `cluster-certificate` are rejected (EKS sets them), and so is what `kubelet` also sets. Values EKS cannot merge (quotes in strings or keys, mixed lists, quoted table names) are rejected.
+        """
+        return pulumi.get(self, "bottlerocket_settings")
+
+    @bottlerocket_settings.setter
+    def bottlerocket_settings(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
+        pulumi.set(self, "bottlerocket_settings", value)
+
+    @_builtins.property
+    @pulumi.getter(name="capacityReservationId")
+    def capacity_reservation_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        An On-Demand Capacity Reservation (`cr-...`) the nodes launch into, targeted in the launch template (for GPU and EFA groups). Needs `capacityType: ON_DEMAND`.
+        """
+        return pulumi.get(self, "capacity_reservation_id")
+
+    @capacity_reservation_id.setter
+    def capacity_reservation_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "capacity_reservation_id", value)
 
     @_builtins.property
     @pulumi.getter(name="capacityType")
@@ -2217,6 +2321,18 @@ class NodeGroupArgs:
     @instance_types.setter
     def instance_types(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "instance_types", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def kubelet(self) -> pulumi.Input[Optional['NodeKubeletArgs']]:
+        """
+        Kubelet settings of the nodes, written into nodeadm's `NodeConfig` (`spec.kubelet.config`) on AL2023 and CUSTOM, or into `[settings.kubernetes]` on Bottlerocket. Not for AL2 or Windows.
+        """
+        return pulumi.get(self, "kubelet")
+
+    @kubelet.setter
+    def kubelet(self, value: pulumi.Input[Optional['NodeKubeletArgs']]):
+        pulumi.set(self, "kubelet", value)
 
     @_builtins.property
     @pulumi.getter
@@ -2265,6 +2381,42 @@ class NodeGroupArgs:
     @node_role_arn.setter
     def node_role_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "node_role_arn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nodeadmConfig")
+    def nodeadm_config(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
+        """
+        The `spec` of an extra nodeadm `NodeConfig` (`node.eks.aws/v1alpha1`) for AL2023 and CUSTOM groups: `containerd`, `instance`, `kubelet`, `featureGates`. It is a MIME part of the launch template's user data after the platform's own `NodeConfig`; nodeadm merges them in order, the later winning. `cluster` is rejected (it comes from the cluster), and so is a kubelet setting also given in `kubelet`. Changing it rolls the nodes to a new launch template version in place.
+        """
+        return pulumi.get(self, "nodeadm_config")
+
+    @nodeadm_config.setter
+    def nodeadm_config(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
+        pulumi.set(self, "nodeadm_config", value)
+
+    @_builtins.property
+    @pulumi.getter(name="placementGroup")
+    def placement_group(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Name of an existing EC2 placement group for the nodes (a cluster placement group for EFA); set in the launch template. A cluster placement group lives in one Availability Zone, so give the group subnets of that zone.
+        """
+        return pulumi.get(self, "placement_group")
+
+    @placement_group.setter
+    def placement_group(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "placement_group", value)
+
+    @_builtins.property
+    @pulumi.getter(name="releaseVersion")
+    def release_version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Pins the EKS AMI release of the group (for example `1.36.0-20260701` for Amazon Linux, which must match `kubernetesVersion`, or a Bottlerocket version such as `1.40.0-11e6ac0b`). Defaults to the latest release for the cluster's version. Changing it updates the nodes in place. Not with a custom AMI.
+        """
+        return pulumi.get(self, "release_version")
+
+    @release_version.setter
+    def release_version(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "release_version", value)
 
     @_builtins.property
     @pulumi.getter
@@ -2325,6 +2477,18 @@ class NodeGroupArgs:
     @update_config.setter
     def update_config(self, value: pulumi.Input[Optional['NodeGroupUpdateConfigArgs']]):
         pulumi.set(self, "update_config", value)
+
+    @_builtins.property
+    @pulumi.getter(name="userDataParts")
+    def user_data_parts(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['UserDataPartArgs']]]]:
+        """
+        Extra parts of the launch template's MIME multi-part user data (Amazon Linux AMI types and CUSTOM), after the platform's `NodeConfig` parts, in order. Without a custom AMI, EKS merges its own bootstrap into the document. Not for Bottlerocket (TOML; see `bottlerocketSettings`) or Windows. A secret content keeps the user data secret.
+        """
+        return pulumi.get(self, "user_data_parts")
+
+    @user_data_parts.setter
+    def user_data_parts(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['UserDataPartArgs']]]]):
+        pulumi.set(self, "user_data_parts", value)
 
 
 class NodeGroupScalingArgsDict(TypedDict):
@@ -2453,6 +2617,80 @@ class NodeGroupUpdateConfigArgs:
     @max_unavailable_percentage.setter
     def max_unavailable_percentage(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "max_unavailable_percentage", value)
+
+
+class NodeKubeletArgsDict(TypedDict):
+    """
+    Kubelet settings of a node group.
+    """
+    kube_reserved: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Resources reserved for Kubernetes daemons (`kubeReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`, as quantities (`100m`, `512Mi`).
+    """
+    max_pods: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Most pods per node (`maxPods`; Bottlerocket `max-pods`). Defaults to what the AMI computes from the instance type.
+    """
+    system_reserved: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Resources reserved for the operating system (`systemReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`.
+    """
+
+@pulumi.input_type
+class NodeKubeletArgs:
+    def __init__(__self__, *,
+                 kube_reserved: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 max_pods: pulumi.Input[Optional[_builtins.int]] = None,
+                 system_reserved: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None):
+        """
+        Kubelet settings of a node group.
+
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] kube_reserved: Resources reserved for Kubernetes daemons (`kubeReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`, as quantities (`100m`, `512Mi`).
+        :param pulumi.Input[_builtins.int] max_pods: Most pods per node (`maxPods`; Bottlerocket `max-pods`). Defaults to what the AMI computes from the instance type.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] system_reserved: Resources reserved for the operating system (`systemReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`.
+        """
+        if kube_reserved is not None:
+            pulumi.set(__self__, "kube_reserved", kube_reserved)
+        if max_pods is not None:
+            pulumi.set(__self__, "max_pods", max_pods)
+        if system_reserved is not None:
+            pulumi.set(__self__, "system_reserved", system_reserved)
+
+    @_builtins.property
+    @pulumi.getter(name="kubeReserved")
+    def kube_reserved(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Resources reserved for Kubernetes daemons (`kubeReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`, as quantities (`100m`, `512Mi`).
+        """
+        return pulumi.get(self, "kube_reserved")
+
+    @kube_reserved.setter
+    def kube_reserved(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "kube_reserved", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxPods")
+    def max_pods(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Most pods per node (`maxPods`; Bottlerocket `max-pods`). Defaults to what the AMI computes from the instance type.
+        """
+        return pulumi.get(self, "max_pods")
+
+    @max_pods.setter
+    def max_pods(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "max_pods", value)
+
+    @_builtins.property
+    @pulumi.getter(name="systemReserved")
+    def system_reserved(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Resources reserved for the operating system (`systemReserved`), among `cpu`, `memory`, `ephemeral-storage`, `pid`.
+        """
+        return pulumi.get(self, "system_reserved")
+
+    @system_reserved.setter
+    def system_reserved(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "system_reserved", value)
 
 
 class RoleMappingArgsDict(TypedDict):
@@ -2597,6 +2835,58 @@ class TaintArgs:
     @value.setter
     def value(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "value", value)
+
+
+class UserDataPartArgsDict(TypedDict):
+    """
+    One part of a node group's MIME multi-part user data.
+    """
+    content: pulumi.Input[_builtins.str]
+    """
+    The part's content. It must not contain the platform's boundary line `--==EKSPLATFORM==`.
+    """
+    content_type: pulumi.Input[_builtins.str]
+    """
+    The part's type: `text/x-shellscript`, `text/cloud-config`, `text/cloud-boothook`, `text/x-include-url`, `text/part-handler`, `text/jinja2` (cloud-init) or `application/node.eks.aws` (a nodeadm `NodeConfig`).
+    """
+
+@pulumi.input_type
+class UserDataPartArgs:
+    def __init__(__self__, *,
+                 content: pulumi.Input[_builtins.str],
+                 content_type: pulumi.Input[_builtins.str]):
+        """
+        One part of a node group's MIME multi-part user data.
+
+        :param pulumi.Input[_builtins.str] content: The part's content. It must not contain the platform's boundary line `--==EKSPLATFORM==`.
+        :param pulumi.Input[_builtins.str] content_type: The part's type: `text/x-shellscript`, `text/cloud-config`, `text/cloud-boothook`, `text/x-include-url`, `text/part-handler`, `text/jinja2` (cloud-init) or `application/node.eks.aws` (a nodeadm `NodeConfig`).
+        """
+        pulumi.set(__self__, "content", content)
+        pulumi.set(__self__, "content_type", content_type)
+
+    @_builtins.property
+    @pulumi.getter
+    def content(self) -> pulumi.Input[_builtins.str]:
+        """
+        The part's content. It must not contain the platform's boundary line `--==EKSPLATFORM==`.
+        """
+        return pulumi.get(self, "content")
+
+    @content.setter
+    def content(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "content", value)
+
+    @_builtins.property
+    @pulumi.getter(name="contentType")
+    def content_type(self) -> pulumi.Input[_builtins.str]:
+        """
+        The part's type: `text/x-shellscript`, `text/cloud-config`, `text/cloud-boothook`, `text/x-include-url`, `text/part-handler`, `text/jinja2` (cloud-init) or `application/node.eks.aws` (a nodeadm `NodeConfig`).
+        """
+        return pulumi.get(self, "content_type")
+
+    @content_type.setter
+    def content_type(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "content_type", value)
 
 
 class UserMappingArgsDict(TypedDict):
