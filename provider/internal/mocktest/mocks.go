@@ -179,3 +179,37 @@ func urnName(urn string) string {
 	}
 	return urn
 }
+
+// SetLiveCluster makes the EKS data sources answer as if cluster ran Kubernetes version
+// with the managed node groups given (EKS name → version), as a running platform's
+// account does on its next `pulumi up`.
+func (m *Mocks) SetLiveCluster(cluster, version string, nodeGroups map[string]string) {
+	strs := func(ss []string) resource.PropertyValue {
+		var vs []resource.PropertyValue
+		for _, s := range ss {
+			vs = append(vs, resource.NewProperty(s))
+		}
+		return resource.NewProperty(vs)
+	}
+	var groups []string
+	for ng := range nodeGroups {
+		groups = append(groups, ng)
+	}
+	slices.Sort(groups)
+	m.Invokes["aws:eks/getClusters:getClusters"] = func(resource.PropertyMap) resource.PropertyMap {
+		return resource.PropertyMap{"id": resource.NewProperty(Region), "names": strs([]string{cluster})}
+	}
+	m.Invokes["aws:eks/getCluster:getCluster"] = func(a resource.PropertyMap) resource.PropertyMap {
+		return resource.PropertyMap{"id": a["name"], "name": a["name"], "version": resource.NewProperty(version),
+			"status": resource.NewProperty("ACTIVE")}
+	}
+	m.Invokes["aws:eks/getNodeGroups:getNodeGroups"] = func(a resource.PropertyMap) resource.PropertyMap {
+		return resource.PropertyMap{"id": a["clusterName"], "clusterName": a["clusterName"], "names": strs(groups)}
+	}
+	m.Invokes["aws:eks/getNodeGroup:getNodeGroup"] = func(a resource.PropertyMap) resource.PropertyMap {
+		ng := a["nodeGroupName"].StringValue()
+		return resource.PropertyMap{"id": resource.NewProperty(a["clusterName"].StringValue() + ":" + ng),
+			"clusterName": a["clusterName"], "nodeGroupName": a["nodeGroupName"],
+			"version": resource.NewProperty(nodeGroups[ng]), "status": resource.NewProperty("ACTIVE")}
+	}
+}

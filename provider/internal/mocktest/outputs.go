@@ -64,6 +64,13 @@ func defaultInvokes() map[string]func(resource.PropertyMap) resource.PropertyMap
 			return obj("id", a["addonName"].StringValue(), "addonName", a["addonName"].StringValue(),
 				"kubernetesVersion", a["kubernetesVersion"].StringValue(), "version", "v1.0.0-eksbuild.1")
 		},
+		// No EKS cluster exists yet: every test is a first create unless it sets a live
+		// cluster (SetLiveCluster).
+		"aws:eks/getClusters:getClusters": func(resource.PropertyMap) resource.PropertyMap {
+			out := obj("id", Region)
+			out["names"] = resource.NewProperty([]resource.PropertyValue{})
+			return out
+		},
 		"tls:index/getCertificate:getCertificate": func(a resource.PropertyMap) resource.PropertyMap {
 			cert := obj("sha1Fingerprint", Thumbprint, "subject", "CN=Root", "issuer", "CN=Root", "serialNumber", "1",
 				"signatureAlgorithm", "SHA256-RSA", "publicKeyAlgorithm", "RSA", "notBefore", "2020-01-01T00:00:00Z",

@@ -87,6 +87,9 @@ type clusterConfig struct {
 	// BootstrapCreatorAdmin is create-only on EKS, so it is a fixed value, never derived
 	// from who runs `pulumi up`.
 	BootstrapCreatorAdmin bool
+	// VersionStepUnread: clusterName or kubernetesVersion is unknown at preview, so the
+	// running cluster is not read; the update, where both are known, checks the step.
+	VersionStepUnread bool
 }
 
 // subnetIDs are all the cluster's subnets, private first, as a resource input.
@@ -130,6 +133,7 @@ func resolveCluster(p *problems, name string, args *Args) clusterConfig {
 		Protect:            r.boolean("protectCluster", args.ProtectCluster, false),
 		AuthenticationMode: r.str("authenticationMode", args.AuthenticationMode),
 	}
+	c.VersionStepUnread = p.unknown["clusterName"] || p.unknown["kubernetesVersion"]
 	if c.Name == "" {
 		c.Name = name
 	}

@@ -183,17 +183,22 @@ func (b *build) eksAddon(cluster *clusterResult, a eksAddonConfig, extra map[str
 		// The user's version: changing it upgrades (or downgrades) the add-on.
 		args.AddonVersion = a.Version.ToStringOutput().ToStringPtrOutput()
 	} else {
-		// No version given: create with the default version for the cluster's
-		// Kubernetes version, then keep it. AWS moves an add-on's default version from
-		// time to time; following it would update the add-on on some unrelated later
-		// `pulumi up`. ignoreChanges keeps the version in the state (and is not applied
-		// when the user gives a version, so an explicit version still upgrades).
+		// No version given: the default version for the Kubernetes version the control
+		// plane runs once its own create or update is done (the cluster's version
+		// output, so the add-on follows the control plane: kube-proxy must not be newer
+		// than the API server). It is kept afterwards: AWS moves an add-on's default
+		// version from time to time, and following it would update the add-on on some
+		// unrelated later `pulumi up`, so ignoreChanges keeps the version in the state —
+		// except on a run that moves the cluster to a new minor (upgrade.Following),
+		// where every such add-on moves to the new minor's default.
 		args.AddonVersion = eks.GetAddonVersionOutput(b.ctx, eks.GetAddonVersionOutputArgs{
 			AddonName:         pulumi.String(a.Name),
-			KubernetesVersion: pulumi.String(b.cfg.Cluster.Version),
+			KubernetesVersion: cluster.Cluster.Version,
 			MostRecent:        pulumi.Bool(false),
 		}, pulumi.Parent(b.parent)).Version().ToStringPtrOutput()
-		opts = append(opts, pulumi.IgnoreChanges([]string{"addonVersion"}))
+		if !b.upgrade.Following {
+			opts = append(opts, pulumi.IgnoreChanges([]string{"addonVersion"}))
+		}
 	}
 	return eks.NewAddon(b.ctx, b.child(a.Name), args, b.opts(opts...)...)
 }

@@ -188,3 +188,32 @@ func (c eksAddonsConfig) cniConfiguresNodeLaunch() bool {
 	}
 	return false
 }
+
+// pins are the versions the user gives the enabled EKS add-ons, read as values: the
+// kube-proxy one apart (its version names the Kubernetes minor it is built for), the
+// others by input path. One unknown at preview is left out; the update reads it.
+func (c eksAddonsConfig) pins() (kubeProxy string, others map[string]string) {
+	others = map[string]string{}
+	for _, a := range []struct {
+		path string
+		cfg  eksAddonConfig
+	}{
+		{"eksAddons.vpcCni.version", c.VpcCni}, {"eksAddons.kubeProxy.version", c.KubeProxy},
+		{"eksAddons.podIdentityAgent.version", c.PodIdentityAgent}, {"eksAddons.coredns.version", c.Coredns},
+		{"eksAddons.ebsCsiDriver.version", c.EbsCsiDriver},
+	} {
+		if !a.cfg.Enabled || a.cfg.Version == nil {
+			continue
+		}
+		v, _, known := plainString(a.cfg.Version)
+		if !known || v == "" {
+			continue
+		}
+		if a.cfg.Name == addonKubeProxy {
+			kubeProxy = v
+			continue
+		}
+		others[a.path] = v
+	}
+	return kubeProxy, others
+}

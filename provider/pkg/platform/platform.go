@@ -57,6 +57,21 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 		return nil, nil, err
 	}
 	b := newBuild(ctx, cfg, p)
+	// The running cluster's version decides what a version change does, and a step EKS
+	// would refuse (two minors, a downgrade) is refused here, before any child exists.
+	var live liveCluster
+	if !cfg.Cluster.VersionStepUnread {
+		if live, err = b.readLive(); err != nil {
+			return nil, nil, err
+		}
+	}
+	kubeProxyPin, pinned := cfg.EksAddons.pins()
+	if b.upgrade, err = planUpgrade(cfg.Cluster, cfg.Compute, live, kubeProxyPin, pinned); err != nil {
+		return nil, nil, err
+	}
+	for _, w := range b.upgrade.Warnings {
+		_ = ctx.Log.Warn(w, &pulumi.LogArgs{Resource: p})
+	}
 	w := &barriers{}
 	var s stageResults
 
@@ -216,6 +231,8 @@ type build struct {
 	// partition and region are read once (invokes in Output form, so previews work).
 	partition pulumi.StringOutput
 	region    pulumi.StringOutput
+	// upgrade is what this run does to the Kubernetes version (upgrade.go).
+	upgrade upgrade
 }
 
 func newBuild(ctx *pulumi.Context, cfg *config, parent pulumi.Resource) *build {
