@@ -145,6 +145,9 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 		if err == nil && r.Type == typNodeGroup {
 			err = s.checkCustomAmiParams(r.Inputs)
 		}
+		if err == nil {
+			err = s.checkVersions(r, nil, e.Cluster, v)
+		}
 		e.Warning = w
 		return op{Op: "create", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
 	})
@@ -211,7 +214,11 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 				return op{Op: "update", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
 			}
 		}
-		return op{Op: "update", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, checkUpdate(r, old)
+		err := checkUpdate(r, old)
+		if err == nil {
+			err = s.checkVersions(r, old, e.Cluster, v)
+		}
+		return op{Op: "update", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
 	})
 	if err == nil {
 		err = s.sleep(ctx, r.Type)

@@ -1,0 +1,181 @@
+package simcloud
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// Kubernetes versions on EKS. The platform's upgrade order (docs/upgrading.md) exists
+// because EKS refuses these, so the simulator refuses them too:
+//
+//   - a control-plane update of more than one minor, or down: EKS answers
+//     "InvalidParameterException: Unsupported Kubernetes minor version update from
+//     1.22 to 1.25" (terraform-aws-eks #2607; rancher #28939 for a downgrade);
+//   - an add-on version the cluster's version does not support: "InvalidParameterException:
+//     Addon version specified is not supported" (terraform-provider-aws #33385). For
+//     kube-proxy, whose version names its Kubernetes minor, the simulator allows what
+//     the Kubernetes skew policy allows: not newer than the control plane, at most
+//     three minors older. The other add-ons' simulated versions support every minor;
+//   - a node group newer than its control plane (a kubelet must not be newer than the
+//     API server). EKS refuses it at the API (eksctl #3727); the message here follows
+//     the one EKS gives for a release version (eksctl #7976), since no exact text for
+//     a version is published.
+//
+// Each check compares with the cluster as the simulated cloud holds it at that
+// moment, so an add-on or node group updated before its control plane fails.
+
+// minor is the minor of "1.NN" or "v1.NN.p-…", and whether it parsed.
+func minor(v string) (int, bool) {
+	parts := strings.SplitN(strings.TrimPrefix(v, "v"), ".", 3)
+	if len(parts) < 2 || parts[0] != "1" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(parts[1])
+	return n, err == nil
+}
+
+// clusterVersion is the live cluster's Kubernetes version, "" when unknown; it must
+// run under locked.
+func (s *Server) clusterVersion(cluster string, v view) string {
+	if cluster == "" || !v.exists(typCluster, cluster) {
+		return ""
+	}
+	o, ok := s.ledger.getObject(typCluster, cluster)
+	if !ok {
+		return ""
+	}
+	in, err := decodeMap(o.Inputs)
+	if err != nil {
+		return ""
+	}
+	return str(in, "version")
+}
+
+// checkVersions applies the rules above to a create (old nil) or update of r; it
+// must run under locked.
+func (s *Server) checkVersions(r *res, old resource.PropertyMap, cluster string, v view) error {
+	switch r.Type {
+	case typCluster:
+		if old == nil {
+			return nil
+		}
+		from, to := str(old, "version"), str(r.Inputs, "version")
+		f, ok1 := minor(from)
+		t, ok2 := minor(to)
+		if ok1 && ok2 && (t < f || t > f+1) {
+			return fmt.Errorf("InvalidParameterException: Unsupported Kubernetes minor version update from %s to %s", from, to)
+		}
+	case typAddon:
+		if str(r.Inputs, "addonName") != "kube-proxy" {
+			return nil
+		}
+		av, cv := str(r.Inputs, "addonVersion"), s.clusterVersion(cluster, v)
+		a, ok1 := minor(av)
+		c, ok2 := minor(cv)
+		if ok1 && ok2 && (a > c || a < c-3) {
+			return fmt.Errorf("InvalidParameterException: Addon version specified is not supported (kube-proxy %s on a %s cluster)", av, cv)
+		}
+	case typNodeGroup:
+		nv, cv := str(r.Inputs, "version"), s.clusterVersion(cluster, v)
+		n, ok1 := minor(nv)
+		c, ok2 := minor(cv)
+		if ok1 && ok2 && n > c {
+			return fmt.Errorf("InvalidParameterException: Requested Nodegroup version %s is not valid for kubernetes version %s", nv, cv)
+		}
+	}
+	return nil
+}
+
+// liveInputs are the inputs of the live object typ/id, or nil; it takes the lock.
+func (s *Server) liveInputs(typ, id string) (resource.PropertyMap, error) {
+	var in resource.PropertyMap
+	err := s.ledger.locked(func() error {
+		v, err := s.ledger.load()
+		if err != nil || !v.exists(typ, id) {
+			return err
+		}
+		o, ok := s.ledger.getObject(typ, id)
+		if !ok {
+			return nil
+		}
+		in, err = decodeMap(o.Inputs)
+		return err
+	})
+	return in, err
+}
+
+// liveIDs are the sorted ids of the live objects of typ; it takes the lock.
+func (s *Server) liveIDs(typ string) ([]string, error) {
+	var ids []string
+	err := s.ledger.locked(func() error {
+		v, err := s.ledger.load()
+		if err != nil {
+			return err
+		}
+		ids = v.ids(typ)
+		return nil
+	})
+	slices.Sort(ids)
+	return ids, err
+}
+
+func anyList(ss []string) []any {
+	out := make([]any, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, s)
+	}
+	return out
+}
+
+// The EKS data sources that read what runs: the cluster names of the account, a
+// cluster, a cluster's node group names, a node group. Like the real ones, getCluster
+// and getNodeGroup fail on a name that does not exist; the lists do not. They answer
+// from the simulated cloud (out-of-band changes included), not from the engine's state.
+func init() {
+	invokes["aws:eks/getClusters:getClusters"] = func(s *Server, _ resource.PropertyMap) (map[string]any, error) {
+		if err := s.absorbDrift(); err != nil {
+			return nil, err
+		}
+		ids, err := s.liveIDs(typCluster)
+		return map[string]any{"id": s.region(), "names": anyList(ids)}, err
+	}
+	invokes["aws:eks/getCluster:getCluster"] = func(s *Server, args resource.PropertyMap) (map[string]any, error) {
+		name := str(args, "name")
+		in, err := s.liveInputs(typCluster, name)
+		if err != nil {
+			return nil, err
+		}
+		if in == nil {
+			return nil, fmt.Errorf("reading EKS Cluster (%s): couldn't find resource", name)
+		}
+		return map[string]any{"id": name, "name": name, "version": str(in, "version"), "status": "ACTIVE",
+			"roleArn": str(in, "roleArn")}, nil
+	}
+	invokes["aws:eks/getNodeGroups:getNodeGroups"] = func(s *Server, args resource.PropertyMap) (map[string]any, error) {
+		cluster := str(args, "clusterName")
+		ids, err := s.liveIDs(typNodeGroup)
+		var names []string
+		for _, id := range ids {
+			if ng, ok := strings.CutPrefix(id, cluster+":"); ok {
+				names = append(names, ng)
+			}
+		}
+		return map[string]any{"id": cluster, "clusterName": cluster, "names": anyList(names)}, err
+	}
+	invokes["aws:eks/getNodeGroup:getNodeGroup"] = func(s *Server, args resource.PropertyMap) (map[string]any, error) {
+		cluster, ng := str(args, "clusterName"), str(args, "nodeGroupName")
+		in, err := s.liveInputs(typNodeGroup, cluster+":"+ng)
+		if err != nil {
+			return nil, err
+		}
+		if in == nil {
+			return nil, fmt.Errorf("reading EKS Node Group (%s:%s): couldn't find resource", cluster, ng)
+		}
+		return map[string]any{"id": cluster + ":" + ng, "clusterName": cluster, "nodeGroupName": ng,
+			"version": str(in, "version"), "status": "ACTIVE"}, nil
+	}
+}

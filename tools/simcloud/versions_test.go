@@ -1,0 +1,124 @@
+package simcloud
+
+import (
+	"context"
+	"maps"
+	"strings"
+	"testing"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+)
+
+func withKeys(m map[string]any, kv ...any) map[string]any {
+	out := maps.Clone(m)
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i].(string)] = kv[i+1]
+	}
+	return out
+}
+
+func update(t *testing.T, s *Server, typ, name, id string, olds, news map[string]any) error {
+	t.Helper()
+	_, err := s.Update(context.Background(), &pulumirpc.UpdateRequest{
+		Id: id, Urn: urnOf(typ, name), Olds: props(t, olds), News: props(t, news),
+	})
+	return err
+}
+
+// EKS moves a control plane one minor at a time, and never down.
+func TestClusterVersionStepsOneMinorUp(t *testing.T) {
+	s := newServer(t, "aws", tempJournal(t), "")
+	in := withKeys(clusterInputs("c1"), "version", "1.34")
+	id, _ := mustCreate(t, s, typCluster, "cluster", in)
+	for _, tc := range []struct{ from, to, err string }{
+		{"1.34", "1.36", "InvalidParameterException: Unsupported Kubernetes minor version update from 1.34 to 1.36"},
+		{"1.34", "1.33", "InvalidParameterException: Unsupported Kubernetes minor version update from 1.34 to 1.33"},
+		{"1.34", "1.35", ""},
+	} {
+		err := update(t, s, typCluster, "cluster", id, withKeys(in, "version", tc.from), withKeys(in, "version", tc.to))
+		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("%s → %s: want %q, got %v", tc.from, tc.to, tc.err, err)
+		}
+	}
+}
+
+// kube-proxy must not be newer than the live control plane (nor three minors older),
+// and a node group must not be newer than it: an add-on or node group updated before
+// its control plane fails; after it, it succeeds.
+func TestAddonAndNodeGroupNotNewerThanControlPlane(t *testing.T) {
+	s := newServer(t, "aws", tempJournal(t), "")
+	cin := withKeys(clusterInputs("c1"), "version", "1.35")
+	cid, _ := mustCreate(t, s, typCluster, "cluster", cin)
+	kp := map[string]any{"clusterName": "c1", "addonName": "kube-proxy", "addonVersion": "v1.35.0-eksbuild.2"}
+	kid, _ := mustCreate(t, s, typAddon, "kube-proxy", kp)
+	mustCreate(t, s, typAddon, "vpc-cni", map[string]any{"clusterName": "c1", "addonName": "vpc-cni"}) // nodes join with a CNI
+	ng := map[string]any{"clusterName": "c1", "nodeGroupName": "c1-general-0123abcd", "version": "1.35"}
+	nid, _ := mustCreate(t, s, typNodeGroup, "ng", ng)
+	if err := update(t, s, typAddon, "kube-proxy", kid, kp, withKeys(kp, "addonVersion", "v1.31.0-eksbuild.2")); err == nil ||
+		!strings.Contains(err.Error(), "Addon version specified is not supported") {
+		t.Errorf("kube-proxy four minors older: %v", err)
+	}
+	kp136, ng136 := withKeys(kp, "addonVersion", "v1.36.0-eksbuild.2"), withKeys(ng, "version", "1.36")
+	if err := update(t, s, typAddon, "kube-proxy", kid, kp, kp136); err == nil || !strings.Contains(err.Error(), "InvalidParameterException: Addon version specified is not supported") {
+		t.Errorf("kube-proxy 1.36 before the control plane: %v", err)
+	}
+	if err := update(t, s, typNodeGroup, "ng", nid, ng, ng136); err == nil || !strings.Contains(err.Error(), "Requested Nodegroup version 1.36 is not valid for kubernetes version 1.35") {
+		t.Errorf("node group 1.36 before the control plane: %v", err)
+	}
+	if err := update(t, s, typCluster, "cluster", cid, cin, withKeys(cin, "version", "1.36")); err != nil {
+		t.Fatal(err)
+	}
+	if err := update(t, s, typAddon, "kube-proxy", kid, kp, kp136); err != nil {
+		t.Errorf("kube-proxy 1.36 after the control plane: %v", err)
+	}
+	if err := update(t, s, typNodeGroup, "ng", nid, ng, ng136); err != nil {
+		t.Errorf("node group 1.36 after the control plane: %v", err)
+	}
+}
+
+// The EKS data sources answer from the simulated cloud: a cluster that does not exist is
+// absent from getClusters, and getCluster fails on it as the real one does.
+func TestLiveClusterInvokes(t *testing.T) {
+	s := newServer(t, "aws", tempJournal(t), "")
+	var list struct {
+		ID    string   `json:"id"`
+		Names []string `json:"names"`
+	}
+	invoke(t, s, "aws:eks/getClusters:getClusters", map[string]any{}, &list)
+	if len(list.Names) != 0 {
+		t.Errorf("no cluster yet: names %v", list.Names)
+	}
+	if _, err := s.Invoke(context.Background(), &pulumirpc.InvokeRequest{Tok: "aws:eks/getCluster:getCluster",
+		Args: props(t, map[string]any{"name": "c1"})}); err == nil || !strings.Contains(err.Error(), "couldn't find resource") {
+		t.Errorf("getCluster of a missing cluster: %v", err)
+	}
+	mustCreate(t, s, typCluster, "cluster", withKeys(clusterInputs("c1"), "version", "1.35"))
+	mustCreate(t, s, typAddon, "vpc-cni", map[string]any{"clusterName": "c1", "addonName": "vpc-cni"})
+	mustCreate(t, s, typNodeGroup, "ng", map[string]any{"clusterName": "c1", "nodeGroupName": "c1-general-0123abcd", "version": "1.35"})
+	invoke(t, s, "aws:eks/getClusters:getClusters", map[string]any{}, &list)
+	if len(list.Names) != 1 || list.Names[0] != "c1" {
+		t.Errorf("names %v, want [c1]", list.Names)
+	}
+	var c struct {
+		ID, Name, Version, Status, RoleArn string
+	}
+	invoke(t, s, "aws:eks/getCluster:getCluster", map[string]any{"name": "c1"}, &c)
+	if c.Version != "1.35" {
+		t.Errorf("getCluster version %q", c.Version)
+	}
+	var ngs struct {
+		ID, ClusterName string
+		Names           []string
+	}
+	invoke(t, s, "aws:eks/getNodeGroups:getNodeGroups", map[string]any{"clusterName": "c1"}, &ngs)
+	if len(ngs.Names) != 1 || ngs.Names[0] != "c1-general-0123abcd" {
+		t.Errorf("node groups %v", ngs.Names)
+	}
+	var ng struct {
+		ID, ClusterName, NodeGroupName, Version, Status string
+	}
+	invoke(t, s, "aws:eks/getNodeGroup:getNodeGroup", map[string]any{"clusterName": "c1", "nodeGroupName": "c1-general-0123abcd"}, &ng)
+	if ng.Version != "1.35" {
+		t.Errorf("node group version %q", ng.Version)
+	}
+}
