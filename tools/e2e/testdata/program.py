@@ -85,6 +85,9 @@ def platform_args(variant):
         args["auto_mode"] = eksplatform.AutoModeArgs(enabled=True)
         args["node_groups"] = []
         args["fargate_profiles"] = []
+    elif variant == "bump":
+        # The valid platform on the Kubernetes version of this run (TestPythonKubernetesBump).
+        args["kubernetes_version"] = os.environ["E2E_K8S_VERSION"]
     else:
         raise ValueError("unknown E2E_VARIANT " + variant)
     return args

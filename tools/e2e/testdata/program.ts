@@ -67,6 +67,10 @@ function platformArgs(variant: string): EksPlatformArgs {
         case "bad-logtype":
             args.enabledLogTypes = ["api", "kubelet"];
             break;
+        case "bump":
+            // The valid platform on the Kubernetes version of this run (TestTypeScriptKubernetesBump).
+            args.kubernetesVersion = process.env.E2E_K8S_VERSION;
+            break;
         default:
             throw new Error(`unknown E2E_VARIANT ${variant}`);
     }
