@@ -240,7 +240,7 @@ export interface EksPlatformArgs {
      */
     kubernetesProviderAuth?: pulumi.Input<string | undefined>;
     /**
-     * Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it upgrades the cluster in place.
+     * Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it one minor upgrades the control plane, then the EKS add-ons given no version and the node groups, in place; a jump of more than one minor or a downgrade is refused before anything changes.
      */
     kubernetesVersion?: pulumi.Input<string | undefined>;
     /**

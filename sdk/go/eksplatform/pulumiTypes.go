@@ -961,7 +961,7 @@ type EksAddon struct {
 	Enabled *bool `pulumi:"enabled"`
 	// How the add-on's IAM role is assumed, for the add-ons that have one (`vpcCni`, `ebsCsiDriver`; an error on the others): `irsa` (default), a role trusted by exactly the add-on's service account through the cluster's OIDC provider and set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's `podIdentityAssociations` (needs `podIdentityAgent`, so a node group).
 	Identity *string `pulumi:"identity"`
-	// Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+	// Add-on version, kept across upgrades. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept until `kubernetesVersion` moves to the next minor, which moves it to that minor's default.
 	Version *string `pulumi:"version"`
 }
 
@@ -984,7 +984,7 @@ type EksAddonArgs struct {
 	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
 	// How the add-on's IAM role is assumed, for the add-ons that have one (`vpcCni`, `ebsCsiDriver`; an error on the others): `irsa` (default), a role trusted by exactly the add-on's service account through the cluster's OIDC provider and set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's `podIdentityAssociations` (needs `podIdentityAgent`, so a node group).
 	Identity pulumi.StringPtrInput `pulumi:"identity"`
-	// Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+	// Add-on version, kept across upgrades. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept until `kubernetesVersion` moves to the next minor, which moves it to that minor's default.
 	Version pulumi.StringPtrInput `pulumi:"version"`
 }
 
@@ -1081,7 +1081,7 @@ func (o EksAddonOutput) Identity() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v EksAddon) *string { return v.Identity }).(pulumi.StringPtrOutput)
 }
 
-// Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+// Add-on version, kept across upgrades. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept until `kubernetesVersion` moves to the next minor, which moves it to that minor's default.
 func (o EksAddonOutput) Version() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v EksAddon) *string { return v.Version }).(pulumi.StringPtrOutput)
 }
@@ -1140,7 +1140,7 @@ func (o EksAddonPtrOutput) Identity() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+// Add-on version, kept across upgrades. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept until `kubernetesVersion` moves to the next minor, which moves it to that minor's default.
 func (o EksAddonPtrOutput) Version() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *EksAddon) *string {
 		if v == nil {

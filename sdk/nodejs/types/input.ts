@@ -162,7 +162,7 @@ export interface EksAddonArgs {
      */
     identity?: pulumi.Input<string | undefined>;
     /**
-     * Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+     * Add-on version, kept across upgrades. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept until `kubernetesVersion` moves to the next minor, which moves it to that minor's default.
      */
     version?: pulumi.Input<string | undefined>;
 }

@@ -682,7 +682,7 @@ class EksAddonArgsDict(TypedDict):
     """
     version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+    Add-on version, kept across upgrades. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept until `kubernetesVersion` moves to the next minor, which moves it to that minor's default.
     """
 
 @pulumi.input_type
@@ -698,7 +698,7 @@ class EksAddonArgs:
         :param pulumi.Input[Mapping[str, Any]] configuration_values: Add-on configuration, as an object (serialized to JSON with sorted keys).
         :param pulumi.Input[_builtins.bool] enabled: Whether the add-on is installed.
         :param pulumi.Input[_builtins.str] identity: How the add-on's IAM role is assumed, for the add-ons that have one (`vpcCni`, `ebsCsiDriver`; an error on the others): `irsa` (default), a role trusted by exactly the add-on's service account through the cluster's OIDC provider and set as the add-on's `serviceAccountRoleArn`; or `podIdentity`, a role trusted by EKS Pod Identity for this account and cluster, associated through the add-on's `podIdentityAssociations` (needs `podIdentityAgent`, so a node group).
-        :param pulumi.Input[_builtins.str] version: Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+        :param pulumi.Input[_builtins.str] version: Add-on version, kept across upgrades. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept until `kubernetesVersion` moves to the next minor, which moves it to that minor's default.
         """
         if configuration_values is not None:
             pulumi.set(__self__, "configuration_values", configuration_values)
@@ -749,7 +749,7 @@ class EksAddonArgs:
     @pulumi.getter
     def version(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Add-on version. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept.
+        Add-on version, kept across upgrades. When empty, the default version for the cluster's Kubernetes version, resolved on the first run and kept until `kubernetesVersion` moves to the next minor, which moves it to that minor's default.
         """
         return pulumi.get(self, "version")
 
