@@ -14,7 +14,8 @@ import (
 //
 //   - a control-plane update of more than one minor, or down: EKS answers
 //     "InvalidParameterException: Unsupported Kubernetes minor version update from
-//     1.22 to 1.25" (terraform-aws-eks #2607; rancher #28939 for a downgrade);
+//     1.22 to 1.25" (terraform-aws-eks #2607; rancher #28939 for a downgrade). That
+//     rule is checkUpdate's (rules.go); TestClusterVersionStepsOneMinorUp covers it;
 //   - an add-on version the cluster's version does not support: "InvalidParameterException:
 //     Addon version specified is not supported" (terraform-provider-aws #33385). For
 //     kube-proxy, whose version names its Kubernetes minor, the simulator allows what
@@ -55,20 +56,10 @@ func (s *Server) clusterVersion(cluster string, v view) string {
 	return str(in, "version")
 }
 
-// checkVersions applies the rules above to a create (old nil) or update of r; it
-// must run under locked.
+// checkVersions applies the add-on and node group rules above to a create (old nil)
+// or update of r; it must run under locked.
 func (s *Server) checkVersions(r *res, old resource.PropertyMap, cluster string, v view) error {
 	switch r.Type {
-	case typCluster:
-		if old == nil {
-			return nil
-		}
-		from, to := str(old, "version"), str(r.Inputs, "version")
-		f, ok1 := minor(from)
-		t, ok2 := minor(to)
-		if ok1 && ok2 && (t < f || t > f+1) {
-			return fmt.Errorf("InvalidParameterException: Unsupported Kubernetes minor version update from %s to %s", from, to)
-		}
 	case typAddon:
 		if str(r.Inputs, "addonName") != "kube-proxy" {
 			return nil
