@@ -6,6 +6,8 @@
 #   pulumi_eksplatform-<V>.tar.gz                          Python sdist
 #   pulumi_eksplatform-<V>-py3-none-any.whl                Python wheel
 #   pulumi-eksplatform-v<V>-checksums.txt                  sha256 of the files above
+# PLUGIN_MOD (env, `make dist` sets it): the go.mod the plugin is built with, which
+# replaces pulumi-kubernetes' SDK with a copy less helm/v3's Chart (Makefile, K8S_SLIM).
 # VERSION (env, required; `make dist` sets it) must match the version the SDKs were
 # generated with (`make sdk VERSION=<V>`). Archives are reproducible: sorted entries,
 # fixed owner and mtime (SOURCE_DATE_EPOCH, default the last commit's time).
@@ -66,7 +68,7 @@ for platform in "${PLATFORMS[@]}"; do
 	mkdir -p "$stage"
 	log "plugin: $os/$arch"
 	(cd "$REPO" && CGO_ENABLED=0 GOOS="$os" GOARCH="$arch" \
-		go build -trimpath -ldflags "$LDFLAGS" -o "$stage/$exe" ./provider/cmd/pulumi-resource-eksplatform)
+		go build -trimpath ${PLUGIN_MOD:+-modfile="$PLUGIN_MOD"} -ldflags "$LDFLAGS" -o "$stage/$exe" ./provider/cmd/pulumi-resource-eksplatform)
 	files=("$exe")
 	for f in README.md LICENSE; do
 		if [ -f "$REPO/$f" ]; then cp "$REPO/$f" "$stage/$f" && files+=("$f"); fi
