@@ -234,7 +234,7 @@ func TestALBPolicyIsTheVendoredFileByteForByte(t *testing.T) {
 // listed file exists, and SOURCES.md records the same sha256.
 func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 	var onDisk []string
-	for _, pattern := range []string{"policies/*.json", "crds/*"} {
+	for _, pattern := range []string{"policies/*.json", "policies/*.yaml", "crds/*"} {
 		found, err := filepath.Glob(pattern)
 		if err != nil || len(found) == 0 {
 			t.Fatalf("no vendored files %s: %v", pattern, err)

@@ -13,7 +13,7 @@ import (
 // vendoredFS holds the vendored files, byte for byte as upstream ships them: IAM
 // policies under policies/, charts' CustomResourceDefinitions under crds/.
 //
-//go:embed policies/*.json crds/*.yaml
+//go:embed policies/*.json policies/*.yaml crds/*.yaml
 var vendoredFS embed.FS
 
 // VendoredFile is one file copied unchanged from an upstream repository.
@@ -145,6 +145,56 @@ var VendoredFiles = []VendoredFile{
 		Commit:     "cc5bfbc2234ace9cb0caff4ea89c435cf517b27b",
 		Path:       "deploy/crds/bundle.yaml",
 		SHA256:     "08b08d88e9522436698d6c90510b530d491081fbf92015faa7a571bb8b50bc5b",
+	// Karpenter v1.14.1: upstream's CloudFormation template of the controller's IAM
+	// policies, queue and EventBridge rules (rendered by KarpenterControllerPolicies), and
+	// the chart's crds/ (five symlinks into pkg/apis/crds/, vendored as their targets).
+	{
+		File:       "policies/karpenter-v1.14.1-cloudformation.yaml",
+		Repository: "aws/karpenter-provider-aws",
+		Tag:        "v1.14.1",
+		Commit:     "bde00654cd316fddb3dccfba3f5ac07039865429",
+		Path:       "website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml",
+		SHA256:     "7ffeb01f04b5da482ef43087830de00a476098416e3b4576c38239ef1b0bef4b",
+	},
+	{
+		File:       "crds/karpenter-1.14.1-autoscaling.x-k8s.io_capacitybuffers.yaml",
+		Repository: "aws/karpenter-provider-aws",
+		Tag:        "v1.14.1",
+		Commit:     "bde00654cd316fddb3dccfba3f5ac07039865429",
+		Path:       "pkg/apis/crds/autoscaling.x-k8s.io_capacitybuffers.yaml",
+		SHA256:     "66fd5680b902b38fb9657ad2b432196a06c42b37d078e53be2e39909200a6342",
+	},
+	{
+		File:       "crds/karpenter-1.14.1-karpenter.k8s.aws_ec2nodeclasses.yaml",
+		Repository: "aws/karpenter-provider-aws",
+		Tag:        "v1.14.1",
+		Commit:     "bde00654cd316fddb3dccfba3f5ac07039865429",
+		Path:       "pkg/apis/crds/karpenter.k8s.aws_ec2nodeclasses.yaml",
+		SHA256:     "62dec59f01c0972d4503ca3ed25f243ba9c2f561be0d964ce7a14c8df406132f",
+	},
+	{
+		File:       "crds/karpenter-1.14.1-karpenter.sh_nodeclaims.yaml",
+		Repository: "aws/karpenter-provider-aws",
+		Tag:        "v1.14.1",
+		Commit:     "bde00654cd316fddb3dccfba3f5ac07039865429",
+		Path:       "pkg/apis/crds/karpenter.sh_nodeclaims.yaml",
+		SHA256:     "96037dc241031fe0f7a09ddf78183d885ce6a1dfe115f7b3fbf8a12c564be694",
+	},
+	{
+		File:       "crds/karpenter-1.14.1-karpenter.sh_nodeoverlays.yaml",
+		Repository: "aws/karpenter-provider-aws",
+		Tag:        "v1.14.1",
+		Commit:     "bde00654cd316fddb3dccfba3f5ac07039865429",
+		Path:       "pkg/apis/crds/karpenter.sh_nodeoverlays.yaml",
+		SHA256:     "6ff6199aff096cc87cd9508f8c5ae62c6d3452aa90c2828ee36380340f3ece62",
+	},
+	{
+		File:       "crds/karpenter-1.14.1-karpenter.sh_nodepools.yaml",
+		Repository: "aws/karpenter-provider-aws",
+		Tag:        "v1.14.1",
+		Commit:     "bde00654cd316fddb3dccfba3f5ac07039865429",
+		Path:       "pkg/apis/crds/karpenter.sh_nodepools.yaml",
+		SHA256:     "3bb64a20c80776b77aa19a699ebdaf34480a7b2e7ec4ef890b43225b3517f878",
 	},
 }
 
