@@ -901,7 +901,67 @@ func boundaryCases() []boundaryCase {
 			},
 			expect: rejectKnown("eksAddons.extra[0].placement: aws-efs-csi-driver runs a Deployment"),
 		},
+		// Karpenter (issue 15): enabled beside the Cluster Autoscaler, a bad NodePool, and
+		// a valid platform whose NodePool and node access arrive through Construct.
+		{
+			name: "karpenter with the cluster autoscaler",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(karpenterInputs(map[string]any{"enabled": e.wrap(true)}, map[string]any{
+					"clusterAutoscaler": map[string]any{"enabled": true},
+				}))
+			},
+			expect: rejectKnown("addons.clusterAutoscaler: enabled together with karpenter"),
+		},
+		{
+			name: "karpenter nodePool capacity type",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(karpenterInputs(map[string]any{"enabled": true, "nodePools": []any{
+					map[string]any{"name": "general", "capacityTypes": e.wrap([]string{"preemptible"})},
+				}}, nil))
+			},
+			expect: rejectKnown(`karpenter.nodePools[0].capacityTypes[0]: "preemptible" is not a Karpenter capacity type`),
+		},
+		{
+			name: "karpenter nodePools",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(karpenterInputs(map[string]any{"enabled": true, "nodePools": []any{
+					map[string]any{"name": "general", "capacityTypes": []string{"on-demand", "spot"}, "limits": e.wrap(map[string]any{"cpu": "100"})},
+				}}, nil))
+			},
+			expect: succeed,
+			check: func(r *report, e enc, res *constructtest.Result) {
+				var pools []string
+				for _, x := range res.OfType("kubernetes:karpenter.sh/v1:NodePool") {
+					pools = append(pools, x.Name)
+				}
+				if !slices.Equal(pools, []string{"demo-karpenter-nodepool-general"}) {
+					r.errorf("NodePools %v", pools)
+				}
+				var ec2Linux bool
+				for _, x := range res.OfType(accessEntryType) {
+					if v, _, _, ok := get(x.Inputs, "type"); ok && v.IsString() && v.StringValue() == "EC2_LINUX" {
+						ec2Linux = true
+					}
+				}
+				if !ec2Linux {
+					r.errorf("no EC2_LINUX access entry for Karpenter's nodes")
+				}
+			},
+		},
 	}
+}
+
+// karpenterInputs are a system node group for the controller and the karpenter input
+// given, with addons over the defaults.
+func karpenterInputs(karpenter, addons map[string]any) map[string]any {
+	m := map[string]any{
+		"nodeGroups": []any{map[string]any{"name": "system", "scaling": map[string]any{"minSize": 2, "desiredSize": 2, "maxSize": 3}}},
+		"karpenter":  karpenter,
+	}
+	if addons != nil {
+		m["addons"] = addons
+	}
+	return m
 }
 
 // must drops get's computed and secret flags, keeping the value when it was found.

@@ -113,6 +113,7 @@ export class EksPlatform extends pulumi.ComponentResource {
             resourceInputs["endpointPublicAccess"] = args?.endpointPublicAccess;
             resourceInputs["fargateProfiles"] = args?.fargateProfiles;
             resourceInputs["helmReleases"] = args?.helmReleases;
+            resourceInputs["karpenter"] = args?.karpenter;
             resourceInputs["kmsKeyArn"] = args?.kmsKeyArn;
             resourceInputs["kubernetesProviderAuth"] = args?.kubernetesProviderAuth;
             resourceInputs["kubernetesVersion"] = args?.kubernetesVersion;
@@ -231,6 +232,10 @@ export interface EksPlatformArgs {
      * Any other Helm charts, installed after the nodes like the catalogue add-ons, each optionally with its own IAM role.
      */
     helmReleases?: pulumi.Input<pulumi.Input<inputs.HelmReleaseArgs>[] | undefined>;
+    /**
+     * Node autoscaling by Karpenter v1.14.1 (off by default). The controller runs on a node group or Fargate profile of its own (validation requires one); its NodePools launch the rest of the cluster's capacity. On destroy the NodePools go first, while the controller still runs, so it terminates every instance it launched.
+     */
+    karpenter?: pulumi.Input<inputs.KarpenterArgs | undefined>;
     /**
      * ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it. The platform does not change the policy of your key, so with it the control-plane log group keeps CloudWatch Logs' default encryption; with the component's own key the log group is encrypted with that key, whose policy lets CloudWatch Logs use it for exactly `/aws/eks/<clusterName>/cluster`.
      */

@@ -118,7 +118,8 @@ func updateWarning(r *res, cluster string, v view) string {
 // checkAutoModeObject is the API server's answer for a NodePool or NodeClass on a
 // cluster without Auto Mode: the kind is not served.
 func checkAutoModeObject(r *res, cluster string, v view) error {
-	if cluster == "" || !v.exists(typCluster, cluster) || v.clusterAutoMode(cluster).compute {
+	if cluster == "" || !v.exists(typCluster, cluster) || v.clusterAutoMode(cluster).compute ||
+		(r.Type == typNodePool && karpenterServes(r, cluster, v)) {
 		return nil
 	}
 	kind, group := "NodePool", "karpenter.sh/v1"

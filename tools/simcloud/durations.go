@@ -17,6 +17,9 @@ var Minutes = map[string]float64{
 	"aws:eks/addon:Addon":                   1,
 	"kubernetes:helm.sh/v3:Release":         1,
 	"aws:kms/key:Key":                       0.05,
+	// Karpenter draining and terminating a NodePool's nodes once it is deleted
+	// (karpenter.go): the NodePool's delete waits for it.
+	"aws:ec2/instance:Instance": 1,
 }
 
 // DefaultMinutes applies to every type not in Minutes: IAM, tags, log groups,

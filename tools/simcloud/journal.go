@@ -104,6 +104,13 @@ func replay(entries []Entry) *world {
 	for _, e := range entries {
 		k := e.Type + "\x00" + e.ID
 		switch e.Op {
+		case OpLaunch: // an instance Karpenter launched (karpenter.go)
+			w.count[k]++
+			w.cluster[k] = e.Cluster
+		case OpTerminate:
+			if w.count[k] > 0 {
+				w.count[k]--
+			}
 		case "create":
 			w.creates[e.Type]++
 			if e.Error == "" {

@@ -178,6 +178,11 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err := s.finish(t, e, err); err != nil {
 		return nil, err
 	}
+	if r.Type == typNodePool { // Karpenter launches its nodes (karpenter.go)
+		if err := s.karpenterLaunch(r, e.Cluster); err != nil {
+			return nil, err
+		}
+	}
 	s.settle(r.Type, ordinal)
 	props, err := marshal(out)
 	return &pulumirpc.CreateResponse{Id: id, Properties: props}, err
@@ -253,12 +258,17 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 	}
 	r := s.newRes(req.GetUrn(), state, nil)
 	e := Entry{Op: "delete", Type: r.Type, URN: r.URN, Name: r.Name, StartMS: nowMS(), ID: req.GetId()}
+	var karpenterUp bool
 	t, err := s.ledger.begin(func(v view) (op, error) {
 		e.Cluster = s.clusterOf(r, v.world)
+		karpenterUp = karpenterRunning(e.Cluster, v)
 		return op{Op: "delete", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, checkDelete(r, e.Cluster, v)
 	})
 	if err == nil {
 		err = s.sleep(ctx, r.Type)
+	}
+	if err == nil && r.Type == typNodePool { // the NodeClaims' finalizers (karpenter.go)
+		err = s.karpenterTerminate(ctx, r, e.Cluster, karpenterUp)
 	}
 	if err := s.finish(t, e, err); err != nil {
 		return nil, err

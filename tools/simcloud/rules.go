@@ -47,6 +47,13 @@ func checkCreate(r *res, cluster string, v view) (warning string, err error) {
 		if err := checkAutoModeObject(r, cluster, v); err != nil {
 			return "", err
 		}
+		if r.Type == typNodePool && !v.clusterAutoMode(cluster).compute && !karpenterRunning(cluster, v) && cluster != "" {
+			warning = "no Karpenter controller: nothing launches this NodePool's nodes"
+		}
+	case typEC2NodeClass:
+		if err := checkKarpenterObject(r, cluster, v); err != nil {
+			return "", err
+		}
 	case typAccessEnt:
 		if err := checkAutoNodeEntry(r, cluster, v); err != nil {
 			return "", err
@@ -122,6 +129,8 @@ func checkDelete(r *res, cluster string, v view) error {
 		return fargateBusy("delete", r.Named("fargateProfileName"), cluster, v)
 	case typNodePool, typNodeClass:
 		return checkAutoModeObject(r, cluster, v)
+	case typEC2NodeClass:
+		return checkKarpenterObject(r, cluster, v)
 	}
 	return nil
 }

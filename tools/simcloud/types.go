@@ -49,6 +49,15 @@ var kubeTypes = map[string]typeInfo{
 		createOnly: []string{"name", "namespace"},
 		outputs:    helmOutputs,
 	},
+	// A CustomResourceDefinition is cluster-scoped: its id is its name, so rules can ask
+	// whether a kind is served (karpenter.go).
+	typCRD: {
+		createOnly: []string{"metadata.name"},
+		outputs: func(r *res) (string, resource.PropertyMap) {
+			n := orDefault(str(r.Inputs, "metadata", "name"), r.Name)
+			return n, resource.PropertyMap{}
+		},
+	},
 }
 
 func infoFor(typ string) typeInfo {

@@ -145,6 +145,7 @@ var VendoredFiles = []VendoredFile{
 		Commit:     "cc5bfbc2234ace9cb0caff4ea89c435cf517b27b",
 		Path:       "deploy/crds/bundle.yaml",
 		SHA256:     "08b08d88e9522436698d6c90510b530d491081fbf92015faa7a571bb8b50bc5b",
+	},
 	// Karpenter v1.14.1: upstream's CloudFormation template of the controller's IAM
 	// policies, queue and EventBridge rules (rendered by KarpenterControllerPolicies), and
 	// the chart's crds/ (five symlinks into pkg/apis/crds/, vendored as their targets).

@@ -223,6 +223,35 @@ var Types = map[string]Type{
 			return clusterName(r) + "#" + Str(r.Inputs, "principalArn") + "#" + Str(r.Inputs, "policyArn"), nil
 		},
 	},
+	// Karpenter's interruption queue and its EventBridge rules. SQS identifies a queue by
+	// its URL; the ARN and URL are made from the region, account and name.
+	"aws:sqs/queue:Queue": {
+		CreateOnly: []string{"name", "namePrefix", "fifoQueue"},
+		Outputs: func(r *Resource) (string, map[string]any) {
+			n := r.Named("name")
+			url := "https://sqs." + OrDefault(r.Region, DefaultRegion) + ".amazonaws.com/" + Account + "/" + n
+			return url, map[string]any{"name": n, "url": url, "arn": r.arn("sqs", n)}
+		},
+	},
+	"aws:sqs/queuePolicy:QueuePolicy": {
+		CreateOnly: []string{"queueUrl"},
+		Outputs: func(r *Resource) (string, map[string]any) {
+			return Str(r.Inputs, "queueUrl"), nil
+		},
+	},
+	"aws:cloudwatch/eventRule:EventRule": {
+		CreateOnly: []string{"name", "namePrefix", "eventBusName"},
+		Outputs: func(r *Resource) (string, map[string]any) {
+			n := r.Named("name")
+			return n, map[string]any{"name": n, "arn": r.arn("events", "rule/"+n)}
+		},
+	},
+	"aws:cloudwatch/eventTarget:EventTarget": {
+		CreateOnly: []string{"rule", "targetId", "eventBusName"},
+		Outputs: func(r *Resource) (string, map[string]any) {
+			return Str(r.Inputs, "rule") + "-" + Str(r.Inputs, "targetId"), nil
+		},
+	},
 	"aws:eks/podIdentityAssociation:PodIdentityAssociation": {
 		CreateOnly: []string{"clusterName", "namespace", "serviceAccount"},
 		Outputs: func(r *Resource) (string, map[string]any) {

@@ -45,6 +45,10 @@ var sampleInputs = map[string]map[string]any{
 	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation": {"clusterName": "demo", "principalArn": "arn:aws:iam::123456789012:role/ci",
 		"policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"},
 	"aws:eks/podIdentityAssociation:PodIdentityAssociation": {"clusterName": "demo", "namespace": "kube-system", "serviceAccount": "lbc"},
+	"aws:sqs/queue:Queue":                    {"name": "demo-karpenter"},
+	"aws:sqs/queuePolicy:QueuePolicy":        {"queueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/demo-karpenter"},
+	"aws:cloudwatch/eventRule:EventRule":     {"name": "demo-karpenter-Rebalance"},
+	"aws:cloudwatch/eventTarget:EventTarget": {"rule": "demo-karpenter-Rebalance", "targetId": "KarpenterInterruptionQueueTarget"},
 }
 
 const region = "eu-west-1"
@@ -196,7 +200,7 @@ func TestVpcAndSubnetIdsLookLikeEC2s(t *testing.T) {
 }
 
 func TestUnknownTypeEchoesItsInputs(t *testing.T) {
-	id, out := Outputs(&Resource{Type: "aws:sqs/queue:Queue", URN: "urn:q", Name: "q"})
+	id, out := Outputs(&Resource{Type: "aws:s3/bucket:Bucket", URN: "urn:q", Name: "q"})
 	if id != Hex(32, "urn:q") || len(out) != 0 {
 		t.Errorf("id %q, outputs %v", id, out)
 	}

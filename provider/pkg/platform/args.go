@@ -48,6 +48,8 @@ type Args struct {
 	EksAddons    *EksAddonsArgs    `pulumi:"eksAddons"`
 	Addons       *HelmAddonsArgs   `pulumi:"addons"`
 	HelmReleases []HelmReleaseArgs `pulumi:"helmReleases"`
+	// Karpenter is node autoscaling by Karpenter (off by default).
+	Karpenter *KarpenterArgs `pulumi:"karpenter"`
 
 	// unknownAtPreview are inputs given but not known yet at preview, which the plugin
 	// had to leave out of the typed decoding (lists and objects given as one Output).
@@ -290,4 +292,57 @@ func PlainStrings(in any) ([]string, bool) {
 		return out, a.known
 	}
 	return nil, false
+}
+
+// KarpenterArgs are the settings of Karpenter.
+type KarpenterArgs struct {
+	Enabled pulumi.BoolInput `pulumi:"enabled"`
+	// Identity is how the controller's role is assumed: podIdentity (default) or irsa.
+	Identity pulumi.StringInput `pulumi:"identity"`
+	// InterruptionHandling makes the SQS queue and EventBridge rules (default true).
+	InterruptionHandling pulumi.BoolInput `pulumi:"interruptionHandling"`
+	// Values are chart values merged over the platform's (settings.batchMaxDuration,
+	// settings.featureGates, ...).
+	Values    pulumi.MapInput         `pulumi:"values"`
+	NodeClass *KarpenterNodeClassArgs `pulumi:"nodeClass"`
+	NodePools []KarpenterNodePoolArgs `pulumi:"nodePools"`
+}
+
+// KarpenterNodeClassArgs are the settings of the default EC2NodeClass.
+type KarpenterNodeClassArgs struct {
+	AmiAlias         pulumi.StringInput    `pulumi:"amiAlias"`
+	RootVolumeSize   pulumi.IntInput       `pulumi:"rootVolumeSize"`
+	MetadataHopLimit pulumi.IntInput       `pulumi:"metadataHopLimit"`
+	Tags             pulumi.StringMapInput `pulumi:"tags"`
+}
+
+// KarpenterNodePoolArgs is one Karpenter NodePool.
+type KarpenterNodePoolArgs struct {
+	Name               pulumi.StringInput       `pulumi:"name"`
+	InstanceCategories pulumi.StringArrayInput  `pulumi:"instanceCategories"`
+	InstanceFamilies   pulumi.StringArrayInput  `pulumi:"instanceFamilies"`
+	CapacityTypes      pulumi.StringArrayInput  `pulumi:"capacityTypes"`
+	Architectures      pulumi.StringArrayInput  `pulumi:"architectures"`
+	Zones              pulumi.StringArrayInput  `pulumi:"zones"`
+	Limits             pulumi.StringMapInput    `pulumi:"limits"`
+	Taints             []TaintArgs              `pulumi:"taints"`
+	Labels             pulumi.StringMapInput    `pulumi:"labels"`
+	Weight             pulumi.IntInput          `pulumi:"weight"`
+	Disruption         *KarpenterDisruptionArgs `pulumi:"disruption"`
+}
+
+// KarpenterDisruptionArgs is a NodePool's disruption settings.
+type KarpenterDisruptionArgs struct {
+	ConsolidationPolicy pulumi.StringInput    `pulumi:"consolidationPolicy"`
+	ConsolidateAfter    pulumi.StringInput    `pulumi:"consolidateAfter"`
+	ExpireAfter         pulumi.StringInput    `pulumi:"expireAfter"`
+	Budgets             []KarpenterBudgetArgs `pulumi:"budgets"`
+}
+
+// KarpenterBudgetArgs is one disruption budget.
+type KarpenterBudgetArgs struct {
+	Nodes    pulumi.StringInput      `pulumi:"nodes"`
+	Schedule pulumi.StringInput      `pulumi:"schedule"`
+	Duration pulumi.StringInput      `pulumi:"duration"`
+	Reasons  pulumi.StringArrayInput `pulumi:"reasons"`
 }

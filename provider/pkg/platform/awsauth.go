@@ -40,11 +40,18 @@ type awsAuthEntry struct {
 // "configmaps aws-auth already exists" cannot happen. Because the platform then owns
 // mapRoles, it writes every mapping EKS would have added: each node role and the Fargate
 // pod execution role. A later update (a new mapping) keeps them.
-func (b *build) awsAuth(kube *kubeResult, workers *workerRolesResult, after []pulumi.Resource) (*readyResult, error) {
+//
+// Karpenter's node role (karpenter, when enabled) is mapped in CONFIG_MAP mode only: in
+// the API modes its nodes join through the platform's EC2_LINUX access entry
+// (karpenter.go), since EKS makes entries only for managed node groups' roles.
+func (b *build) awsAuth(kube *kubeResult, workers *workerRolesResult, karpenter *karpenterPrereqs, after []pulumi.Resource) (*readyResult, error) {
 	if !b.cfg.Cluster.UsesConfigMap() {
 		return &readyResult{}, nil
 	}
 	roles := b.workerRoleMappings(workers)
+	if karpenter != nil && !b.cfg.Cluster.UsesAccessEntries() {
+		roles = append(roles, nodeRoleEntry(karpenter.NodeRole.Role.Arn, false))
+	}
 	for _, m := range b.cfg.Access.RoleMappings {
 		roles = append(roles, awsAuthEntry{arn: m.RoleArn, username: m.Username, groups: m.Groups})
 	}

@@ -18,6 +18,7 @@ type config struct {
 	Compute    computeConfig
 	EksAddons  eksAddonsConfig
 	HelmAddons helmAddonsConfig
+	Karpenter  karpenterConfig
 	// InputDeps are the resources the inputs depend on; every child depends on them.
 	InputDeps []pulumi.Resource
 }
@@ -47,6 +48,7 @@ func resolve(preview bool, name string, args *Args) (*config, error) {
 	cfg.EksAddons = resolveEksAddons(p, args, cfg)
 	cfg.HelmAddons = resolveHelmAddons(p, args, cfg)
 	checkEksAddonHelmTwins(p, cfg)
+	cfg.Karpenter = resolveKarpenter(p, args, cfg)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

@@ -48,5 +48,21 @@ func (b *build) subnetTags() (*readyResult, error) {
 	if err := add(c.PrivateSubnets, subnetTag{"internal-elb", "kubernetes.io/role/internal-elb", "1"}); err != nil {
 		return nil, err
 	}
+	// Karpenter's EC2NodeClass selects its nodes' subnets by this tag (karpenter.go): the
+	// private subnets, where the platform's nodes run. Per cluster, so written whatever
+	// subnetRoleTags says.
+	if b.cfg.Karpenter.Enabled {
+		for i, id := range c.PrivateSubnets.Values {
+			tag, err := ec2.NewTag(b.ctx, b.child(nameKey(id, c.PrivateSubnets.Secret)+"-karpenter-tag"), &ec2.TagArgs{
+				ResourceId: c.PrivateSubnets.element(i),
+				Key:        pulumi.String(karpenterDiscoveryTag),
+				Value:      pulumi.String(c.Name),
+			}, b.opts()...)
+			if err != nil {
+				return nil, err
+			}
+			res.Ready = append(res.Ready, tag)
+		}
+	}
 	return res, nil
 }

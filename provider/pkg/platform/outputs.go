@@ -27,6 +27,10 @@ func (b *build) outputs(p *EksPlatform, s *stageResults) error {
 			roles[name] = set.RoleArns[name]
 		}
 	}
+	if s.karpenter != nil && b.cfg.Karpenter.Enabled {
+		// The controller's role, under its release name like the catalogue's.
+		roles["karpenter"] = s.karpenter.RoleArn
+	}
 	p.AddonRoleArns = roles.ToStringMapOutput()
 
 	return b.ctx.RegisterResourceOutputs(p, pulumi.Map{

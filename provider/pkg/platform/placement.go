@@ -33,6 +33,19 @@ type placement struct {
 	auto      autoModeConfig
 	cluster   pulumi.Resource
 	poolsMade []pulumi.Resource
+	// karpenterPools are Karpenter's NodePools (withKarpenterPools), after the node
+	// groups and Auto Mode: capacity Karpenter launches once a NodePool exists.
+	karpenterPools     []karpenterNodePoolConfig
+	karpenterPoolsMade []pulumi.Resource
+}
+
+// withKarpenterPools is pl with Karpenter's NodePools as compute: a workload no node
+// group or profile fits (the system group is tainted) waits for the first NodePool it
+// tolerates, so it is also deleted before that NodePool on destroy. The Karpenter
+// controller itself is placed without them (it must not run on capacity it manages).
+func (pl placement) withKarpenterPools(pools []karpenterNodePoolConfig, made []pulumi.Resource) placement {
+	pl.karpenterPools, pl.karpenterPoolsMade = pools, made
+	return pl
 }
 
 func newPlacement(cfg computeConfig, groups *nodeGroupsResult, profiles *fargateResult,
@@ -55,7 +68,9 @@ func newPlacement(cfg computeConfig, groups *nodeGroupsResult, profiles *fargate
 //     every NoSchedule/NoExecute taint the pods tolerate;
 //   - otherwise the first custom NodePool whose taints the pods tolerate, or the
 //     built-in system pool (tainted CriticalAddonsOnly) for pods that tolerate that;
-//   - otherwise, when neither is known to fit (the user's values may add tolerations
+//   - otherwise (withKarpenterPools) the first Karpenter NodePool whose taints the
+//     pods tolerate;
+//   - otherwise, when none is known to fit (the user's values may add tolerations
 //     or a node selector the platform cannot read), every node group and profile, as a
 //     safe default.
 //
@@ -96,7 +111,12 @@ func (pl placement) schedulableFor(namespace string, labels map[string]string, t
 	if pl.auto.BuiltIn(autoModePoolSystem) && (nodeGroupConfig{Taints: []taintConfig{{Key: "CriticalAddonsOnly", Effect: "NO_SCHEDULE"}}}).tolerated(tolerates) {
 		return []pulumi.Resource{pl.cluster}
 	}
-	return join(pl.groupsMade, pl.profilesMade, pl.poolsMade)
+	for i, np := range pl.karpenterPools {
+		if (nodeGroupConfig{Taints: np.Taints}).tolerated(tolerates) {
+			return []pulumi.Resource{pl.karpenterPoolsMade[i]}
+		}
+	}
+	return join(pl.groupsMade, pl.profilesMade, pl.poolsMade, pl.karpenterPoolsMade)
 }
 
 // matches reports whether the selector selects pods of namespace with labels. Fargate

@@ -6,6 +6,7 @@
 package platform
 
 import (
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -92,6 +93,10 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	if s.workers, err = b.workerRoles(); err != nil {
 		return nil, nil, err
 	}
+	// Karpenter's node role and interruption queue need no cluster either.
+	if s.karpenterPre, err = b.karpenterPrerequisites(); err != nil {
+		return nil, nil, err
+	}
 
 	// Rule 1: what EKS reads or would create itself exists before the cluster.
 	// Under Auto Mode the built-in pools launch nodes as soon as the cluster is active:
@@ -115,8 +120,8 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	if s.access, err = b.accessEntries(s.cluster); err != nil {
 		return nil, nil, err
 	}
-	w.beforeAwsAuth = join(s.access.Ready, s.workers.Ready)
-	if s.awsAuth, err = b.awsAuth(s.kube, s.workers, w.beforeAwsAuth); err != nil {
+	w.beforeAwsAuth = join(s.access.Ready, s.workers.Ready, s.karpenterPre.nodeRoleReady())
+	if s.awsAuth, err = b.awsAuth(s.kube, s.workers, s.karpenterPre, w.beforeAwsAuth); err != nil {
 		return nil, nil, err
 	}
 
@@ -187,24 +192,40 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	// pods' way to the API server), and for the compute that can run them (rule 4), so
 	// the ALB controller is also deleted before its nodes on destroy.
 	w.beforeWorkloads = join(s.access.Ready, s.awsAuth.Ready, s.nodeAddons.Ready)
-	releaseAfter := func(extra []pulumi.Resource) func(string) []pulumi.Resource {
-		return func(namespace string) []pulumi.Resource {
-			return join(w.beforeWorkloads, extra, place.schedulableFor(namespace, nil, nil, false))
-		}
-	}
 	// Pod Identity associations are answered by the agent: they follow it.
 	w.beforePodIdentity = s.nodeAddons.Ready
 	// Rule 6: the CRDs of a chart (applied by the platform, so a chart bump upgrades
 	// them) need only the API server and the component's access to it, not nodes.
 	w.beforeCRDs = join(s.access.Ready, s.awsAuth.Ready)
+
+	// Rules 4 and 10: the Karpenter controller runs on compute Karpenter does not manage
+	// (validation requires some), after coredns (it resolves the AWS endpoints through
+	// the cluster's DNS); its EC2NodeClass and NodePools follow the release, so on
+	// destroy they go first, while the controller still runs to terminate their nodes.
+	w.karpenterControllerSchedulable = place.schedulableFor(addons.KarpenterNamespace, addons.KarpenterPodLabels, karpenterTolerations, false)
+	w.beforeKarpenter = join(w.beforeWorkloads, s.workloadAddons.Ready, w.karpenterControllerSchedulable)
+	if s.karpenter, err = b.karpenter(s.cluster, s.identity, s.kube, s.karpenterPre, w.beforePodIdentity, w.beforeCRDs, w.beforeKarpenter); err != nil {
+		return nil, nil, err
+	}
+	// Rule 4: Helm releases no node group or profile fits may run on Karpenter's
+	// capacity, once a NodePool exists.
+	place = place.withKarpenterPools(b.cfg.Karpenter.NodePools, s.karpenter.NodePools)
+	releaseAfter := func(extra []pulumi.Resource) func(string) []pulumi.Resource {
+		return func(namespace string) []pulumi.Resource {
+			return join(w.beforeWorkloads, extra, place.schedulableFor(namespace, nil, nil, false))
+		}
+	}
 	// Rule 9: the ALB controller's Service webhook (failurePolicy Fail) rejects every
 	// other Service until its pods are ready. It goes after the EKS add-ons that make
 	// Services (coredns; of eksAddons.extra metrics-server, the CloudWatch agent and
 	// any the platform does not know), and every other release after it (an atomic
 	// install is done when its pods are ready, so the webhook is then served).
+	// The Karpenter chart makes Services too, so its release is done before the ALB
+	// controller's starts.
 	blockers, rest, releases := b.cfg.HelmAddons.split()
+	w.beforeServiceBlockers = join(s.workloadAddons.Ready, s.earlyAddons.Ready, s.lateAddons.Ready, s.karpenter.Controller)
 	if s.serviceBlockers, err = b.helmAddons(s.cluster, s.identity, s.kube, blockers, w.beforePodIdentity, w.beforeCRDs,
-		releaseAfter(join(s.workloadAddons.Ready, s.earlyAddons.Ready, s.lateAddons.Ready))); err != nil {
+		releaseAfter(w.beforeServiceBlockers)); err != nil {
 		return nil, nil, err
 	}
 	w.beforeOtherReleases = s.serviceBlockers.Ready

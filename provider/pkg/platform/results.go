@@ -35,6 +35,14 @@ type barriers struct {
 	// beforeUserReleases are those plus the catalogue add-ons whose webhooks guard
 	// objects a user's chart may make: what every helmReleases entry waits for (rule 9).
 	beforeUserReleases []pulumi.Resource
+	// karpenterControllerSchedulable is the compute the Karpenter controller runs on
+	// (never Karpenter's own); beforeKarpenter is all its release waits for but its
+	// role and queue.
+	karpenterControllerSchedulable []pulumi.Resource
+	beforeKarpenter                []pulumi.Resource
+	// beforeServiceBlockers is what the ALB controller waits for besides its compute:
+	// the add-ons and releases that create Services before it (rule 9).
+	beforeServiceBlockers []pulumi.Resource
 }
 
 // stageResults is what each stage of New returned.
@@ -56,6 +64,8 @@ type stageResults struct {
 	fargate         *fargateResult
 	workloadAddons  *addonsResult
 	lateAddons      *addonsResult
+	karpenterPre    *karpenterPrereqs
+	karpenter       *karpenterResult
 	serviceBlockers *addonsResult
 	helm            *addonsResult
 	helmReleases    *addonsResult

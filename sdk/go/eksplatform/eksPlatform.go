@@ -106,6 +106,8 @@ type eksPlatformArgs struct {
 	FargateProfiles []FargateProfile `pulumi:"fargateProfiles"`
 	// Any other Helm charts, installed after the nodes like the catalogue add-ons, each optionally with its own IAM role.
 	HelmReleases []HelmRelease `pulumi:"helmReleases"`
+	// Node autoscaling by Karpenter v1.14.1 (off by default). The controller runs on a node group or Fargate profile of its own (validation requires one); its NodePools launch the rest of the cluster's capacity. On destroy the NodePools go first, while the controller still runs, so it terminates every instance it launched.
+	Karpenter *Karpenter `pulumi:"karpenter"`
 	// ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it. The platform does not change the policy of your key, so with it the control-plane log group keeps CloudWatch Logs' default encryption; with the component's own key the log group is encrypted with that key, whose policy lets CloudWatch Logs use it for exactly `/aws/eks/<clusterName>/cluster`.
 	KmsKeyArn *string `pulumi:"kmsKeyArn"`
 	// How the component's own Kubernetes provider authenticates. `exec` (default) runs `aws eks get-token` like kubectl, so its configuration is identical on every run. `token` embeds a short-lived token from `aws.eks.getClusterAuth` (no aws CLI needed), which shows a provider update on every `pulumi up` and lives 15 minutes.
@@ -176,6 +178,8 @@ type EksPlatformArgs struct {
 	FargateProfiles FargateProfileArrayInput
 	// Any other Helm charts, installed after the nodes like the catalogue add-ons, each optionally with its own IAM role.
 	HelmReleases HelmReleaseArrayInput
+	// Node autoscaling by Karpenter v1.14.1 (off by default). The controller runs on a node group or Fargate profile of its own (validation requires one); its NodePools launch the rest of the cluster's capacity. On destroy the NodePools go first, while the controller still runs, so it terminates every instance it launched.
+	Karpenter KarpenterPtrInput
 	// ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it. The platform does not change the policy of your key, so with it the control-plane log group keeps CloudWatch Logs' default encryption; with the component's own key the log group is encrypted with that key, whose policy lets CloudWatch Logs use it for exactly `/aws/eks/<clusterName>/cluster`.
 	KmsKeyArn pulumi.StringPtrInput
 	// How the component's own Kubernetes provider authenticates. `exec` (default) runs `aws eks get-token` like kubectl, so its configuration is identical on every run. `token` embeds a short-lived token from `aws.eks.getClusterAuth` (no aws CLI needed), which shows a provider update on every `pulumi up` and lives 15 minutes.

@@ -2971,6 +2971,952 @@ func (o HelmReleaseArrayOutput) Index(i pulumi.IntInput) HelmReleaseOutput {
 	}).(HelmReleaseOutput)
 }
 
+// Karpenter: the controller (chart `oci://public.ecr.aws/karpenter/karpenter` 1.14.1 in `kube-system`, 2 replicas with a PodDisruptionBudget, CRDs applied and upgraded by the platform) with upstream's IAM policies, a node role with an access entry of type `EC2_LINUX` (or an `aws-auth` mapping in `CONFIG_MAP` mode), the `karpenter.sh/discovery` tag on the private subnets and the cluster security group, a default EC2NodeClass and the NodePools. The controller's role ARN is `addonRoleArns.karpenter`. Cannot be combined with `addons.clusterAutoscaler`.
+type Karpenter struct {
+	// Whether to install Karpenter. Defaults to `false`.
+	Enabled *bool `pulumi:"enabled"`
+	// How the controller gets AWS credentials, `podIdentity` (default; needs `eksAddons.podIdentityAgent`) or `irsa` (required when a Fargate profile runs the controller). The role trusts exactly `kube-system/karpenter`.
+	Identity *string `pulumi:"identity"`
+	// Whether to make the interruption queue: an SQS queue with server-side encryption, its policy (EventBridge and SQS may send; non-TLS requests denied) and EventBridge rules for AWS Health events, spot interruption warnings, rebalance recommendations, instance state changes and capacity reservation interruptions; the chart gets the queue's name. Defaults to `true`.
+	InterruptionHandling *bool `pulumi:"interruptionHandling"`
+	// The EC2NodeClass `default` every NodePool uses.
+	NodeClass *KarpenterNodeClass `pulumi:"nodeClass"`
+	// The NodePools. Defaults to one NodePool `default`: on-demand c, m and r instances, amd64, a limit of 1000 CPUs, consolidation when empty or underutilized after 1m, nodes replaced after 720h. `[]` makes none.
+	NodePools []KarpenterNodePool `pulumi:"nodePools"`
+	// Chart values merged over the platform's, such as `settings.batchMaxDuration`, `settings.batchIdleDuration` or `settings.featureGates`. `settings.clusterName`, `settings.clusterEndpoint`, `settings.interruptionQueue` and the service account name are the platform's.
+	Values map[string]interface{} `pulumi:"values"`
+}
+
+// KarpenterInput is an input type that accepts KarpenterArgs and KarpenterOutput values.
+// You can construct a concrete instance of `KarpenterInput` via:
+//
+//	KarpenterArgs{...}
+type KarpenterInput interface {
+	pulumi.Input
+
+	ToKarpenterOutput() KarpenterOutput
+	ToKarpenterOutputWithContext(context.Context) KarpenterOutput
+}
+
+// Karpenter: the controller (chart `oci://public.ecr.aws/karpenter/karpenter` 1.14.1 in `kube-system`, 2 replicas with a PodDisruptionBudget, CRDs applied and upgraded by the platform) with upstream's IAM policies, a node role with an access entry of type `EC2_LINUX` (or an `aws-auth` mapping in `CONFIG_MAP` mode), the `karpenter.sh/discovery` tag on the private subnets and the cluster security group, a default EC2NodeClass and the NodePools. The controller's role ARN is `addonRoleArns.karpenter`. Cannot be combined with `addons.clusterAutoscaler`.
+type KarpenterArgs struct {
+	// Whether to install Karpenter. Defaults to `false`.
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// How the controller gets AWS credentials, `podIdentity` (default; needs `eksAddons.podIdentityAgent`) or `irsa` (required when a Fargate profile runs the controller). The role trusts exactly `kube-system/karpenter`.
+	Identity pulumi.StringPtrInput `pulumi:"identity"`
+	// Whether to make the interruption queue: an SQS queue with server-side encryption, its policy (EventBridge and SQS may send; non-TLS requests denied) and EventBridge rules for AWS Health events, spot interruption warnings, rebalance recommendations, instance state changes and capacity reservation interruptions; the chart gets the queue's name. Defaults to `true`.
+	InterruptionHandling pulumi.BoolPtrInput `pulumi:"interruptionHandling"`
+	// The EC2NodeClass `default` every NodePool uses.
+	NodeClass KarpenterNodeClassPtrInput `pulumi:"nodeClass"`
+	// The NodePools. Defaults to one NodePool `default`: on-demand c, m and r instances, amd64, a limit of 1000 CPUs, consolidation when empty or underutilized after 1m, nodes replaced after 720h. `[]` makes none.
+	NodePools KarpenterNodePoolArrayInput `pulumi:"nodePools"`
+	// Chart values merged over the platform's, such as `settings.batchMaxDuration`, `settings.batchIdleDuration` or `settings.featureGates`. `settings.clusterName`, `settings.clusterEndpoint`, `settings.interruptionQueue` and the service account name are the platform's.
+	Values pulumi.MapInput `pulumi:"values"`
+}
+
+func (KarpenterArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*Karpenter)(nil)).Elem()
+}
+
+func (i KarpenterArgs) ToKarpenterOutput() KarpenterOutput {
+	return i.ToKarpenterOutputWithContext(context.Background())
+}
+
+func (i KarpenterArgs) ToKarpenterOutputWithContext(ctx context.Context) KarpenterOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterOutput)
+}
+
+func (i KarpenterArgs) ToKarpenterPtrOutput() KarpenterPtrOutput {
+	return i.ToKarpenterPtrOutputWithContext(context.Background())
+}
+
+func (i KarpenterArgs) ToKarpenterPtrOutputWithContext(ctx context.Context) KarpenterPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterOutput).ToKarpenterPtrOutputWithContext(ctx)
+}
+
+// KarpenterPtrInput is an input type that accepts KarpenterArgs, KarpenterPtr and KarpenterPtrOutput values.
+// You can construct a concrete instance of `KarpenterPtrInput` via:
+//
+//	        KarpenterArgs{...}
+//
+//	or:
+//
+//	        nil
+type KarpenterPtrInput interface {
+	pulumi.Input
+
+	ToKarpenterPtrOutput() KarpenterPtrOutput
+	ToKarpenterPtrOutputWithContext(context.Context) KarpenterPtrOutput
+}
+
+type karpenterPtrType KarpenterArgs
+
+func KarpenterPtr(v *KarpenterArgs) KarpenterPtrInput {
+	return (*karpenterPtrType)(v)
+}
+
+func (*karpenterPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**Karpenter)(nil)).Elem()
+}
+
+func (i *karpenterPtrType) ToKarpenterPtrOutput() KarpenterPtrOutput {
+	return i.ToKarpenterPtrOutputWithContext(context.Background())
+}
+
+func (i *karpenterPtrType) ToKarpenterPtrOutputWithContext(ctx context.Context) KarpenterPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterPtrOutput)
+}
+
+// Karpenter: the controller (chart `oci://public.ecr.aws/karpenter/karpenter` 1.14.1 in `kube-system`, 2 replicas with a PodDisruptionBudget, CRDs applied and upgraded by the platform) with upstream's IAM policies, a node role with an access entry of type `EC2_LINUX` (or an `aws-auth` mapping in `CONFIG_MAP` mode), the `karpenter.sh/discovery` tag on the private subnets and the cluster security group, a default EC2NodeClass and the NodePools. The controller's role ARN is `addonRoleArns.karpenter`. Cannot be combined with `addons.clusterAutoscaler`.
+type KarpenterOutput struct{ *pulumi.OutputState }
+
+func (KarpenterOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Karpenter)(nil)).Elem()
+}
+
+func (o KarpenterOutput) ToKarpenterOutput() KarpenterOutput {
+	return o
+}
+
+func (o KarpenterOutput) ToKarpenterOutputWithContext(ctx context.Context) KarpenterOutput {
+	return o
+}
+
+func (o KarpenterOutput) ToKarpenterPtrOutput() KarpenterPtrOutput {
+	return o.ToKarpenterPtrOutputWithContext(context.Background())
+}
+
+func (o KarpenterOutput) ToKarpenterPtrOutputWithContext(ctx context.Context) KarpenterPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v Karpenter) *Karpenter {
+		return &v
+	}).(KarpenterPtrOutput)
+}
+
+// Whether to install Karpenter. Defaults to `false`.
+func (o KarpenterOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v Karpenter) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+// How the controller gets AWS credentials, `podIdentity` (default; needs `eksAddons.podIdentityAgent`) or `irsa` (required when a Fargate profile runs the controller). The role trusts exactly `kube-system/karpenter`.
+func (o KarpenterOutput) Identity() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Karpenter) *string { return v.Identity }).(pulumi.StringPtrOutput)
+}
+
+// Whether to make the interruption queue: an SQS queue with server-side encryption, its policy (EventBridge and SQS may send; non-TLS requests denied) and EventBridge rules for AWS Health events, spot interruption warnings, rebalance recommendations, instance state changes and capacity reservation interruptions; the chart gets the queue's name. Defaults to `true`.
+func (o KarpenterOutput) InterruptionHandling() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v Karpenter) *bool { return v.InterruptionHandling }).(pulumi.BoolPtrOutput)
+}
+
+// The EC2NodeClass `default` every NodePool uses.
+func (o KarpenterOutput) NodeClass() KarpenterNodeClassPtrOutput {
+	return o.ApplyT(func(v Karpenter) *KarpenterNodeClass { return v.NodeClass }).(KarpenterNodeClassPtrOutput)
+}
+
+// The NodePools. Defaults to one NodePool `default`: on-demand c, m and r instances, amd64, a limit of 1000 CPUs, consolidation when empty or underutilized after 1m, nodes replaced after 720h. `[]` makes none.
+func (o KarpenterOutput) NodePools() KarpenterNodePoolArrayOutput {
+	return o.ApplyT(func(v Karpenter) []KarpenterNodePool { return v.NodePools }).(KarpenterNodePoolArrayOutput)
+}
+
+// Chart values merged over the platform's, such as `settings.batchMaxDuration`, `settings.batchIdleDuration` or `settings.featureGates`. `settings.clusterName`, `settings.clusterEndpoint`, `settings.interruptionQueue` and the service account name are the platform's.
+func (o KarpenterOutput) Values() pulumi.MapOutput {
+	return o.ApplyT(func(v Karpenter) map[string]interface{} { return v.Values }).(pulumi.MapOutput)
+}
+
+type KarpenterPtrOutput struct{ *pulumi.OutputState }
+
+func (KarpenterPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Karpenter)(nil)).Elem()
+}
+
+func (o KarpenterPtrOutput) ToKarpenterPtrOutput() KarpenterPtrOutput {
+	return o
+}
+
+func (o KarpenterPtrOutput) ToKarpenterPtrOutputWithContext(ctx context.Context) KarpenterPtrOutput {
+	return o
+}
+
+func (o KarpenterPtrOutput) Elem() KarpenterOutput {
+	return o.ApplyT(func(v *Karpenter) Karpenter {
+		if v != nil {
+			return *v
+		}
+		var ret Karpenter
+		return ret
+	}).(KarpenterOutput)
+}
+
+// Whether to install Karpenter. Defaults to `false`.
+func (o KarpenterPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *Karpenter) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// How the controller gets AWS credentials, `podIdentity` (default; needs `eksAddons.podIdentityAgent`) or `irsa` (required when a Fargate profile runs the controller). The role trusts exactly `kube-system/karpenter`.
+func (o KarpenterPtrOutput) Identity() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Karpenter) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Identity
+	}).(pulumi.StringPtrOutput)
+}
+
+// Whether to make the interruption queue: an SQS queue with server-side encryption, its policy (EventBridge and SQS may send; non-TLS requests denied) and EventBridge rules for AWS Health events, spot interruption warnings, rebalance recommendations, instance state changes and capacity reservation interruptions; the chart gets the queue's name. Defaults to `true`.
+func (o KarpenterPtrOutput) InterruptionHandling() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *Karpenter) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.InterruptionHandling
+	}).(pulumi.BoolPtrOutput)
+}
+
+// The EC2NodeClass `default` every NodePool uses.
+func (o KarpenterPtrOutput) NodeClass() KarpenterNodeClassPtrOutput {
+	return o.ApplyT(func(v *Karpenter) *KarpenterNodeClass {
+		if v == nil {
+			return nil
+		}
+		return v.NodeClass
+	}).(KarpenterNodeClassPtrOutput)
+}
+
+// The NodePools. Defaults to one NodePool `default`: on-demand c, m and r instances, amd64, a limit of 1000 CPUs, consolidation when empty or underutilized after 1m, nodes replaced after 720h. `[]` makes none.
+func (o KarpenterPtrOutput) NodePools() KarpenterNodePoolArrayOutput {
+	return o.ApplyT(func(v *Karpenter) []KarpenterNodePool {
+		if v == nil {
+			return nil
+		}
+		return v.NodePools
+	}).(KarpenterNodePoolArrayOutput)
+}
+
+// Chart values merged over the platform's, such as `settings.batchMaxDuration`, `settings.batchIdleDuration` or `settings.featureGates`. `settings.clusterName`, `settings.clusterEndpoint`, `settings.interruptionQueue` and the service account name are the platform's.
+func (o KarpenterPtrOutput) Values() pulumi.MapOutput {
+	return o.ApplyT(func(v *Karpenter) map[string]interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Values
+	}).(pulumi.MapOutput)
+}
+
+// One disruption budget.
+type KarpenterBudget struct {
+	// How long the budget applies from each `schedule` start, like `8h`.
+	Duration *string `pulumi:"duration"`
+	// Nodes that may be disrupted at once, a count or a percentage like `10%` (default).
+	Nodes *string `pulumi:"nodes"`
+	// The reasons it limits: `Underutilized`, `Empty`, `Drifted`; all when not given.
+	Reasons []string `pulumi:"reasons"`
+	// Cron schedule (UTC) from which the budget applies for `duration`, like `0 9 * * mon-fri`; give both or neither.
+	Schedule *string `pulumi:"schedule"`
+}
+
+// KarpenterBudgetInput is an input type that accepts KarpenterBudgetArgs and KarpenterBudgetOutput values.
+// You can construct a concrete instance of `KarpenterBudgetInput` via:
+//
+//	KarpenterBudgetArgs{...}
+type KarpenterBudgetInput interface {
+	pulumi.Input
+
+	ToKarpenterBudgetOutput() KarpenterBudgetOutput
+	ToKarpenterBudgetOutputWithContext(context.Context) KarpenterBudgetOutput
+}
+
+// One disruption budget.
+type KarpenterBudgetArgs struct {
+	// How long the budget applies from each `schedule` start, like `8h`.
+	Duration pulumi.StringPtrInput `pulumi:"duration"`
+	// Nodes that may be disrupted at once, a count or a percentage like `10%` (default).
+	Nodes pulumi.StringPtrInput `pulumi:"nodes"`
+	// The reasons it limits: `Underutilized`, `Empty`, `Drifted`; all when not given.
+	Reasons pulumi.StringArrayInput `pulumi:"reasons"`
+	// Cron schedule (UTC) from which the budget applies for `duration`, like `0 9 * * mon-fri`; give both or neither.
+	Schedule pulumi.StringPtrInput `pulumi:"schedule"`
+}
+
+func (KarpenterBudgetArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*KarpenterBudget)(nil)).Elem()
+}
+
+func (i KarpenterBudgetArgs) ToKarpenterBudgetOutput() KarpenterBudgetOutput {
+	return i.ToKarpenterBudgetOutputWithContext(context.Background())
+}
+
+func (i KarpenterBudgetArgs) ToKarpenterBudgetOutputWithContext(ctx context.Context) KarpenterBudgetOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterBudgetOutput)
+}
+
+// KarpenterBudgetArrayInput is an input type that accepts KarpenterBudgetArray and KarpenterBudgetArrayOutput values.
+// You can construct a concrete instance of `KarpenterBudgetArrayInput` via:
+//
+//	KarpenterBudgetArray{ KarpenterBudgetArgs{...} }
+type KarpenterBudgetArrayInput interface {
+	pulumi.Input
+
+	ToKarpenterBudgetArrayOutput() KarpenterBudgetArrayOutput
+	ToKarpenterBudgetArrayOutputWithContext(context.Context) KarpenterBudgetArrayOutput
+}
+
+type KarpenterBudgetArray []KarpenterBudgetInput
+
+func (KarpenterBudgetArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]KarpenterBudget)(nil)).Elem()
+}
+
+func (i KarpenterBudgetArray) ToKarpenterBudgetArrayOutput() KarpenterBudgetArrayOutput {
+	return i.ToKarpenterBudgetArrayOutputWithContext(context.Background())
+}
+
+func (i KarpenterBudgetArray) ToKarpenterBudgetArrayOutputWithContext(ctx context.Context) KarpenterBudgetArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterBudgetArrayOutput)
+}
+
+// One disruption budget.
+type KarpenterBudgetOutput struct{ *pulumi.OutputState }
+
+func (KarpenterBudgetOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*KarpenterBudget)(nil)).Elem()
+}
+
+func (o KarpenterBudgetOutput) ToKarpenterBudgetOutput() KarpenterBudgetOutput {
+	return o
+}
+
+func (o KarpenterBudgetOutput) ToKarpenterBudgetOutputWithContext(ctx context.Context) KarpenterBudgetOutput {
+	return o
+}
+
+// How long the budget applies from each `schedule` start, like `8h`.
+func (o KarpenterBudgetOutput) Duration() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KarpenterBudget) *string { return v.Duration }).(pulumi.StringPtrOutput)
+}
+
+// Nodes that may be disrupted at once, a count or a percentage like `10%` (default).
+func (o KarpenterBudgetOutput) Nodes() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KarpenterBudget) *string { return v.Nodes }).(pulumi.StringPtrOutput)
+}
+
+// The reasons it limits: `Underutilized`, `Empty`, `Drifted`; all when not given.
+func (o KarpenterBudgetOutput) Reasons() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v KarpenterBudget) []string { return v.Reasons }).(pulumi.StringArrayOutput)
+}
+
+// Cron schedule (UTC) from which the budget applies for `duration`, like `0 9 * * mon-fri`; give both or neither.
+func (o KarpenterBudgetOutput) Schedule() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KarpenterBudget) *string { return v.Schedule }).(pulumi.StringPtrOutput)
+}
+
+type KarpenterBudgetArrayOutput struct{ *pulumi.OutputState }
+
+func (KarpenterBudgetArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]KarpenterBudget)(nil)).Elem()
+}
+
+func (o KarpenterBudgetArrayOutput) ToKarpenterBudgetArrayOutput() KarpenterBudgetArrayOutput {
+	return o
+}
+
+func (o KarpenterBudgetArrayOutput) ToKarpenterBudgetArrayOutputWithContext(ctx context.Context) KarpenterBudgetArrayOutput {
+	return o
+}
+
+func (o KarpenterBudgetArrayOutput) Index(i pulumi.IntInput) KarpenterBudgetOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) KarpenterBudget {
+		return vs[0].([]KarpenterBudget)[vs[1].(int)]
+	}).(KarpenterBudgetOutput)
+}
+
+// A NodePool's disruption settings.
+type KarpenterDisruption struct {
+	// Disruption budgets; Karpenter's default is 10% of nodes at a time.
+	Budgets []KarpenterBudget `pulumi:"budgets"`
+	// How long a node must be consolidatable before Karpenter acts, like `1m` (default) or `Never`.
+	ConsolidateAfter *string `pulumi:"consolidateAfter"`
+	// `WhenEmptyOrUnderutilized` (default), `WhenEmpty` or `Balanced`.
+	ConsolidationPolicy *string `pulumi:"consolidationPolicy"`
+	// Node lifetime after which Karpenter replaces it, like `720h` (default) or `Never`.
+	ExpireAfter *string `pulumi:"expireAfter"`
+}
+
+// KarpenterDisruptionInput is an input type that accepts KarpenterDisruptionArgs and KarpenterDisruptionOutput values.
+// You can construct a concrete instance of `KarpenterDisruptionInput` via:
+//
+//	KarpenterDisruptionArgs{...}
+type KarpenterDisruptionInput interface {
+	pulumi.Input
+
+	ToKarpenterDisruptionOutput() KarpenterDisruptionOutput
+	ToKarpenterDisruptionOutputWithContext(context.Context) KarpenterDisruptionOutput
+}
+
+// A NodePool's disruption settings.
+type KarpenterDisruptionArgs struct {
+	// Disruption budgets; Karpenter's default is 10% of nodes at a time.
+	Budgets KarpenterBudgetArrayInput `pulumi:"budgets"`
+	// How long a node must be consolidatable before Karpenter acts, like `1m` (default) or `Never`.
+	ConsolidateAfter pulumi.StringPtrInput `pulumi:"consolidateAfter"`
+	// `WhenEmptyOrUnderutilized` (default), `WhenEmpty` or `Balanced`.
+	ConsolidationPolicy pulumi.StringPtrInput `pulumi:"consolidationPolicy"`
+	// Node lifetime after which Karpenter replaces it, like `720h` (default) or `Never`.
+	ExpireAfter pulumi.StringPtrInput `pulumi:"expireAfter"`
+}
+
+func (KarpenterDisruptionArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*KarpenterDisruption)(nil)).Elem()
+}
+
+func (i KarpenterDisruptionArgs) ToKarpenterDisruptionOutput() KarpenterDisruptionOutput {
+	return i.ToKarpenterDisruptionOutputWithContext(context.Background())
+}
+
+func (i KarpenterDisruptionArgs) ToKarpenterDisruptionOutputWithContext(ctx context.Context) KarpenterDisruptionOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterDisruptionOutput)
+}
+
+func (i KarpenterDisruptionArgs) ToKarpenterDisruptionPtrOutput() KarpenterDisruptionPtrOutput {
+	return i.ToKarpenterDisruptionPtrOutputWithContext(context.Background())
+}
+
+func (i KarpenterDisruptionArgs) ToKarpenterDisruptionPtrOutputWithContext(ctx context.Context) KarpenterDisruptionPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterDisruptionOutput).ToKarpenterDisruptionPtrOutputWithContext(ctx)
+}
+
+// KarpenterDisruptionPtrInput is an input type that accepts KarpenterDisruptionArgs, KarpenterDisruptionPtr and KarpenterDisruptionPtrOutput values.
+// You can construct a concrete instance of `KarpenterDisruptionPtrInput` via:
+//
+//	        KarpenterDisruptionArgs{...}
+//
+//	or:
+//
+//	        nil
+type KarpenterDisruptionPtrInput interface {
+	pulumi.Input
+
+	ToKarpenterDisruptionPtrOutput() KarpenterDisruptionPtrOutput
+	ToKarpenterDisruptionPtrOutputWithContext(context.Context) KarpenterDisruptionPtrOutput
+}
+
+type karpenterDisruptionPtrType KarpenterDisruptionArgs
+
+func KarpenterDisruptionPtr(v *KarpenterDisruptionArgs) KarpenterDisruptionPtrInput {
+	return (*karpenterDisruptionPtrType)(v)
+}
+
+func (*karpenterDisruptionPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**KarpenterDisruption)(nil)).Elem()
+}
+
+func (i *karpenterDisruptionPtrType) ToKarpenterDisruptionPtrOutput() KarpenterDisruptionPtrOutput {
+	return i.ToKarpenterDisruptionPtrOutputWithContext(context.Background())
+}
+
+func (i *karpenterDisruptionPtrType) ToKarpenterDisruptionPtrOutputWithContext(ctx context.Context) KarpenterDisruptionPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterDisruptionPtrOutput)
+}
+
+// A NodePool's disruption settings.
+type KarpenterDisruptionOutput struct{ *pulumi.OutputState }
+
+func (KarpenterDisruptionOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*KarpenterDisruption)(nil)).Elem()
+}
+
+func (o KarpenterDisruptionOutput) ToKarpenterDisruptionOutput() KarpenterDisruptionOutput {
+	return o
+}
+
+func (o KarpenterDisruptionOutput) ToKarpenterDisruptionOutputWithContext(ctx context.Context) KarpenterDisruptionOutput {
+	return o
+}
+
+func (o KarpenterDisruptionOutput) ToKarpenterDisruptionPtrOutput() KarpenterDisruptionPtrOutput {
+	return o.ToKarpenterDisruptionPtrOutputWithContext(context.Background())
+}
+
+func (o KarpenterDisruptionOutput) ToKarpenterDisruptionPtrOutputWithContext(ctx context.Context) KarpenterDisruptionPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v KarpenterDisruption) *KarpenterDisruption {
+		return &v
+	}).(KarpenterDisruptionPtrOutput)
+}
+
+// Disruption budgets; Karpenter's default is 10% of nodes at a time.
+func (o KarpenterDisruptionOutput) Budgets() KarpenterBudgetArrayOutput {
+	return o.ApplyT(func(v KarpenterDisruption) []KarpenterBudget { return v.Budgets }).(KarpenterBudgetArrayOutput)
+}
+
+// How long a node must be consolidatable before Karpenter acts, like `1m` (default) or `Never`.
+func (o KarpenterDisruptionOutput) ConsolidateAfter() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KarpenterDisruption) *string { return v.ConsolidateAfter }).(pulumi.StringPtrOutput)
+}
+
+// `WhenEmptyOrUnderutilized` (default), `WhenEmpty` or `Balanced`.
+func (o KarpenterDisruptionOutput) ConsolidationPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KarpenterDisruption) *string { return v.ConsolidationPolicy }).(pulumi.StringPtrOutput)
+}
+
+// Node lifetime after which Karpenter replaces it, like `720h` (default) or `Never`.
+func (o KarpenterDisruptionOutput) ExpireAfter() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KarpenterDisruption) *string { return v.ExpireAfter }).(pulumi.StringPtrOutput)
+}
+
+type KarpenterDisruptionPtrOutput struct{ *pulumi.OutputState }
+
+func (KarpenterDisruptionPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**KarpenterDisruption)(nil)).Elem()
+}
+
+func (o KarpenterDisruptionPtrOutput) ToKarpenterDisruptionPtrOutput() KarpenterDisruptionPtrOutput {
+	return o
+}
+
+func (o KarpenterDisruptionPtrOutput) ToKarpenterDisruptionPtrOutputWithContext(ctx context.Context) KarpenterDisruptionPtrOutput {
+	return o
+}
+
+func (o KarpenterDisruptionPtrOutput) Elem() KarpenterDisruptionOutput {
+	return o.ApplyT(func(v *KarpenterDisruption) KarpenterDisruption {
+		if v != nil {
+			return *v
+		}
+		var ret KarpenterDisruption
+		return ret
+	}).(KarpenterDisruptionOutput)
+}
+
+// Disruption budgets; Karpenter's default is 10% of nodes at a time.
+func (o KarpenterDisruptionPtrOutput) Budgets() KarpenterBudgetArrayOutput {
+	return o.ApplyT(func(v *KarpenterDisruption) []KarpenterBudget {
+		if v == nil {
+			return nil
+		}
+		return v.Budgets
+	}).(KarpenterBudgetArrayOutput)
+}
+
+// How long a node must be consolidatable before Karpenter acts, like `1m` (default) or `Never`.
+func (o KarpenterDisruptionPtrOutput) ConsolidateAfter() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *KarpenterDisruption) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ConsolidateAfter
+	}).(pulumi.StringPtrOutput)
+}
+
+// `WhenEmptyOrUnderutilized` (default), `WhenEmpty` or `Balanced`.
+func (o KarpenterDisruptionPtrOutput) ConsolidationPolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *KarpenterDisruption) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ConsolidationPolicy
+	}).(pulumi.StringPtrOutput)
+}
+
+// Node lifetime after which Karpenter replaces it, like `720h` (default) or `Never`.
+func (o KarpenterDisruptionPtrOutput) ExpireAfter() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *KarpenterDisruption) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ExpireAfter
+	}).(pulumi.StringPtrOutput)
+}
+
+// The default EC2NodeClass: the platform's node role for Karpenter (Karpenter makes its instance profile), subnets and security groups selected by `karpenter.sh/discovery=<clusterName>`, an encrypted gp3 root volume, IMDSv2 required, and the platform's tags.
+type KarpenterNodeClass struct {
+	// The AMI alias: `al2023@latest` (default) or a pinned AL2023 release such as `al2023@v20250715`, which production clusters should pin so nodes change only when the alias does.
+	AmiAlias *string `pulumi:"amiAlias"`
+	// IMDS response hop limit of the nodes. Defaults to 1, so pods off the host network cannot reach IMDS.
+	MetadataHopLimit *int `pulumi:"metadataHopLimit"`
+	// Root volume size in GiB. Defaults to 20.
+	RootVolumeSize *int `pulumi:"rootVolumeSize"`
+	// Tags on what Karpenter launches, over the platform's `tags`.
+	Tags map[string]string `pulumi:"tags"`
+}
+
+// KarpenterNodeClassInput is an input type that accepts KarpenterNodeClassArgs and KarpenterNodeClassOutput values.
+// You can construct a concrete instance of `KarpenterNodeClassInput` via:
+//
+//	KarpenterNodeClassArgs{...}
+type KarpenterNodeClassInput interface {
+	pulumi.Input
+
+	ToKarpenterNodeClassOutput() KarpenterNodeClassOutput
+	ToKarpenterNodeClassOutputWithContext(context.Context) KarpenterNodeClassOutput
+}
+
+// The default EC2NodeClass: the platform's node role for Karpenter (Karpenter makes its instance profile), subnets and security groups selected by `karpenter.sh/discovery=<clusterName>`, an encrypted gp3 root volume, IMDSv2 required, and the platform's tags.
+type KarpenterNodeClassArgs struct {
+	// The AMI alias: `al2023@latest` (default) or a pinned AL2023 release such as `al2023@v20250715`, which production clusters should pin so nodes change only when the alias does.
+	AmiAlias pulumi.StringPtrInput `pulumi:"amiAlias"`
+	// IMDS response hop limit of the nodes. Defaults to 1, so pods off the host network cannot reach IMDS.
+	MetadataHopLimit pulumi.IntPtrInput `pulumi:"metadataHopLimit"`
+	// Root volume size in GiB. Defaults to 20.
+	RootVolumeSize pulumi.IntPtrInput `pulumi:"rootVolumeSize"`
+	// Tags on what Karpenter launches, over the platform's `tags`.
+	Tags pulumi.StringMapInput `pulumi:"tags"`
+}
+
+func (KarpenterNodeClassArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*KarpenterNodeClass)(nil)).Elem()
+}
+
+func (i KarpenterNodeClassArgs) ToKarpenterNodeClassOutput() KarpenterNodeClassOutput {
+	return i.ToKarpenterNodeClassOutputWithContext(context.Background())
+}
+
+func (i KarpenterNodeClassArgs) ToKarpenterNodeClassOutputWithContext(ctx context.Context) KarpenterNodeClassOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterNodeClassOutput)
+}
+
+func (i KarpenterNodeClassArgs) ToKarpenterNodeClassPtrOutput() KarpenterNodeClassPtrOutput {
+	return i.ToKarpenterNodeClassPtrOutputWithContext(context.Background())
+}
+
+func (i KarpenterNodeClassArgs) ToKarpenterNodeClassPtrOutputWithContext(ctx context.Context) KarpenterNodeClassPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterNodeClassOutput).ToKarpenterNodeClassPtrOutputWithContext(ctx)
+}
+
+// KarpenterNodeClassPtrInput is an input type that accepts KarpenterNodeClassArgs, KarpenterNodeClassPtr and KarpenterNodeClassPtrOutput values.
+// You can construct a concrete instance of `KarpenterNodeClassPtrInput` via:
+//
+//	        KarpenterNodeClassArgs{...}
+//
+//	or:
+//
+//	        nil
+type KarpenterNodeClassPtrInput interface {
+	pulumi.Input
+
+	ToKarpenterNodeClassPtrOutput() KarpenterNodeClassPtrOutput
+	ToKarpenterNodeClassPtrOutputWithContext(context.Context) KarpenterNodeClassPtrOutput
+}
+
+type karpenterNodeClassPtrType KarpenterNodeClassArgs
+
+func KarpenterNodeClassPtr(v *KarpenterNodeClassArgs) KarpenterNodeClassPtrInput {
+	return (*karpenterNodeClassPtrType)(v)
+}
+
+func (*karpenterNodeClassPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**KarpenterNodeClass)(nil)).Elem()
+}
+
+func (i *karpenterNodeClassPtrType) ToKarpenterNodeClassPtrOutput() KarpenterNodeClassPtrOutput {
+	return i.ToKarpenterNodeClassPtrOutputWithContext(context.Background())
+}
+
+func (i *karpenterNodeClassPtrType) ToKarpenterNodeClassPtrOutputWithContext(ctx context.Context) KarpenterNodeClassPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterNodeClassPtrOutput)
+}
+
+// The default EC2NodeClass: the platform's node role for Karpenter (Karpenter makes its instance profile), subnets and security groups selected by `karpenter.sh/discovery=<clusterName>`, an encrypted gp3 root volume, IMDSv2 required, and the platform's tags.
+type KarpenterNodeClassOutput struct{ *pulumi.OutputState }
+
+func (KarpenterNodeClassOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*KarpenterNodeClass)(nil)).Elem()
+}
+
+func (o KarpenterNodeClassOutput) ToKarpenterNodeClassOutput() KarpenterNodeClassOutput {
+	return o
+}
+
+func (o KarpenterNodeClassOutput) ToKarpenterNodeClassOutputWithContext(ctx context.Context) KarpenterNodeClassOutput {
+	return o
+}
+
+func (o KarpenterNodeClassOutput) ToKarpenterNodeClassPtrOutput() KarpenterNodeClassPtrOutput {
+	return o.ToKarpenterNodeClassPtrOutputWithContext(context.Background())
+}
+
+func (o KarpenterNodeClassOutput) ToKarpenterNodeClassPtrOutputWithContext(ctx context.Context) KarpenterNodeClassPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v KarpenterNodeClass) *KarpenterNodeClass {
+		return &v
+	}).(KarpenterNodeClassPtrOutput)
+}
+
+// The AMI alias: `al2023@latest` (default) or a pinned AL2023 release such as `al2023@v20250715`, which production clusters should pin so nodes change only when the alias does.
+func (o KarpenterNodeClassOutput) AmiAlias() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KarpenterNodeClass) *string { return v.AmiAlias }).(pulumi.StringPtrOutput)
+}
+
+// IMDS response hop limit of the nodes. Defaults to 1, so pods off the host network cannot reach IMDS.
+func (o KarpenterNodeClassOutput) MetadataHopLimit() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v KarpenterNodeClass) *int { return v.MetadataHopLimit }).(pulumi.IntPtrOutput)
+}
+
+// Root volume size in GiB. Defaults to 20.
+func (o KarpenterNodeClassOutput) RootVolumeSize() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v KarpenterNodeClass) *int { return v.RootVolumeSize }).(pulumi.IntPtrOutput)
+}
+
+// Tags on what Karpenter launches, over the platform's `tags`.
+func (o KarpenterNodeClassOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v KarpenterNodeClass) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+type KarpenterNodeClassPtrOutput struct{ *pulumi.OutputState }
+
+func (KarpenterNodeClassPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**KarpenterNodeClass)(nil)).Elem()
+}
+
+func (o KarpenterNodeClassPtrOutput) ToKarpenterNodeClassPtrOutput() KarpenterNodeClassPtrOutput {
+	return o
+}
+
+func (o KarpenterNodeClassPtrOutput) ToKarpenterNodeClassPtrOutputWithContext(ctx context.Context) KarpenterNodeClassPtrOutput {
+	return o
+}
+
+func (o KarpenterNodeClassPtrOutput) Elem() KarpenterNodeClassOutput {
+	return o.ApplyT(func(v *KarpenterNodeClass) KarpenterNodeClass {
+		if v != nil {
+			return *v
+		}
+		var ret KarpenterNodeClass
+		return ret
+	}).(KarpenterNodeClassOutput)
+}
+
+// The AMI alias: `al2023@latest` (default) or a pinned AL2023 release such as `al2023@v20250715`, which production clusters should pin so nodes change only when the alias does.
+func (o KarpenterNodeClassPtrOutput) AmiAlias() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *KarpenterNodeClass) *string {
+		if v == nil {
+			return nil
+		}
+		return v.AmiAlias
+	}).(pulumi.StringPtrOutput)
+}
+
+// IMDS response hop limit of the nodes. Defaults to 1, so pods off the host network cannot reach IMDS.
+func (o KarpenterNodeClassPtrOutput) MetadataHopLimit() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *KarpenterNodeClass) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MetadataHopLimit
+	}).(pulumi.IntPtrOutput)
+}
+
+// Root volume size in GiB. Defaults to 20.
+func (o KarpenterNodeClassPtrOutput) RootVolumeSize() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *KarpenterNodeClass) *int {
+		if v == nil {
+			return nil
+		}
+		return v.RootVolumeSize
+	}).(pulumi.IntPtrOutput)
+}
+
+// Tags on what Karpenter launches, over the platform's `tags`.
+func (o KarpenterNodeClassPtrOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *KarpenterNodeClass) map[string]string {
+		if v == nil {
+			return nil
+		}
+		return v.Tags
+	}).(pulumi.StringMapOutput)
+}
+
+// One Karpenter NodePool of the default EC2NodeClass (Linux nodes).
+type KarpenterNodePool struct {
+	// `amd64` and/or `arm64`. Defaults to `[amd64]`.
+	Architectures []string `pulumi:"architectures"`
+	// `on-demand`, `spot` and/or `reserved`. Defaults to `[on-demand]`.
+	CapacityTypes []string `pulumi:"capacityTypes"`
+	// When Karpenter may replace or remove the NodePool's nodes.
+	Disruption *KarpenterDisruption `pulumi:"disruption"`
+	// Instance categories (`karpenter.k8s.aws/instance-category`), such as `c`, `m`, `r`, `g`.
+	InstanceCategories []string `pulumi:"instanceCategories"`
+	// Instance families (`karpenter.k8s.aws/instance-family`), such as `m7i`, `g6`.
+	InstanceFamilies []string `pulumi:"instanceFamilies"`
+	// Labels on the NodePool's nodes.
+	Labels map[string]string `pulumi:"labels"`
+	// Resource limits of the NodePool's nodes in total, as Kubernetes quantities (`cpu`, `memory`, `nvidia.com/gpu`).
+	Limits map[string]string `pulumi:"limits"`
+	// NodePool name (a Kubernetes name), unique in the platform.
+	Name string `pulumi:"name"`
+	// Taints on the NodePool's nodes (effects as for node groups, `NO_SCHEDULE`, ...).
+	Taints []Taint `pulumi:"taints"`
+	// Priority from 1 to 100 among NodePools that fit a pod (higher first).
+	Weight *int `pulumi:"weight"`
+	// Availability zones (`topology.kubernetes.io/zone`); all the subnets' zones when not given.
+	Zones []string `pulumi:"zones"`
+}
+
+// KarpenterNodePoolInput is an input type that accepts KarpenterNodePoolArgs and KarpenterNodePoolOutput values.
+// You can construct a concrete instance of `KarpenterNodePoolInput` via:
+//
+//	KarpenterNodePoolArgs{...}
+type KarpenterNodePoolInput interface {
+	pulumi.Input
+
+	ToKarpenterNodePoolOutput() KarpenterNodePoolOutput
+	ToKarpenterNodePoolOutputWithContext(context.Context) KarpenterNodePoolOutput
+}
+
+// One Karpenter NodePool of the default EC2NodeClass (Linux nodes).
+type KarpenterNodePoolArgs struct {
+	// `amd64` and/or `arm64`. Defaults to `[amd64]`.
+	Architectures pulumi.StringArrayInput `pulumi:"architectures"`
+	// `on-demand`, `spot` and/or `reserved`. Defaults to `[on-demand]`.
+	CapacityTypes pulumi.StringArrayInput `pulumi:"capacityTypes"`
+	// When Karpenter may replace or remove the NodePool's nodes.
+	Disruption KarpenterDisruptionPtrInput `pulumi:"disruption"`
+	// Instance categories (`karpenter.k8s.aws/instance-category`), such as `c`, `m`, `r`, `g`.
+	InstanceCategories pulumi.StringArrayInput `pulumi:"instanceCategories"`
+	// Instance families (`karpenter.k8s.aws/instance-family`), such as `m7i`, `g6`.
+	InstanceFamilies pulumi.StringArrayInput `pulumi:"instanceFamilies"`
+	// Labels on the NodePool's nodes.
+	Labels pulumi.StringMapInput `pulumi:"labels"`
+	// Resource limits of the NodePool's nodes in total, as Kubernetes quantities (`cpu`, `memory`, `nvidia.com/gpu`).
+	Limits pulumi.StringMapInput `pulumi:"limits"`
+	// NodePool name (a Kubernetes name), unique in the platform.
+	Name pulumi.StringInput `pulumi:"name"`
+	// Taints on the NodePool's nodes (effects as for node groups, `NO_SCHEDULE`, ...).
+	Taints TaintArrayInput `pulumi:"taints"`
+	// Priority from 1 to 100 among NodePools that fit a pod (higher first).
+	Weight pulumi.IntPtrInput `pulumi:"weight"`
+	// Availability zones (`topology.kubernetes.io/zone`); all the subnets' zones when not given.
+	Zones pulumi.StringArrayInput `pulumi:"zones"`
+}
+
+func (KarpenterNodePoolArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*KarpenterNodePool)(nil)).Elem()
+}
+
+func (i KarpenterNodePoolArgs) ToKarpenterNodePoolOutput() KarpenterNodePoolOutput {
+	return i.ToKarpenterNodePoolOutputWithContext(context.Background())
+}
+
+func (i KarpenterNodePoolArgs) ToKarpenterNodePoolOutputWithContext(ctx context.Context) KarpenterNodePoolOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterNodePoolOutput)
+}
+
+// KarpenterNodePoolArrayInput is an input type that accepts KarpenterNodePoolArray and KarpenterNodePoolArrayOutput values.
+// You can construct a concrete instance of `KarpenterNodePoolArrayInput` via:
+//
+//	KarpenterNodePoolArray{ KarpenterNodePoolArgs{...} }
+type KarpenterNodePoolArrayInput interface {
+	pulumi.Input
+
+	ToKarpenterNodePoolArrayOutput() KarpenterNodePoolArrayOutput
+	ToKarpenterNodePoolArrayOutputWithContext(context.Context) KarpenterNodePoolArrayOutput
+}
+
+type KarpenterNodePoolArray []KarpenterNodePoolInput
+
+func (KarpenterNodePoolArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]KarpenterNodePool)(nil)).Elem()
+}
+
+func (i KarpenterNodePoolArray) ToKarpenterNodePoolArrayOutput() KarpenterNodePoolArrayOutput {
+	return i.ToKarpenterNodePoolArrayOutputWithContext(context.Background())
+}
+
+func (i KarpenterNodePoolArray) ToKarpenterNodePoolArrayOutputWithContext(ctx context.Context) KarpenterNodePoolArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KarpenterNodePoolArrayOutput)
+}
+
+// One Karpenter NodePool of the default EC2NodeClass (Linux nodes).
+type KarpenterNodePoolOutput struct{ *pulumi.OutputState }
+
+func (KarpenterNodePoolOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*KarpenterNodePool)(nil)).Elem()
+}
+
+func (o KarpenterNodePoolOutput) ToKarpenterNodePoolOutput() KarpenterNodePoolOutput {
+	return o
+}
+
+func (o KarpenterNodePoolOutput) ToKarpenterNodePoolOutputWithContext(ctx context.Context) KarpenterNodePoolOutput {
+	return o
+}
+
+// `amd64` and/or `arm64`. Defaults to `[amd64]`.
+func (o KarpenterNodePoolOutput) Architectures() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v KarpenterNodePool) []string { return v.Architectures }).(pulumi.StringArrayOutput)
+}
+
+// `on-demand`, `spot` and/or `reserved`. Defaults to `[on-demand]`.
+func (o KarpenterNodePoolOutput) CapacityTypes() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v KarpenterNodePool) []string { return v.CapacityTypes }).(pulumi.StringArrayOutput)
+}
+
+// When Karpenter may replace or remove the NodePool's nodes.
+func (o KarpenterNodePoolOutput) Disruption() KarpenterDisruptionPtrOutput {
+	return o.ApplyT(func(v KarpenterNodePool) *KarpenterDisruption { return v.Disruption }).(KarpenterDisruptionPtrOutput)
+}
+
+// Instance categories (`karpenter.k8s.aws/instance-category`), such as `c`, `m`, `r`, `g`.
+func (o KarpenterNodePoolOutput) InstanceCategories() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v KarpenterNodePool) []string { return v.InstanceCategories }).(pulumi.StringArrayOutput)
+}
+
+// Instance families (`karpenter.k8s.aws/instance-family`), such as `m7i`, `g6`.
+func (o KarpenterNodePoolOutput) InstanceFamilies() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v KarpenterNodePool) []string { return v.InstanceFamilies }).(pulumi.StringArrayOutput)
+}
+
+// Labels on the NodePool's nodes.
+func (o KarpenterNodePoolOutput) Labels() pulumi.StringMapOutput {
+	return o.ApplyT(func(v KarpenterNodePool) map[string]string { return v.Labels }).(pulumi.StringMapOutput)
+}
+
+// Resource limits of the NodePool's nodes in total, as Kubernetes quantities (`cpu`, `memory`, `nvidia.com/gpu`).
+func (o KarpenterNodePoolOutput) Limits() pulumi.StringMapOutput {
+	return o.ApplyT(func(v KarpenterNodePool) map[string]string { return v.Limits }).(pulumi.StringMapOutput)
+}
+
+// NodePool name (a Kubernetes name), unique in the platform.
+func (o KarpenterNodePoolOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v KarpenterNodePool) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Taints on the NodePool's nodes (effects as for node groups, `NO_SCHEDULE`, ...).
+func (o KarpenterNodePoolOutput) Taints() TaintArrayOutput {
+	return o.ApplyT(func(v KarpenterNodePool) []Taint { return v.Taints }).(TaintArrayOutput)
+}
+
+// Priority from 1 to 100 among NodePools that fit a pod (higher first).
+func (o KarpenterNodePoolOutput) Weight() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v KarpenterNodePool) *int { return v.Weight }).(pulumi.IntPtrOutput)
+}
+
+// Availability zones (`topology.kubernetes.io/zone`); all the subnets' zones when not given.
+func (o KarpenterNodePoolOutput) Zones() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v KarpenterNodePool) []string { return v.Zones }).(pulumi.StringArrayOutput)
+}
+
+type KarpenterNodePoolArrayOutput struct{ *pulumi.OutputState }
+
+func (KarpenterNodePoolArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]KarpenterNodePool)(nil)).Elem()
+}
+
+func (o KarpenterNodePoolArrayOutput) ToKarpenterNodePoolArrayOutput() KarpenterNodePoolArrayOutput {
+	return o
+}
+
+func (o KarpenterNodePoolArrayOutput) ToKarpenterNodePoolArrayOutputWithContext(ctx context.Context) KarpenterNodePoolArrayOutput {
+	return o
+}
+
+func (o KarpenterNodePoolArrayOutput) Index(i pulumi.IntInput) KarpenterNodePoolOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) KarpenterNodePool {
+		return vs[0].([]KarpenterNodePool)[vs[1].(int)]
+	}).(KarpenterNodePoolOutput)
+}
+
 // An EKS managed node group.
 type NodeGroup struct {
 	// A custom AMI (`ami-...`), with `amiType: CUSTOM`. It must be an AL2023-based EKS node image (built from amazon-eks-ami, so it runs nodeadm): with an AMI ID EKS merges no user data, so the platform writes the nodeadm `NodeConfig` with the cluster's name, endpoint, certificate authority and service CIDR, and has the kubelet register the group's taints. EKS then takes no `amiType`, `releaseVersion` or Kubernetes version on the group: bumping `kubernetesVersion` does not upgrade a custom-AMI group; change `amiId` to a newer image, which rolls the nodes to a new launch template version in place. Switching a group to or from a custom AMI replaces it (a new EKS name, created before the old group is deleted). IMDSv2 stays required with the group's hop limit.
@@ -4271,6 +5217,16 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*HelmAddonsPtrInput)(nil)).Elem(), HelmAddonsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*HelmReleaseInput)(nil)).Elem(), HelmReleaseArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*HelmReleaseArrayInput)(nil)).Elem(), HelmReleaseArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*KarpenterInput)(nil)).Elem(), KarpenterArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*KarpenterPtrInput)(nil)).Elem(), KarpenterArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*KarpenterBudgetInput)(nil)).Elem(), KarpenterBudgetArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*KarpenterBudgetArrayInput)(nil)).Elem(), KarpenterBudgetArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*KarpenterDisruptionInput)(nil)).Elem(), KarpenterDisruptionArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*KarpenterDisruptionPtrInput)(nil)).Elem(), KarpenterDisruptionArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*KarpenterNodeClassInput)(nil)).Elem(), KarpenterNodeClassArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*KarpenterNodeClassPtrInput)(nil)).Elem(), KarpenterNodeClassArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*KarpenterNodePoolInput)(nil)).Elem(), KarpenterNodePoolArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*KarpenterNodePoolArrayInput)(nil)).Elem(), KarpenterNodePoolArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NodeGroupInput)(nil)).Elem(), NodeGroupArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NodeGroupArrayInput)(nil)).Elem(), NodeGroupArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NodeGroupScalingInput)(nil)).Elem(), NodeGroupScalingArgs{})
@@ -4319,6 +5275,16 @@ func init() {
 	pulumi.RegisterOutputType(HelmAddonsPtrOutput{})
 	pulumi.RegisterOutputType(HelmReleaseOutput{})
 	pulumi.RegisterOutputType(HelmReleaseArrayOutput{})
+	pulumi.RegisterOutputType(KarpenterOutput{})
+	pulumi.RegisterOutputType(KarpenterPtrOutput{})
+	pulumi.RegisterOutputType(KarpenterBudgetOutput{})
+	pulumi.RegisterOutputType(KarpenterBudgetArrayOutput{})
+	pulumi.RegisterOutputType(KarpenterDisruptionOutput{})
+	pulumi.RegisterOutputType(KarpenterDisruptionPtrOutput{})
+	pulumi.RegisterOutputType(KarpenterNodeClassOutput{})
+	pulumi.RegisterOutputType(KarpenterNodeClassPtrOutput{})
+	pulumi.RegisterOutputType(KarpenterNodePoolOutput{})
+	pulumi.RegisterOutputType(KarpenterNodePoolArrayOutput{})
 	pulumi.RegisterOutputType(NodeGroupOutput{})
 	pulumi.RegisterOutputType(NodeGroupArrayOutput{})
 	pulumi.RegisterOutputType(NodeGroupScalingOutput{})

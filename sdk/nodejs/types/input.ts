@@ -454,6 +454,152 @@ export interface HelmReleaseArgs {
 }
 
 /**
+ * Karpenter: the controller (chart `oci://public.ecr.aws/karpenter/karpenter` 1.14.1 in `kube-system`, 2 replicas with a PodDisruptionBudget, CRDs applied and upgraded by the platform) with upstream's IAM policies, a node role with an access entry of type `EC2_LINUX` (or an `aws-auth` mapping in `CONFIG_MAP` mode), the `karpenter.sh/discovery` tag on the private subnets and the cluster security group, a default EC2NodeClass and the NodePools. The controller's role ARN is `addonRoleArns.karpenter`. Cannot be combined with `addons.clusterAutoscaler`.
+ */
+export interface KarpenterArgs {
+    /**
+     * Whether to install Karpenter. Defaults to `false`.
+     */
+    enabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * How the controller gets AWS credentials, `podIdentity` (default; needs `eksAddons.podIdentityAgent`) or `irsa` (required when a Fargate profile runs the controller). The role trusts exactly `kube-system/karpenter`.
+     */
+    identity?: pulumi.Input<string | undefined>;
+    /**
+     * Whether to make the interruption queue: an SQS queue with server-side encryption, its policy (EventBridge and SQS may send; non-TLS requests denied) and EventBridge rules for AWS Health events, spot interruption warnings, rebalance recommendations, instance state changes and capacity reservation interruptions; the chart gets the queue's name. Defaults to `true`.
+     */
+    interruptionHandling?: pulumi.Input<boolean | undefined>;
+    /**
+     * The EC2NodeClass `default` every NodePool uses.
+     */
+    nodeClass?: pulumi.Input<inputs.KarpenterNodeClassArgs | undefined>;
+    /**
+     * The NodePools. Defaults to one NodePool `default`: on-demand c, m and r instances, amd64, a limit of 1000 CPUs, consolidation when empty or underutilized after 1m, nodes replaced after 720h. `[]` makes none.
+     */
+    nodePools?: pulumi.Input<pulumi.Input<inputs.KarpenterNodePoolArgs>[] | undefined>;
+    /**
+     * Chart values merged over the platform's, such as `settings.batchMaxDuration`, `settings.batchIdleDuration` or `settings.featureGates`. `settings.clusterName`, `settings.clusterEndpoint`, `settings.interruptionQueue` and the service account name are the platform's.
+     */
+    values?: pulumi.Input<{[key: string]: any} | undefined>;
+}
+
+/**
+ * One disruption budget.
+ */
+export interface KarpenterBudgetArgs {
+    /**
+     * How long the budget applies from each `schedule` start, like `8h`.
+     */
+    duration?: pulumi.Input<string | undefined>;
+    /**
+     * Nodes that may be disrupted at once, a count or a percentage like `10%` (default).
+     */
+    nodes?: pulumi.Input<string | undefined>;
+    /**
+     * The reasons it limits: `Underutilized`, `Empty`, `Drifted`; all when not given.
+     */
+    reasons?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Cron schedule (UTC) from which the budget applies for `duration`, like `0 9 * * mon-fri`; give both or neither.
+     */
+    schedule?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * A NodePool's disruption settings.
+ */
+export interface KarpenterDisruptionArgs {
+    /**
+     * Disruption budgets; Karpenter's default is 10% of nodes at a time.
+     */
+    budgets?: pulumi.Input<pulumi.Input<inputs.KarpenterBudgetArgs>[] | undefined>;
+    /**
+     * How long a node must be consolidatable before Karpenter acts, like `1m` (default) or `Never`.
+     */
+    consolidateAfter?: pulumi.Input<string | undefined>;
+    /**
+     * `WhenEmptyOrUnderutilized` (default), `WhenEmpty` or `Balanced`.
+     */
+    consolidationPolicy?: pulumi.Input<string | undefined>;
+    /**
+     * Node lifetime after which Karpenter replaces it, like `720h` (default) or `Never`.
+     */
+    expireAfter?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * The default EC2NodeClass: the platform's node role for Karpenter (Karpenter makes its instance profile), subnets and security groups selected by `karpenter.sh/discovery=<clusterName>`, an encrypted gp3 root volume, IMDSv2 required, and the platform's tags.
+ */
+export interface KarpenterNodeClassArgs {
+    /**
+     * The AMI alias: `al2023@latest` (default) or a pinned AL2023 release such as `al2023@v20250715`, which production clusters should pin so nodes change only when the alias does.
+     */
+    amiAlias?: pulumi.Input<string | undefined>;
+    /**
+     * IMDS response hop limit of the nodes. Defaults to 1, so pods off the host network cannot reach IMDS.
+     */
+    metadataHopLimit?: pulumi.Input<number | undefined>;
+    /**
+     * Root volume size in GiB. Defaults to 20.
+     */
+    rootVolumeSize?: pulumi.Input<number | undefined>;
+    /**
+     * Tags on what Karpenter launches, over the platform's `tags`.
+     */
+    tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+}
+
+/**
+ * One Karpenter NodePool of the default EC2NodeClass (Linux nodes).
+ */
+export interface KarpenterNodePoolArgs {
+    /**
+     * `amd64` and/or `arm64`. Defaults to `[amd64]`.
+     */
+    architectures?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * `on-demand`, `spot` and/or `reserved`. Defaults to `[on-demand]`.
+     */
+    capacityTypes?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * When Karpenter may replace or remove the NodePool's nodes.
+     */
+    disruption?: pulumi.Input<inputs.KarpenterDisruptionArgs | undefined>;
+    /**
+     * Instance categories (`karpenter.k8s.aws/instance-category`), such as `c`, `m`, `r`, `g`.
+     */
+    instanceCategories?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Instance families (`karpenter.k8s.aws/instance-family`), such as `m7i`, `g6`.
+     */
+    instanceFamilies?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Labels on the NodePool's nodes.
+     */
+    labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * Resource limits of the NodePool's nodes in total, as Kubernetes quantities (`cpu`, `memory`, `nvidia.com/gpu`).
+     */
+    limits?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * NodePool name (a Kubernetes name), unique in the platform.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Taints on the NodePool's nodes (effects as for node groups, `NO_SCHEDULE`, ...).
+     */
+    taints?: pulumi.Input<pulumi.Input<inputs.TaintArgs>[] | undefined>;
+    /**
+     * Priority from 1 to 100 among NodePools that fit a pod (higher first).
+     */
+    weight?: pulumi.Input<number | undefined>;
+    /**
+     * Availability zones (`topology.kubernetes.io/zone`); all the subnets' zones when not given.
+     */
+    zones?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+}
+
+/**
  * An EKS managed node group.
  */
 export interface NodeGroupArgs {

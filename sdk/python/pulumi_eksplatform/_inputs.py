@@ -47,6 +47,16 @@ __all__ = [
     'HelmAddonsArgsDict',
     'HelmReleaseArgs',
     'HelmReleaseArgsDict',
+    'KarpenterArgs',
+    'KarpenterArgsDict',
+    'KarpenterBudgetArgs',
+    'KarpenterBudgetArgsDict',
+    'KarpenterDisruptionArgs',
+    'KarpenterDisruptionArgsDict',
+    'KarpenterNodeClassArgs',
+    'KarpenterNodeClassArgsDict',
+    'KarpenterNodePoolArgs',
+    'KarpenterNodePoolArgsDict',
     'NodeGroupArgs',
     'NodeGroupArgsDict',
     'NodeGroupScalingArgs',
@@ -2036,6 +2046,655 @@ class HelmReleaseArgs:
     @version.setter
     def version(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "version", value)
+
+
+class KarpenterArgsDict(TypedDict):
+    """
+    Karpenter: the controller (chart `oci://public.ecr.aws/karpenter/karpenter` 1.14.1 in `kube-system`, 2 replicas with a PodDisruptionBudget, CRDs applied and upgraded by the platform) with upstream's IAM policies, a node role with an access entry of type `EC2_LINUX` (or an `aws-auth` mapping in `CONFIG_MAP` mode), the `karpenter.sh/discovery` tag on the private subnets and the cluster security group, a default EC2NodeClass and the NodePools. The controller's role ARN is `addonRoleArns.karpenter`. Cannot be combined with `addons.clusterAutoscaler`.
+    """
+    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Whether to install Karpenter. Defaults to `false`.
+    """
+    identity: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    How the controller gets AWS credentials, `podIdentity` (default; needs `eksAddons.podIdentityAgent`) or `irsa` (required when a Fargate profile runs the controller). The role trusts exactly `kube-system/karpenter`.
+    """
+    interruption_handling: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Whether to make the interruption queue: an SQS queue with server-side encryption, its policy (EventBridge and SQS may send; non-TLS requests denied) and EventBridge rules for AWS Health events, spot interruption warnings, rebalance recommendations, instance state changes and capacity reservation interruptions; the chart gets the queue's name. Defaults to `true`.
+    """
+    node_class: NotRequired[pulumi.Input[Optional['KarpenterNodeClassArgsDict']]]
+    """
+    The EC2NodeClass `default` every NodePool uses.
+    """
+    node_pools: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['KarpenterNodePoolArgsDict']]]]]
+    """
+    The NodePools. Defaults to one NodePool `default`: on-demand c, m and r instances, amd64, a limit of 1000 CPUs, consolidation when empty or underutilized after 1m, nodes replaced after 720h. `[]` makes none.
+    """
+    values: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
+    """
+    Chart values merged over the platform's, such as `settings.batchMaxDuration`, `settings.batchIdleDuration` or `settings.featureGates`. `settings.clusterName`, `settings.clusterEndpoint`, `settings.interruptionQueue` and the service account name are the platform's.
+    """
+
+@pulumi.input_type
+class KarpenterArgs:
+    def __init__(__self__, *,
+                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 identity: pulumi.Input[Optional[_builtins.str]] = None,
+                 interruption_handling: pulumi.Input[Optional[_builtins.bool]] = None,
+                 node_class: pulumi.Input[Optional['KarpenterNodeClassArgs']] = None,
+                 node_pools: pulumi.Input[Optional[Sequence[pulumi.Input['KarpenterNodePoolArgs']]]] = None,
+                 values: pulumi.Input[Optional[Mapping[str, Any]]] = None):
+        """
+        Karpenter: the controller (chart `oci://public.ecr.aws/karpenter/karpenter` 1.14.1 in `kube-system`, 2 replicas with a PodDisruptionBudget, CRDs applied and upgraded by the platform) with upstream's IAM policies, a node role with an access entry of type `EC2_LINUX` (or an `aws-auth` mapping in `CONFIG_MAP` mode), the `karpenter.sh/discovery` tag on the private subnets and the cluster security group, a default EC2NodeClass and the NodePools. The controller's role ARN is `addonRoleArns.karpenter`. Cannot be combined with `addons.clusterAutoscaler`.
+
+        :param pulumi.Input[_builtins.bool] enabled: Whether to install Karpenter. Defaults to `false`.
+        :param pulumi.Input[_builtins.str] identity: How the controller gets AWS credentials, `podIdentity` (default; needs `eksAddons.podIdentityAgent`) or `irsa` (required when a Fargate profile runs the controller). The role trusts exactly `kube-system/karpenter`.
+        :param pulumi.Input[_builtins.bool] interruption_handling: Whether to make the interruption queue: an SQS queue with server-side encryption, its policy (EventBridge and SQS may send; non-TLS requests denied) and EventBridge rules for AWS Health events, spot interruption warnings, rebalance recommendations, instance state changes and capacity reservation interruptions; the chart gets the queue's name. Defaults to `true`.
+        :param pulumi.Input['KarpenterNodeClassArgs'] node_class: The EC2NodeClass `default` every NodePool uses.
+        :param pulumi.Input[Sequence[pulumi.Input['KarpenterNodePoolArgs']]] node_pools: The NodePools. Defaults to one NodePool `default`: on-demand c, m and r instances, amd64, a limit of 1000 CPUs, consolidation when empty or underutilized after 1m, nodes replaced after 720h. `[]` makes none.
+        :param pulumi.Input[Mapping[str, Any]] values: Chart values merged over the platform's, such as `settings.batchMaxDuration`, `settings.batchIdleDuration` or `settings.featureGates`. `settings.clusterName`, `settings.clusterEndpoint`, `settings.interruptionQueue` and the service account name are the platform's.
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+        if identity is not None:
+            pulumi.set(__self__, "identity", identity)
+        if interruption_handling is not None:
+            pulumi.set(__self__, "interruption_handling", interruption_handling)
+        if node_class is not None:
+            pulumi.set(__self__, "node_class", node_class)
+        if node_pools is not None:
+            pulumi.set(__self__, "node_pools", node_pools)
+        if values is not None:
+            pulumi.set(__self__, "values", values)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether to install Karpenter. Defaults to `false`.
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "enabled", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def identity(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        How the controller gets AWS credentials, `podIdentity` (default; needs `eksAddons.podIdentityAgent`) or `irsa` (required when a Fargate profile runs the controller). The role trusts exactly `kube-system/karpenter`.
+        """
+        return pulumi.get(self, "identity")
+
+    @identity.setter
+    def identity(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "identity", value)
+
+    @_builtins.property
+    @pulumi.getter(name="interruptionHandling")
+    def interruption_handling(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether to make the interruption queue: an SQS queue with server-side encryption, its policy (EventBridge and SQS may send; non-TLS requests denied) and EventBridge rules for AWS Health events, spot interruption warnings, rebalance recommendations, instance state changes and capacity reservation interruptions; the chart gets the queue's name. Defaults to `true`.
+        """
+        return pulumi.get(self, "interruption_handling")
+
+    @interruption_handling.setter
+    def interruption_handling(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "interruption_handling", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nodeClass")
+    def node_class(self) -> pulumi.Input[Optional['KarpenterNodeClassArgs']]:
+        """
+        The EC2NodeClass `default` every NodePool uses.
+        """
+        return pulumi.get(self, "node_class")
+
+    @node_class.setter
+    def node_class(self, value: pulumi.Input[Optional['KarpenterNodeClassArgs']]):
+        pulumi.set(self, "node_class", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nodePools")
+    def node_pools(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['KarpenterNodePoolArgs']]]]:
+        """
+        The NodePools. Defaults to one NodePool `default`: on-demand c, m and r instances, amd64, a limit of 1000 CPUs, consolidation when empty or underutilized after 1m, nodes replaced after 720h. `[]` makes none.
+        """
+        return pulumi.get(self, "node_pools")
+
+    @node_pools.setter
+    def node_pools(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['KarpenterNodePoolArgs']]]]):
+        pulumi.set(self, "node_pools", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def values(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
+        """
+        Chart values merged over the platform's, such as `settings.batchMaxDuration`, `settings.batchIdleDuration` or `settings.featureGates`. `settings.clusterName`, `settings.clusterEndpoint`, `settings.interruptionQueue` and the service account name are the platform's.
+        """
+        return pulumi.get(self, "values")
+
+    @values.setter
+    def values(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
+        pulumi.set(self, "values", value)
+
+
+class KarpenterBudgetArgsDict(TypedDict):
+    """
+    One disruption budget.
+    """
+    duration: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    How long the budget applies from each `schedule` start, like `8h`.
+    """
+    nodes: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Nodes that may be disrupted at once, a count or a percentage like `10%` (default).
+    """
+    reasons: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    The reasons it limits: `Underutilized`, `Empty`, `Drifted`; all when not given.
+    """
+    schedule: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Cron schedule (UTC) from which the budget applies for `duration`, like `0 9 * * mon-fri`; give both or neither.
+    """
+
+@pulumi.input_type
+class KarpenterBudgetArgs:
+    def __init__(__self__, *,
+                 duration: pulumi.Input[Optional[_builtins.str]] = None,
+                 nodes: pulumi.Input[Optional[_builtins.str]] = None,
+                 reasons: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 schedule: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        One disruption budget.
+
+        :param pulumi.Input[_builtins.str] duration: How long the budget applies from each `schedule` start, like `8h`.
+        :param pulumi.Input[_builtins.str] nodes: Nodes that may be disrupted at once, a count or a percentage like `10%` (default).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] reasons: The reasons it limits: `Underutilized`, `Empty`, `Drifted`; all when not given.
+        :param pulumi.Input[_builtins.str] schedule: Cron schedule (UTC) from which the budget applies for `duration`, like `0 9 * * mon-fri`; give both or neither.
+        """
+        if duration is not None:
+            pulumi.set(__self__, "duration", duration)
+        if nodes is not None:
+            pulumi.set(__self__, "nodes", nodes)
+        if reasons is not None:
+            pulumi.set(__self__, "reasons", reasons)
+        if schedule is not None:
+            pulumi.set(__self__, "schedule", schedule)
+
+    @_builtins.property
+    @pulumi.getter
+    def duration(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        How long the budget applies from each `schedule` start, like `8h`.
+        """
+        return pulumi.get(self, "duration")
+
+    @duration.setter
+    def duration(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "duration", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def nodes(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Nodes that may be disrupted at once, a count or a percentage like `10%` (default).
+        """
+        return pulumi.get(self, "nodes")
+
+    @nodes.setter
+    def nodes(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "nodes", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def reasons(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The reasons it limits: `Underutilized`, `Empty`, `Drifted`; all when not given.
+        """
+        return pulumi.get(self, "reasons")
+
+    @reasons.setter
+    def reasons(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "reasons", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def schedule(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Cron schedule (UTC) from which the budget applies for `duration`, like `0 9 * * mon-fri`; give both or neither.
+        """
+        return pulumi.get(self, "schedule")
+
+    @schedule.setter
+    def schedule(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "schedule", value)
+
+
+class KarpenterDisruptionArgsDict(TypedDict):
+    """
+    A NodePool's disruption settings.
+    """
+    budgets: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['KarpenterBudgetArgsDict']]]]]
+    """
+    Disruption budgets; Karpenter's default is 10% of nodes at a time.
+    """
+    consolidate_after: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    How long a node must be consolidatable before Karpenter acts, like `1m` (default) or `Never`.
+    """
+    consolidation_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    `WhenEmptyOrUnderutilized` (default), `WhenEmpty` or `Balanced`.
+    """
+    expire_after: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Node lifetime after which Karpenter replaces it, like `720h` (default) or `Never`.
+    """
+
+@pulumi.input_type
+class KarpenterDisruptionArgs:
+    def __init__(__self__, *,
+                 budgets: pulumi.Input[Optional[Sequence[pulumi.Input['KarpenterBudgetArgs']]]] = None,
+                 consolidate_after: pulumi.Input[Optional[_builtins.str]] = None,
+                 consolidation_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 expire_after: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        A NodePool's disruption settings.
+
+        :param pulumi.Input[Sequence[pulumi.Input['KarpenterBudgetArgs']]] budgets: Disruption budgets; Karpenter's default is 10% of nodes at a time.
+        :param pulumi.Input[_builtins.str] consolidate_after: How long a node must be consolidatable before Karpenter acts, like `1m` (default) or `Never`.
+        :param pulumi.Input[_builtins.str] consolidation_policy: `WhenEmptyOrUnderutilized` (default), `WhenEmpty` or `Balanced`.
+        :param pulumi.Input[_builtins.str] expire_after: Node lifetime after which Karpenter replaces it, like `720h` (default) or `Never`.
+        """
+        if budgets is not None:
+            pulumi.set(__self__, "budgets", budgets)
+        if consolidate_after is not None:
+            pulumi.set(__self__, "consolidate_after", consolidate_after)
+        if consolidation_policy is not None:
+            pulumi.set(__self__, "consolidation_policy", consolidation_policy)
+        if expire_after is not None:
+            pulumi.set(__self__, "expire_after", expire_after)
+
+    @_builtins.property
+    @pulumi.getter
+    def budgets(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['KarpenterBudgetArgs']]]]:
+        """
+        Disruption budgets; Karpenter's default is 10% of nodes at a time.
+        """
+        return pulumi.get(self, "budgets")
+
+    @budgets.setter
+    def budgets(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['KarpenterBudgetArgs']]]]):
+        pulumi.set(self, "budgets", value)
+
+    @_builtins.property
+    @pulumi.getter(name="consolidateAfter")
+    def consolidate_after(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        How long a node must be consolidatable before Karpenter acts, like `1m` (default) or `Never`.
+        """
+        return pulumi.get(self, "consolidate_after")
+
+    @consolidate_after.setter
+    def consolidate_after(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "consolidate_after", value)
+
+    @_builtins.property
+    @pulumi.getter(name="consolidationPolicy")
+    def consolidation_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        `WhenEmptyOrUnderutilized` (default), `WhenEmpty` or `Balanced`.
+        """
+        return pulumi.get(self, "consolidation_policy")
+
+    @consolidation_policy.setter
+    def consolidation_policy(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "consolidation_policy", value)
+
+    @_builtins.property
+    @pulumi.getter(name="expireAfter")
+    def expire_after(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Node lifetime after which Karpenter replaces it, like `720h` (default) or `Never`.
+        """
+        return pulumi.get(self, "expire_after")
+
+    @expire_after.setter
+    def expire_after(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "expire_after", value)
+
+
+class KarpenterNodeClassArgsDict(TypedDict):
+    """
+    The default EC2NodeClass: the platform's node role for Karpenter (Karpenter makes its instance profile), subnets and security groups selected by `karpenter.sh/discovery=<clusterName>`, an encrypted gp3 root volume, IMDSv2 required, and the platform's tags.
+    """
+    ami_alias: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The AMI alias: `al2023@latest` (default) or a pinned AL2023 release such as `al2023@v20250715`, which production clusters should pin so nodes change only when the alias does.
+    """
+    metadata_hop_limit: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    IMDS response hop limit of the nodes. Defaults to 1, so pods off the host network cannot reach IMDS.
+    """
+    root_volume_size: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Root volume size in GiB. Defaults to 20.
+    """
+    tags: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Tags on what Karpenter launches, over the platform's `tags`.
+    """
+
+@pulumi.input_type
+class KarpenterNodeClassArgs:
+    def __init__(__self__, *,
+                 ami_alias: pulumi.Input[Optional[_builtins.str]] = None,
+                 metadata_hop_limit: pulumi.Input[Optional[_builtins.int]] = None,
+                 root_volume_size: pulumi.Input[Optional[_builtins.int]] = None,
+                 tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None):
+        """
+        The default EC2NodeClass: the platform's node role for Karpenter (Karpenter makes its instance profile), subnets and security groups selected by `karpenter.sh/discovery=<clusterName>`, an encrypted gp3 root volume, IMDSv2 required, and the platform's tags.
+
+        :param pulumi.Input[_builtins.str] ami_alias: The AMI alias: `al2023@latest` (default) or a pinned AL2023 release such as `al2023@v20250715`, which production clusters should pin so nodes change only when the alias does.
+        :param pulumi.Input[_builtins.int] metadata_hop_limit: IMDS response hop limit of the nodes. Defaults to 1, so pods off the host network cannot reach IMDS.
+        :param pulumi.Input[_builtins.int] root_volume_size: Root volume size in GiB. Defaults to 20.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags on what Karpenter launches, over the platform's `tags`.
+        """
+        if ami_alias is not None:
+            pulumi.set(__self__, "ami_alias", ami_alias)
+        if metadata_hop_limit is not None:
+            pulumi.set(__self__, "metadata_hop_limit", metadata_hop_limit)
+        if root_volume_size is not None:
+            pulumi.set(__self__, "root_volume_size", root_volume_size)
+        if tags is not None:
+            pulumi.set(__self__, "tags", tags)
+
+    @_builtins.property
+    @pulumi.getter(name="amiAlias")
+    def ami_alias(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The AMI alias: `al2023@latest` (default) or a pinned AL2023 release such as `al2023@v20250715`, which production clusters should pin so nodes change only when the alias does.
+        """
+        return pulumi.get(self, "ami_alias")
+
+    @ami_alias.setter
+    def ami_alias(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "ami_alias", value)
+
+    @_builtins.property
+    @pulumi.getter(name="metadataHopLimit")
+    def metadata_hop_limit(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        IMDS response hop limit of the nodes. Defaults to 1, so pods off the host network cannot reach IMDS.
+        """
+        return pulumi.get(self, "metadata_hop_limit")
+
+    @metadata_hop_limit.setter
+    def metadata_hop_limit(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "metadata_hop_limit", value)
+
+    @_builtins.property
+    @pulumi.getter(name="rootVolumeSize")
+    def root_volume_size(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Root volume size in GiB. Defaults to 20.
+        """
+        return pulumi.get(self, "root_volume_size")
+
+    @root_volume_size.setter
+    def root_volume_size(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "root_volume_size", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Tags on what Karpenter launches, over the platform's `tags`.
+        """
+        return pulumi.get(self, "tags")
+
+    @tags.setter
+    def tags(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "tags", value)
+
+
+class KarpenterNodePoolArgsDict(TypedDict):
+    """
+    One Karpenter NodePool of the default EC2NodeClass (Linux nodes).
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    NodePool name (a Kubernetes name), unique in the platform.
+    """
+    architectures: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    `amd64` and/or `arm64`. Defaults to `[amd64]`.
+    """
+    capacity_types: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    `on-demand`, `spot` and/or `reserved`. Defaults to `[on-demand]`.
+    """
+    disruption: NotRequired[pulumi.Input[Optional['KarpenterDisruptionArgsDict']]]
+    """
+    When Karpenter may replace or remove the NodePool's nodes.
+    """
+    instance_categories: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Instance categories (`karpenter.k8s.aws/instance-category`), such as `c`, `m`, `r`, `g`.
+    """
+    instance_families: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Instance families (`karpenter.k8s.aws/instance-family`), such as `m7i`, `g6`.
+    """
+    labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Labels on the NodePool's nodes.
+    """
+    limits: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Resource limits of the NodePool's nodes in total, as Kubernetes quantities (`cpu`, `memory`, `nvidia.com/gpu`).
+    """
+    taints: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['TaintArgsDict']]]]]
+    """
+    Taints on the NodePool's nodes (effects as for node groups, `NO_SCHEDULE`, ...).
+    """
+    weight: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Priority from 1 to 100 among NodePools that fit a pod (higher first).
+    """
+    zones: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Availability zones (`topology.kubernetes.io/zone`); all the subnets' zones when not given.
+    """
+
+@pulumi.input_type
+class KarpenterNodePoolArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 architectures: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 capacity_types: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 disruption: pulumi.Input[Optional['KarpenterDisruptionArgs']] = None,
+                 instance_categories: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 instance_families: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 limits: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 taints: pulumi.Input[Optional[Sequence[pulumi.Input['TaintArgs']]]] = None,
+                 weight: pulumi.Input[Optional[_builtins.int]] = None,
+                 zones: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+        """
+        One Karpenter NodePool of the default EC2NodeClass (Linux nodes).
+
+        :param pulumi.Input[_builtins.str] name: NodePool name (a Kubernetes name), unique in the platform.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] architectures: `amd64` and/or `arm64`. Defaults to `[amd64]`.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] capacity_types: `on-demand`, `spot` and/or `reserved`. Defaults to `[on-demand]`.
+        :param pulumi.Input['KarpenterDisruptionArgs'] disruption: When Karpenter may replace or remove the NodePool's nodes.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_categories: Instance categories (`karpenter.k8s.aws/instance-category`), such as `c`, `m`, `r`, `g`.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_families: Instance families (`karpenter.k8s.aws/instance-family`), such as `m7i`, `g6`.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Labels on the NodePool's nodes.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] limits: Resource limits of the NodePool's nodes in total, as Kubernetes quantities (`cpu`, `memory`, `nvidia.com/gpu`).
+        :param pulumi.Input[Sequence[pulumi.Input['TaintArgs']]] taints: Taints on the NodePool's nodes (effects as for node groups, `NO_SCHEDULE`, ...).
+        :param pulumi.Input[_builtins.int] weight: Priority from 1 to 100 among NodePools that fit a pod (higher first).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] zones: Availability zones (`topology.kubernetes.io/zone`); all the subnets' zones when not given.
+        """
+        pulumi.set(__self__, "name", name)
+        if architectures is not None:
+            pulumi.set(__self__, "architectures", architectures)
+        if capacity_types is not None:
+            pulumi.set(__self__, "capacity_types", capacity_types)
+        if disruption is not None:
+            pulumi.set(__self__, "disruption", disruption)
+        if instance_categories is not None:
+            pulumi.set(__self__, "instance_categories", instance_categories)
+        if instance_families is not None:
+            pulumi.set(__self__, "instance_families", instance_families)
+        if labels is not None:
+            pulumi.set(__self__, "labels", labels)
+        if limits is not None:
+            pulumi.set(__self__, "limits", limits)
+        if taints is not None:
+            pulumi.set(__self__, "taints", taints)
+        if weight is not None:
+            pulumi.set(__self__, "weight", weight)
+        if zones is not None:
+            pulumi.set(__self__, "zones", zones)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        NodePool name (a Kubernetes name), unique in the platform.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def architectures(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        `amd64` and/or `arm64`. Defaults to `[amd64]`.
+        """
+        return pulumi.get(self, "architectures")
+
+    @architectures.setter
+    def architectures(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "architectures", value)
+
+    @_builtins.property
+    @pulumi.getter(name="capacityTypes")
+    def capacity_types(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        `on-demand`, `spot` and/or `reserved`. Defaults to `[on-demand]`.
+        """
+        return pulumi.get(self, "capacity_types")
+
+    @capacity_types.setter
+    def capacity_types(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "capacity_types", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def disruption(self) -> pulumi.Input[Optional['KarpenterDisruptionArgs']]:
+        """
+        When Karpenter may replace or remove the NodePool's nodes.
+        """
+        return pulumi.get(self, "disruption")
+
+    @disruption.setter
+    def disruption(self, value: pulumi.Input[Optional['KarpenterDisruptionArgs']]):
+        pulumi.set(self, "disruption", value)
+
+    @_builtins.property
+    @pulumi.getter(name="instanceCategories")
+    def instance_categories(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Instance categories (`karpenter.k8s.aws/instance-category`), such as `c`, `m`, `r`, `g`.
+        """
+        return pulumi.get(self, "instance_categories")
+
+    @instance_categories.setter
+    def instance_categories(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "instance_categories", value)
+
+    @_builtins.property
+    @pulumi.getter(name="instanceFamilies")
+    def instance_families(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Instance families (`karpenter.k8s.aws/instance-family`), such as `m7i`, `g6`.
+        """
+        return pulumi.get(self, "instance_families")
+
+    @instance_families.setter
+    def instance_families(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "instance_families", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Labels on the NodePool's nodes.
+        """
+        return pulumi.get(self, "labels")
+
+    @labels.setter
+    def labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "labels", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def limits(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Resource limits of the NodePool's nodes in total, as Kubernetes quantities (`cpu`, `memory`, `nvidia.com/gpu`).
+        """
+        return pulumi.get(self, "limits")
+
+    @limits.setter
+    def limits(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "limits", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def taints(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['TaintArgs']]]]:
+        """
+        Taints on the NodePool's nodes (effects as for node groups, `NO_SCHEDULE`, ...).
+        """
+        return pulumi.get(self, "taints")
+
+    @taints.setter
+    def taints(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['TaintArgs']]]]):
+        pulumi.set(self, "taints", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def weight(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Priority from 1 to 100 among NodePools that fit a pod (higher first).
+        """
+        return pulumi.get(self, "weight")
+
+    @weight.setter
+    def weight(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "weight", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def zones(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Availability zones (`topology.kubernetes.io/zone`); all the subnets' zones when not given.
+        """
+        return pulumi.get(self, "zones")
+
+    @zones.setter
+    def zones(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "zones", value)
 
 
 class NodeGroupArgsDict(TypedDict):

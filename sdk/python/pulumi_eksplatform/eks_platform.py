@@ -38,6 +38,7 @@ class EksPlatformArgs:
                  endpoint_public_access: pulumi.Input[Optional[_builtins.bool]] = None,
                  fargate_profiles: pulumi.Input[Optional[Sequence[pulumi.Input['FargateProfileArgs']]]] = None,
                  helm_releases: pulumi.Input[Optional[Sequence[pulumi.Input['HelmReleaseArgs']]]] = None,
+                 karpenter: pulumi.Input[Optional['KarpenterArgs']] = None,
                  kms_key_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  kubernetes_provider_auth: pulumi.Input[Optional[_builtins.str]] = None,
                  kubernetes_version: pulumi.Input[Optional[_builtins.str]] = None,
@@ -74,6 +75,7 @@ class EksPlatformArgs:
         :param pulumi.Input[_builtins.bool] endpoint_public_access: Whether the Kubernetes API endpoint is reachable from the internet. Defaults to `true`.
         :param pulumi.Input[Sequence[pulumi.Input['FargateProfileArgs']]] fargate_profiles: Fargate profiles, created one after another (EKS allows one at a time per cluster).
         :param pulumi.Input[Sequence[pulumi.Input['HelmReleaseArgs']]] helm_releases: Any other Helm charts, installed after the nodes like the catalogue add-ons, each optionally with its own IAM role.
+        :param pulumi.Input['KarpenterArgs'] karpenter: Node autoscaling by Karpenter v1.14.1 (off by default). The controller runs on a node group or Fargate profile of its own (validation requires one); its NodePools launch the rest of the cluster's capacity. On destroy the NodePools go first, while the controller still runs, so it terminates every instance it launched.
         :param pulumi.Input[_builtins.str] kms_key_arn: ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it. The platform does not change the policy of your key, so with it the control-plane log group keeps CloudWatch Logs' default encryption; with the component's own key the log group is encrypted with that key, whose policy lets CloudWatch Logs use it for exactly `/aws/eks/<clusterName>/cluster`.
         :param pulumi.Input[_builtins.str] kubernetes_provider_auth: How the component's own Kubernetes provider authenticates. `exec` (default) runs `aws eks get-token` like kubectl, so its configuration is identical on every run. `token` embeds a short-lived token from `aws.eks.getClusterAuth` (no aws CLI needed), which shows a provider update on every `pulumi up` and lives 15 minutes.
         :param pulumi.Input[_builtins.str] kubernetes_version: Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it one minor upgrades the control plane, then the EKS add-ons given no version and the node groups, in place; a jump of more than one minor or a downgrade is refused before anything changes.
@@ -124,6 +126,8 @@ class EksPlatformArgs:
             pulumi.set(__self__, "fargate_profiles", fargate_profiles)
         if helm_releases is not None:
             pulumi.set(__self__, "helm_releases", helm_releases)
+        if karpenter is not None:
+            pulumi.set(__self__, "karpenter", karpenter)
         if kms_key_arn is not None:
             pulumi.set(__self__, "kms_key_arn", kms_key_arn)
         if kubernetes_provider_auth is not None:
@@ -372,6 +376,18 @@ class EksPlatformArgs:
         pulumi.set(self, "helm_releases", value)
 
     @_builtins.property
+    @pulumi.getter
+    def karpenter(self) -> pulumi.Input[Optional['KarpenterArgs']]:
+        """
+        Node autoscaling by Karpenter v1.14.1 (off by default). The controller runs on a node group or Fargate profile of its own (validation requires one); its NodePools launch the rest of the cluster's capacity. On destroy the NodePools go first, while the controller still runs, so it terminates every instance it launched.
+        """
+        return pulumi.get(self, "karpenter")
+
+    @karpenter.setter
+    def karpenter(self, value: pulumi.Input[Optional['KarpenterArgs']]):
+        pulumi.set(self, "karpenter", value)
+
+    @_builtins.property
     @pulumi.getter(name="kmsKeyArn")
     def kms_key_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -574,6 +590,7 @@ class EksPlatform(pulumi.ComponentResource):
                  endpoint_public_access: pulumi.Input[Optional[_builtins.bool]] = None,
                  fargate_profiles: pulumi.Input[Optional[Sequence[pulumi.Input[Union['FargateProfileArgs', 'FargateProfileArgsDict']]]]] = None,
                  helm_releases: pulumi.Input[Optional[Sequence[pulumi.Input[Union['HelmReleaseArgs', 'HelmReleaseArgsDict']]]]] = None,
+                 karpenter: pulumi.Input[Optional[Union['KarpenterArgs', 'KarpenterArgsDict']]] = None,
                  kms_key_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  kubernetes_provider_auth: pulumi.Input[Optional[_builtins.str]] = None,
                  kubernetes_version: pulumi.Input[Optional[_builtins.str]] = None,
@@ -617,6 +634,7 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.bool] endpoint_public_access: Whether the Kubernetes API endpoint is reachable from the internet. Defaults to `true`.
         :param pulumi.Input[Sequence[pulumi.Input[Union['FargateProfileArgs', 'FargateProfileArgsDict']]]] fargate_profiles: Fargate profiles, created one after another (EKS allows one at a time per cluster).
         :param pulumi.Input[Sequence[pulumi.Input[Union['HelmReleaseArgs', 'HelmReleaseArgsDict']]]] helm_releases: Any other Helm charts, installed after the nodes like the catalogue add-ons, each optionally with its own IAM role.
+        :param pulumi.Input[Union['KarpenterArgs', 'KarpenterArgsDict']] karpenter: Node autoscaling by Karpenter v1.14.1 (off by default). The controller runs on a node group or Fargate profile of its own (validation requires one); its NodePools launch the rest of the cluster's capacity. On destroy the NodePools go first, while the controller still runs, so it terminates every instance it launched.
         :param pulumi.Input[_builtins.str] kms_key_arn: ARN of a customer-managed KMS key to encrypt secrets with, instead of a key made by the component. Its key policy must let the cluster role use it. The platform does not change the policy of your key, so with it the control-plane log group keeps CloudWatch Logs' default encryption; with the component's own key the log group is encrypted with that key, whose policy lets CloudWatch Logs use it for exactly `/aws/eks/<clusterName>/cluster`.
         :param pulumi.Input[_builtins.str] kubernetes_provider_auth: How the component's own Kubernetes provider authenticates. `exec` (default) runs `aws eks get-token` like kubectl, so its configuration is identical on every run. `token` embeds a short-lived token from `aws.eks.getClusterAuth` (no aws CLI needed), which shows a provider update on every `pulumi up` and lives 15 minutes.
         :param pulumi.Input[_builtins.str] kubernetes_version: Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it one minor upgrades the control plane, then the EKS add-ons given no version and the node groups, in place; a jump of more than one minor or a downgrade is refused before anything changes.
@@ -679,6 +697,7 @@ class EksPlatform(pulumi.ComponentResource):
                  endpoint_public_access: pulumi.Input[Optional[_builtins.bool]] = None,
                  fargate_profiles: pulumi.Input[Optional[Sequence[pulumi.Input[Union['FargateProfileArgs', 'FargateProfileArgsDict']]]]] = None,
                  helm_releases: pulumi.Input[Optional[Sequence[pulumi.Input[Union['HelmReleaseArgs', 'HelmReleaseArgsDict']]]]] = None,
+                 karpenter: pulumi.Input[Optional[Union['KarpenterArgs', 'KarpenterArgsDict']]] = None,
                  kms_key_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  kubernetes_provider_auth: pulumi.Input[Optional[_builtins.str]] = None,
                  kubernetes_version: pulumi.Input[Optional[_builtins.str]] = None,
@@ -723,6 +742,7 @@ class EksPlatform(pulumi.ComponentResource):
             __props__.__dict__["endpoint_public_access"] = endpoint_public_access
             __props__.__dict__["fargate_profiles"] = fargate_profiles
             __props__.__dict__["helm_releases"] = helm_releases
+            __props__.__dict__["karpenter"] = karpenter
             __props__.__dict__["kms_key_arn"] = kms_key_arn
             __props__.__dict__["kubernetes_provider_auth"] = kubernetes_provider_auth
             __props__.__dict__["kubernetes_version"] = kubernetes_version
