@@ -633,6 +633,7 @@ func checkDestroy(t *testing.T, all, del *journal.Journal, g *journal.Graph) {
 		}
 	}
 	requireAllDeletedBut(t, all, retained)
+	checkNoOrphanedInstances(t, all)
 	d := del.Deletes()
 	ngs := d.Type(tNodeGroup).Entries
 	fps := d.Type(tFargate).Entries
@@ -668,4 +669,38 @@ func checkDestroy(t *testing.T, all, del *journal.Journal, g *journal.Graph) {
 	for _, p := range journal.Overlaps(fps) {
 		t.Errorf("rule 5 (destroy): Fargate profile deletes overlap: %s", p)
 	}
+}
+
+// checkNoOrphanedInstances: rule 10 with Karpenter. Every instance Karpenter launched
+// for a NodePool (journal op "launch") was terminated by it ("terminate"), and none was
+// left running because its NodePool went after the controller ("orphan"): the
+// simulator's model of Karpenter is tools/simcloud/karpenter.go.
+func checkNoOrphanedInstances(t *testing.T, all *journal.Journal) {
+	t.Helper()
+	for _, p := range orphanedInstances(all) {
+		t.Errorf("rule 10 (destroy): %s", p)
+	}
+}
+
+// orphanedInstances are the journal's instances Karpenter launched and did not
+// terminate, and its orphan warnings.
+func orphanedInstances(all *journal.Journal) []string {
+	var out []string
+	live := map[string]int{}
+	for _, e := range all.Entries {
+		switch e.Op {
+		case "launch":
+			live[e.ID]++
+		case "terminate":
+			live[e.ID]--
+		case "orphan":
+			out = append(out, e.Warning)
+		}
+	}
+	for _, id := range sortedKeys(live) {
+		if live[id] != 0 {
+			out = append(out, fmt.Sprintf("instance %s launched by Karpenter is still running (%d)", id, live[id]))
+		}
+	}
+	return out
 }
