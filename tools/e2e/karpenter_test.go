@@ -10,16 +10,15 @@ import (
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 const (
-	tNodePool  = "kubernetes:karpenter.sh/v1:NodePool"
-	tNodeClass = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"
+	tEC2NodeClass = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"
 )
 
 // karpenterScenario is SCENARIOS #9 in Go: a two-node system group tainted
@@ -118,7 +117,7 @@ func TestGoKarpenter(t *testing.T) {
 		requireBefore(t, "rule 10", "NodePool "+pool+" deleted (its instance terminated) before the controller",
 			d.Type(tNodePool).Name(child("karpenter-nodepool-"+pool)).Entries, rel)
 	}
-	requireBefore(t, "rule 10", "EC2NodeClass deleted before the controller", d.Type(tNodeClass).Entries, rel)
+	requireBefore(t, "rule 10", "EC2NodeClass deleted before the controller", d.Type(tEC2NodeClass).Entries, rel)
 	requireBefore(t, "rule 10", "the controller deleted before the system group it ran on", rel, d.Type(tNodeGroup).Entries)
 	requireBefore(t, "rule 10", "the controller deleted before its interruption queue", rel, d.Type("aws:sqs/queue:Queue").Entries)
 	if n := all.Filter(func(e journal.Entry) bool { return e.Op == "terminate" }).Len(); n != 2 {
@@ -138,7 +137,7 @@ func checkKarpenterUp(t *testing.T, j *journal.Journal, pools []string) {
 	requireBefore(t, "rule 6", "the controller after its CRDs", cr.NameContains("karpenter.sh").Entries, rel)
 	requireCount(t, "EventBridge rules", cr.Type("aws:cloudwatch/eventRule:EventRule").Entries, 5, false)
 	requireCount(t, "controller policies", cr.Type("aws:iam/policy:Policy").NameContains("karpenter-").Entries, 6, false)
-	nc := cr.Type(tNodeClass).Entries
+	nc := cr.Type(tEC2NodeClass).Entries
 	requireBefore(t, "rule 10", "the EC2NodeClass after the controller", rel, nc)
 	for _, pool := range pools {
 		np := cr.Type(tNodePool).Name(child("karpenter-nodepool-" + pool)).Entries
