@@ -5,7 +5,8 @@ EKS Auto Mode runs the compute (both built-in node pools, ``general-purpose`` an
 its own nodes, so the platform has no node group and installs none of those add-ons.
 On top: ExternalDNS for one hosted zone (on the general-purpose pool) and a custom GPU
 NodePool (g-family instances, tainted ``nvidia.com/gpu`` so only GPU pods land there,
-at most 4 GPUs). tools/e2e runs this file unchanged.
+at most 4 GPUs), and the StorageClass and IngressClass of Auto Mode's own block storage
+and load balancing. tools/e2e runs this file unchanged.
 
 Stack configuration (see Pulumi.dev.yaml.example):
   publicSubnetIds    list of public subnet IDs   (required)
@@ -42,6 +43,10 @@ platform = eksplatform.EksPlatform(
                 consolidation_policy="WhenEmpty",
             )
         ],
+        # EKS makes no classes for its controllers: claims get encrypted gp3 volumes,
+        # Ingresses of class `alb` an internet-facing Application Load Balancer.
+        storage_class=eksplatform.AutoModeStorageClassArgs(enabled=True, is_default=True),
+        ingress_class=eksplatform.AutoModeIngressClassArgs(enabled=True, scheme="internet-facing"),
     ),
     addons=eksplatform.HelmAddonsArgs(
         external_dns=eksplatform.ExternalDnsAddonArgs(

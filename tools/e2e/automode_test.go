@@ -51,7 +51,11 @@ func TestGoAutoMode(t *testing.T) {
 func autoModeFromScratch(t *testing.T) {
 	ctx := testCtx(t)
 	a := scenarioArgs()
-	a.AutoMode = eksplatform.AutoModeArgs{Enabled: pulumi.Bool(true), NodePools: gpuNodePool()}
+	a.AutoMode = eksplatform.AutoModeArgs{
+		Enabled: pulumi.Bool(true), NodePools: gpuNodePool(),
+		StorageClass: eksplatform.AutoModeStorageClassArgs{Enabled: pulumi.Bool(true), IsDefault: pulumi.Bool(true)},
+		IngressClass: eksplatform.AutoModeIngressClassArgs{Enabled: pulumi.Bool(true), Scheme: pulumi.String("internet-facing")},
+	}
 	a.Addons = externalDNS()
 	ws, s := scenarioStack(t, "automode", a)
 
@@ -68,6 +72,9 @@ func autoModeFromScratch(t *testing.T) {
 	requireCount(t, "GPU NodePool", up.Creates().Type(tNodePool).Name(child("auto-nodepool-gpu")).Entries, 1, false)
 	requireBefore(t, "NodePool after its NodeClass", "NodeClass", up.Creates().Type(tNodeClass).Entries, up.Creates().Type(tNodePool).Entries)
 	requireCount(t, "ExternalDNS", up.Creates().Type(tRelease).Name(child("external-dns")).Entries, 1, false)
+	requireCount(t, "StorageClass", up.Creates().Type("kubernetes:storage.k8s.io/v1:StorageClass").Entries, 1, false)
+	requireCount(t, "IngressClassParams", up.Creates().Type("kubernetes:eks.amazonaws.com/v1:IngressClassParams").Entries, 1, false)
+	requireCount(t, "IngressClass", up.Creates().Type("kubernetes:networking.k8s.io/v1:IngressClass").Entries, 1, false)
 	if sum.Count("create") == 0 {
 		t.Errorf("first up created nothing: %s", sum)
 	}

@@ -20,13 +20,14 @@ import (
 //     one fails with ResourceInUseException;
 //   - the built-in pools are compute: coredns and Helm releases have nodes to run on,
 //     and so do custom NodePools;
-//   - the NodePool and NodeClass APIs exist only while Auto Mode is on: creating or
+//   - the NodePool, NodeClass and IngressClassParams APIs exist only while Auto Mode is on: creating or
 //     deleting one on a cluster without it fails as the API server answers for an
 //     unknown kind.
 
 const (
-	typNodePool  = "kubernetes:karpenter.sh/v1:NodePool"
-	typNodeClass = "kubernetes:eks.amazonaws.com/v1:NodeClass"
+	typNodePool     = "kubernetes:karpenter.sh/v1:NodePool"
+	typNodeClass    = "kubernetes:eks.amazonaws.com/v1:NodeClass"
+	typIngressClass = "kubernetes:eks.amazonaws.com/v1:IngressClassParams"
 )
 
 // autoMode is a cluster's Auto Mode configuration, read from its inputs.
@@ -123,8 +124,11 @@ func checkAutoModeObject(r *res, cluster string, v view) error {
 		return nil
 	}
 	kind, group := "NodePool", "karpenter.sh/v1"
-	if r.Type == typNodeClass {
+	switch r.Type {
+	case typNodeClass:
 		kind, group = "NodeClass", "eks.amazonaws.com/v1"
+	case typIngressClass:
+		kind, group = "IngressClassParams", "eks.amazonaws.com/v1"
 	}
 	return fmt.Errorf("no matches for kind %q in version %q (cluster %s has EKS Auto Mode off)", kind, group, cluster)
 }

@@ -43,7 +43,7 @@ func checkCreate(r *res, cluster string, v view) (warning string, err error) {
 		if err := fargateBusy("create", r.Named("fargateProfileName"), cluster, v); err != nil {
 			return "", err
 		}
-	case typNodePool, typNodeClass:
+	case typNodePool, typNodeClass, typIngressClass:
 		if err := checkAutoModeObject(r, cluster, v); err != nil {
 			return "", err
 		}
@@ -127,7 +127,7 @@ func checkDelete(r *res, cluster string, v view) error {
 	switch r.Type {
 	case typFargate:
 		return fargateBusy("delete", r.Named("fargateProfileName"), cluster, v)
-	case typNodePool, typNodeClass:
+	case typNodePool, typNodeClass, typIngressClass:
 		return checkAutoModeObject(r, cluster, v)
 	case typEC2NodeClass:
 		return checkKarpenterObject(r, cluster, v)

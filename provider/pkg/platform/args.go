@@ -167,10 +167,27 @@ type FargateSelectorArgs struct {
 
 // AutoModeArgs is EKS Auto Mode: compute, block storage and load balancing run by EKS.
 type AutoModeArgs struct {
-	Enabled          pulumi.BoolInput        `pulumi:"enabled"`
-	BuiltInNodePools pulumi.StringArrayInput `pulumi:"builtInNodePools"`
-	NodeRoleArn      pulumi.StringInput      `pulumi:"nodeRoleArn"`
-	NodePools        []AutoModeNodePoolArgs  `pulumi:"nodePools"`
+	Enabled          pulumi.BoolInput          `pulumi:"enabled"`
+	BuiltInNodePools pulumi.StringArrayInput   `pulumi:"builtInNodePools"`
+	NodeRoleArn      pulumi.StringInput        `pulumi:"nodeRoleArn"`
+	NodePools        []AutoModeNodePoolArgs    `pulumi:"nodePools"`
+	StorageClass     *AutoModeStorageClassArgs `pulumi:"storageClass"`
+	IngressClass     *AutoModeIngressClassArgs `pulumi:"ingressClass"`
+}
+
+// AutoModeStorageClassArgs is a StorageClass of Auto Mode's block storage.
+type AutoModeStorageClassArgs struct {
+	Enabled   pulumi.BoolInput   `pulumi:"enabled"`
+	Name      pulumi.StringInput `pulumi:"name"`
+	IsDefault pulumi.BoolInput   `pulumi:"isDefault"`
+}
+
+// AutoModeIngressClassArgs is an IngressClass of Auto Mode's load balancing.
+type AutoModeIngressClassArgs struct {
+	Enabled   pulumi.BoolInput   `pulumi:"enabled"`
+	Name      pulumi.StringInput `pulumi:"name"`
+	Scheme    pulumi.StringInput `pulumi:"scheme"`
+	IsDefault pulumi.BoolInput   `pulumi:"isDefault"`
 }
 
 // AutoModeNodePoolArgs is one custom Auto Mode NodePool.

@@ -3,6 +3,9 @@ package platform
 import (
 	"strings"
 
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
+
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -29,6 +32,9 @@ type autoModeResult struct {
 func (b *build) autoModePools(cluster *clusterResult, kube *kubeResult, workers *workerRolesResult, after []pulumi.Resource) (*autoModeResult, error) {
 	a := b.cfg.AutoMode
 	res := &autoModeResult{}
+	if err := b.autoModeClasses(kube, after, res); err != nil {
+		return nil, err
+	}
 	if !a.NodeClass() {
 		return res, nil
 	}
@@ -135,4 +141,64 @@ func nodePoolSpec(np autoModeNodePoolConfig) pulumi.Map {
 		spec["limits"] = pulumi.ToStringMap(np.Limits)
 	}
 	return spec
+}
+
+// autoModeClasses makes the StorageClass and the IngressClass (with its
+// IngressClassParams) of Auto Mode's own controllers, when asked for: EKS makes neither,
+// and without them claims and Ingresses find no Auto Mode controller. Volumes are
+// encrypted gp3 (with the account's EBS key) and bound where their first pod runs.
+func (b *build) autoModeClasses(kube *kubeResult, after []pulumi.Resource, res *autoModeResult) error {
+	a := b.cfg.AutoMode
+	opts := b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(after))
+	isDefault := func(annotation string, on bool) pulumi.StringMap {
+		if !on {
+			return nil
+		}
+		return pulumi.StringMap{annotation: pulumi.String("true")}
+	}
+	if sc := a.StorageClass; sc != nil {
+		class, err := storagev1.NewStorageClass(b.ctx, b.child("auto-storageclass"), &storagev1.StorageClassArgs{
+			Metadata: metav1.ObjectMetaArgs{
+				Name:        pulumi.String(sc.Name),
+				Annotations: isDefault("storageclass.kubernetes.io/is-default-class", sc.IsDefault),
+			},
+			Provisioner:       pulumi.String("ebs.csi.eks.amazonaws.com"),
+			VolumeBindingMode: pulumi.String("WaitForFirstConsumer"),
+			Parameters:        pulumi.StringMap{"type": pulumi.String("gp3"), "encrypted": pulumi.String("true")},
+		}, opts...)
+		if err != nil {
+			return err
+		}
+		res.Ready = append(res.Ready, class)
+	}
+	if ic := a.IngressClass; ic != nil {
+		params, err := apiextensions.NewCustomResource(b.ctx, b.child("auto-ingressclassparams"), &apiextensions.CustomResourceArgs{
+			ApiVersion:  pulumi.String("eks.amazonaws.com/v1"),
+			Kind:        pulumi.String("IngressClassParams"),
+			Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String(ic.Name)},
+			OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{"scheme": pulumi.String(ic.Scheme)}},
+		}, opts...)
+		if err != nil {
+			return err
+		}
+		class, err := networkingv1.NewIngressClass(b.ctx, b.child("auto-ingressclass"), &networkingv1.IngressClassArgs{
+			Metadata: metav1.ObjectMetaArgs{
+				Name:        pulumi.String(ic.Name),
+				Annotations: isDefault("ingressclass.kubernetes.io/is-default-class", ic.IsDefault),
+			},
+			Spec: networkingv1.IngressClassSpecArgs{
+				Controller: pulumi.String("eks.amazonaws.com/alb"),
+				Parameters: networkingv1.IngressClassParametersReferenceArgs{
+					ApiGroup: pulumi.String("eks.amazonaws.com"),
+					Kind:     pulumi.String("IngressClassParams"),
+					Name:     pulumi.String(ic.Name),
+				},
+			},
+		}, b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(after, []pulumi.Resource{params})))...)
+		if err != nil {
+			return err
+		}
+		res.Ready = append(res.Ready, params, class)
+	}
+	return nil
 }

@@ -61,6 +61,18 @@ type autoModeConfig struct {
 	// NodeRoleArn is the user's node role; nil means the platform makes one.
 	NodeRoleArn pulumi.StringInput
 	NodePools   []autoModeNodePoolConfig
+	// StorageClass and IngressClass are the classes the platform makes for Auto
+	// Mode's controllers; nil when not asked for.
+	StorageClass *autoModeClassConfig
+	IngressClass *autoModeClassConfig
+}
+
+// autoModeClassConfig is a StorageClass or IngressClass the platform makes.
+type autoModeClassConfig struct {
+	Name      string
+	IsDefault bool
+	// Scheme is the IngressClassParams' scheme ("" for a StorageClass).
+	Scheme string
 }
 
 // autoModeNodePoolConfig is one custom NodePool.
@@ -141,7 +153,18 @@ func resolveAutoMode(p *problems, args *Args, cluster *clusterConfig) autoModeCo
 		c.NodePools = append(c.NodePools, pool)
 	}
 
+	c.StorageClass = resolveAutoModeClass(p, "autoMode.storageClass", in.StorageClass, "auto-ebs-sc")
+	c.IngressClass = resolveAutoModeIngressClass(p, in.IngressClass)
 	if !c.Enabled {
+		for _, k := range []struct {
+			path string
+			on   bool
+		}{{"autoMode.storageClass", c.StorageClass != nil}, {"autoMode.ingressClass", c.IngressClass != nil}} {
+			if k.on {
+				p.addf("%s: enabled while autoMode.enabled is false; remove it (the class names a controller of Auto Mode)", k.path)
+			}
+		}
+		c.StorageClass, c.IngressClass = nil, nil
 		// Off: nothing of Auto Mode may be asked for. Custom NodePools in particular must
 		// be gone before EKS turns Auto Mode off (their API goes with it), so they are
 		// removed one run earlier.
@@ -230,4 +253,48 @@ func resolveAutoModeNodePool(p *problems, path string, in AutoModeNodePoolArgs) 
 // tolerated reports whether pods with tolerates can run on the pool's nodes.
 func (np autoModeNodePoolConfig) tolerated(tolerates []toleration) bool {
 	return nodeGroupConfig{Taints: np.Taints}.tolerated(tolerates)
+}
+
+// autoModeIngressSchemes are the IngressClassParams schemes; internal is the default, so
+// nothing is exposed to the internet unless asked for.
+var autoModeIngressSchemes = []string{"internal", "internet-facing"}
+
+func resolveAutoModeClass(p *problems, path string, in *AutoModeStorageClassArgs, defName string) *autoModeClassConfig {
+	if in == nil {
+		return nil
+	}
+	return resolveClass(p, path, in.Enabled, in.Name, in.IsDefault, defName)
+}
+
+func resolveAutoModeIngressClass(p *problems, in *AutoModeIngressClassArgs) *autoModeClassConfig {
+	if in == nil {
+		return nil
+	}
+	const path = "autoMode.ingressClass"
+	c := resolveClass(p, path, in.Enabled, in.Name, in.IsDefault, "alb")
+	scheme := reader{p}.str(path+".scheme", in.Scheme)
+	if scheme == "" {
+		scheme = autoModeIngressSchemes[0]
+	} else if !slices.Contains(autoModeIngressSchemes, scheme) {
+		p.addf("%s.scheme: unknown scheme %q; use %s", path, scheme, strings.Join(autoModeIngressSchemes, " or "))
+	}
+	if c != nil {
+		c.Scheme = scheme
+	}
+	return c
+}
+
+func resolveClass(p *problems, path string, enabled pulumi.BoolInput, name pulumi.StringInput, isDefault pulumi.BoolInput, defName string) *autoModeClassConfig {
+	r := reader{p}
+	on := r.boolean(path+".enabled", enabled, false)
+	c := &autoModeClassConfig{Name: r.str(path+".name", name), IsDefault: r.boolean(path+".isDefault", isDefault, false)}
+	if c.Name == "" {
+		c.Name = defName
+	} else if len(c.Name) > maxKubernetesNameLength || !kubernetesNamePattern.MatchString(c.Name) {
+		p.addf("%s.name: %q is not a Kubernetes object name; use at most %d lowercase letters, digits and '-'", path, c.Name, maxKubernetesNameLength)
+	}
+	if !on {
+		return nil
+	}
+	return c
 }

@@ -242,3 +242,43 @@ func TestAutoModeReleasesRunOnBuiltInPools(t *testing.T) {
 		t.Error("ExternalDNS must wait for the general NodePool, not the tainted GPU one")
 	}
 }
+
+// The classes of Auto Mode's own controllers, when asked for: EKS makes neither.
+func TestAutoModeStorageAndIngressClasses(t *testing.T) {
+	args := autoModeArgs()
+	args.AutoMode.StorageClass = &AutoModeStorageClassArgs{Enabled: boolIn(true), IsDefault: boolIn(true)}
+	args.AutoMode.IngressClass = &AutoModeIngressClassArgs{Enabled: boolIn(true)}
+	m, _ := deploy(t, "demo", args)
+	sc := m.Find(t, "demo-auto-storageclass")
+	if str(sc, "provisioner") != "ebs.csi.eks.amazonaws.com" || str(sc, "volumeBindingMode") != "WaitForFirstConsumer" {
+		t.Errorf("StorageClass %v", sc.Inputs)
+	}
+	if v := inputAt(sc, "parameters", "encrypted"); v.StringValue() != "true" {
+		t.Errorf("StorageClass volumes not encrypted: %v", v)
+	}
+	if v := inputAt(sc, "metadata", "annotations", "storageclass.kubernetes.io/is-default-class"); v.StringValue() != "true" {
+		t.Errorf("StorageClass not the default: %v", v)
+	}
+	if v := inputAt(sc, "metadata", "name"); v.StringValue() != "auto-ebs-sc" {
+		t.Errorf("StorageClass name %v", v)
+	}
+	params := m.Find(t, "demo-auto-ingressclassparams")
+	if params.Type != "kubernetes:eks.amazonaws.com/v1:IngressClassParams" || inputAt(params, "spec", "scheme").StringValue() != "internal" {
+		t.Errorf("IngressClassParams %s %v, want scheme internal by default", params.Type, params.Inputs)
+	}
+	ic := m.Find(t, "demo-auto-ingressclass")
+	if inputAt(ic, "spec", "controller").StringValue() != "eks.amazonaws.com/alb" || inputAt(ic, "spec", "parameters", "name").StringValue() != "alb" {
+		t.Errorf("IngressClass %v", ic.Inputs)
+	}
+	if v := inputAt(ic, "metadata", "annotations"); !v.IsNull() {
+		t.Errorf("IngressClass is the default without isDefault: %v", v)
+	}
+	m.RequireOrder(t, "IngressClass after its parameters", []mocktest.Resource{params}, []mocktest.Resource{ic})
+	// Not asked for: none.
+	m, _ = deploy(t, "demo", autoModeArgs())
+	for _, n := range m.Names() {
+		if strings.Contains(n, "storageclass") || strings.Contains(n, "ingressclass") {
+			t.Errorf("%s made without being asked for", n)
+		}
+	}
+}

@@ -57,6 +57,18 @@ func TestValidationAutoMode(t *testing.T) {
 			[]string{"eksAddons.kubeProxy: enabled under autoMode with no node group; EKS Auto Mode runs kube-proxy on its own nodes"}},
 		"EBS CSI explicitly": {func(a *Args) { a.EksAddons = &EksAddonsArgs{EbsCsiDriver: &EksAddonArgs{Enabled: boolIn(true)}} },
 			[]string{"eksAddons.ebsCsiDriver: enabled under autoMode with no node group; EKS Auto Mode runs EBS volumes"}},
+		"ingress scheme": {func(a *Args) {
+			a.AutoMode.IngressClass = &AutoModeIngressClassArgs{Enabled: boolIn(true), Scheme: strIn("public")}
+		},
+			[]string{`autoMode.ingressClass.scheme: unknown scheme "public"; use internal or internet-facing`}},
+		"storage class name": {func(a *Args) {
+			a.AutoMode.StorageClass = &AutoModeStorageClassArgs{Enabled: boolIn(true), Name: strIn("Fast SSD")}
+		},
+			[]string{`autoMode.storageClass.name: "Fast SSD" is not a Kubernetes object name`}},
+		"classes with Auto Mode off": {func(a *Args) {
+			a.AutoMode = &AutoModeArgs{Enabled: boolIn(false), StorageClass: &AutoModeStorageClassArgs{Enabled: boolIn(true)}}
+			a.NodeGroups = []NodeGroupArgs{{Name: strIn("general")}}
+		}, []string{"autoMode.storageClass: enabled while autoMode.enabled is false"}},
 		"coredns explicitly": {func(a *Args) { a.EksAddons = &EksAddonsArgs{Coredns: &EksAddonArgs{Enabled: boolIn(true)}} },
 			[]string{"eksAddons.coredns: enabled under autoMode with no node group; EKS Auto Mode runs cluster DNS"}},
 	}

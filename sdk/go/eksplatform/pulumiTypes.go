@@ -264,10 +264,14 @@ type AutoMode struct {
 	BuiltInNodePools []string `pulumi:"builtInNodePools"`
 	// Whether Auto Mode is on. `false` switches a platform that had it back off in place (EKS then terminates the instances it launched and deletes the load balancers it made; not the EBS volumes).
 	Enabled *bool `pulumi:"enabled"`
+	// An IngressClass for Auto Mode's load balancing (controller `eks.amazonaws.com/alb`) with its IngressClassParams. EKS makes none.
+	IngressClass *AutoModeIngressClass `pulumi:"ingressClass"`
 	// Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
 	NodePools []AutoModeNodePool `pulumi:"nodePools"`
 	// IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
 	NodeRoleArn *string `pulumi:"nodeRoleArn"`
+	// A StorageClass for Auto Mode's block storage (provisioner `ebs.csi.eks.amazonaws.com`, encrypted gp3, `WaitForFirstConsumer`). EKS makes none: without one, a PersistentVolumeClaim finds no Auto Mode provisioner.
+	StorageClass *AutoModeStorageClass `pulumi:"storageClass"`
 }
 
 // AutoModeInput is an input type that accepts AutoModeArgs and AutoModeOutput values.
@@ -287,10 +291,14 @@ type AutoModeArgs struct {
 	BuiltInNodePools pulumi.StringArrayInput `pulumi:"builtInNodePools"`
 	// Whether Auto Mode is on. `false` switches a platform that had it back off in place (EKS then terminates the instances it launched and deletes the load balancers it made; not the EBS volumes).
 	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// An IngressClass for Auto Mode's load balancing (controller `eks.amazonaws.com/alb`) with its IngressClassParams. EKS makes none.
+	IngressClass AutoModeIngressClassPtrInput `pulumi:"ingressClass"`
 	// Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
 	NodePools AutoModeNodePoolArrayInput `pulumi:"nodePools"`
 	// IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
 	NodeRoleArn pulumi.StringPtrInput `pulumi:"nodeRoleArn"`
+	// A StorageClass for Auto Mode's block storage (provisioner `ebs.csi.eks.amazonaws.com`, encrypted gp3, `WaitForFirstConsumer`). EKS makes none: without one, a PersistentVolumeClaim finds no Auto Mode provisioner.
+	StorageClass AutoModeStorageClassPtrInput `pulumi:"storageClass"`
 }
 
 func (AutoModeArgs) ElementType() reflect.Type {
@@ -381,6 +389,11 @@ func (o AutoModeOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v AutoMode) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
 
+// An IngressClass for Auto Mode's load balancing (controller `eks.amazonaws.com/alb`) with its IngressClassParams. EKS makes none.
+func (o AutoModeOutput) IngressClass() AutoModeIngressClassPtrOutput {
+	return o.ApplyT(func(v AutoMode) *AutoModeIngressClass { return v.IngressClass }).(AutoModeIngressClassPtrOutput)
+}
+
 // Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
 func (o AutoModeOutput) NodePools() AutoModeNodePoolArrayOutput {
 	return o.ApplyT(func(v AutoMode) []AutoModeNodePool { return v.NodePools }).(AutoModeNodePoolArrayOutput)
@@ -389,6 +402,11 @@ func (o AutoModeOutput) NodePools() AutoModeNodePoolArrayOutput {
 // IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
 func (o AutoModeOutput) NodeRoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AutoMode) *string { return v.NodeRoleArn }).(pulumi.StringPtrOutput)
+}
+
+// A StorageClass for Auto Mode's block storage (provisioner `ebs.csi.eks.amazonaws.com`, encrypted gp3, `WaitForFirstConsumer`). EKS makes none: without one, a PersistentVolumeClaim finds no Auto Mode provisioner.
+func (o AutoModeOutput) StorageClass() AutoModeStorageClassPtrOutput {
+	return o.ApplyT(func(v AutoMode) *AutoModeStorageClass { return v.StorageClass }).(AutoModeStorageClassPtrOutput)
 }
 
 type AutoModePtrOutput struct{ *pulumi.OutputState }
@@ -435,6 +453,16 @@ func (o AutoModePtrOutput) Enabled() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// An IngressClass for Auto Mode's load balancing (controller `eks.amazonaws.com/alb`) with its IngressClassParams. EKS makes none.
+func (o AutoModePtrOutput) IngressClass() AutoModeIngressClassPtrOutput {
+	return o.ApplyT(func(v *AutoMode) *AutoModeIngressClass {
+		if v == nil {
+			return nil
+		}
+		return v.IngressClass
+	}).(AutoModeIngressClassPtrOutput)
+}
+
 // Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
 func (o AutoModePtrOutput) NodePools() AutoModeNodePoolArrayOutput {
 	return o.ApplyT(func(v *AutoMode) []AutoModeNodePool {
@@ -452,6 +480,213 @@ func (o AutoModePtrOutput) NodeRoleArn() pulumi.StringPtrOutput {
 			return nil
 		}
 		return v.NodeRoleArn
+	}).(pulumi.StringPtrOutput)
+}
+
+// A StorageClass for Auto Mode's block storage (provisioner `ebs.csi.eks.amazonaws.com`, encrypted gp3, `WaitForFirstConsumer`). EKS makes none: without one, a PersistentVolumeClaim finds no Auto Mode provisioner.
+func (o AutoModePtrOutput) StorageClass() AutoModeStorageClassPtrOutput {
+	return o.ApplyT(func(v *AutoMode) *AutoModeStorageClass {
+		if v == nil {
+			return nil
+		}
+		return v.StorageClass
+	}).(AutoModeStorageClassPtrOutput)
+}
+
+// An IngressClass of Auto Mode's load balancing, with its IngressClassParams of the same name.
+type AutoModeIngressClass struct {
+	// Whether the platform makes it. Defaults to `false`.
+	Enabled *bool `pulumi:"enabled"`
+	// Whether Ingresses without a class use it. Defaults to `false`.
+	IsDefault *bool `pulumi:"isDefault"`
+	// Its name (and the IngressClassParams'). Defaults to `alb`.
+	Name *string `pulumi:"name"`
+	// `internal` (default: reachable only from the VPC) or `internet-facing`.
+	Scheme *string `pulumi:"scheme"`
+}
+
+// AutoModeIngressClassInput is an input type that accepts AutoModeIngressClassArgs and AutoModeIngressClassOutput values.
+// You can construct a concrete instance of `AutoModeIngressClassInput` via:
+//
+//	AutoModeIngressClassArgs{...}
+type AutoModeIngressClassInput interface {
+	pulumi.Input
+
+	ToAutoModeIngressClassOutput() AutoModeIngressClassOutput
+	ToAutoModeIngressClassOutputWithContext(context.Context) AutoModeIngressClassOutput
+}
+
+// An IngressClass of Auto Mode's load balancing, with its IngressClassParams of the same name.
+type AutoModeIngressClassArgs struct {
+	// Whether the platform makes it. Defaults to `false`.
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// Whether Ingresses without a class use it. Defaults to `false`.
+	IsDefault pulumi.BoolPtrInput `pulumi:"isDefault"`
+	// Its name (and the IngressClassParams'). Defaults to `alb`.
+	Name pulumi.StringPtrInput `pulumi:"name"`
+	// `internal` (default: reachable only from the VPC) or `internet-facing`.
+	Scheme pulumi.StringPtrInput `pulumi:"scheme"`
+}
+
+func (AutoModeIngressClassArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AutoModeIngressClass)(nil)).Elem()
+}
+
+func (i AutoModeIngressClassArgs) ToAutoModeIngressClassOutput() AutoModeIngressClassOutput {
+	return i.ToAutoModeIngressClassOutputWithContext(context.Background())
+}
+
+func (i AutoModeIngressClassArgs) ToAutoModeIngressClassOutputWithContext(ctx context.Context) AutoModeIngressClassOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModeIngressClassOutput)
+}
+
+func (i AutoModeIngressClassArgs) ToAutoModeIngressClassPtrOutput() AutoModeIngressClassPtrOutput {
+	return i.ToAutoModeIngressClassPtrOutputWithContext(context.Background())
+}
+
+func (i AutoModeIngressClassArgs) ToAutoModeIngressClassPtrOutputWithContext(ctx context.Context) AutoModeIngressClassPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModeIngressClassOutput).ToAutoModeIngressClassPtrOutputWithContext(ctx)
+}
+
+// AutoModeIngressClassPtrInput is an input type that accepts AutoModeIngressClassArgs, AutoModeIngressClassPtr and AutoModeIngressClassPtrOutput values.
+// You can construct a concrete instance of `AutoModeIngressClassPtrInput` via:
+//
+//	        AutoModeIngressClassArgs{...}
+//
+//	or:
+//
+//	        nil
+type AutoModeIngressClassPtrInput interface {
+	pulumi.Input
+
+	ToAutoModeIngressClassPtrOutput() AutoModeIngressClassPtrOutput
+	ToAutoModeIngressClassPtrOutputWithContext(context.Context) AutoModeIngressClassPtrOutput
+}
+
+type autoModeIngressClassPtrType AutoModeIngressClassArgs
+
+func AutoModeIngressClassPtr(v *AutoModeIngressClassArgs) AutoModeIngressClassPtrInput {
+	return (*autoModeIngressClassPtrType)(v)
+}
+
+func (*autoModeIngressClassPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**AutoModeIngressClass)(nil)).Elem()
+}
+
+func (i *autoModeIngressClassPtrType) ToAutoModeIngressClassPtrOutput() AutoModeIngressClassPtrOutput {
+	return i.ToAutoModeIngressClassPtrOutputWithContext(context.Background())
+}
+
+func (i *autoModeIngressClassPtrType) ToAutoModeIngressClassPtrOutputWithContext(ctx context.Context) AutoModeIngressClassPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModeIngressClassPtrOutput)
+}
+
+// An IngressClass of Auto Mode's load balancing, with its IngressClassParams of the same name.
+type AutoModeIngressClassOutput struct{ *pulumi.OutputState }
+
+func (AutoModeIngressClassOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AutoModeIngressClass)(nil)).Elem()
+}
+
+func (o AutoModeIngressClassOutput) ToAutoModeIngressClassOutput() AutoModeIngressClassOutput {
+	return o
+}
+
+func (o AutoModeIngressClassOutput) ToAutoModeIngressClassOutputWithContext(ctx context.Context) AutoModeIngressClassOutput {
+	return o
+}
+
+func (o AutoModeIngressClassOutput) ToAutoModeIngressClassPtrOutput() AutoModeIngressClassPtrOutput {
+	return o.ToAutoModeIngressClassPtrOutputWithContext(context.Background())
+}
+
+func (o AutoModeIngressClassOutput) ToAutoModeIngressClassPtrOutputWithContext(ctx context.Context) AutoModeIngressClassPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AutoModeIngressClass) *AutoModeIngressClass {
+		return &v
+	}).(AutoModeIngressClassPtrOutput)
+}
+
+// Whether the platform makes it. Defaults to `false`.
+func (o AutoModeIngressClassOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v AutoModeIngressClass) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+// Whether Ingresses without a class use it. Defaults to `false`.
+func (o AutoModeIngressClassOutput) IsDefault() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v AutoModeIngressClass) *bool { return v.IsDefault }).(pulumi.BoolPtrOutput)
+}
+
+// Its name (and the IngressClassParams'). Defaults to `alb`.
+func (o AutoModeIngressClassOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AutoModeIngressClass) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+// `internal` (default: reachable only from the VPC) or `internet-facing`.
+func (o AutoModeIngressClassOutput) Scheme() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AutoModeIngressClass) *string { return v.Scheme }).(pulumi.StringPtrOutput)
+}
+
+type AutoModeIngressClassPtrOutput struct{ *pulumi.OutputState }
+
+func (AutoModeIngressClassPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AutoModeIngressClass)(nil)).Elem()
+}
+
+func (o AutoModeIngressClassPtrOutput) ToAutoModeIngressClassPtrOutput() AutoModeIngressClassPtrOutput {
+	return o
+}
+
+func (o AutoModeIngressClassPtrOutput) ToAutoModeIngressClassPtrOutputWithContext(ctx context.Context) AutoModeIngressClassPtrOutput {
+	return o
+}
+
+func (o AutoModeIngressClassPtrOutput) Elem() AutoModeIngressClassOutput {
+	return o.ApplyT(func(v *AutoModeIngressClass) AutoModeIngressClass {
+		if v != nil {
+			return *v
+		}
+		var ret AutoModeIngressClass
+		return ret
+	}).(AutoModeIngressClassOutput)
+}
+
+// Whether the platform makes it. Defaults to `false`.
+func (o AutoModeIngressClassPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *AutoModeIngressClass) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Whether Ingresses without a class use it. Defaults to `false`.
+func (o AutoModeIngressClassPtrOutput) IsDefault() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *AutoModeIngressClass) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.IsDefault
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Its name (and the IngressClassParams'). Defaults to `alb`.
+func (o AutoModeIngressClassPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AutoModeIngressClass) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// `internal` (default: reachable only from the VPC) or `internet-facing`.
+func (o AutoModeIngressClassPtrOutput) Scheme() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AutoModeIngressClass) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Scheme
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -716,6 +951,184 @@ func (o AutoModeNodeRequirementArrayOutput) Index(i pulumi.IntInput) AutoModeNod
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AutoModeNodeRequirement {
 		return vs[0].([]AutoModeNodeRequirement)[vs[1].(int)]
 	}).(AutoModeNodeRequirementOutput)
+}
+
+// A StorageClass of Auto Mode's block storage.
+type AutoModeStorageClass struct {
+	// Whether the platform makes it. Defaults to `false`.
+	Enabled *bool `pulumi:"enabled"`
+	// Whether it is the cluster's default StorageClass (claims without a class use it). Defaults to `false`, so a platform moving to Auto Mode keeps its default until you choose.
+	IsDefault *bool `pulumi:"isDefault"`
+	// Its name. Defaults to `auto-ebs-sc`.
+	Name *string `pulumi:"name"`
+}
+
+// AutoModeStorageClassInput is an input type that accepts AutoModeStorageClassArgs and AutoModeStorageClassOutput values.
+// You can construct a concrete instance of `AutoModeStorageClassInput` via:
+//
+//	AutoModeStorageClassArgs{...}
+type AutoModeStorageClassInput interface {
+	pulumi.Input
+
+	ToAutoModeStorageClassOutput() AutoModeStorageClassOutput
+	ToAutoModeStorageClassOutputWithContext(context.Context) AutoModeStorageClassOutput
+}
+
+// A StorageClass of Auto Mode's block storage.
+type AutoModeStorageClassArgs struct {
+	// Whether the platform makes it. Defaults to `false`.
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// Whether it is the cluster's default StorageClass (claims without a class use it). Defaults to `false`, so a platform moving to Auto Mode keeps its default until you choose.
+	IsDefault pulumi.BoolPtrInput `pulumi:"isDefault"`
+	// Its name. Defaults to `auto-ebs-sc`.
+	Name pulumi.StringPtrInput `pulumi:"name"`
+}
+
+func (AutoModeStorageClassArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AutoModeStorageClass)(nil)).Elem()
+}
+
+func (i AutoModeStorageClassArgs) ToAutoModeStorageClassOutput() AutoModeStorageClassOutput {
+	return i.ToAutoModeStorageClassOutputWithContext(context.Background())
+}
+
+func (i AutoModeStorageClassArgs) ToAutoModeStorageClassOutputWithContext(ctx context.Context) AutoModeStorageClassOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModeStorageClassOutput)
+}
+
+func (i AutoModeStorageClassArgs) ToAutoModeStorageClassPtrOutput() AutoModeStorageClassPtrOutput {
+	return i.ToAutoModeStorageClassPtrOutputWithContext(context.Background())
+}
+
+func (i AutoModeStorageClassArgs) ToAutoModeStorageClassPtrOutputWithContext(ctx context.Context) AutoModeStorageClassPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModeStorageClassOutput).ToAutoModeStorageClassPtrOutputWithContext(ctx)
+}
+
+// AutoModeStorageClassPtrInput is an input type that accepts AutoModeStorageClassArgs, AutoModeStorageClassPtr and AutoModeStorageClassPtrOutput values.
+// You can construct a concrete instance of `AutoModeStorageClassPtrInput` via:
+//
+//	        AutoModeStorageClassArgs{...}
+//
+//	or:
+//
+//	        nil
+type AutoModeStorageClassPtrInput interface {
+	pulumi.Input
+
+	ToAutoModeStorageClassPtrOutput() AutoModeStorageClassPtrOutput
+	ToAutoModeStorageClassPtrOutputWithContext(context.Context) AutoModeStorageClassPtrOutput
+}
+
+type autoModeStorageClassPtrType AutoModeStorageClassArgs
+
+func AutoModeStorageClassPtr(v *AutoModeStorageClassArgs) AutoModeStorageClassPtrInput {
+	return (*autoModeStorageClassPtrType)(v)
+}
+
+func (*autoModeStorageClassPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**AutoModeStorageClass)(nil)).Elem()
+}
+
+func (i *autoModeStorageClassPtrType) ToAutoModeStorageClassPtrOutput() AutoModeStorageClassPtrOutput {
+	return i.ToAutoModeStorageClassPtrOutputWithContext(context.Background())
+}
+
+func (i *autoModeStorageClassPtrType) ToAutoModeStorageClassPtrOutputWithContext(ctx context.Context) AutoModeStorageClassPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AutoModeStorageClassPtrOutput)
+}
+
+// A StorageClass of Auto Mode's block storage.
+type AutoModeStorageClassOutput struct{ *pulumi.OutputState }
+
+func (AutoModeStorageClassOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AutoModeStorageClass)(nil)).Elem()
+}
+
+func (o AutoModeStorageClassOutput) ToAutoModeStorageClassOutput() AutoModeStorageClassOutput {
+	return o
+}
+
+func (o AutoModeStorageClassOutput) ToAutoModeStorageClassOutputWithContext(ctx context.Context) AutoModeStorageClassOutput {
+	return o
+}
+
+func (o AutoModeStorageClassOutput) ToAutoModeStorageClassPtrOutput() AutoModeStorageClassPtrOutput {
+	return o.ToAutoModeStorageClassPtrOutputWithContext(context.Background())
+}
+
+func (o AutoModeStorageClassOutput) ToAutoModeStorageClassPtrOutputWithContext(ctx context.Context) AutoModeStorageClassPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AutoModeStorageClass) *AutoModeStorageClass {
+		return &v
+	}).(AutoModeStorageClassPtrOutput)
+}
+
+// Whether the platform makes it. Defaults to `false`.
+func (o AutoModeStorageClassOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v AutoModeStorageClass) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+// Whether it is the cluster's default StorageClass (claims without a class use it). Defaults to `false`, so a platform moving to Auto Mode keeps its default until you choose.
+func (o AutoModeStorageClassOutput) IsDefault() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v AutoModeStorageClass) *bool { return v.IsDefault }).(pulumi.BoolPtrOutput)
+}
+
+// Its name. Defaults to `auto-ebs-sc`.
+func (o AutoModeStorageClassOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AutoModeStorageClass) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type AutoModeStorageClassPtrOutput struct{ *pulumi.OutputState }
+
+func (AutoModeStorageClassPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AutoModeStorageClass)(nil)).Elem()
+}
+
+func (o AutoModeStorageClassPtrOutput) ToAutoModeStorageClassPtrOutput() AutoModeStorageClassPtrOutput {
+	return o
+}
+
+func (o AutoModeStorageClassPtrOutput) ToAutoModeStorageClassPtrOutputWithContext(ctx context.Context) AutoModeStorageClassPtrOutput {
+	return o
+}
+
+func (o AutoModeStorageClassPtrOutput) Elem() AutoModeStorageClassOutput {
+	return o.ApplyT(func(v *AutoModeStorageClass) AutoModeStorageClass {
+		if v != nil {
+			return *v
+		}
+		var ret AutoModeStorageClass
+		return ret
+	}).(AutoModeStorageClassOutput)
+}
+
+// Whether the platform makes it. Defaults to `false`.
+func (o AutoModeStorageClassPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *AutoModeStorageClass) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Whether it is the cluster's default StorageClass (claims without a class use it). Defaults to `false`, so a platform moving to Auto Mode keeps its default until you choose.
+func (o AutoModeStorageClassPtrOutput) IsDefault() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *AutoModeStorageClass) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.IsDefault
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Its name. Defaults to `auto-ebs-sc`.
+func (o AutoModeStorageClassPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AutoModeStorageClass) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
 }
 
 // Settings of cert-manager.
@@ -5191,10 +5604,14 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AccessPolicyArrayInput)(nil)).Elem(), AccessPolicyArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeInput)(nil)).Elem(), AutoModeArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AutoModePtrInput)(nil)).Elem(), AutoModeArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeIngressClassInput)(nil)).Elem(), AutoModeIngressClassArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeIngressClassPtrInput)(nil)).Elem(), AutoModeIngressClassArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeNodePoolInput)(nil)).Elem(), AutoModeNodePoolArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeNodePoolArrayInput)(nil)).Elem(), AutoModeNodePoolArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeNodeRequirementInput)(nil)).Elem(), AutoModeNodeRequirementArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeNodeRequirementArrayInput)(nil)).Elem(), AutoModeNodeRequirementArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeStorageClassInput)(nil)).Elem(), AutoModeStorageClassArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AutoModeStorageClassPtrInput)(nil)).Elem(), AutoModeStorageClassArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CertManagerAddonInput)(nil)).Elem(), CertManagerAddonArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*CertManagerAddonPtrInput)(nil)).Elem(), CertManagerAddonArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EksAddonInput)(nil)).Elem(), EksAddonArgs{})
@@ -5249,10 +5666,14 @@ func init() {
 	pulumi.RegisterOutputType(AccessPolicyArrayOutput{})
 	pulumi.RegisterOutputType(AutoModeOutput{})
 	pulumi.RegisterOutputType(AutoModePtrOutput{})
+	pulumi.RegisterOutputType(AutoModeIngressClassOutput{})
+	pulumi.RegisterOutputType(AutoModeIngressClassPtrOutput{})
 	pulumi.RegisterOutputType(AutoModeNodePoolOutput{})
 	pulumi.RegisterOutputType(AutoModeNodePoolArrayOutput{})
 	pulumi.RegisterOutputType(AutoModeNodeRequirementOutput{})
 	pulumi.RegisterOutputType(AutoModeNodeRequirementArrayOutput{})
+	pulumi.RegisterOutputType(AutoModeStorageClassOutput{})
+	pulumi.RegisterOutputType(AutoModeStorageClassPtrOutput{})
 	pulumi.RegisterOutputType(CertManagerAddonOutput{})
 	pulumi.RegisterOutputType(CertManagerAddonPtrOutput{})
 	pulumi.RegisterOutputType(EksAddonOutput{})

@@ -58,6 +58,10 @@ export interface AutoModeArgs {
      */
     enabled?: pulumi.Input<boolean | undefined>;
     /**
+     * An IngressClass for Auto Mode's load balancing (controller `eks.amazonaws.com/alb`) with its IngressClassParams. EKS makes none.
+     */
+    ingressClass?: pulumi.Input<inputs.AutoModeIngressClassArgs | undefined>;
+    /**
      * Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
      */
     nodePools?: pulumi.Input<pulumi.Input<inputs.AutoModeNodePoolArgs>[] | undefined>;
@@ -65,6 +69,32 @@ export interface AutoModeArgs {
      * IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
      */
     nodeRoleArn?: pulumi.Input<string | undefined>;
+    /**
+     * A StorageClass for Auto Mode's block storage (provisioner `ebs.csi.eks.amazonaws.com`, encrypted gp3, `WaitForFirstConsumer`). EKS makes none: without one, a PersistentVolumeClaim finds no Auto Mode provisioner.
+     */
+    storageClass?: pulumi.Input<inputs.AutoModeStorageClassArgs | undefined>;
+}
+
+/**
+ * An IngressClass of Auto Mode's load balancing, with its IngressClassParams of the same name.
+ */
+export interface AutoModeIngressClassArgs {
+    /**
+     * Whether the platform makes it. Defaults to `false`.
+     */
+    enabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * Whether Ingresses without a class use it. Defaults to `false`.
+     */
+    isDefault?: pulumi.Input<boolean | undefined>;
+    /**
+     * Its name (and the IngressClassParams'). Defaults to `alb`.
+     */
+    name?: pulumi.Input<string | undefined>;
+    /**
+     * `internal` (default: reachable only from the VPC) or `internet-facing`.
+     */
+    scheme?: pulumi.Input<string | undefined>;
 }
 
 /**
@@ -113,6 +143,24 @@ export interface AutoModeNodeRequirementArgs {
      * Values (none for `Exists` and `DoesNotExist`).
      */
     values?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+}
+
+/**
+ * A StorageClass of Auto Mode's block storage.
+ */
+export interface AutoModeStorageClassArgs {
+    /**
+     * Whether the platform makes it. Defaults to `false`.
+     */
+    enabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * Whether it is the cluster's default StorageClass (claims without a class use it). Defaults to `false`, so a platform moving to Auto Mode keeps its default until you choose.
+     */
+    isDefault?: pulumi.Input<boolean | undefined>;
+    /**
+     * Its name. Defaults to `auto-ebs-sc`.
+     */
+    name?: pulumi.Input<string | undefined>;
 }
 
 /**

@@ -21,10 +21,14 @@ __all__ = [
     'AccessPolicyArgsDict',
     'AutoModeArgs',
     'AutoModeArgsDict',
+    'AutoModeIngressClassArgs',
+    'AutoModeIngressClassArgsDict',
     'AutoModeNodePoolArgs',
     'AutoModeNodePoolArgsDict',
     'AutoModeNodeRequirementArgs',
     'AutoModeNodeRequirementArgsDict',
+    'AutoModeStorageClassArgs',
+    'AutoModeStorageClassArgsDict',
     'CertManagerAddonArgs',
     'CertManagerAddonArgsDict',
     'EksAddonArgs',
@@ -253,6 +257,10 @@ class AutoModeArgsDict(TypedDict):
     """
     Whether Auto Mode is on. `false` switches a platform that had it back off in place (EKS then terminates the instances it launched and deletes the load balancers it made; not the EBS volumes).
     """
+    ingress_class: NotRequired[pulumi.Input[Optional['AutoModeIngressClassArgsDict']]]
+    """
+    An IngressClass for Auto Mode's load balancing (controller `eks.amazonaws.com/alb`) with its IngressClassParams. EKS makes none.
+    """
     node_pools: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['AutoModeNodePoolArgsDict']]]]]
     """
     Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
@@ -261,30 +269,42 @@ class AutoModeArgsDict(TypedDict):
     """
     IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
     """
+    storage_class: NotRequired[pulumi.Input[Optional['AutoModeStorageClassArgsDict']]]
+    """
+    A StorageClass for Auto Mode's block storage (provisioner `ebs.csi.eks.amazonaws.com`, encrypted gp3, `WaitForFirstConsumer`). EKS makes none: without one, a PersistentVolumeClaim finds no Auto Mode provisioner.
+    """
 
 @pulumi.input_type
 class AutoModeArgs:
     def __init__(__self__, *,
                  built_in_node_pools: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 ingress_class: pulumi.Input[Optional['AutoModeIngressClassArgs']] = None,
                  node_pools: pulumi.Input[Optional[Sequence[pulumi.Input['AutoModeNodePoolArgs']]]] = None,
-                 node_role_arn: pulumi.Input[Optional[_builtins.str]] = None):
+                 node_role_arn: pulumi.Input[Optional[_builtins.str]] = None,
+                 storage_class: pulumi.Input[Optional['AutoModeStorageClassArgs']] = None):
         """
         EKS Auto Mode. Compute, block storage and elastic load balancing are enabled or disabled together.
 
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] built_in_node_pools: The built-in node pools, `general-purpose` and/or `system` (tainted `CriticalAddonsOnly`). Defaults to both. An empty list runs only the custom `nodePools`, on a NodeClass of the platform's.
         :param pulumi.Input[_builtins.bool] enabled: Whether Auto Mode is on. `false` switches a platform that had it back off in place (EKS then terminates the instances it launched and deletes the load balancers it made; not the EBS volumes).
+        :param pulumi.Input['AutoModeIngressClassArgs'] ingress_class: An IngressClass for Auto Mode's load balancing (controller `eks.amazonaws.com/alb`) with its IngressClassParams. EKS makes none.
         :param pulumi.Input[Sequence[pulumi.Input['AutoModeNodePoolArgs']]] node_pools: Custom NodePools (`karpenter.sh/v1` on the `eks.amazonaws.com` NodeClass API), for GPU, ARM or specific instance families. They run on a NodeClass the platform makes (the platform's node role, the private subnets, the cluster security group).
         :param pulumi.Input[_builtins.str] node_role_arn: IAM role the instances of the built-in node pools run as. Defaults to a role the platform makes with `AmazonEKSWorkerNodeMinimalPolicy` and `AmazonEC2ContainerRegistryPullOnly`. EKS does not let it change while Auto Mode is on (a new role replaces the cluster).
+        :param pulumi.Input['AutoModeStorageClassArgs'] storage_class: A StorageClass for Auto Mode's block storage (provisioner `ebs.csi.eks.amazonaws.com`, encrypted gp3, `WaitForFirstConsumer`). EKS makes none: without one, a PersistentVolumeClaim finds no Auto Mode provisioner.
         """
         if built_in_node_pools is not None:
             pulumi.set(__self__, "built_in_node_pools", built_in_node_pools)
         if enabled is not None:
             pulumi.set(__self__, "enabled", enabled)
+        if ingress_class is not None:
+            pulumi.set(__self__, "ingress_class", ingress_class)
         if node_pools is not None:
             pulumi.set(__self__, "node_pools", node_pools)
         if node_role_arn is not None:
             pulumi.set(__self__, "node_role_arn", node_role_arn)
+        if storage_class is not None:
+            pulumi.set(__self__, "storage_class", storage_class)
 
     @_builtins.property
     @pulumi.getter(name="builtInNodePools")
@@ -311,6 +331,18 @@ class AutoModeArgs:
         pulumi.set(self, "enabled", value)
 
     @_builtins.property
+    @pulumi.getter(name="ingressClass")
+    def ingress_class(self) -> pulumi.Input[Optional['AutoModeIngressClassArgs']]:
+        """
+        An IngressClass for Auto Mode's load balancing (controller `eks.amazonaws.com/alb`) with its IngressClassParams. EKS makes none.
+        """
+        return pulumi.get(self, "ingress_class")
+
+    @ingress_class.setter
+    def ingress_class(self, value: pulumi.Input[Optional['AutoModeIngressClassArgs']]):
+        pulumi.set(self, "ingress_class", value)
+
+    @_builtins.property
     @pulumi.getter(name="nodePools")
     def node_pools(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['AutoModeNodePoolArgs']]]]:
         """
@@ -333,6 +365,112 @@ class AutoModeArgs:
     @node_role_arn.setter
     def node_role_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "node_role_arn", value)
+
+    @_builtins.property
+    @pulumi.getter(name="storageClass")
+    def storage_class(self) -> pulumi.Input[Optional['AutoModeStorageClassArgs']]:
+        """
+        A StorageClass for Auto Mode's block storage (provisioner `ebs.csi.eks.amazonaws.com`, encrypted gp3, `WaitForFirstConsumer`). EKS makes none: without one, a PersistentVolumeClaim finds no Auto Mode provisioner.
+        """
+        return pulumi.get(self, "storage_class")
+
+    @storage_class.setter
+    def storage_class(self, value: pulumi.Input[Optional['AutoModeStorageClassArgs']]):
+        pulumi.set(self, "storage_class", value)
+
+
+class AutoModeIngressClassArgsDict(TypedDict):
+    """
+    An IngressClass of Auto Mode's load balancing, with its IngressClassParams of the same name.
+    """
+    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Whether the platform makes it. Defaults to `false`.
+    """
+    is_default: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Whether Ingresses without a class use it. Defaults to `false`.
+    """
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Its name (and the IngressClassParams'). Defaults to `alb`.
+    """
+    scheme: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    `internal` (default: reachable only from the VPC) or `internet-facing`.
+    """
+
+@pulumi.input_type
+class AutoModeIngressClassArgs:
+    def __init__(__self__, *,
+                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 is_default: pulumi.Input[Optional[_builtins.bool]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
+                 scheme: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        An IngressClass of Auto Mode's load balancing, with its IngressClassParams of the same name.
+
+        :param pulumi.Input[_builtins.bool] enabled: Whether the platform makes it. Defaults to `false`.
+        :param pulumi.Input[_builtins.bool] is_default: Whether Ingresses without a class use it. Defaults to `false`.
+        :param pulumi.Input[_builtins.str] name: Its name (and the IngressClassParams'). Defaults to `alb`.
+        :param pulumi.Input[_builtins.str] scheme: `internal` (default: reachable only from the VPC) or `internet-facing`.
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+        if is_default is not None:
+            pulumi.set(__self__, "is_default", is_default)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if scheme is not None:
+            pulumi.set(__self__, "scheme", scheme)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether the platform makes it. Defaults to `false`.
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "enabled", value)
+
+    @_builtins.property
+    @pulumi.getter(name="isDefault")
+    def is_default(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether Ingresses without a class use it. Defaults to `false`.
+        """
+        return pulumi.get(self, "is_default")
+
+    @is_default.setter
+    def is_default(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "is_default", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Its name (and the IngressClassParams'). Defaults to `alb`.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def scheme(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        `internal` (default: reachable only from the VPC) or `internet-facing`.
+        """
+        return pulumi.get(self, "scheme")
+
+    @scheme.setter
+    def scheme(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "scheme", value)
 
 
 class AutoModeNodePoolArgsDict(TypedDict):
@@ -538,6 +676,80 @@ class AutoModeNodeRequirementArgs:
     @values.setter
     def values(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "values", value)
+
+
+class AutoModeStorageClassArgsDict(TypedDict):
+    """
+    A StorageClass of Auto Mode's block storage.
+    """
+    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Whether the platform makes it. Defaults to `false`.
+    """
+    is_default: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Whether it is the cluster's default StorageClass (claims without a class use it). Defaults to `false`, so a platform moving to Auto Mode keeps its default until you choose.
+    """
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Its name. Defaults to `auto-ebs-sc`.
+    """
+
+@pulumi.input_type
+class AutoModeStorageClassArgs:
+    def __init__(__self__, *,
+                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 is_default: pulumi.Input[Optional[_builtins.bool]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        A StorageClass of Auto Mode's block storage.
+
+        :param pulumi.Input[_builtins.bool] enabled: Whether the platform makes it. Defaults to `false`.
+        :param pulumi.Input[_builtins.bool] is_default: Whether it is the cluster's default StorageClass (claims without a class use it). Defaults to `false`, so a platform moving to Auto Mode keeps its default until you choose.
+        :param pulumi.Input[_builtins.str] name: Its name. Defaults to `auto-ebs-sc`.
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+        if is_default is not None:
+            pulumi.set(__self__, "is_default", is_default)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether the platform makes it. Defaults to `false`.
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "enabled", value)
+
+    @_builtins.property
+    @pulumi.getter(name="isDefault")
+    def is_default(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether it is the cluster's default StorageClass (claims without a class use it). Defaults to `false`, so a platform moving to Auto Mode keeps its default until you choose.
+        """
+        return pulumi.get(self, "is_default")
+
+    @is_default.setter
+    def is_default(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "is_default", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Its name. Defaults to `auto-ebs-sc`.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
 
 
 class CertManagerAddonArgsDict(TypedDict):
