@@ -229,3 +229,69 @@ func TestRule10FiresWithoutTheOrdering(t *testing.T) {
 }
 
 var _ = context.Background
+
+// TestTypeScriptKarpenterExample: the shipped Karpenter example (examples/karpenter,
+// SCENARIOS #9) run unchanged from TypeScript (compiled into the e2e project beside
+// examples/ts, see nodeProject) with its Pulumi.dev.yaml.example configuration: an up
+// that shows what scenario 9 must (the controller after the system node group, the
+// NodePools after the controller, each launching an instance), a second up that changes
+// nothing, and a destroy that deletes both NodePools before the controller's release,
+// so Karpenter terminates both instances and none is orphaned (rule 10).
+func TestTypeScriptKarpenterExample(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	nodeProject(t)
+	ws := newWorkspace(t, runner.Options{})
+	ex := loadExample(t, "karpenter")
+	d := exampleDriver(t, nodeDriver(t, ws, "dev", "example"), ex)
+	d.env["E2E_EXAMPLE"] = "./karpenter/index"
+
+	sum, err := d.run(ctx, "up")
+	if err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	t.Logf("up: %s", sum)
+	up := readJournal(t, ws)
+	_, g, err := d.state(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireFirstUpClean(t, "up", up, g)
+	checkKarpenterUp(t, up, []string{"general", "gpu"})
+	ngs := up.Creates().Type(tNodeGroup).Entries
+	requireCount(t, "system node group", ngs, 1, false)
+	if roles, _ := sum.Outputs["addonRoleArns"].Value.(map[string]any); !strings.HasSuffix(str(roles, "karpenter"), "-karpenter") {
+		t.Errorf("addonRoleArns.karpenter = %v", roles["karpenter"])
+	}
+
+	n := readJournal(t, ws).Len()
+	sum, err = d.run(ctx, "up")
+	if err != nil {
+		t.Fatalf("second up: %v", err)
+	}
+	again := readJournal(t, ws).Since(n)
+	if sum.Changed() != 0 || again.Mutations().Len() != 0 {
+		t.Errorf("second up changed something: %s", sum)
+	}
+	if k := again.Filter(func(e journal.Entry) bool { return e.Type == "aws:ec2/instance:Instance" }).Len(); k != 0 {
+		t.Errorf("second up: Karpenter launched or terminated %d instances", k)
+	}
+
+	n = readJournal(t, ws).Len()
+	if _, err := d.run(ctx, "destroy"); err != nil {
+		t.Fatalf("destroy: %v", err)
+	}
+	all := readJournal(t, ws)
+	del := all.Since(n)
+	checkDestroy(t, all, del, g)
+	dd := del.Deletes()
+	rel := dd.Type(tRelease).Name(child("karpenter")).Entries
+	requireCount(t, "Karpenter release deleted", rel, 1, false)
+	for _, pool := range []string{"general", "gpu"} {
+		requireBefore(t, "rule 10", "NodePool "+pool+" deleted (its instance terminated) before the controller",
+			dd.Type(tNodePool).Name(child("karpenter-nodepool-"+pool)).Entries, rel)
+	}
+	if k := all.Filter(func(e journal.Entry) bool { return e.Op == "terminate" }).Len(); k != 2 {
+		t.Errorf("destroy: %d instances terminated by Karpenter, want 2", k)
+	}
+}

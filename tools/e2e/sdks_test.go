@@ -149,7 +149,14 @@ func nodeProject(t *testing.T) string {
 			nodeErr = err
 			return
 		}
-		key, err := hashTree(filepath.Join(repo, "sdk", "nodejs"), string(src), string(exampleSrc), pulumiNodeVersion, typescriptVersion)
+		// examples/karpenter (SCENARIOS #9) is compiled beside it, to karpenter/index.
+		karpenter := filepath.Join(repo, "examples", "karpenter", "index.ts")
+		karpenterSrc, err := os.ReadFile(karpenter)
+		if err != nil {
+			nodeErr = err
+			return
+		}
+		key, err := hashTree(filepath.Join(repo, "sdk", "nodejs"), string(src), string(exampleSrc), string(karpenterSrc), pulumiNodeVersion, typescriptVersion)
 		if err != nil {
 			nodeErr = err
 			return
@@ -171,14 +178,17 @@ cat > project/package.json <<JSON
 JSON
 cat > project/tsconfig.json <<'JSON'
 {"compilerOptions":{"target":"ES2022","module":"commonjs","moduleResolution":"node","strict":true,
- "esModuleInterop":true,"skipLibCheck":true,"types":["node"],"outDir":"out"},"files":["program.ts"]}
+ "esModuleInterop":true,"skipLibCheck":true,"types":["node"],"outDir":"out"},"files":["program.ts","karpenter/index.ts"]}
 JSON
 cp %[4]q project/program.ts
 mkdir -p project/example
 cp %[5]q project/example/index.ts
+mkdir -p project/karpenter
+cp %[6]q project/karpenter/index.ts
 (cd project && npm install $flags && npx --no-install tsc -p tsconfig.json)
 test -f project/out/example/index.js
-`, filepath.Join(repo, "sdk", "nodejs"), pulumiNodeVersion, typescriptVersion, prog, example)
+test -f project/out/karpenter/index.js
+`, filepath.Join(repo, "sdk", "nodejs"), pulumiNodeVersion, typescriptVersion, prog, example, karpenter)
 			return sh(ctx, tmp, script)
 		})
 		if nodeErr == nil {

@@ -4,7 +4,8 @@
 #           root module
 #   Node:   npm install + tsc build + npm pack of sdk/nodejs, then a fresh consumer
 #           project (@pulumi/pulumi 3.263.0, pinned typescript) installs the tarball
-#           and runs tsc --noEmit over a generated smoke program and examples/ts/*.ts
+#           and runs tsc --noEmit over a generated smoke program, examples/ts/*.ts and
+#           examples/karpenter/*.ts
 #   Python: pip install ./sdk/python into a fresh venv, import it, py_compile
 #           examples/python/*.py and examples/automode/*.py
 # Runnable from any folder; needs go, node/npm and python3 on PATH and the npm,
@@ -111,11 +112,19 @@ TS
 	if [ -d "$REPO/examples/ts" ]; then
 		copy_tree "$REPO/examples/ts" "$consumer/examples"
 		rm -f "$consumer/examples/package.json" "$consumer/examples/package-lock.json" "$consumer/examples/tsconfig.json"
+	fi
+	# examples/karpenter is the Karpenter cluster (SCENARIOS #9), in TypeScript.
+	if [ -d "$REPO/examples/karpenter" ]; then
+		copy_tree "$REPO/examples/karpenter" "$consumer/examples/karpenter"
+		rm -f "$consumer/examples/karpenter/package.json" "$consumer/examples/karpenter/package-lock.json" \
+			"$consumer/examples/karpenter/tsconfig.json"
+	fi
+	if [ -d "$consumer/examples" ]; then
 		examples=$(find "$consumer/examples" -name '*.ts' ! -name '*.d.ts' | wc -l)
 	fi
 	log "nodejs: consumer install + tsc --noEmit (smoke.ts + $examples example files)"
 	(cd "$consumer" && npm install "${npmflags[@]}" >&2 && npx --no-install tsc -p tsconfig.json)
-	summary+=("nodejs: ok  (built, packed $tgz, type-checked smoke.ts + $examples examples/ts files, $(( $(now) - t0 ))s)")
+	summary+=("nodejs: ok  (built, packed $tgz, type-checked smoke.ts + $examples examples/ts and examples/karpenter files, $(( $(now) - t0 ))s)")
 }
 
 check_python() {

@@ -3,7 +3,9 @@
 // on stack E2E_STACK of project E2E_PROJECT. It prints one line "E2E_RESULT <json>".
 //
 // E2E_VARIANT "example" runs the shipped example, examples/ts/index.ts, unchanged (the
-// e2e build copies it to example/index.ts): the program loads the module, whose exports
+// e2e build copies it to example/index.ts), or the module E2E_EXAMPLE names relative to
+// the compiled program (./karpenter/index: examples/karpenter/index.ts, copied to
+// karpenter/index.ts): the program loads the module, whose exports
 // are the stack outputs, as the Node language host would, with the stack configuration
 // E2E_CONFIG (a JSON object of path-style keys, as `pulumi config set --path` takes them).
 // The bad-* variants are test programs: the platform below with one invalid input.
@@ -240,7 +242,11 @@ async function main(): Promise<void> {
     const variant = env("E2E_VARIANT");
     const program =
         variant === "example"
-            ? async () => ({ ...(await import("./example/index")) })
+            ? async () => ({
+                  ...(await (process.env.E2E_EXAMPLE
+                      ? import(process.env.E2E_EXAMPLE)
+                      : import("./example/index"))),
+              })
             : outputsProgram(variant) ??
               (async () => {
                   const p = new EksPlatform("platform", platformArgs(variant));
