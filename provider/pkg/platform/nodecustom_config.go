@@ -27,7 +27,6 @@ var (
 	amiIDPattern              = regexp.MustCompile(`^ami-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	releaseVersionPattern     = regexp.MustCompile(`^([0-9]+)\.([0-9]+)\.[0-9]+-[0-9a-z]+$`)
 	capacityReservationIDPatt = regexp.MustCompile(`^cr-[0-9a-f]{17}$`)
-	securityGroupIDPattern    = regexp.MustCompile(`^sg-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	placementGroupPattern     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$`)
 	// quantityPattern is a Kubernetes resource quantity (100m, 1Gi, 0.5).
 	quantityPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$`)

@@ -92,7 +92,7 @@ func (w *Workspace) options(project, runtime string) ([]auto.LocalWorkspaceOptio
 	if err != nil {
 		return nil, err
 	}
-	var pc auto.PulumiCommand = cmd
+	pc := cmd
 	if w.OnCommand != nil {
 		pc = timedCommand{PulumiCommand: cmd, record: w.OnCommand}
 	}
