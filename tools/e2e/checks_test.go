@@ -119,6 +119,32 @@ func requireBefore(t *testing.T, rule, what string, as, bs []journal.Entry) {
 	}
 }
 
+// requireReplacedNewFirst fails unless every resource both created and deleted in
+// the journal (a create-before-delete replacement: one URN, two cloud objects) had its
+// new object's create end before its old object's delete started: no capacity gap.
+// requireBefore cannot say this, since it skips pairs of one URN. At least one such
+// replacement must be there, so the check cannot pass on a journal without one.
+func requireReplacedNewFirst(t *testing.T, rule, what string, creates, deletes []journal.Entry) {
+	t.Helper()
+	pairs := 0
+	for _, c := range creates {
+		for _, d := range deletes {
+			if c.URN != d.URN {
+				continue
+			}
+			pairs++
+			if !journal.Before(c, d) {
+				t.Errorf("%s: %s: %s: the new object's create [%d,%d]ms did not end before the old one's delete [%d,%d]ms",
+					rule, what, c.Name, c.StartMS, c.EndMS, d.StartMS, d.EndMS)
+			}
+		}
+	}
+	if pairs == 0 {
+		t.Errorf("%s: %s: no replacement in the journal (%d creates: %s; %d deletes: %s)", rule, what,
+			len(creates), names(creates), len(deletes), names(deletes))
+	}
+}
+
 // requireCount fails when the journal does not hold n entries (or at least n when atLeast).
 func requireCount(t *testing.T, what string, es []journal.Entry, n int, atLeast bool) {
 	t.Helper()

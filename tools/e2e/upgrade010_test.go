@@ -194,7 +194,7 @@ func TestUpgradeFrom010(t *testing.T) {
 	}
 	// No capacity gap: the new group is ACTIVE before the old one is deleted, and the
 	// node role keeps the CNI policy until vpc-cni runs on its own role.
-	requireBefore(t, step, "new node group before the old one is deleted",
+	requireReplacedNewFirst(t, step, "new node group ACTIVE before the old one is deleted",
 		j.Creates().Type(tNodeGroup).Entries, j.Deletes().Type(tNodeGroup).Entries)
 	requireBefore(t, step, "vpc-cni on its own role before the node role loses AmazonEKS_CNI_Policy",
 		j.Updates().Type(tAddon).Entries, j.Deletes().Type(tAttachment).Entries)

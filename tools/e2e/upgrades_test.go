@@ -171,8 +171,9 @@ func TestGoUpgrades(t *testing.T) {
 	requireBefore(t, "b. add node group", "launch template before its node group",
 		j.Creates().Type(tLaunchTemplate).Entries, j.Creates().Type(tNodeGroup).Entries)
 
-	// c. New instance types for "general": that group is replaced, deleted first
-	// (its EKS name is fixed), the other group and the cluster untouched.
+	// c. New instance types for "general": that group is replaced with no capacity
+	// gap (a new generation-suffixed EKS name, so the new group is made and ACTIVE
+	// before the old one is deleted), the other group and the cluster untouched.
 	spec.groups[0].instanceTypes = []string{"m5.large", "m5a.large"}
 	sum, j = up("c. instance types")
 	requireMutations(t, "c. instance types", j,
@@ -182,8 +183,8 @@ func TestGoUpgrades(t *testing.T) {
 		t.Errorf("c. instance types: engine summary want replace=1, got %s", sum)
 	}
 	noneOf("c. instance types", sum, "update")
-	requireBefore(t, "c. instance types", "old node group deleted before the new one is created (deleteBeforeReplace)",
-		j.Deletes().Type(tNodeGroup).Entries, j.Creates().Type(tNodeGroup).Entries)
+	requireReplacedNewFirst(t, "c. instance types", "new node group ACTIVE before the old one is deleted",
+		j.Creates().Type(tNodeGroup).Entries, j.Deletes().Type(tNodeGroup).Entries)
 	g = state()
 	if got := str(mustNode(t, g, tNodeGroup, child("ng-general")).Res.Inputs, "instanceTypes"); got != `["m5.large","m5a.large"]` {
 		t.Errorf("c: node group instanceTypes %s, want [m5.large m5a.large]", got)
