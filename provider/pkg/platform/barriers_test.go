@@ -106,6 +106,9 @@ func TestBarriers(t *testing.T) {
 		// cert-manager's webhook guards only its own kinds, which a user's chart may make.
 		{"beforeUserReleases (rule 9)", w.beforeUserReleases, [][]string{{"demo-aws-load-balancer-controller", "demo-cert-manager"}}},
 		{"beforeCRDs (rule 6)", w.beforeCRDs, [][]string{access, {"demo-aws-auth"}}},
+		// Auto Mode's NodeClass and NodePools are Kubernetes objects: the API server and
+		// the component's access to it, nothing else (the built-in pools need no node).
+		{"beforeAutoModePools (rules 3, 4)", w.beforeAutoModePools, [][]string{access, {"demo-aws-auth"}}},
 		{"beforePodIdentity", w.beforePodIdentity, [][]string{nodeAddons}},
 	}
 	for _, c := range cases {
