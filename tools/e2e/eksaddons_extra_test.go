@@ -46,8 +46,11 @@ func TestGoExtraEksAddons(t *testing.T) {
 	// its role's policy (rule 4, rule 6's reasoning).
 	efsRole := mustNode(t, g, tRole, child("eks-addon-aws-efs-csi-driver-role"))
 	if trust := str(efsRole.Res.Inputs, "assumeRolePolicy"); strings.Contains(trust, "AssumeRoleWithWebIdentity") ||
-		!strings.Contains(trust, "pods.eks.amazonaws.com") || !strings.Contains(trust, "sts:TagSession") || !strings.Contains(trust, "aws:SourceArn") {
-		t.Errorf("EFS role %s: want a Pod Identity trust scoped to the cluster:\n%s", efsRole.Name, trust)
+		!strings.Contains(trust, "pods.eks.amazonaws.com") || !strings.Contains(trust, "sts:TagSession") ||
+		!strings.Contains(trust, `"aws:RequestTag/eks-cluster-arn":"arn:aws:eks:`) ||
+		!strings.Contains(trust, `"aws:RequestTag/kubernetes-namespace":"kube-system"`) ||
+		!strings.Contains(trust, `"aws:RequestTag/kubernetes-service-account":"efs-csi-controller-sa"`) {
+		t.Errorf("EFS role %s: want a Pod Identity trust scoped to the cluster and the controller's service account (the session tags AWS documents):\n%s", efsRole.Name, trust)
 	}
 	efsAtt := mustNode(t, g, tAttachment, child("eks-addon-aws-efs-csi-driver-role-AmazonEFSCSIDriverPolicy"))
 	if got := str(efsAtt.Res.Inputs, "policyArn"); got != "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy" {
