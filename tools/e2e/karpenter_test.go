@@ -10,7 +10,6 @@ import (
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -175,8 +174,7 @@ func TestRule10FiresWithoutTheOrdering(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		kubeconfig := pulumi.Sprintf("apiVersion: v1\nclusters:\n- cluster:\n    server: %s\n  name: race\n", cluster.Endpoint)
-		k8s, err := kubernetes.NewProvider(ctx, "race-k8s", &kubernetes.ProviderArgs{Kubeconfig: kubeconfig})
+		k8s, err := bareClusterProvider(ctx, "race", cluster)
 		if err != nil {
 			return err
 		}

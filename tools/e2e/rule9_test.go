@@ -48,8 +48,7 @@ func TestRule9FiresWithoutTheOrdering(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		kubeconfig := pulumi.Sprintf("apiVersion: v1\nclusters:\n- cluster:\n    server: %s\n  name: race\n", cluster.Endpoint)
-		k8s, err := kubernetes.NewProvider(ctx, "race-k8s", &kubernetes.ProviderArgs{Kubeconfig: kubeconfig})
+		k8s, err := bareClusterProvider(ctx, "race", cluster)
 		if err != nil {
 			return err
 		}
@@ -126,8 +125,7 @@ func TestRule9GuardWebhookFiresWithoutTheOrdering(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		kubeconfig := pulumi.Sprintf("apiVersion: v1\nclusters:\n- cluster:\n    server: %s\n  name: guard\n", cluster.Endpoint)
-		k8s, err := kubernetes.NewProvider(ctx, "guard-k8s", &kubernetes.ProviderArgs{Kubeconfig: kubeconfig})
+		k8s, err := bareClusterProvider(ctx, "guard", cluster)
 		if err != nil {
 			return err
 		}
@@ -167,4 +165,12 @@ func TestRule9GuardWebhookFiresWithoutTheOrdering(t *testing.T) {
 	if failed.Len() != 1 || !strings.Contains(failed.Entries[0].Name, "web") {
 		t.Errorf("want exactly the team's release failed by the webhook, journal errors: %s", names(j.Errors().Entries))
 	}
+}
+
+// bareClusterProvider is the Kubernetes provider of a cluster a rule-fires test makes
+// itself, without the platform (so without its ordering): named "<name>-k8s", pointed
+// at the simulated cluster's endpoint.
+func bareClusterProvider(ctx *pulumi.Context, name string, cluster *eks.Cluster) (*kubernetes.Provider, error) {
+	kubeconfig := pulumi.Sprintf("apiVersion: v1\nclusters:\n- cluster:\n    server: %s\n  name: %s\n", cluster.Endpoint, name)
+	return kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{Kubeconfig: kubeconfig})
 }
