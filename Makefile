@@ -126,11 +126,13 @@ e2e: build tools
 	cd tools && $(GO) test -count=1 -timeout 30m ./e2e/...
 
 ## demo: the example platform through the real engine against the simulated cloud
-demo: build tools
+# Only what a Go inline program needs: the plugin, the CLI and the simulator (no YAML
+# host, no previous release), so a first run on a new machine compiles as little as it can.
+demo: build $(PULUMI) $(SIM_PLUGINS)
 	cd tools && $(GO) run ./cmd/demo
 
 ## bench: provisioning ratio, Construct cost, plugin start-up and size, no-op up
-bench: build tools
+bench: build $(PULUMI) $(SIM_PLUGINS)
 	cd tools && $(GO) run ./cmd/bench
 
 ## dist: plugin archives for every platform, the npm tarball, the Python sdist and wheel
