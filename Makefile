@@ -39,7 +39,7 @@ PREV_PLUGIN    := $(BIN)/eksplatform-$(PREV_VERSION)/pulumi-resource-eksplatform
 export PATH := $(BIN):$(PATH)
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
 
-.PHONY: build schema sdk docs lint test unit check-sdks e2e demo bench dist tools clean
+.PHONY: build schema sdk crds docs lint test unit check-sdks e2e demo bench dist tools clean
 
 ## build: the plugin, bin/pulumi-resource-eksplatform
 build: $(PLUGIN_MOD)
@@ -64,6 +64,10 @@ schema:
 ## sdk: regenerate sdk/{go,nodejs,python} from schema.yaml
 sdk: schema
 	cd tools && $(GO) run ./cmd/gensdk -schema ../schema.yaml -version $(VERSION) -out ../sdk
+
+## crds: the gzipped copies of the vendored CRDs the plugin embeds (provider/pkg/addons/provenance.go)
+crds:
+	for f in provider/pkg/addons/crds/*.yaml; do gzip -9 -n -k -f $$f; done
 
 ## docs: regenerate docs/inputs.md (the inputs reference) from schema.yaml
 docs:

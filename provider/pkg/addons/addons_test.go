@@ -234,7 +234,7 @@ func TestALBPolicyIsTheVendoredFileByteForByte(t *testing.T) {
 // listed file exists, and SOURCES.md records the same sha256.
 func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 	var onDisk []string
-	for _, pattern := range []string{"policies/*.json", "policies/*.yaml", "crds/*"} {
+	for _, pattern := range []string{"policies/*.json", "policies/*.yaml", "crds/*.yaml"} {
 		found, err := filepath.Glob(pattern)
 		if err != nil || len(found) == 0 {
 			t.Fatalf("no vendored files %s: %v", pattern, err)
@@ -272,6 +272,22 @@ func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 	for _, f := range onDisk {
 		if !listed[f] {
 			t.Errorf("%s is vendored but not in VendoredFiles (provenance.go)", f)
+		}
+	}
+	// The embedded .gz files are exactly the .yaml files compressed (the check above
+	// compares what vendored returns, the decompressed .gz, with the .yaml): none is
+	// left over from a file no longer vendored, and nothing else sits in crds/.
+	all, err := filepath.Glob("crds/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range all {
+		raw, gz := strings.CutSuffix(f, ".gz")
+		if !listed[raw] || (!gz && !strings.HasSuffix(f, ".yaml")) {
+			t.Errorf("%s: crds/ holds only listed .yaml files and their .yaml.gz (run make crds)", f)
+		}
+		if _, err := os.Stat(raw + ".gz"); strings.HasSuffix(f, ".yaml") && err != nil {
+			t.Errorf("%s has no %s.gz to embed: run make crds", f, raw)
 		}
 	}
 	if _, err := vendored("policies/aws-load-balancer-controller.json"); err == nil {

@@ -23,8 +23,8 @@ import (
 //
 // Adding an add-on's CRDs (Karpenter's, say) is: copy each file of the chart's crds/
 // directory at the tag of the pinned version with `git show <tag>:<path>` into crds/,
-// list it in VendoredFiles and in policies/SOURCES.md, and name it in the add-on's
-// CRDFiles. Nothing in the platform names an add-on.
+// run `make crds` (the gzipped copy the plugin embeds), list it in VendoredFiles and in
+// policies/SOURCES.md, and name it in the add-on's CRDFiles. Nothing in the platform names an add-on.
 
 // CRDAPIVersion and CRDKind are what every vendored document must be.
 const (
