@@ -39,13 +39,58 @@ func day2Stack(t *testing.T, ctx context.Context, ws *runner.Workspace, stack st
 	return s
 }
 
+// day2Program is the program of a day-2 test: up runs it in its own language; stack
+// is the same stack in a Go workspace (created or attached), for what runs no program:
+// refresh, export, and the CLI in its project folder.
+type day2Program struct {
+	up    func(ctx context.Context) (runner.Summary, error)
+	stack func(t *testing.T, ctx context.Context) *runner.Stack
+}
+
+// upOnce is upOnce for the program: an up that must succeed, with its journal and state.
+func (p day2Program) upOnce(t *testing.T, ctx context.Context, ws *runner.Workspace, step string) (runner.Summary, *journal.Journal, *journal.Graph) {
+	t.Helper()
+	n := readJournal(t, ws).Len()
+	sum, err := p.up(ctx)
+	if err != nil {
+		t.Fatalf("%s: up: %v", step, err)
+	}
+	t.Logf("%s: %s", step, sum)
+	j := readJournal(t, ws).Since(n)
+	_, g, err := p.stack(t, ctx).Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum, j, g
+}
+
+// goDay2 is a Go inline program's stack.
+func goDay2(s *runner.Stack) day2Program {
+	return day2Program{up: s.Up, stack: func(*testing.T, context.Context) *runner.Stack { return s }}
+}
+
+// procDay2 is a TypeScript or Python program's stack, attached once it exists.
+func procDay2(ws *runner.Workspace, d procDriver) day2Program {
+	var s *runner.Stack
+	return day2Program{up: d.up, stack: func(t *testing.T, ctx context.Context) *runner.Stack {
+		t.Helper()
+		if s == nil {
+			var err error
+			if s, err = ws.Attach(ctx, d.project, d.stack); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return s
+	}}
+}
+
 // pulumiCLI runs bin/pulumi as a user would, in the stack's project folder
 // (the Automation API keeps Pulumi.yaml there) with the workspace's
 // environment, and returns stdout and stderr together.
 func pulumiCLI(ctx context.Context, t *testing.T, s *runner.Stack, args ...string) (string, error) {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, filepath.Join(s.WS.Bin, "pulumi"), args...)
-	cmd.Dir = filepath.Join(s.WS.Dir, "work", s.Project)
+	cmd.Dir = s.Stack.Workspace().WorkDir()
 	cmd.Env = s.WS.Environ()
 	cmd.WaitDelay = 10 * time.Second
 	out, err := cmd.CombinedOutput()

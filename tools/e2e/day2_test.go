@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"os/exec"
 	"path/filepath"
@@ -26,9 +27,24 @@ func TestDrift(t *testing.T) {
 	ctx := testCtx(t)
 	driftFile := filepath.Join(t.TempDir(), "drift.json")
 	ws := newWorkspace(t, runner.Options{Env: map[string]string{"SIMCLOUD_DRIFT": driftFile}})
-	s := day2Stack(t, ctx, ws, "drift")
-	_, upJ, g := upOnce(t, ctx, ws, s, "first up")
+	checkDrift(t, ctx, ws, driftFile, goDay2(day2Stack(t, ctx, ws, "drift")))
+}
+
+// TestPythonDrift: TestDrift with the platform's program in Python (the refreshes
+// and exports go through a Go workspace on the same stack: a refresh runs no program).
+func TestPythonDrift(t *testing.T) {
+	t.Parallel()
+	pythonVenv(t)
+	ctx := testCtx(t)
+	driftFile := filepath.Join(t.TempDir(), "drift.json")
+	ws := newWorkspace(t, runner.Options{Env: map[string]string{"SIMCLOUD_DRIFT": driftFile}})
+	checkDrift(t, ctx, ws, driftFile, procDay2(ws, pythonDriver(t, ws, "drift", "day2")))
+}
+
+func checkDrift(t *testing.T, ctx context.Context, ws *runner.Workspace, driftFile string, p day2Program) {
+	_, upJ, g := p.upOnce(t, ctx, ws, "first up")
 	requireFirstUpClean(t, "first up", upJ, g)
+	s := p.stack(t, ctx)
 
 	ng := mustNode(t, g, tNodeGroup, child("ng-general"))
 	ae := mustNode(t, g, tAccessEntry, child("access-role-platform-team"))
@@ -77,7 +93,7 @@ func TestDrift(t *testing.T) {
 	}
 
 	// up recreates exactly what is gone, and replaces nothing.
-	_, upJ, g3 := upOnce(t, ctx, ws, s, "up after refresh")
+	_, upJ, g3 := p.upOnce(t, ctx, ws, "up after refresh")
 	want := []string{mut("create", tNodeGroup, "ng-general"), mut("create", tAccessEntry, "access-role-platform-team"),
 		mut("create", tAddon, "aws-ebs-csi-driver")}
 	for _, a := range assoc {
@@ -116,7 +132,7 @@ func TestDrift(t *testing.T) {
 	if mn, d, _ := scaling(t, mustNode(t, g4, tNodeGroup, child("ng-system"))); mn != min0-1 || d != max0 {
 		t.Errorf("refresh: ng-system minSize/desiredSize = %v/%v, want the drifted %v/%v", mn, d, min0-1, max0)
 	}
-	_, upJ, g5 := upOnce(t, ctx, ws, s, "up after scaling drift")
+	_, upJ, g5 := p.upOnce(t, ctx, ws, "up after scaling drift")
 	requireMutations(t, "up after scaling drift", upJ, mut("update", tNodeGroup, "ng-system"))
 	if mn, d, mx := scaling(t, mustNode(t, g5, tNodeGroup, child("ng-system"))); mn != min0 || d != max0 || mx != max0 {
 		t.Errorf("up after scaling drift: ng-system scaling = %v/%v/%v, want minSize reconciled to %v and the autoscaler's desiredSize %v kept",
@@ -130,7 +146,7 @@ func TestDrift(t *testing.T) {
 	if sum.Changed() != 0 {
 		t.Errorf("refresh after reconciling: want no changes, got %s", sum)
 	}
-	sum, _, _ = upOnce(t, ctx, ws, s, "final up")
+	sum, _, _ = p.upOnce(t, ctx, ws, "final up")
 	if sum.Changed() != 0 {
 		t.Errorf("final up: want no changes, got %s", sum)
 	}
@@ -146,8 +162,22 @@ func TestInterruptedUp(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)
 	ws := newWorkspace(t, runner.Options{Env: map[string]string{"SIMCLOUD_KILL_AFTER_CREATE_OF": tNodeGroup}})
-	s := day2Stack(t, ctx, ws, "interrupted")
-	if _, err := s.Up(ctx); err == nil {
+	checkInterruptedUp(t, ctx, ws, goDay2(day2Stack(t, ctx, ws, "interrupted")))
+}
+
+// TestPythonInterruptedUp: TestInterruptedUp with the platform's program in Python:
+// the engine the Python Automation API started is killed, and the same recovery
+// (the CLI in a project folder of the stack) converges.
+func TestPythonInterruptedUp(t *testing.T) {
+	t.Parallel()
+	pythonVenv(t)
+	ctx := testCtx(t)
+	ws := newWorkspace(t, runner.Options{Env: map[string]string{"SIMCLOUD_KILL_AFTER_CREATE_OF": tNodeGroup}})
+	checkInterruptedUp(t, ctx, ws, procDay2(ws, pythonDriver(t, ws, "interrupted", "day2")))
+}
+
+func checkInterruptedUp(t *testing.T, ctx context.Context, ws *runner.Workspace, p day2Program) {
+	if _, err := p.up(ctx); err == nil {
 		t.Fatal("up succeeded although the engine was to be killed")
 	} else {
 		t.Logf("interrupted up: %s", tailStr(err.Error(), 600))
@@ -165,7 +195,8 @@ func TestInterruptedUp(t *testing.T) {
 	}
 
 	// The stack is locked by the dead run.
-	if _, err := s.Up(ctx); err == nil || !strings.Contains(err.Error(), "locked") {
+	s := p.stack(t, ctx)
+	if _, err := p.up(ctx); err == nil || !strings.Contains(err.Error(), "locked") {
 		t.Fatalf("up on the interrupted stack: want the lock error, got %v", err)
 	}
 	// 1. Remove the dead run's lock.
@@ -231,7 +262,7 @@ func TestInterruptedUp(t *testing.T) {
 
 	// 4. up converges: exactly one of each object.
 	n := readJournal(t, ws).Len()
-	sum, err := s.Up(ctx)
+	sum, err := p.up(ctx)
 	if err != nil {
 		t.Fatalf("up after the recovery: %v", err)
 	}
@@ -264,7 +295,7 @@ func TestInterruptedUp(t *testing.T) {
 		}
 	}
 	// 5. A second up changes nothing.
-	sum, _, _ = upOnce(t, ctx, ws, s, "second up")
+	sum, _, _ = p.upOnce(t, ctx, ws, "second up")
 	if sum.Changed() != 0 {
 		t.Errorf("second up: want no changes, got %s", sum)
 	}

@@ -88,6 +88,9 @@ def platform_args(variant):
     elif variant == "bump":
         # The valid platform on the Kubernetes version of this run (TestPythonKubernetesBump).
         args["kubernetes_version"] = os.environ["E2E_K8S_VERSION"]
+    elif variant == "day2":
+        # The platform the day-2 tests drift and interrupt (day2Stack in Go).
+        args["kubernetes_version"] = "1.34"
     else:
         raise ValueError("unknown E2E_VARIANT " + variant)
     return args
