@@ -41,16 +41,18 @@ func TestGoExtraEksAddons(t *testing.T) {
 	roleArns, _ := sum.Outputs["addonRoleArns"].Value.(map[string]any)
 
 	// EFS CSI driver: its role trusted by EKS Pod Identity, AmazonEFSCSIDriverPolicy
-	// attached, the association on the add-on (EKS makes it) for the controller's
-	// service account, no IRSA; after the node group that runs its controller and after
+	// attached, the associations on the add-on (EKS makes them) for the controller's
+	// and the node DaemonSet's service accounts, no IRSA; after the node group that runs its controller and after
 	// its role's policy (rule 4, rule 6's reasoning).
 	efsRole := mustNode(t, g, tRole, child("eks-addon-aws-efs-csi-driver-role"))
 	if trust := str(efsRole.Res.Inputs, "assumeRolePolicy"); strings.Contains(trust, "AssumeRoleWithWebIdentity") ||
 		!strings.Contains(trust, "pods.eks.amazonaws.com") || !strings.Contains(trust, "sts:TagSession") ||
 		!strings.Contains(trust, `"aws:RequestTag/eks-cluster-arn":"arn:aws:eks:`) ||
 		!strings.Contains(trust, `"aws:RequestTag/kubernetes-namespace":"kube-system"`) ||
-		!strings.Contains(trust, `"aws:RequestTag/kubernetes-service-account":"efs-csi-controller-sa"`) {
-		t.Errorf("EFS role %s: want a Pod Identity trust scoped to the cluster and the controller's service account (the session tags AWS documents):\n%s", efsRole.Name, trust)
+		!strings.Contains(trust, `"aws:RequestTag/kubernetes-service-account":"efs-csi-controller-sa"`) ||
+		!strings.Contains(trust, `"aws:RequestTag/kubernetes-service-account":"efs-csi-node-sa"`) ||
+		strings.Contains(trust, "*") {
+		t.Errorf("EFS role %s: want a Pod Identity trust scoped to the cluster and the controller's and node's service accounts, each named (the session tags AWS documents):\n%s", efsRole.Name, trust)
 	}
 	efsAtt := mustNode(t, g, tAttachment, child("eks-addon-aws-efs-csi-driver-role-AmazonEFSCSIDriverPolicy"))
 	if got := str(efsAtt.Res.Inputs, "policyArn"); got != "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy" {
@@ -58,7 +60,7 @@ func TestGoExtraEksAddons(t *testing.T) {
 	}
 	efs := mustNode(t, g, tAddon, child("aws-efs-csi-driver"))
 	efsArn := str(efsRole.Res.Outputs, "arn")
-	if got, want := str(efs.Res.Inputs, "podIdentityAssociations"), `[{"roleArn":"`+efsArn+`","serviceAccount":"efs-csi-controller-sa"}]`; got != want {
+	if got, want := str(efs.Res.Inputs, "podIdentityAssociations"), `[{"roleArn":"`+efsArn+`","serviceAccount":"efs-csi-controller-sa"},{"roleArn":"`+efsArn+`","serviceAccount":"efs-csi-node-sa"}]`; got != want {
 		t.Errorf("EFS add-on podIdentityAssociations %s, want %s", got, want)
 	}
 	if got := str(efs.Res.Inputs, "serviceAccountRoleArn"); got != "" {
@@ -150,7 +152,8 @@ func TestPythonExtraEksAddons(t *testing.T) {
 
 	efsRole := mustNode(t, g, tRole, child("eks-addon-aws-efs-csi-driver-role"))
 	efs := mustNode(t, g, tAddon, child("aws-efs-csi-driver"))
-	if got, want := str(efs.Res.Inputs, "podIdentityAssociations"), `[{"roleArn":"`+str(efsRole.Res.Outputs, "arn")+`","serviceAccount":"efs-csi-controller-sa"}]`; got != want {
+	efsArn := str(efsRole.Res.Outputs, "arn")
+	if got, want := str(efs.Res.Inputs, "podIdentityAssociations"), `[{"roleArn":"`+efsArn+`","serviceAccount":"efs-csi-controller-sa"},{"roleArn":"`+efsArn+`","serviceAccount":"efs-csi-node-sa"}]`; got != want {
 		t.Errorf("EFS add-on podIdentityAssociations %s, want %s", got, want)
 	}
 	requireBefore(t, "rule 4", "the node group before the EFS CSI driver", ng, cr.Type(tAddon).Name(efs.Name).Entries)

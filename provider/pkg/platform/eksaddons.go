@@ -114,10 +114,11 @@ type eksAddonRoleSpec struct {
 // addonRole is an EKS add-on's role: its ARN, how the add-on uses it, and what must
 // exist before the add-on does.
 type addonRole struct {
-	arn            pulumi.StringOutput
-	identity       string
-	serviceAccount string
-	ready          []pulumi.Resource
+	arn      pulumi.StringOutput
+	identity string
+	// serviceAccounts run as the role: one Pod Identity association each.
+	serviceAccounts []string
+	ready           []pulumi.Resource
 }
 
 // eksAddonRole makes the role an EKS add-on runs as: trusted by exactly its service
@@ -146,7 +147,7 @@ func (b *build) eksAddonRole(a eksAddonConfig, spec eksAddonRoleSpec, identity *
 		}
 		ready = append(ready, attachment)
 	}
-	return &addonRole{arn: role.Role.Arn, identity: a.Identity, serviceAccount: spec.serviceAccount, ready: ready}, nil
+	return &addonRole{arn: role.Role.Arn, identity: a.Identity, serviceAccounts: []string{spec.serviceAccount}, ready: ready}, nil
 }
 
 // eksAddon makes one EKS managed add-on. extra are configuration values the platform
@@ -167,11 +168,15 @@ func (b *build) eksAddon(cluster *clusterResult, a eksAddonConfig, extra map[str
 	}
 	if role != nil {
 		if role.identity == addons.PodIdentity {
-			// EKS makes the association for the add-on's service account itself.
-			args.PodIdentityAssociations = eks.AddonPodIdentityAssociationArray{eks.AddonPodIdentityAssociationArgs{
-				RoleArn:        role.arn,
-				ServiceAccount: pulumi.String(role.serviceAccount),
-			}}
+			// EKS makes the association for each of the add-on's service accounts itself.
+			var associations eks.AddonPodIdentityAssociationArray
+			for _, sa := range role.serviceAccounts {
+				associations = append(associations, eks.AddonPodIdentityAssociationArgs{
+					RoleArn:        role.arn,
+					ServiceAccount: pulumi.String(sa),
+				})
+			}
+			args.PodIdentityAssociations = associations
 		} else {
 			args.ServiceAccountRoleArn = role.arn.ToStringPtrOutput()
 		}

@@ -33,8 +33,13 @@ func (b *build) extraEksAddons(cluster *clusterResult, identity *identityResult,
 	return res, nil
 }
 
+// serviceAccounts are the ones its role is for: the add-on's, then the table's others.
+func (a extraEksAddonConfig) serviceAccounts() []string {
+	return append([]string{a.ServiceAccount}, a.AlsoServiceAccounts...)
+}
+
 // extraEksAddonRole makes the role an extra add-on runs as: trusted by exactly its
-// service account through the OIDC provider (IRSA, set as the add-on's
+// service accounts through the OIDC provider (IRSA, set as the add-on's
 // serviceAccountRoleArn) or by EKS Pod Identity for that service account of this cluster (named by
 // the add-on's own podIdentityAssociations, so EKS makes and deletes the association
 // with the add-on), with its managed policies attached and its inline policy, if any.
@@ -47,7 +52,7 @@ func (b *build) extraEksAddonRole(a extraEksAddonConfig, identity *identityResul
 		part:        part,
 		roleName:    cluster + "-addon-" + a.Name,
 		description: "EKS add-on " + a.Name + " of EKS cluster " + cluster,
-		trust:       b.serviceAccountTrust(a.Identity, identity, a.Namespace, a.ServiceAccount),
+		trust:       b.serviceAccountTrust(a.Identity, identity, a.Namespace, a.serviceAccounts()...),
 	})
 	if err != nil {
 		return nil, err
@@ -78,5 +83,5 @@ func (b *build) extraEksAddonRole(a extraEksAddonConfig, identity *identityResul
 		}
 		ready = append(ready, inline)
 	}
-	return &addonRole{arn: role.Role.Arn, identity: a.Identity, serviceAccount: a.ServiceAccount, ready: ready}, nil
+	return &addonRole{arn: role.Role.Arn, identity: a.Identity, serviceAccounts: a.serviceAccounts(), ready: ready}, nil
 }

@@ -52,8 +52,10 @@ type extraEksAddonConfig struct {
 	// otherwise it is created with the node add-ons.
 	AfterCompute bool
 	// Namespace is where it installs ("" when neither the table nor the user says);
-	// ServiceAccount is the one its role is for.
+	// ServiceAccount is the one its role is for, AlsoServiceAccounts the add-on's other
+	// service accounts the table says run as the same role.
 	Namespace, ServiceAccount string
+	AlsoServiceAccounts       []string
 	// Identity is irsa or podIdentity for an add-on with a role, else "".
 	Identity string
 	// Policies are the managed policies attached to its role; PoliciesUnknown is true
@@ -171,6 +173,7 @@ func resolveExtraEksAddon(p *problems, at string, in ExtraEksAddonArgs, typed ek
 		validateNamespace(p, at+".namespace", c.Namespace)
 	}
 	c.ServiceAccount = fixedOrGiven(p, at+".serviceAccount", name, r.str(at+".serviceAccount", in.ServiceAccount), known2.ServiceAccount)
+	c.AlsoServiceAccounts = known2.AlsoServiceAccounts
 	if c.ServiceAccount != "" && !helmServiceAccountPattern.MatchString(c.ServiceAccount) {
 		p.addf("%s.serviceAccount: %q is not a Kubernetes service account name; use lowercase letters, digits, '-' and '.'", at, c.ServiceAccount)
 	}

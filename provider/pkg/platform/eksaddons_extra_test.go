@@ -20,22 +20,28 @@ func extraArgs(extra ...ExtraEksAddonArgs) *Args {
 
 // requireIrsaTrust checks a trust policy lets exactly namespace:serviceAccount, with the
 // STS audience, assume the role through the cluster's OIDC provider.
-func requireIrsaTrust(t *testing.T, doc, namespace, serviceAccount string) {
+func requireIrsaTrust(t *testing.T, doc, namespace string, serviceAccounts ...string) {
 	t.Helper()
-	s := parsePolicy(t, doc).Statement[0]
-	eq := s.Condition["StringEquals"]
-	var sub, aud string
-	for k, v := range eq {
-		switch {
-		case strings.HasSuffix(k, ":sub"):
-			sub = v
-		case strings.HasSuffix(k, ":aud"):
-			aud = v
-		}
+	d := parsePolicy(t, doc)
+	if len(d.Statement) != len(serviceAccounts) {
+		t.Fatalf("trust has %d statements, want one per service account %v: %s", len(d.Statement), serviceAccounts, doc)
 	}
-	if s.Principal == nil || !strings.Contains(s.Principal.Federated, "oidc-provider/") || s.Action[0] != "sts:AssumeRoleWithWebIdentity" ||
-		sub != "system:serviceaccount:"+namespace+":"+serviceAccount || aud != "sts.amazonaws.com" || len(eq) != 2 || len(s.Condition) != 1 {
-		t.Errorf("trust = %+v, want IRSA for exactly %s:%s with the STS audience", s, namespace, serviceAccount)
+	for i, serviceAccount := range serviceAccounts {
+		s := d.Statement[i]
+		eq := s.Condition["StringEquals"]
+		var sub, aud string
+		for k, v := range eq {
+			switch {
+			case strings.HasSuffix(k, ":sub"):
+				sub = v
+			case strings.HasSuffix(k, ":aud"):
+				aud = v
+			}
+		}
+		if s.Principal == nil || !strings.Contains(s.Principal.Federated, "oidc-provider/") || s.Action[0] != "sts:AssumeRoleWithWebIdentity" ||
+			sub != "system:serviceaccount:"+namespace+":"+serviceAccount || aud != "sts.amazonaws.com" || len(eq) != 2 || len(s.Condition) != 1 {
+			t.Errorf("trust statement %d = %+v, want IRSA for exactly %s:%s with the STS audience", i, s, namespace, serviceAccount)
+		}
 	}
 }
 
@@ -48,17 +54,21 @@ func TestExtraEksAddonKnownWithIrsa(t *testing.T) {
 	))
 	roleArns := awaitStringMap(t, p.AddonRoleArns)
 	for _, c := range []struct {
-		addon, namespace, serviceAccount string
-		policies                         map[string]string
+		addon, namespace string
+		serviceAccounts  []string
+		policies         map[string]string
 	}{
-		{"aws-efs-csi-driver", "kube-system", "efs-csi-controller-sa",
+		// The EFS driver's node DaemonSet (efs-csi-node-sa, the chart's
+		// node.serviceAccount.name) mounts with IAM authorization as the same role: AWS's
+		// add-on page widens the trust to efs-csi-*; the platform names both exactly.
+		{"aws-efs-csi-driver", "kube-system", []string{"efs-csi-controller-sa", "efs-csi-node-sa"},
 			map[string]string{"AmazonEFSCSIDriverPolicy": "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy"}},
-		{"amazon-cloudwatch-observability", "amazon-cloudwatch", "cloudwatch-agent", map[string]string{
+		{"amazon-cloudwatch-observability", "amazon-cloudwatch", []string{"cloudwatch-agent"}, map[string]string{
 			"CloudWatchAgentServerPolicy": "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
 			"AWSXrayWriteOnlyAccess":      "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"}},
 	} {
 		role := m.Find(t, "demo-eks-addon-"+c.addon+"-role")
-		requireIrsaTrust(t, str(role, "assumeRolePolicy"), c.namespace, c.serviceAccount)
+		requireIrsaTrust(t, str(role, "assumeRolePolicy"), c.namespace, c.serviceAccounts...)
 		if got, want := str(role, "name"), "demo-addon-"+c.addon; got != want {
 			t.Errorf("role name %q, want %q", got, want)
 		}
@@ -109,19 +119,21 @@ func TestExtraEksAddonPodIdentity(t *testing.T) {
 	a.EksAddons.VpcCni = &EksAddonArgs{Identity: strIn("podIdentity")}
 	m, p := deploy(t, "demo", a)
 	role := m.Find(t, "demo-eks-addon-aws-efs-csi-driver-role")
-	requirePodIdentityTrust(t, str(role, "assumeRolePolicy"), "kube-system", "efs-csi-controller-sa")
+	requirePodIdentityTrust(t, str(role, "assumeRolePolicy"), "kube-system", "efs-csi-controller-sa", "efs-csi-node-sa")
 	addon := m.Find(t, "demo-aws-efs-csi-driver")
 	if got := str(addon, "serviceAccountRoleArn"); got != "" {
 		t.Errorf("serviceAccountRoleArn = %q with Pod Identity", got)
 	}
 	assocs := addon.Inputs["podIdentityAssociations"]
-	if !assocs.IsArray() || len(assocs.ArrayValue()) != 1 {
-		t.Fatalf("podIdentityAssociations = %v, want one", assocs)
+	if !assocs.IsArray() || len(assocs.ArrayValue()) != 2 {
+		t.Fatalf("podIdentityAssociations = %v, want one per service account (controller and node)", assocs)
 	}
-	assoc := assocs.ArrayValue()[0].ObjectValue()
-	if assoc["serviceAccount"].StringValue() != "efs-csi-controller-sa" ||
-		assoc["roleArn"].StringValue() != awaitStringMap(t, p.AddonRoleArns)["aws-efs-csi-driver"] {
-		t.Errorf("association %v, want efs-csi-controller-sa with the add-on's role", assoc)
+	for i, sa := range []string{"efs-csi-controller-sa", "efs-csi-node-sa"} {
+		assoc := assocs.ArrayValue()[i].ObjectValue()
+		if assoc["serviceAccount"].StringValue() != sa ||
+			assoc["roleArn"].StringValue() != awaitStringMap(t, p.AddonRoleArns)["aws-efs-csi-driver"] {
+			t.Errorf("association %d %v, want %s with the add-on's role", i, assoc, sa)
+		}
 	}
 	if len(m.OfType("aws:eks/podIdentityAssociation:PodIdentityAssociation")) != 0 {
 		t.Error("a separate PodIdentityAssociation was made; the add-on owns its association")
@@ -358,8 +370,8 @@ func TestExtraEksAddonsUnderAutoMode(t *testing.T) {
 	m, _ := deploy(t, "demo", a)
 	efs := m.Find(t, "demo-aws-efs-csi-driver")
 	m.RequireOrder(t, "rule 4", []mocktest.Resource{m.Find(t, "demo-cluster")}, []mocktest.Resource{efs})
-	if assocs := efs.Inputs["podIdentityAssociations"]; !assocs.IsArray() || len(assocs.ArrayValue()) != 1 {
-		t.Errorf("podIdentityAssociations = %v under Auto Mode, want one", assocs)
+	if assocs := efs.Inputs["podIdentityAssociations"]; !assocs.IsArray() || len(assocs.ArrayValue()) != 2 {
+		t.Errorf("podIdentityAssociations = %v under Auto Mode, want the controller's and the node's", assocs)
 	}
 	a = autoModeArgs()
 	a.EksAddons = &EksAddonsArgs{Extra: []ExtraEksAddonArgs{{Name: strIn("eks-node-monitoring-agent")}}}

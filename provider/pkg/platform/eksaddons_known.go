@@ -10,7 +10,12 @@ package platform
 //   - latest/ug/workloads/workloads-add-ons-available-eks.adoc at a723e3af13bb: the add-on
 //     names; aws-efs-csi-driver: "eksctl create iamserviceaccount --name
 //     efs-csi-controller-sa --namespace kube-system ... --attach-policy-arn
-//     arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy";
+//     arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy", after which the
+//     page rewrites the trust from efs-csi-controller-sa to "efs-csi-*" with StringLike:
+//     the node DaemonSet's efs-csi-node-sa runs as the role too (its name:
+//     kubernetes-sigs/aws-efs-csi-driver charts/aws-efs-csi-driver/values.yaml,
+//     node.serviceAccount.name, at 00a24b481f21). The platform names both accounts
+//     exactly rather than a wildcard;
 //     amazon-cloudwatch-observability: "--name cloudwatch-agent --namespace
 //     amazon-cloudwatch ... AWSXrayWriteOnlyAccess ... CloudWatchAgentServerPolicy"
 //     (both "are required"); snapshot-controller, aws-guardduty-agent and
@@ -47,6 +52,9 @@ type knownEksAddon struct {
 	Namespace string
 	// ServiceAccount is the one its IAM role is for; "" when it needs no role.
 	ServiceAccount string
+	// AlsoServiceAccounts run as the same role: the add-on's other workloads that call
+	// AWS with it (the EFS CSI driver's node DaemonSet mounts with IAM authorization).
+	AlsoServiceAccounts []string
 	// Policies are the AWS-managed policies AWS documents as required, as their path
 	// under arn:<partition>:iam::aws:policy/.
 	Policies []string
@@ -62,7 +70,8 @@ type knownEksAddon struct {
 
 var knownEksAddons = map[string]knownEksAddon{
 	"aws-efs-csi-driver": {Namespace: "kube-system", ServiceAccount: "efs-csi-controller-sa",
-		Policies: []string{"service-role/AmazonEFSCSIDriverPolicy"}, AfterCompute: true},
+		AlsoServiceAccounts: []string{"efs-csi-node-sa"},
+		Policies:            []string{"service-role/AmazonEFSCSIDriverPolicy"}, AfterCompute: true},
 	"amazon-cloudwatch-observability": {Namespace: "amazon-cloudwatch", ServiceAccount: "cloudwatch-agent",
 		Policies: []string{"AWSXrayWriteOnlyAccess", "CloudWatchAgentServerPolicy"}, AfterCompute: true},
 	"snapshot-controller":       {Namespace: "kube-system", AfterCompute: true},

@@ -12,20 +12,26 @@ func serviceTrust(service string, condition iampolicy.Condition) iampolicy.Docum
 	})
 }
 
-// IrsaTrust is the trust policy of an IRSA role: only the one service account
+// IrsaTrust is the trust policy of an IRSA role: only the service account
 // system:serviceaccount:<namespace>:<serviceAccount>, and only with the STS audience,
 // may assume it through the cluster's OIDC provider. issuerHost is the issuer URL
-// without its https:// scheme, as IAM spells condition keys.
-func irsaTrust(oidcProviderArn, issuerHost, namespace, serviceAccount string) iampolicy.Document {
-	return iampolicy.New(iampolicy.Statement{
-		Effect:    "Allow",
-		Principal: &iampolicy.Principal{Federated: oidcProviderArn},
-		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
-		Condition: iampolicy.Condition{"StringEquals": {
-			issuerHost + ":aud": "sts.amazonaws.com",
-			issuerHost + ":sub": "system:serviceaccount:" + namespace + ":" + serviceAccount,
-		}},
-	})
+// without its https:// scheme, as IAM spells condition keys. A role several service
+// accounts of one add-on run as gets one statement per account, each naming it
+// exactly (no StringLike wildcard).
+func irsaTrust(oidcProviderArn, issuerHost, namespace string, serviceAccounts ...string) iampolicy.Document {
+	var statements []iampolicy.Statement
+	for _, serviceAccount := range serviceAccounts {
+		statements = append(statements, iampolicy.Statement{
+			Effect:    "Allow",
+			Principal: &iampolicy.Principal{Federated: oidcProviderArn},
+			Action:    []string{"sts:AssumeRoleWithWebIdentity"},
+			Condition: iampolicy.Condition{"StringEquals": {
+				issuerHost + ":aud": "sts.amazonaws.com",
+				issuerHost + ":sub": "system:serviceaccount:" + namespace + ":" + serviceAccount,
+			}},
+		})
+	}
+	return iampolicy.New(statements...)
 }
 
 // PodIdentityTrust is the trust policy of a role used through EKS Pod Identity by one
@@ -43,15 +49,20 @@ func irsaTrust(oidcProviderArn, issuerHost, namespace, serviceAccount string) ia
 // condition is reported to break Pod Identity credentials:
 // awslabs/mountpoint-s3-csi-driver#781), so the trust does not use them. The
 // associations the platform makes keep session tags on (disableSessionTags unset).
-func podIdentityTrust(clusterArn, namespace, serviceAccount string) iampolicy.Document {
-	return iampolicy.New(iampolicy.Statement{
-		Effect:    "Allow",
-		Principal: &iampolicy.Principal{Service: "pods.eks.amazonaws.com"},
-		Action:    []string{"sts:AssumeRole", "sts:TagSession"},
-		Condition: iampolicy.Condition{"StringEquals": {
-			"aws:RequestTag/eks-cluster-arn":            clusterArn,
-			"aws:RequestTag/kubernetes-namespace":       namespace,
-			"aws:RequestTag/kubernetes-service-account": serviceAccount,
-		}},
-	})
+// Several service accounts get one statement each, as in irsaTrust.
+func podIdentityTrust(clusterArn, namespace string, serviceAccounts ...string) iampolicy.Document {
+	var statements []iampolicy.Statement
+	for _, serviceAccount := range serviceAccounts {
+		statements = append(statements, iampolicy.Statement{
+			Effect:    "Allow",
+			Principal: &iampolicy.Principal{Service: "pods.eks.amazonaws.com"},
+			Action:    []string{"sts:AssumeRole", "sts:TagSession"},
+			Condition: iampolicy.Condition{"StringEquals": {
+				"aws:RequestTag/eks-cluster-arn":            clusterArn,
+				"aws:RequestTag/kubernetes-namespace":       namespace,
+				"aws:RequestTag/kubernetes-service-account": serviceAccount,
+			}},
+		})
+	}
+	return iampolicy.New(statements...)
 }

@@ -94,16 +94,16 @@ func (c *config) usesIrsa() bool {
 
 // irsaRoleTrust is IrsaTrust for this cluster's provider, as an Output. Building it from
 // the provider's outputs makes every IRSA role depend on the provider.
-func (id *identityResult) irsaRoleTrust(namespace, serviceAccount string) pulumi.StringOutput {
+func (id *identityResult) irsaRoleTrust(namespace string, serviceAccounts ...string) pulumi.StringOutput {
 	if id.Provider == nil {
 		// usesIrsa decides whether the provider exists from the same configuration the
 		// roles are made from, so this is a bug, reported on the role's trust.
 		return pulumi.String("").ToStringOutput().ApplyT(func(string) (string, error) {
-			return "", errors.New("internal error: an IRSA role for " + namespace + "/" + serviceAccount + " but no OIDC provider was made")
+			return "", errors.New("internal error: an IRSA role for " + namespace + "/" + strings.Join(serviceAccounts, ",") + " but no OIDC provider was made")
 		}).(pulumi.StringOutput)
 	}
 	return pulumi.All(id.Provider.Arn, id.IssuerHost).ApplyT(func(v []any) string {
-		return irsaTrust(v[0].(string), v[1].(string), namespace, serviceAccount).JSON()
+		return irsaTrust(v[0].(string), v[1].(string), namespace, serviceAccounts...).JSON()
 	}).(pulumi.StringOutput)
 }
 
@@ -122,20 +122,21 @@ func (b *build) clusterArn(account pulumi.StringOutput) pulumi.StringOutput {
 	}).(pulumi.StringOutput)
 }
 
-// podIdentityRoleTrust is PodIdentityTrust for one service account of this cluster, as
-// an Output.
-func (b *build) podIdentityRoleTrust(namespace, serviceAccount string) pulumi.StringOutput {
+// podIdentityRoleTrust is PodIdentityTrust for service accounts of this cluster, as an
+// Output.
+func (b *build) podIdentityRoleTrust(namespace string, serviceAccounts ...string) pulumi.StringOutput {
 	return b.clusterArn(b.accountID()).ApplyT(func(clusterArn string) string {
-		return podIdentityTrust(clusterArn, namespace, serviceAccount).JSON()
+		return podIdentityTrust(clusterArn, namespace, serviceAccounts...).JSON()
 	}).(pulumi.StringOutput)
 }
 
-// serviceAccountTrust is the trust policy of a role one service account runs as: EKS
-// Pod Identity for exactly that service account of this cluster, or IRSA for exactly that
-// service account through the cluster's OIDC provider.
-func (b *build) serviceAccountTrust(how string, identity *identityResult, namespace, serviceAccount string) pulumi.StringInput {
+// serviceAccountTrust is the trust policy of a role service accounts run as (one, but
+// for an add-on whose several workloads share its role): EKS Pod Identity for exactly
+// those service accounts of this cluster, or IRSA for exactly them through the
+// cluster's OIDC provider.
+func (b *build) serviceAccountTrust(how string, identity *identityResult, namespace string, serviceAccounts ...string) pulumi.StringInput {
 	if how == addons.PodIdentity {
-		return b.podIdentityRoleTrust(namespace, serviceAccount)
+		return b.podIdentityRoleTrust(namespace, serviceAccounts...)
 	}
-	return identity.irsaRoleTrust(namespace, serviceAccount)
+	return identity.irsaRoleTrust(namespace, serviceAccounts...)
 }

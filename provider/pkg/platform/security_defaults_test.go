@@ -155,24 +155,26 @@ func TestVpcCniAndEbsCsiWithPodIdentity(t *testing.T) {
 // session tags AWS documents (pod-id-role.html, "Setting Conditions") to exactly this
 // cluster, namespace and service account, and nothing else (no aws:SourceArn or
 // aws:SourceAccount, which that page does not document for pods.eks.amazonaws.com).
-func requirePodIdentityTrust(t *testing.T, doc, namespace, serviceAccount string) {
+func requirePodIdentityTrust(t *testing.T, doc, namespace string, serviceAccounts ...string) {
 	t.Helper()
 	d := parsePolicy(t, doc)
-	if len(d.Statement) != 1 {
-		t.Fatalf("trust has %d statements, want 1: %s", len(d.Statement), doc)
+	if len(d.Statement) != len(serviceAccounts) {
+		t.Fatalf("trust has %d statements, want one per service account %v: %s", len(d.Statement), serviceAccounts, doc)
 	}
-	s := d.Statement[0]
-	if s.Effect != "Allow" || s.Principal == nil || s.Principal.Service != "pods.eks.amazonaws.com" || s.Principal.Federated != "" ||
-		!slices.Equal(s.Action, []string{"sts:AssumeRole", "sts:TagSession"}) {
-		t.Errorf("trust %+v is not EKS Pod Identity's", s)
-	}
-	want := map[string]string{
-		"aws:RequestTag/eks-cluster-arn":            testClusterArn,
-		"aws:RequestTag/kubernetes-namespace":       namespace,
-		"aws:RequestTag/kubernetes-service-account": serviceAccount,
-	}
-	if len(s.Condition) != 1 || !maps.Equal(s.Condition["StringEquals"], want) {
-		t.Errorf("conditions %v, want exactly StringEquals %v", s.Condition, want)
+	for i, serviceAccount := range serviceAccounts {
+		s := d.Statement[i]
+		if s.Effect != "Allow" || s.Principal == nil || s.Principal.Service != "pods.eks.amazonaws.com" || s.Principal.Federated != "" ||
+			!slices.Equal(s.Action, []string{"sts:AssumeRole", "sts:TagSession"}) {
+			t.Errorf("trust statement %d %+v is not EKS Pod Identity's", i, s)
+		}
+		want := map[string]string{
+			"aws:RequestTag/eks-cluster-arn":            testClusterArn,
+			"aws:RequestTag/kubernetes-namespace":       namespace,
+			"aws:RequestTag/kubernetes-service-account": serviceAccount,
+		}
+		if len(s.Condition) != 1 || !maps.Equal(s.Condition["StringEquals"], want) {
+			t.Errorf("statement %d conditions %v, want exactly StringEquals %v", i, s.Condition, want)
+		}
 	}
 }
 
