@@ -91,6 +91,11 @@ def platform_args(variant):
     elif variant == "day2":
         # The platform the day-2 tests drift and interrupt (day2Stack in Go).
         args["kubernetes_version"] = "1.34"
+    elif variant == "day2-resized":
+        # day2 with new instance types for "general": a change that replaces the group
+        # (TestPythonNodeGroupReplacement).
+        args["kubernetes_version"] = "1.34"
+        args["node_groups"][1].instance_types = ["m5.large", "m5a.large"]
     else:
         raise ValueError("unknown E2E_VARIANT " + variant)
     return args
