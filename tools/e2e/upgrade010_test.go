@@ -33,12 +33,13 @@ func prevPluginDir(t *testing.T, ws *runner.Workspace) string {
 // TestUpgradeFrom010: a stack made by the 0.1.0 plugin, then the same program with
 // this plugin, as docs/upgrading.md#upgrading-from-010 tells users to do it (the
 // Kubernetes version pinned, the SDK and plugin upgraded together). The preview plans
-// no replacement of the cluster, and the up changes exactly what the guide says is
-// replaced or updated: every node group once (the generation-suffixed EKS name, a new
-// group before the old one is deleted), the charts' CRDs created, vpc-cni moved onto a
-// role of its own, the releases and their policies updated, the Pod Identity role's
-// trust scoped, the access entry of an Output admin renamed by its alias (no change in
-// the cloud), and nothing else. A second up changes nothing.
+// no replacement at all (issue 14: "a state made by the previous release of the
+// component previews with no replacements"), and the up changes exactly what the guide
+// says is updated or created: the node group updated in place under 0.1.0's EKS name
+// (its launch template gets a new version), the charts' CRDs created, vpc-cni moved
+// onto a role of its own, the releases and their policies updated, the Pod Identity
+// role's trust scoped, the access entry of an Output admin renamed by its alias (no
+// change in the cloud), and nothing else. A second up changes nothing.
 func TestUpgradeFrom010(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)
@@ -130,11 +131,10 @@ func TestUpgradeFrom010(t *testing.T) {
 	// What docs/upgrading.md#upgrading-from-010 says the upgrade replaces, creates,
 	// updates and deletes, and nothing else.
 	want := []string{
-		// Every node group once: the new EKS name (generation suffix) is a new group,
-		// made before the old one goes; its launch template gets a new version (hop
-		// limit 1).
-		mut("create", tNodeGroup, "ng-general"),
-		mut("delete", tNodeGroup, "ng-general"),
+		// The node group in place: nothing create-only changed, so it keeps 0.1.0's EKS
+		// name; its launch template gets a new version (hop limit 1), which rolls its
+		// nodes, and node auto repair is turned on.
+		mut("update", tNodeGroup, "ng-general"),
 		mut("update", tLaunchTemplate, "ng-general-lt"),
 		// vpc-cni on a role of its own, off the node role.
 		mut("create", tRole, "vpc-cni-role"),
@@ -181,10 +181,10 @@ func TestUpgradeFrom010(t *testing.T) {
 	requireClean(t, step, j)
 	requireClusterKept(t, step, j)
 	requireMutations(t, step, j, want...)
-	// In the engine's words: one replacement (the node group), the new role, attachment
-	// and CRDs created, the node role's CNI attachment deleted, the rest updated; the
-	// preview said the same.
-	for kind, n := range map[string]int{"replace": 1, "create": 10, "delete": 1, "update": 13} {
+	// In the engine's words: no replacement, the new role, attachment and CRDs created,
+	// the node role's CNI attachment deleted, the rest (the node group among them)
+	// updated; the preview said the same.
+	for kind, n := range map[string]int{"replace": 0, "create": 10, "delete": 1, "update": 14} {
 		if sum.Count(kind) != n {
 			t.Errorf("%s: engine summary %s=%d, want %d: %s", step, kind, sum.Count(kind), n, sum)
 		}
@@ -192,10 +192,12 @@ func TestUpgradeFrom010(t *testing.T) {
 			t.Errorf("preview planned %s=%d, the up did %d: %s / %s", kind, pre.Count(kind), sum.Count(kind), pre, sum)
 		}
 	}
-	// No capacity gap: the new group is ACTIVE before the old one is deleted, and the
-	// node role keeps the CNI policy until vpc-cni runs on its own role.
-	requireReplacedNewFirst(t, step, "new node group ACTIVE before the old one is deleted",
-		j.Creates().Type(tNodeGroup).Entries, j.Deletes().Type(tNodeGroup).Entries)
+	// The preview warned of no node group replacement, and the node role keeps the CNI
+	// policy until vpc-cni runs on its own role.
+	requireNoNodeGroupWarning(t, "preview with this release", pre)
+	requireNoNodeGroupWarning(t, step, sum)
+	requireBefore(t, step, "the launch template's new version before the node group rolls to it",
+		j.Updates().Type(tLaunchTemplate).Entries, j.Updates().Type(tNodeGroup).Entries)
 	requireBefore(t, step, "vpc-cni on its own role before the node role loses AmazonEKS_CNI_Policy",
 		j.Updates().Type(tAddon).Entries, j.Deletes().Type(tAttachment).Entries)
 	requireBefore(t, step, "the platform's CRDs before the releases that skip crds/",
@@ -209,9 +211,14 @@ func TestUpgradeFrom010(t *testing.T) {
 	if got := str(cl.Res.Inputs, "upgradePolicy", "supportType"); got != "STANDARD" {
 		t.Errorf("cluster upgradePolicy.supportType %q, want STANDARD", got)
 	}
+	// The same EKS node group 0.1.0 made, under its name, on the new template version.
 	ng := mustNode(t, g, tNodeGroup, child("ng-general"))
-	if got := str(ng.Res.Inputs, "nodeGroupName"); !strings.HasPrefix(got, "platform-general-") || len(got) != len("platform-general-")+8 {
-		t.Errorf("node group EKS name %q, want platform-general-<8 hex>", got)
+	oldNg := mustNode(t, g0, tNodeGroup, child("ng-general"))
+	if got := str(ng.Res.Inputs, "nodeGroupName"); got != "platform-general" || ng.Res.ID != oldNg.Res.ID {
+		t.Errorf("node group EKS name %q (id %s), want 0.1.0's platform-general (id %s) kept", got, ng.Res.ID, oldNg.Res.ID)
+	}
+	if got, was := str(ng.Res.Inputs, "launchTemplate", "version"), str(oldNg.Res.Inputs, "launchTemplate", "version"); got == was {
+		t.Errorf("node group launch template version %q, want the template's new version (0.1.0's was %q)", got, was)
 	}
 	if node(g, tAttachment, child("node-role-AmazonEKS_CNI_Policy")) != nil {
 		t.Errorf("the node role still has AmazonEKS_CNI_Policy")
@@ -342,8 +349,7 @@ func TestUpgradeFrom010Default133(t *testing.T) {
 	requireClean(t, step, j)
 	requireClusterKept(t, step, j)
 	requireMutations(t, step, j,
-		mut("create", tNodeGroup, "ng-general"),
-		mut("delete", tNodeGroup, "ng-general"),
+		mut("update", tNodeGroup, "ng-general"),
 		mut("update", tLaunchTemplate, "ng-general-lt"),
 		mut("create", tRole, "vpc-cni-role"),
 		mut("create", tAttachment, "vpc-cni-role-AmazonEKS_CNI_Policy"),
@@ -352,8 +358,11 @@ func TestUpgradeFrom010Default133(t *testing.T) {
 		mut("update", tCluster, "cluster"),
 		mut("update", "aws:kms/key:Key", "secrets-key"),
 		mut("update", "aws:cloudwatch/logGroup:LogGroup", "cluster-logs"))
-	if sum.Count("replace") != 1 {
-		t.Errorf("%s: want replace=1 (the node group), got %s", step, sum)
+	if sum.Count("replace") != 0 {
+		t.Errorf("%s: want no replacement (the node group keeps 0.1.0's name), got %s", step, sum)
+	}
+	if got := str(mustNode(t, g, tNodeGroup, child("ng-general")).Res.Inputs, "nodeGroupName"); got != "platform-general" {
+		t.Errorf("%s: node group EKS name %q, want 0.1.0's platform-general kept", step, got)
 	}
 	cl := mustNode(t, g, tCluster, child("cluster"))
 	if got := str(cl.Res.Outputs, "version"); got != "1.33" {

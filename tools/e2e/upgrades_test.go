@@ -174,7 +174,18 @@ func TestGoUpgrades(t *testing.T) {
 	// c. New instance types for "general": that group is replaced with no capacity
 	// gap (a new generation-suffixed EKS name, so the new group is made and ACTIVE
 	// before the old one is deleted), the other group and the cluster untouched.
+	// The preview says so first: one line naming the new EKS name, the running one
+	// and the cause, nothing about batch (issue 14, item 6).
+	running := str(mustNode(t, state(), tNodeGroup, child("ng-general")).Res.Inputs, "nodeGroupName")
 	spec.groups[0].instanceTypes = []string{"m5.large", "m5a.large"}
+	pre, err := s.Preview(ctx)
+	if err != nil {
+		t.Fatalf("c. preview: %v", err)
+	}
+	planned := requireReplacementWarning(t, "c. preview", pre, "general", running, "instanceTypes")
+	if pre.Count("replace") != 1 || strings.Contains(engineOutput(pre), "node group batch ") {
+		t.Errorf("c. preview: want replace=1 and no word about batch, got %s:\n%s", pre, tailStr(engineOutput(pre), 3000))
+	}
 	sum, j = up("c. instance types")
 	requireMutations(t, "c. instance types", j,
 		mut("delete", tNodeGroup, "ng-general"),
@@ -189,6 +200,14 @@ func TestGoUpgrades(t *testing.T) {
 	if got := str(mustNode(t, g, tNodeGroup, child("ng-general")).Res.Inputs, "instanceTypes"); got != `["m5.large","m5a.large"]` {
 		t.Errorf("c: node group instanceTypes %s, want [m5.large m5a.large]", got)
 	}
+	if got := str(mustNode(t, g, tNodeGroup, child("ng-general")).Res.Inputs, "nodeGroupName"); got != planned {
+		t.Errorf("c: the group runs as %q, the preview said %q", got, planned)
+	}
+	// Nothing left to replace: the preview says nothing about node groups.
+	if pre, err = s.Preview(ctx); err != nil {
+		t.Fatalf("c. preview after: %v", err)
+	}
+	requireNoNodeGroupWarning(t, "c. preview after", pre)
 
 	// d. One more admin: one access entry and its association, nothing else.
 	spec.admins = append(spec.admins, secondAdmin)

@@ -166,7 +166,41 @@ func init() {
 		if in == nil {
 			return nil, fmt.Errorf("reading EKS Node Group (%s:%s): couldn't find resource", cluster, ng)
 		}
-		return map[string]any{"id": cluster + ":" + ng, "clusterName": cluster, "nodeGroupName": ng,
-			"version": str(in, "version"), "status": "ACTIVE"}, nil
+		amiType := str(in, "amiType")
+		out := map[string]any{"id": cluster + ":" + ng, "clusterName": cluster, "nodeGroupName": ng,
+			"version": str(in, "version"), "status": "ACTIVE",
+			"nodeRoleArn": str(in, "nodeRoleArn"), "subnetIds": anyList(strs(in, "subnetIds")),
+			// Given on the group (not in its launch template), EKS reports them back for
+			// a group with a launch template too: a plan of such a group shows the
+			// instance_types read from EKS (aws/containers-roadmap#746), although the
+			// API reference says null for types that are in the template.
+			"instanceTypes": anyList(strs(in, "instanceTypes")),
+			// EKS's default capacity type is ON_DEMAND.
+			"capacityType": orDefault(str(in, "capacityType"), "ON_DEMAND"),
+		}
+		// DescribeNodegroup's launchTemplate is the template the group was created with
+		// (its id, name and version); pulumi-aws's data source lists it as
+		// launchTemplates.
+		if id := str(in, "launchTemplate", "id"); id != "" {
+			lt := map[string]any{"id": id, "version": str(in, "launchTemplate", "version")}
+			var props resource.PropertyMap
+			var found bool
+			if err := s.ledger.locked(func() error {
+				props, found = s.launchTemplateOf(in)
+				return nil
+			}); err != nil {
+				return nil, err
+			}
+			if found {
+				lt["name"] = str(props, "name")
+				// With an AMI in the launch template EKS reports the AMI type CUSTOM.
+				if amiType == "" && str(props, "imageId") != "" {
+					amiType = "CUSTOM"
+				}
+			}
+			out["launchTemplates"] = []any{lt}
+		}
+		out["amiType"] = amiType
+		return out, nil
 	}
 }

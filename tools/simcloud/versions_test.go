@@ -3,6 +3,7 @@ package simcloud
 import (
 	"context"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,11 +115,61 @@ func TestLiveClusterInvokes(t *testing.T) {
 	if len(ngs.Names) != 1 || ngs.Names[0] != "c1-general-0123abcd" {
 		t.Errorf("node groups %v", ngs.Names)
 	}
-	var ng struct {
-		ID, ClusterName, NodeGroupName, Version, Status string
-	}
+	var ng nodeGroupAnswer
 	invoke(t, s, "aws:eks/getNodeGroup:getNodeGroup", map[string]any{"clusterName": "c1", "nodeGroupName": "c1-general-0123abcd"}, &ng)
 	if ng.Version != "1.35" {
 		t.Errorf("node group version %q", ng.Version)
+	}
+	// Given no capacity type, EKS reports its default.
+	if ng.CapacityType != "ON_DEMAND" {
+		t.Errorf("node group capacityType %q, want EKS's default ON_DEMAND", ng.CapacityType)
+	}
+}
+
+// nodeGroupAnswer is what pulumi-aws's getNodeGroup result carries of the fields the
+// simulator answers (the decode refuses any other).
+type nodeGroupAnswer struct {
+	ID, ClusterName, NodeGroupName, Version, Status string
+	AmiType, CapacityType, NodeRoleArn              string
+	InstanceTypes, SubnetIds                        []string
+	LaunchTemplates                                 []struct{ Id, Name, Version string }
+}
+
+// getNodeGroup reports the create-only fields of a running group as DescribeNodegroup
+// does: the ones it was created with, its launch template (id, name, version), and
+// amiType CUSTOM for a group whose launch template has an AMI (EKS API reference,
+// Nodegroup.amiType). The platform compares them with what a run gives the group
+// (nodeGroupEksName), so they come from the cloud, drift included.
+func TestNodeGroupInvokeReportsCreateOnlyFields(t *testing.T) {
+	s := newServer(t, "aws", tempJournal(t), "")
+	_, cl := mustCreate(t, s, typCluster, "c", clusterInputs("demo"))
+	mustCreate(t, s, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"})
+	ltID, _ := mustCreate(t, s, typLaunchTemplate, "lt", map[string]any{"name": "demo-ng-general-lt-0a1b2c3"})
+	role := "arn:aws:iam::123456789012:role/demo-node"
+	mustCreate(t, s, typNodeGroup, "ng", map[string]any{
+		"clusterName": "demo", "nodeGroupName": "demo-general-0123abcd",
+		"amiType": "AL2023_x86_64_STANDARD", "capacityType": "SPOT", "instanceTypes": []any{"m5.large", "m6i.large"},
+		"nodeRoleArn": role, "subnetIds": []any{"subnet-b", "subnet-a"},
+		"launchTemplate": map[string]any{"id": ltID, "version": "1"},
+	})
+	var ng nodeGroupAnswer
+	invoke(t, s, "aws:eks/getNodeGroup:getNodeGroup", map[string]any{"clusterName": "demo", "nodeGroupName": "demo-general-0123abcd"}, &ng)
+	if ng.AmiType != "AL2023_x86_64_STANDARD" || ng.CapacityType != "SPOT" || ng.NodeRoleArn != role ||
+		!slices.Equal(ng.InstanceTypes, []string{"m5.large", "m6i.large"}) || !slices.Equal(ng.SubnetIds, []string{"subnet-b", "subnet-a"}) {
+		t.Errorf("node group fields %+v", ng)
+	}
+	if len(ng.LaunchTemplates) != 1 || ng.LaunchTemplates[0].Id != ltID || ng.LaunchTemplates[0].Version != "1" ||
+		ng.LaunchTemplates[0].Name != "demo-ng-general-lt-0a1b2c3" {
+		t.Errorf("node group launchTemplates %+v, want [{%s demo-ng-general-lt-0a1b2c3 1}]", ng.LaunchTemplates, ltID)
+	}
+
+	// A custom AMI in the launch template: EKS reports amiType CUSTOM.
+	custom, _ := mustCreate(t, s, typLaunchTemplate, "custom", map[string]any{"name": "custom", "imageId": "ami-0123456789abcdef0",
+		"userData": nodeConfigUserData("demo", str(cl, "endpoint"), str(cl, "certificateAuthority", "data"), str(cl, "kubernetesNetworkConfig", "serviceIpv4Cidr"))})
+	mustCreate(t, s, typNodeGroup, "gpu", map[string]any{"clusterName": "demo", "nodeGroupName": "demo-gpu-0123abcd",
+		"launchTemplate": map[string]any{"id": custom, "version": "1"}})
+	invoke(t, s, "aws:eks/getNodeGroup:getNodeGroup", map[string]any{"clusterName": "demo", "nodeGroupName": "demo-gpu-0123abcd"}, &ng)
+	if ng.AmiType != "CUSTOM" {
+		t.Errorf("custom AMI node group amiType %q, want CUSTOM", ng.AmiType)
 	}
 }

@@ -36,6 +36,8 @@ type Mocks struct {
 	calls     []pulumi.MockCallArgs
 	// Invokes answers data sources; tests may replace entries.
 	Invokes map[string]func(args resource.PropertyMap) resource.PropertyMap
+	// liveNodeGroups are more fields of the live node groups (SetLiveNodeGroup).
+	liveNodeGroups map[string]resource.PropertyMap
 }
 
 // New returns mocks that answer the invokes the platform uses.
@@ -208,8 +210,27 @@ func (m *Mocks) SetLiveCluster(cluster, version string, nodeGroups map[string]st
 	}
 	m.Invokes["aws:eks/getNodeGroup:getNodeGroup"] = func(a resource.PropertyMap) resource.PropertyMap {
 		ng := a["nodeGroupName"].StringValue()
-		return resource.PropertyMap{"id": resource.NewProperty(a["clusterName"].StringValue() + ":" + ng),
+		out := resource.PropertyMap{"id": resource.NewProperty(a["clusterName"].StringValue() + ":" + ng),
 			"clusterName": a["clusterName"], "nodeGroupName": a["nodeGroupName"],
 			"version": resource.NewProperty(nodeGroups[ng]), "status": resource.NewProperty("ACTIVE")}
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		for k, v := range m.liveNodeGroups[ng] {
+			out[k] = v
+		}
+		return out
 	}
+}
+
+// SetLiveNodeGroup adds to what getNodeGroup answers for the live node group ng (of
+// SetLiveCluster) the fields given, in the data source's names: "amiType",
+// "capacityType", "instanceTypes", "nodeRoleArn", "subnetIds",
+// "launchTemplates" ([{"id": ..., "version": ...}]).
+func (m *Mocks) SetLiveNodeGroup(ng string, fields map[string]any) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.liveNodeGroups == nil {
+		m.liveNodeGroups = map[string]resource.PropertyMap{}
+	}
+	m.liveNodeGroups[ng] = resource.NewPropertyMapFromMap(fields)
 }

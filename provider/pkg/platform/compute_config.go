@@ -57,13 +57,17 @@ type computeConfig struct {
 	NodeSsmAccess   bool
 	NodeGroups      []nodeGroupConfig
 	FargateProfiles []fargateProfileConfig
+	// NodeGroupsUnknown: at preview the list of node groups, or a group's name, is not
+	// known, so which running groups it keeps is not known either.
+	NodeGroupsUnknown bool
 }
 
 // NodeGroupConfig is one managed node group, defaults filled in.
 type nodeGroupConfig struct {
 	Name string
 	// EksName is "<cluster>-<name>", the stable part of the node group's EKS name: EKS
-	// names the group EksName-<generation> (nodeGroupGeneration), within 63 characters.
+	// names the group EksName-<generation> (nodeGroupGeneration), within 63 characters,
+	// or EksName alone for a group 0.1.0 made that nothing replaces (nodeGroupEksName).
 	// The launch template and the nodes' Name tag carry EksName alone.
 	EksName       string
 	InstanceTypes []string
@@ -89,6 +93,10 @@ type nodeGroupConfig struct {
 	NodeRepair bool
 	// Custom is the group's node customization (nodecustom_config.go).
 	Custom nodeCustomConfig
+	// PreviewUnknown are the group's create-only inputs read as unknown at preview
+	// (instanceTypes, capacityType, amiType: read as their defaults meanwhile), so
+	// whether the group is replaced is left to the update (nodeGroupEksName).
+	PreviewUnknown []string
 }
 
 // TaintConfig is one Kubernetes taint.
@@ -148,7 +156,9 @@ func resolveCompute(p *problems, args *Args, cluster *clusterConfig, auto *autoM
 		ng := resolveNodeGroup(p, fmt.Sprintf("nodeGroups[%d]", i), g, cluster)
 		groups.check(p, i, ng.Name)
 		c.NodeGroups = append(c.NodeGroups, ng)
+		c.NodeGroupsUnknown = c.NodeGroupsUnknown || p.unknown[fmt.Sprintf("nodeGroups[%d].name", i)]
 	}
+	c.NodeGroupsUnknown = c.NodeGroupsUnknown || p.unknown["nodeGroups"]
 	switch {
 	case len(args.NodeGroups) > 0 || len(args.FargateProfiles) > 0 || p.unknown["nodeGroups"] || p.unknown["fargateProfiles"] || auto.HasCompute():
 	case auto.Enabled:
@@ -248,6 +258,11 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *cluste
 	}
 
 	resolveNodeCustom(p, path, g, &ng, cluster)
+	for _, f := range []string{"amiType", "capacityType", "instanceTypes"} {
+		if p.unknown[path+"."+f] {
+			ng.PreviewUnknown = append(ng.PreviewUnknown, f)
+		}
+	}
 
 	// Only subnets the user gave are checked here: the default, privateSubnetIds, was
 	// checked under its own name, and reporting it again under a path the user never

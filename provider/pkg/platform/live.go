@@ -23,6 +23,13 @@ type liveCluster struct {
 	// NodeGroups are the Kubernetes versions of this platform's managed node groups that
 	// EKS runs, by EKS name (all generations: a replacement in flight shows two).
 	NodeGroups map[string]string
+	// Groups are the create-only fields EKS reports for the same groups, by EKS name:
+	// whether this run replaces a group is a fact about the running group
+	// (nodeGroupEksName, replacementWarning).
+	Groups map[string]nodeGroupFields
+	// AllNodeGroups are the EKS names of every node group of the cluster, the
+	// platform's or not (removedGroupWarnings).
+	AllNodeGroups []string
 }
 
 // readLive reads the cluster by name in Output form, through the component's AWS
@@ -33,7 +40,7 @@ type liveCluster struct {
 // check that cannot read the cluster does not pass silently.
 func (b *build) readLive() (liveCluster, error) {
 	name := b.cfg.Cluster.Name
-	live := liveCluster{NodeGroups: map[string]string{}}
+	live := liveCluster{NodeGroups: map[string]string{}, Groups: map[string]nodeGroupFields{}}
 	names, err := awaitStrings(eks.GetClustersOutput(b.ctx, pulumi.Parent(b.parent)).Names())
 	if err != nil {
 		return live, fmt.Errorf("reading the EKS clusters of the account to find %s: %w", name, err)
@@ -51,17 +58,19 @@ func (b *build) readLive() (liveCluster, error) {
 	if err != nil {
 		return live, fmt.Errorf("reading the node groups of EKS cluster %s: %w", name, err)
 	}
+	live.AllNodeGroups = slices.Sorted(slices.Values(groups))
 	for _, ng := range slices.Sorted(slices.Values(groups)) {
 		if b.cfg.Compute.groupOf(ng) < 0 {
 			continue
 		}
-		v, err := awaitStr(eks.LookupNodeGroupOutput(b.ctx, eks.LookupNodeGroupOutputArgs{
+		r, err := awaitNodeGroup(eks.LookupNodeGroupOutput(b.ctx, eks.LookupNodeGroupOutputArgs{
 			ClusterName: pulumi.String(name), NodeGroupName: pulumi.String(ng),
-		}, pulumi.Parent(b.parent)).Version())
+		}, pulumi.Parent(b.parent)))
 		if err != nil {
 			return live, fmt.Errorf("reading EKS node group %s of cluster %s: %w", ng, name, err)
 		}
-		live.NodeGroups[ng] = v
+		live.NodeGroups[ng] = r.Version
+		live.Groups[ng] = liveNodeGroupFields(r)
 	}
 	return live, nil
 }

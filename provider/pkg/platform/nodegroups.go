@@ -16,11 +16,16 @@ import (
 // waits for (New's beforeNodes barrier).
 func (b *build) nodeGroups(cluster *clusterResult, workers *workerRolesResult, after []pulumi.Resource) (*nodeGroupsResult, error) {
 	res := &nodeGroupsResult{}
+	// A group removed from nodeGroups is deleted by the engine; say so before it is.
+	for _, w := range b.cfg.Compute.removedGroupWarnings(b.upgrade.live, b.cfg.Cluster.Name) {
+		_ = b.ctx.Log.Warn(w, &pulumi.LogArgs{Resource: b.parent})
+	}
 	for _, g := range b.cfg.Compute.NodeGroups {
-		ng, err := b.nodeGroup(cluster, workers, g, after)
+		ng, planned, err := b.nodeGroup(cluster, workers, g, after)
 		if err != nil {
 			return nil, err
 		}
+		res.planned = append(res.planned, planned)
 		res.Groups = append(res.Groups, ng)
 		res.Ready = append(res.Ready, ng)
 	}
@@ -28,7 +33,7 @@ func (b *build) nodeGroups(cluster *clusterResult, workers *workerRolesResult, a
 }
 
 // nodeGroup makes one managed node group and its launch template.
-func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g nodeGroupConfig, after []pulumi.Resource) (*eks.NodeGroup, error) {
+func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g nodeGroupConfig, after []pulumi.Resource) (*eks.NodeGroup, plannedName, error) {
 	tags := b.tags(g.Tags)
 	instanceTags := b.tags(g.Tags, plainMapOf(map[string]string{"Name": g.EksName}))
 	lt, err := ec2.NewLaunchTemplate(b.ctx, b.child("ng-"+g.Name+"-lt"), &ec2.LaunchTemplateArgs{
@@ -66,7 +71,7 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 		Tags:                             tags,
 	}, b.opts()...)
 	if err != nil {
-		return nil, err
+		return nil, plannedName{}, err
 	}
 
 	roleArn := g.NodeRoleArn
@@ -114,14 +119,35 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 	if g.Custom.ReleaseVersion != nil {
 		releaseVersion = g.Custom.ReleaseVersion.ToStringOutput().ToStringPtrOutput()
 	}
-	return eks.NewNodeGroup(b.ctx, b.child("ng-"+g.Name), &eks.NodeGroupArgs{
-		ClusterName: cluster.Name,
-		// "<cluster>-<name>-<generation>": the generation changes exactly when a change
-		// forces EKS to make a new group, so the new group never takes the old one's
-		// name and can be created before the old one is deleted.
-		NodeGroupName: pulumi.All(roleArn, subnets, lt.ID()).ApplyT(func(v []any) string {
-			return g.EksName + "-" + nodeGroupGeneration(g, v[0].(string), v[1].([]string), string(v[2].(pulumi.ID)))
-		}).(pulumi.StringOutput),
+	// "<cluster>-<name>-<generation>": the generation changes exactly when a change
+	// forces EKS to make a new group, so the new group never takes the old one's name
+	// and can be created before the old one is deleted. A group 0.1.0 made keeps its
+	// name while nothing create-only changes (nodeGroupEksName).
+	live := b.upgrade.live
+	name := pulumi.All(roleArn, subnets, lt.ID()).ApplyT(func(v []any) string {
+		want := desiredNodeGroupFields(g, v[0].(string), v[1].([]string), string(v[2].(pulumi.ID)))
+		n := b.cfg.Compute.nodeGroupEksName(live, g, want)
+		// The preview (and the up) says which groups this run replaces, and why. With a
+		// create-only input unknown at preview the name is not this one (below), and
+		// warnUnknownNodeGroupNames says so instead.
+		if len(g.PreviewUnknown) == 0 {
+			if w := replacementWarning(g, b.cfg.Compute.liveGroupsOf(live, g), n, want, live); w != "" {
+				_ = b.ctx.Log.Warn(w, &pulumi.LogArgs{Resource: b.parent})
+			}
+		}
+		return n
+	}).(pulumi.StringOutput)
+	if len(g.PreviewUnknown) > 0 {
+		// At preview an unknown instanceTypes, capacityType or amiType was read as its
+		// default: a name computed from that could keep a group the update replaces.
+		// Unknown, the preview plans the replacement, and the update decides.
+		name = pulumi.All(name, pulumi.UnsafeUnknownOutput(nil)).ApplyT(func(v []any) string {
+			return v[0].(string)
+		}).(pulumi.StringOutput)
+	}
+	ng, err := eks.NewNodeGroup(b.ctx, b.child("ng-"+g.Name), &eks.NodeGroupArgs{
+		ClusterName:    cluster.Name,
+		NodeGroupName:  name,
 		Version:        version,
 		ReleaseVersion: releaseVersion,
 		NodeRoleArn:    roleArn,
@@ -152,6 +178,7 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 		// Pulumi's default applies: the new group is created, its nodes join, and only
 		// then is the old group deleted, so pods always have somewhere to go.
 	)...)
+	return ng, plannedName{g: g, name: name, roleArn: roleArn, subnets: subnets, ltID: lt.ID()}, err
 }
 
 // nodeGroupGenerationLen is the length of the generation suffix of a node group's EKS

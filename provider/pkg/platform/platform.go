@@ -241,7 +241,10 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 		releaseAfter(w.beforeUserReleases)); err != nil {
 		return nil, nil, err
 	}
-	return p, w, b.outputs(p, &s)
+	err = b.outputs(p, &s)
+	// Last, so reading the planned node group names holds no registration up.
+	b.warnUnknownNodeGroupNames(s.nodeGroups.planned)
+	return p, w, err
 }
 
 // build carries what every stage needs: the context, the resolved config, the parent.

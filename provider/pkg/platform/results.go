@@ -109,6 +109,9 @@ type workerRolesResult struct {
 type nodeGroupsResult struct {
 	Groups []*eks.NodeGroup
 	Ready  []pulumi.Resource
+	// planned are the groups' EKS names as this run computes them, for the preview's
+	// warnings (warnUnknownNodeGroupNames).
+	planned []plannedName
 }
 
 // fargateResult is the Fargate profiles, in input order.

@@ -23,6 +23,19 @@ const priv2 = "subnet-0b00000000000002b";
 const zoneId = "Z0123456789ABCDEFGHIJ";
 const teamRole = "arn:aws:iam::123456789012:role/platform-team";
 
+const systemGroup = {
+    name: "system",
+    capacityType: "ON_DEMAND",
+    instanceTypes: ["m5.large"],
+    scaling: { minSize: 2, desiredSize: 2, maxSize: 3 },
+    labels: { "node-role": "system" },
+    taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
+};
+
+function generalGroup(instanceTypes: string[]) {
+    return { name: "general", capacityType: "SPOT", instanceTypes, scaling: { minSize: 1, desiredSize: 2, maxSize: 5 } };
+}
+
 // A valid platform (the one platform_test.go builds in Go) for the bad-* variants to break.
 function platformArgs(variant: string): EksPlatformArgs {
     const args: EksPlatformArgs = {
@@ -31,22 +44,7 @@ function platformArgs(variant: string): EksPlatformArgs {
         privateSubnetIds: [priv1, priv2],
         admins: [teamRole],
         logRetentionDays: 90,
-        nodeGroups: [
-            {
-                name: "system",
-                capacityType: "ON_DEMAND",
-                instanceTypes: ["m5.large"],
-                scaling: { minSize: 2, desiredSize: 2, maxSize: 3 },
-                labels: { "node-role": "system" },
-                taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
-            },
-            {
-                name: "general",
-                capacityType: "SPOT",
-                instanceTypes: ["t3.large", "m5.large"],
-                scaling: { minSize: 1, desiredSize: 2, maxSize: 5 },
-            },
-        ],
+        nodeGroups: [systemGroup, generalGroup(["t3.large", "m5.large"])],
         fargateProfiles: [
             { name: "apps", selectors: [{ namespace: "apps" }] },
             { name: "batch", selectors: [{ namespace: "batch", labels: { compute: "fargate" } }] },
@@ -72,6 +70,11 @@ function platformArgs(variant: string): EksPlatformArgs {
         case "bump":
             // The valid platform on the Kubernetes version of this run (TestTypeScriptKubernetesBump).
             args.kubernetesVersion = process.env.E2E_K8S_VERSION;
+            break;
+        case "resize":
+            // The valid platform with the "general" group's instance types of this run,
+            // comma-separated (TestTypeScriptNodeGroupReplacement).
+            args.nodeGroups = [systemGroup, generalGroup((process.env.E2E_GENERAL_INSTANCE_TYPES ?? "").split(","))];
             break;
         default:
             throw new Error(`unknown E2E_VARIANT ${variant}`);

@@ -38,7 +38,7 @@ func (p Process) Summary(op string) Summary {
 	if c == nil {
 		c = map[string]int{}
 	}
-	return Summary{Op: op, Changes: c, Outputs: p.Result.Outputs, Elapsed: p.Elapsed, Stdout: p.Stdout}
+	return Summary{Op: op, Changes: c, Outputs: p.Result.Outputs, Elapsed: p.Elapsed, Stdout: p.Stdout, Stderr: p.Stderr}
 }
 
 // Failure describes a run that did not report success, with its output.

@@ -36,6 +36,9 @@ type Summary struct {
 	Outputs map[string]Output // stack outputs (up)
 	Elapsed time.Duration     // wall time of the operation
 	Stdout  string            // the engine's progress output
+	// Stderr is a subprocess's standard error (Workspace.Run): the Node and Python
+	// test programs write the engine's output there.
+	Stderr string
 }
 
 // Count is the number of resources with change kind op ("create", "same", ...).
