@@ -4352,7 +4352,7 @@ type NodeGroup struct {
 	Labels map[string]string `pulumi:"labels"`
 	// IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
 	MetadataHopLimit *int `pulumi:"metadataHopLimit"`
-	// Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap). `<cluster>-<name>` may be at most 54 characters.
+	// Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap); `pulumi preview` warns which groups a run replaces. A group made by 0.1.0 keeps its EKS name `<cluster>-<name>` (updated in place) until a change replaces it. `<cluster>-<name>` may be at most 54 characters.
 	Name string `pulumi:"name"`
 	// Whether EKS node auto repair is on for the group (`nodeRepairConfig.enabled`): EKS watches the nodes' health (the kubelet's `Ready` condition, and the conditions of the EKS node monitoring agent when that add-on is installed) and replaces or reboots a node that stays unhealthy, and stops repairing when many nodes of the group are unhealthy at once. Defaults to `true`, or `false` for Windows AMI types, which have no node auto repair (`true` is rejected there). EKS's own default is off; EKS Auto Mode turns it on. Changing it updates the group in place.
 	NodeRepair *bool `pulumi:"nodeRepair"`
@@ -4411,7 +4411,7 @@ type NodeGroupArgs struct {
 	Labels pulumi.StringMapInput `pulumi:"labels"`
 	// IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
 	MetadataHopLimit pulumi.IntPtrInput `pulumi:"metadataHopLimit"`
-	// Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap). `<cluster>-<name>` may be at most 54 characters.
+	// Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap); `pulumi preview` warns which groups a run replaces. A group made by 0.1.0 keeps its EKS name `<cluster>-<name>` (updated in place) until a change replaces it. `<cluster>-<name>` may be at most 54 characters.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Whether EKS node auto repair is on for the group (`nodeRepairConfig.enabled`): EKS watches the nodes' health (the kubelet's `Ready` condition, and the conditions of the EKS node monitoring agent when that add-on is installed) and replaces or reboots a node that stays unhealthy, and stops repairing when many nodes of the group are unhealthy at once. Defaults to `true`, or `false` for Windows AMI types, which have no node auto repair (`true` is rejected there). EKS's own default is off; EKS Auto Mode turns it on. Changing it updates the group in place.
 	NodeRepair pulumi.BoolPtrInput `pulumi:"nodeRepair"`
@@ -4539,7 +4539,7 @@ func (o NodeGroupOutput) MetadataHopLimit() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v NodeGroup) *int { return v.MetadataHopLimit }).(pulumi.IntPtrOutput)
 }
 
-// Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap). `<cluster>-<name>` may be at most 54 characters.
+// Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap); `pulumi preview` warns which groups a run replaces. A group made by 0.1.0 keeps its EKS name `<cluster>-<name>` (updated in place) until a change replaces it. `<cluster>-<name>` may be at most 54 characters.
 func (o NodeGroupOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v NodeGroup) string { return v.Name }).(pulumi.StringOutput)
 }

@@ -692,7 +692,7 @@ export interface NodeGroupArgs {
      */
     metadataHopLimit?: pulumi.Input<number | undefined>;
     /**
-     * Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap). `<cluster>-<name>` may be at most 54 characters.
+     * Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap); `pulumi preview` warns which groups a run replaces. A group made by 0.1.0 keeps its EKS name `<cluster>-<name>` (updated in place) until a change replaces it. `<cluster>-<name>` may be at most 54 characters.
      */
     name: pulumi.Input<string>;
     /**

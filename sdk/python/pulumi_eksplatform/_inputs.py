@@ -2915,7 +2915,7 @@ class NodeGroupArgsDict(TypedDict):
     """
     name: pulumi.Input[_builtins.str]
     """
-    Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap). `<cluster>-<name>` may be at most 54 characters.
+    Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap); `pulumi preview` warns which groups a run replaces. A group made by 0.1.0 keeps its EKS name `<cluster>-<name>` (updated in place) until a change replaces it. `<cluster>-<name>` may be at most 54 characters.
     """
     ami_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -3030,7 +3030,7 @@ class NodeGroupArgs:
         """
         An EKS managed node group.
 
-        :param pulumi.Input[_builtins.str] name: Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap). `<cluster>-<name>` may be at most 54 characters.
+        :param pulumi.Input[_builtins.str] name: Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap); `pulumi preview` warns which groups a run replaces. A group made by 0.1.0 keeps its EKS name `<cluster>-<name>` (updated in place) until a change replaces it. `<cluster>-<name>` may be at most 54 characters.
         :param pulumi.Input[_builtins.str] ami_id: A custom AMI (`ami-...`), with `amiType: CUSTOM`. It must be an AL2023-based EKS node image (built from amazon-eks-ami, so it runs nodeadm): with an AMI ID EKS merges no user data, so the platform writes the nodeadm `NodeConfig` with the cluster's name, endpoint, certificate authority and service CIDR, and has the kubelet register the group's taints. EKS then takes no `amiType`, `releaseVersion` or Kubernetes version on the group: bumping `kubernetesVersion` does not upgrade a custom-AMI group; change `amiId` to a newer image, which rolls the nodes to a new launch template version in place. Switching a group to or from a custom AMI replaces it (a new EKS name, created before the old group is deleted). IMDSv2 stays required with the group's hop limit.
         :param pulumi.Input[_builtins.str] ami_type: EKS AMI type, or `CUSTOM` with `amiId`. Defaults to `AL2023_x86_64_STANDARD`.
         :param pulumi.Input[Mapping[str, Any]] bottlerocket_settings: Bottlerocket settings for `BOTTLEROCKET_*` AMI types: the contents of the user data's `[settings]` table, for example `{motd: "hi", kubernetes: {"node-labels": {...}}, "host-containers": {admin: {enabled: true}}}`, rendered as TOML and merged by EKS with its own. `kubernetes.cluster-name`, `api-server` and `cluster-certificate` are rejected (EKS sets them), and so is what `kubelet` also sets. Values EKS cannot merge (quotes in strings or keys, mixed lists, quoted table names) are rejected.
@@ -3101,7 +3101,7 @@ class NodeGroupArgs:
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
         """
-        Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap). `<cluster>-<name>` may be at most 54 characters.
+        Name of the node group, unique within the platform. Its EKS name is `<cluster>-<name>-<generation>`: the generation, 8 hex digits, changes exactly when a change forces the group to be replaced, so the new group is created before the old one is deleted (no capacity gap); `pulumi preview` warns which groups a run replaces. A group made by 0.1.0 keeps its EKS name `<cluster>-<name>` (updated in place) until a change replaces it. `<cluster>-<name>` may be at most 54 characters.
         """
         return pulumi.get(self, "name")
 
