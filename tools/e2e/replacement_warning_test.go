@@ -6,7 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // The preview says which node groups a run replaces (issue 14, item 6): the platform
@@ -124,4 +127,114 @@ func TestTypeScriptNodeGroupReplacement(t *testing.T) {
 	t.Parallel()
 	nodeProject(t)
 	langNodeGroupReplacement(t, nodeDriver)
+}
+
+// TestGoNodeGroupPreviewWarnings: the preview's other two node group lines, end to end.
+// A group moved onto a node role this run creates cannot have its new EKS name at
+// preview (the role's ARN is unknown): the preview says it may be replaced, naming
+// nodeRoleArn, and plans the replacement; the up replaces it new first and says why. A
+// group removed from nodeGroups is announced as deleted, and is. A preview that
+// replaces nothing says nothing about node groups.
+func TestGoNodeGroupPreviewWarnings(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	ws := newWorkspace(t, runner.Options{})
+	ownRole := false
+	groups := []string{"system", "general", "batch"}
+	s, err := ws.GoStack(ctx, "e2e-ng-warnings", "dev", func(ctx *pulumi.Context) error {
+		var role pulumi.StringInput
+		if ownRole {
+			r, err := iam.NewRole(ctx, "own-nodes", &iam.RoleArgs{
+				Name:             pulumi.String("own-nodes"),
+				AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
+			})
+			if err != nil {
+				return err
+			}
+			role = r.Arn
+		}
+		var ngs eksplatform.NodeGroupArray
+		for _, n := range groups {
+			g := eksplatform.NodeGroupArgs{Name: pulumi.String(n), InstanceTypes: pulumi.StringArray{pulumi.String("m5.large")}}
+			if n == "general" && role != nil {
+				g.NodeRoleArn = role
+			}
+			ngs = append(ngs, g)
+		}
+		_, err := eksplatform.NewEksPlatform(ctx, component, &eksplatform.EksPlatformArgs{
+			KubernetesVersion:  pulumi.String("1.36"),
+			PublicSubnetIds:    pulumi.StringArray{pulumi.String(pub1), pulumi.String(pub2)},
+			PrivateSubnetIds:   pulumi.StringArray{pulumi.String(priv1), pulumi.String(priv2)},
+			AuthenticationMode: pulumi.String("API"),
+			NodeGroups:         ngs,
+		})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, j, g := upOnce(t, ctx, ws, s, "base")
+	requireFirstUpClean(t, "base", j, g)
+	general := str(mustNode(t, g, tNodeGroup, child("ng-general")).Res.Inputs, "nodeGroupName")
+	batch := str(mustNode(t, g, tNodeGroup, child("ng-batch")).Res.Inputs, "nodeGroupName")
+	preview := func(step string) runner.Summary {
+		t.Helper()
+		n := readJournal(t, ws).Len()
+		sum, err := s.Preview(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		t.Logf("%s: %s", step, sum)
+		requireMutations(t, step, readJournal(t, ws).Since(n))
+		return sum
+	}
+	requireNoNodeGroupWarning(t, "no-op preview", preview("no-op preview"))
+
+	// a. general on a role this run creates.
+	ownRole = true
+	step := "a. preview, new node role"
+	pre := preview(step)
+	if want := "node group general may be replaced: nodeRoleArn is not known until the update; if it changes, a new group is created first and " +
+		general + " deleted after its nodes drain"; !strings.Contains(engineOutput(pre), want) {
+		t.Errorf("%s: no warning %q:\n%s", step, want, tailStr(engineOutput(pre), 3000))
+	}
+	if pre.Count("replace") != 1 || strings.Contains(engineOutput(pre), "node group system ") || strings.Contains(engineOutput(pre), "node group batch ") {
+		t.Errorf("%s: want replace=1 (general) and no word about system or batch, got %s:\n%s", step, pre, tailStr(engineOutput(pre), 3000))
+	}
+	step = "a. new node role"
+	sum, j, g := upOnce(t, ctx, ws, s, step)
+	requireClean(t, step, j)
+	requireClusterKept(t, step, j)
+	requireMutations(t, step, j,
+		"create "+tRole+" own-nodes",
+		mut("create", tNodeGroup, "ng-general"),
+		mut("delete", tNodeGroup, "ng-general"))
+	requireReplacedNewFirst(t, step, "new node group ACTIVE before the old one is deleted",
+		j.Creates().Type(tNodeGroup).Entries, j.Deletes().Type(tNodeGroup).Entries)
+	made := requireReplacementWarning(t, step, sum, "general", general, "nodeRoleArn")
+	if got := str(mustNode(t, g, tNodeGroup, child("ng-general")).Res.Inputs, "nodeGroupName"); got != made {
+		t.Errorf("%s: the group runs as %q, the up warned of %q", step, got, made)
+	}
+
+	// b. batch removed from nodeGroups.
+	groups = []string{"system", "general"}
+	step = "b. preview, batch removed"
+	pre = preview(step)
+	if want := "node group batch will be deleted: it is no longer in nodeGroups, so EKS node group " + batch +
+		" is deleted after its nodes drain"; !strings.Contains(engineOutput(pre), want) {
+		t.Errorf("%s: no warning %q:\n%s", step, want, tailStr(engineOutput(pre), 3000))
+	}
+	step = "b. batch removed"
+	_, j, _ = upOnce(t, ctx, ws, s, step)
+	requireClean(t, step, j)
+	requireMutations(t, step, j,
+		mut("delete", tNodeGroup, "ng-batch"),
+		mut("delete", tLaunchTemplate, "ng-batch-lt"))
+
+	requireNoNodeGroupWarning(t, "preview again", preview("preview again"))
+	sum, j, _ = upOnce(t, ctx, ws, s, "again")
+	if sum.Changed() != 0 {
+		t.Errorf("again: want no changes, got %s", sum)
+	}
+	requireMutations(t, "again", j)
 }
