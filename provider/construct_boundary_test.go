@@ -825,11 +825,13 @@ func boundaryCases() []boundaryCase {
 				assocs, computed, _, ok := get(addon.Inputs, "podIdentityAssociations")
 				switch {
 				case computed && e.mode == constructtest.Preview:
-				case !ok || !assocs.IsArray() || len(assocs.ArrayValue()) != 1:
-					r.errorf("podIdentityAssociations = %v; want one", assocs)
+				case !ok || !assocs.IsArray() || len(assocs.ArrayValue()) != 2:
+					r.errorf("podIdentityAssociations = %v; want the controller's and the node DaemonSet's", assocs)
 				default:
-					if sa, _, _, _ := get(assocs.ArrayValue()[0].ObjectValue(), "serviceAccount"); !sa.IsString() || sa.StringValue() != "efs-csi-controller-sa" {
-						r.errorf("association serviceAccount = %v; want efs-csi-controller-sa", sa)
+					for i, want := range []string{"efs-csi-controller-sa", "efs-csi-node-sa"} {
+						if sa, _, _, _ := get(assocs.ArrayValue()[i].ObjectValue(), "serviceAccount"); !sa.IsString() || sa.StringValue() != want {
+							r.errorf("association %d serviceAccount = %v; want %s", i, sa, want)
+						}
 					}
 				}
 				if !e.known() {
