@@ -18,6 +18,7 @@ import (
 	"github.com/eksplatform/pulumi-eksplatform/provider/constructtest"
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/platform"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // knownGaps are the cases (path.Match patterns over "case/encoding/mode") that fail
@@ -458,6 +459,58 @@ func boundaryCases() []boundaryCase {
 				}}})
 			},
 			expect: rejectKnown("addons.certManager.route53HostedZoneIds[0]: ", "is not a Route 53 hosted zone ID"),
+		},
+		// The charts' Kubernetes compatibility (helmaddons_kubecompat.go): the pin on a
+		// minor upstream does not document it for, and a given version on the default.
+		{
+			name: "certManager pin on a minor it does not support",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{
+					"kubernetesVersion": e.wrap("1.32"),
+					"upgradePolicy":     "EXTENDED",
+					"addons":            map[string]any{"certManager": map[string]any{"enabled": true}},
+				})
+			},
+			expect: rejectKnown("kubernetesVersion: chart cert-manager v1.21.1 (addons.certManager, the platform's pin) is documented for Kubernetes 1.33 to 1.36",
+				"set addons.certManager.version to v1.20.3 (Kubernetes 1.32 to 1.35)"),
+		},
+		{
+			name: "certManager version for older minors",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"addons": map[string]any{"certManager": map[string]any{
+					"enabled": true,
+					"version": e.wrap("v1.20.3"),
+				}}})
+			},
+			expect: rejectKnown("addons.certManager.version: chart cert-manager v1.20.3 is documented for Kubernetes 1.32 to 1.35",
+				"remove addons.certManager.version to install the platform's pin v1.21.1"),
+		},
+		{
+			name: "certManager version the platform has no facts for",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"addons": map[string]any{"certManager": map[string]any{
+					"enabled": true,
+					"version": e.wrap("v1.19.0"),
+				}}})
+			},
+			expect: succeed,
+			// Installed, with a warning that it was not checked once the version is known;
+			// never a claim that it was.
+			check: func(r *report, e enc, res *constructtest.Result) {
+				const want = "addons.certManager.version: chart cert-manager v1.19.0 is not a version the platform has Kubernetes compatibility facts for (it has v1.21.1, v1.20.3), so it was not checked against Kubernetes 1.36"
+				n := 0
+				for _, l := range res.Logs {
+					if strings.HasPrefix(l.Message, "addons.certManager.version:") {
+						if l.Severity != pulumirpc.LogSeverity_WARNING || !strings.HasPrefix(l.Message, want) {
+							r.errorf("log %v %q, want a warning starting %q", l.Severity, l.Message, want)
+						}
+						n++
+					}
+				}
+				if want := map[bool]int{true: 1, false: 0}[e.known()]; n != want {
+					r.errorf("%d warnings about the version, want %d (known: %v)", n, want, e.known())
+				}
+			},
 		},
 		{
 			name: "clusterAutoscaler values rename the service account",

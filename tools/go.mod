@@ -4,6 +4,10 @@ go 1.26.6
 
 require github.com/pulumi/pulumi/pkg/v3 v3.259.0
 
+// Helm's semver library, at the version the module graph already selects: the
+// simulator evaluates charts' kubeVersion constraints as Helm does (simcloud/helmkube.go).
+require github.com/Masterminds/semver/v3 v3.1.1
+
 require (
 	github.com/fsnotify/fsnotify v1.10.1 // indirect
 	github.com/iwdgo/sigintwindows v0.2.2 // indirect

@@ -56,8 +56,9 @@ func (s *Server) clusterVersion(cluster string, v view) string {
 	return str(in, "version")
 }
 
-// checkVersions applies the add-on and node group rules above to a create (old nil)
-// or update of r; it must run under locked.
+// checkVersions applies the add-on and node group rules above, and Helm's kubeVersion
+// check of a release's chart (helmkube.go), to a create (old nil) or update of r; it
+// must run under locked.
 func (s *Server) checkVersions(r *res, old resource.PropertyMap, cluster string, v view) error {
 	switch r.Type {
 	case typAddon:
@@ -70,6 +71,9 @@ func (s *Server) checkVersions(r *res, old resource.PropertyMap, cluster string,
 		if ok1 && ok2 && (a > c || a < c-3) {
 			return fmt.Errorf("InvalidParameterException: Addon version specified is not supported (kube-proxy %s on a %s cluster)", av, cv)
 		}
+	case typRelease:
+		// Helm's kubeVersion check of the chart (helmkube.go), on install and upgrade.
+		return checkChartKubeVersion(r, s.clusterVersion(cluster, v))
 	case typNodeGroup:
 		nv, cv := str(r.Inputs, "version"), s.clusterVersion(cluster, v)
 		n, ok1 := minor(nv)

@@ -1,6 +1,9 @@
 package platform
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // config is the platform's inputs resolved: plain values where they shape the resource
 // graph (names, counts, modes), defaults filled in, validated. Stages read only config.
@@ -21,6 +24,9 @@ type config struct {
 	Karpenter  karpenterConfig
 	// InputDeps are the resources the inputs depend on; every child depends on them.
 	InputDeps []pulumi.Resource
+	// Warnings are findings of validation that do not stop the run (a chart version
+	// that could not be checked against the Kubernetes version, say), for ctx.Log.Warn.
+	Warnings []string
 }
 
 // resolve reads, defaults and validates args. It registers nothing, so an error here
@@ -49,6 +55,8 @@ func resolve(preview bool, name string, args *Args) (*config, error) {
 	cfg.HelmAddons = resolveHelmAddons(p, args, cfg)
 	checkEksAddonHelmTwins(p, cfg)
 	cfg.Karpenter = resolveKarpenter(p, args, cfg)
+	// Last: it reads the enabled charts of the add-ons and of Karpenter.
+	cfg.Warnings = checkChartKubeCompat(p, cfg, addons.KubeCompats)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

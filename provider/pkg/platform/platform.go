@@ -73,6 +73,10 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	for _, w := range b.upgrade.Warnings {
 		_ = ctx.Log.Warn(w, &pulumi.LogArgs{Resource: p})
 	}
+	// Chart compatibility findings that do not stop the run (helmaddons_kubecompat.go).
+	for _, w := range cfg.Warnings {
+		_ = ctx.Log.Warn(w, &pulumi.LogArgs{Resource: p})
+	}
 	w := &barriers{}
 	var s stageResults
 
