@@ -846,6 +846,85 @@ func boundaryCases() []boundaryCase {
 				}
 			},
 		},
+		// Security groups (securitygroups_config.go): a rule's peer, a node group's extra
+		// groups and the node security group's tags, in every encoding.
+		{
+			name: "cluster security group rule CIDR from the program",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"clusterSecurityGroupRules": []any{map[string]any{"name": "vpn", "type": "ingress",
+					"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv4": e.wrap("10.20.0.0/16")}}})
+			},
+			expect: succeed,
+			check: func(r *report, e enc, res *constructtest.Result) {
+				rules := res.OfType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+				if len(rules) != 1 || rules[0].Name != "demo-cluster-sg-rule-vpn" {
+					r.errorf("want the rule demo-cluster-sg-rule-vpn, got %v", names(rules))
+					return
+				}
+				v, computed, isSecret, ok := get(rules[0].Inputs, "cidrIpv4")
+				switch {
+				case !ok:
+					r.errorf("the rule has no cidrIpv4")
+				case e.encoding == secret && !isSecret:
+					r.errorf("the secret CIDR is in plain text on the rule")
+				case computed && e.known():
+					r.errorf("cidrIpv4 is unknown although the value is known")
+				case !computed && (!v.IsString() || v.StringValue() != "10.20.0.0/16"):
+					r.errorf("cidrIpv4 = %v", v)
+				}
+				if (e.encoding == output || e.encoding == unknown) && !slices.Contains(rules[0].AllDeps(), subnetURN) {
+					r.errorf("the rule does not depend on %s: %v", subnetURN, rules[0].AllDeps())
+				}
+			},
+		},
+		{
+			name: "security group rule CIDR with host bits",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"clusterSecurityGroupRules": []any{map[string]any{"name": "vpn", "type": "ingress",
+					"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv4": e.wrap("10.20.0.1/16")}}})
+			},
+			expect: rejectKnown(`clusterSecurityGroupRules[0].cidrIpv4: "10.20.0.1/16" has host bits set; give the network, 10.20.0.0/16`),
+		},
+		{
+			name: "node group extra security groups",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{
+					"nodeGroups":        []any{map[string]any{"name": "general", "securityGroupIds": e.wrap([]string{"sg-0123456789abcdef0"})}},
+					"nodeSecurityGroup": map[string]any{"enabled": true},
+				})
+			},
+			expect: succeed,
+			check: func(r *report, e enc, res *constructtest.Result) {
+				lts := res.OfType("aws:ec2/launchTemplate:LaunchTemplate")
+				if len(lts) != 1 {
+					r.errorf("want one launch template, got %d", len(lts))
+					return
+				}
+				v, computed, isSecret, ok := get(lts[0].Inputs, "vpcSecurityGroupIds")
+				if !ok {
+					r.errorf("the launch template sets no security groups")
+					return
+				}
+				if e.encoding == secret && !isSecret {
+					r.errorf("the secret group ID is in plain text on the launch template")
+				}
+				if computed || e.mode != constructtest.Up {
+					return
+				}
+				got, known := strs(v)
+				if !known || len(got) != 3 || got[2] != "sg-0123456789abcdef0" || !strings.HasPrefix(got[0], "sg-") || !strings.HasPrefix(got[1], "sg-") {
+					r.errorf("vpcSecurityGroupIds = %v; want the cluster's, the node group's and the extra", got)
+				}
+			},
+		},
+		{
+			name: "node security group tagged for the cluster",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeSecurityGroup": map[string]any{"enabled": true,
+					"tags": map[string]any{"kubernetes.io/cluster/demo": e.wrap("owned")}}})
+			},
+			expect: rejectKnown(`nodeSecurityGroup.tags: key "kubernetes.io/cluster/demo" would tag a second security group for the cluster`),
+		},
 		{
 			name: "reserved tag prefix",
 			inputs: func(e enc) resource.PropertyMap {

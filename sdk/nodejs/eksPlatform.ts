@@ -72,6 +72,10 @@ export class EksPlatform extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly nodeRoleArn: pulumi.Output<string>;
     /**
+     * ID of the node security group the platform made (`nodeSecurityGroup`); empty when there is none.
+     */
+    declare public /*out*/ readonly nodeSecurityGroupId: pulumi.Output<string>;
+    /**
      * The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`); the cluster has it whether or not the platform makes an OIDC provider.
      */
     declare public /*out*/ readonly oidcIssuerUrl: pulumi.Output<string>;
@@ -107,6 +111,7 @@ export class EksPlatform extends pulumi.ComponentResource {
             resourceInputs["bootstrapClusterCreatorAdminPermissions"] = args?.bootstrapClusterCreatorAdminPermissions;
             resourceInputs["callerIsAdmin"] = args?.callerIsAdmin;
             resourceInputs["clusterName"] = args?.clusterName;
+            resourceInputs["clusterSecurityGroupRules"] = args?.clusterSecurityGroupRules;
             resourceInputs["eksAddons"] = args?.eksAddons;
             resourceInputs["enabledLogTypes"] = args?.enabledLogTypes;
             resourceInputs["endpointPrivateAccess"] = args?.endpointPrivateAccess;
@@ -119,6 +124,7 @@ export class EksPlatform extends pulumi.ComponentResource {
             resourceInputs["kubernetesVersion"] = args?.kubernetesVersion;
             resourceInputs["logRetentionDays"] = args?.logRetentionDays;
             resourceInputs["nodeGroups"] = args?.nodeGroups;
+            resourceInputs["nodeSecurityGroup"] = args?.nodeSecurityGroup;
             resourceInputs["nodeSsmAccess"] = args?.nodeSsmAccess;
             resourceInputs["privateSubnetIds"] = args?.privateSubnetIds;
             resourceInputs["protectCluster"] = args?.protectCluster;
@@ -140,6 +146,7 @@ export class EksPlatform extends pulumi.ComponentResource {
             resourceInputs["fargatePodExecutionRoleArn"] = undefined /*out*/;
             resourceInputs["kubeconfig"] = undefined /*out*/;
             resourceInputs["nodeRoleArn"] = undefined /*out*/;
+            resourceInputs["nodeSecurityGroupId"] = undefined /*out*/;
             resourceInputs["oidcIssuerUrl"] = undefined /*out*/;
             resourceInputs["oidcProviderArn"] = undefined /*out*/;
         } else {
@@ -154,6 +161,7 @@ export class EksPlatform extends pulumi.ComponentResource {
             resourceInputs["kmsKeyArn"] = undefined /*out*/;
             resourceInputs["kubeconfig"] = undefined /*out*/;
             resourceInputs["nodeRoleArn"] = undefined /*out*/;
+            resourceInputs["nodeSecurityGroupId"] = undefined /*out*/;
             resourceInputs["oidcIssuerUrl"] = undefined /*out*/;
             resourceInputs["oidcProviderArn"] = undefined /*out*/;
         }
@@ -209,6 +217,10 @@ export interface EksPlatformArgs {
      */
     clusterName?: pulumi.Input<string | undefined>;
     /**
+     * Rules added to the cluster security group EKS makes (`clusterSecurityGroupId`), which the control plane's network interfaces, Fargate pods and every node carry. One EC2 rule resource each, named by the rule's `name`, so reordering the list changes nothing. EKS already allows all traffic within the group and all outbound traffic; a rule equal to one of those is refused (EC2 would answer `InvalidPermission.Duplicate`). The rules exist before any node group is created.
+     */
+    clusterSecurityGroupRules?: pulumi.Input<pulumi.Input<inputs.SecurityGroupRuleArgs>[] | undefined>;
+    /**
      * EKS managed add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent before nodes; coredns and the EBS CSI driver after).
      */
     eksAddons?: pulumi.Input<inputs.EksAddonsArgs | undefined>;
@@ -257,6 +269,10 @@ export interface EksPlatformArgs {
      */
     nodeGroups?: pulumi.Input<pulumi.Input<inputs.NodeGroupArgs>[] | undefined>;
     /**
+     * A security group the platform makes in the cluster's VPC for its nodes (off when not given): every node group's launch template carries it beside the cluster security group, Karpenter's default EC2NodeClass selects it (it is tagged `karpenter.sh/discovery=<clusterName>`), and Auto Mode's custom NodeClass lists it; Fargate pods and Auto Mode's built-in pools keep only the cluster security group. It starts with no rule (the cluster security group already gives nodes what EKS requires); give it `rules`, or reference it from other groups through the `nodeSecurityGroupId` output. It is never tagged `kubernetes.io/cluster/<clusterName>` (only the cluster security group is, so the AWS Load Balancer Controller finds exactly one).
+     */
+    nodeSecurityGroup?: pulumi.Input<inputs.NodeSecurityGroupArgs | undefined>;
+    /**
      * Whether the shared node role also gets `AmazonSSMManagedInstanceCore`, for Session Manager shell access to nodes. Defaults to `false`.
      */
     nodeSsmAccess?: pulumi.Input<boolean | undefined>;
@@ -289,7 +305,7 @@ export interface EksPlatformArgs {
      */
     subnetRoleTags?: pulumi.Input<boolean | undefined>;
     /**
-     * Tags applied to every taggable AWS resource the component creates.
+     * Tags applied to every taggable AWS resource the component creates. With `nodeSecurityGroup` enabled a `kubernetes.io/cluster/...` key is refused: it would also tag the node security group.
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**

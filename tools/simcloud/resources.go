@@ -148,6 +148,9 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 		if err == nil {
 			err = s.checkVersions(r, nil, e.Cluster, v)
 		}
+		if err == nil {
+			err = s.checkSecurityGroupRule(r, v) // securitygroups.go
+		}
 		e.Warning = w
 		return op{Op: "create", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
 	})
@@ -262,7 +265,11 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 	t, err := s.ledger.begin(func(v view) (op, error) {
 		e.Cluster = s.clusterOf(r, v.world)
 		karpenterUp = karpenterRunning(e.Cluster, v)
-		return op{Op: "delete", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, checkDelete(r, e.Cluster, v)
+		err := checkDelete(r, e.Cluster, v)
+		if err == nil {
+			err = s.checkSecurityGroupDelete(r, req.GetId(), v) // securitygroups.go
+		}
+		return op{Op: "delete", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
 	})
 	if err == nil {
 		err = s.sleep(ctx, r.Type)

@@ -164,6 +164,26 @@ var Types = map[string]Type{
 			}
 		},
 	},
+	// A security group (the platform's node security group, or one a program makes) and
+	// its rules, with EC2's ids: sg- and sgr- and 17 hex digits. A group given namePrefix
+	// is named the prefix and a unique suffix (26 characters, as the provider makes it).
+	// Of a group, name, namePrefix, description and vpcId are create-only; of a rule (the
+	// vpc resources) securityGroupId (terraform-provider-aws
+	// vpc_security_group_ingress_rule.go: RequiresReplace; other changes are
+	// ModifySecurityGroupRules in place, except a change of the peer's kind).
+	"aws:ec2/securityGroup:SecurityGroup": {
+		CreateOnly: []string{"name", "namePrefix", "description", "vpcId"},
+		Outputs: func(r *Resource) (string, map[string]any) {
+			id := "sg-" + Hex(17, "security-group", r.URN)
+			name := Str(r.Inputs, "name")
+			if name == "" {
+				name = OrDefault(Str(r.Inputs, "namePrefix"), r.Name+"-") + Hex(26, "security-group-name", r.URN)
+			}
+			return id, map[string]any{"arn": r.arn("ec2", "security-group/"+id), "ownerId": Account, "name": name}
+		},
+	},
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {CreateOnly: []string{"securityGroupId"}, Outputs: securityGroupRuleOutputs},
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {CreateOnly: []string{"securityGroupId"}, Outputs: securityGroupRuleOutputs},
 	"aws:ec2/launchTemplate:LaunchTemplate": {
 		CreateOnly: []string{"name", "namePrefix"},
 		Outputs:    launchTemplateOutputs,
@@ -263,6 +283,11 @@ var Types = map[string]Type{
 			}
 		},
 	},
+}
+
+func securityGroupRuleOutputs(r *Resource) (string, map[string]any) {
+	id := "sgr-" + Hex(17, "security-group-rule", r.URN)
+	return id, map[string]any{"arn": r.arn("ec2", "security-group-rule/"+id), "securityGroupRuleId": id}
 }
 
 func iamPath(r *Resource) string {

@@ -49,6 +49,11 @@ var sampleInputs = map[string]map[string]any{
 	"aws:sqs/queuePolicy:QueuePolicy":        {"queueUrl": "https://sqs.eu-west-1.amazonaws.com/123456789012/demo-karpenter"},
 	"aws:cloudwatch/eventRule:EventRule":     {"name": "demo-karpenter-Rebalance"},
 	"aws:cloudwatch/eventTarget:EventTarget": {"rule": "demo-karpenter-Rebalance", "targetId": "KarpenterInterruptionQueueTarget"},
+	"aws:ec2/securityGroup:SecurityGroup":    {"namePrefix": "demo-node-", "vpcId": "vpc-0123456789abcdef0"},
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"securityGroupId": "sg-0123456789abcdef0", "ipProtocol": "tcp",
+		"fromPort": 443, "toPort": 443, "cidrIpv4": "10.0.0.0/8"},
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {"securityGroupId": "sg-0123456789abcdef0", "ipProtocol": "-1",
+		"cidrIpv4": "10.0.0.0/8"},
 }
 
 const region = "eu-west-1"

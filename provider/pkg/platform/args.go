@@ -50,6 +50,10 @@ type Args struct {
 	HelmReleases []HelmReleaseArgs `pulumi:"helmReleases"`
 	// Karpenter is node autoscaling by Karpenter (off by default).
 	Karpenter *KarpenterArgs `pulumi:"karpenter"`
+	// Security groups (securitygroups_config.go): rules on the cluster security group
+	// and the shared node security group.
+	ClusterSecurityGroupRules []SecurityGroupRuleArgs `pulumi:"clusterSecurityGroupRules"`
+	NodeSecurityGroup         *NodeSecurityGroupArgs  `pulumi:"nodeSecurityGroup"`
 
 	// unknownAtPreview are inputs given but not known yet at preview, which the plugin
 	// had to leave out of the typed decoding (lists and objects given as one Output).
@@ -117,6 +121,31 @@ type NodeGroupArgs struct {
 	BottlerocketSettings  pulumi.MapInput    `pulumi:"bottlerocketSettings"`
 	CapacityReservationId pulumi.StringInput `pulumi:"capacityReservationId"`
 	PlacementGroup        pulumi.StringInput `pulumi:"placementGroup"`
+	// SecurityGroupIds are existing security groups the group's nodes also carry.
+	SecurityGroupIds pulumi.StringArrayInput `pulumi:"securityGroupIds"`
+}
+
+// SecurityGroupRuleArgs is one security group rule, with exactly one peer.
+type SecurityGroupRuleArgs struct {
+	Name                      pulumi.StringInput `pulumi:"name"`
+	Type                      pulumi.StringInput `pulumi:"type"`
+	Protocol                  pulumi.StringInput `pulumi:"protocol"`
+	FromPort                  pulumi.IntInput    `pulumi:"fromPort"`
+	ToPort                    pulumi.IntInput    `pulumi:"toPort"`
+	CidrIpv4                  pulumi.StringInput `pulumi:"cidrIpv4"`
+	CidrIpv6                  pulumi.StringInput `pulumi:"cidrIpv6"`
+	PrefixListId              pulumi.StringInput `pulumi:"prefixListId"`
+	ReferencedSecurityGroupId pulumi.StringInput `pulumi:"referencedSecurityGroupId"`
+	// ReferencedGroup is one of the platform's groups: cluster or node.
+	ReferencedGroup pulumi.StringInput `pulumi:"referencedGroup"`
+	Description     pulumi.StringInput `pulumi:"description"`
+}
+
+// NodeSecurityGroupArgs is the security group the platform makes for its nodes.
+type NodeSecurityGroupArgs struct {
+	Enabled pulumi.BoolInput        `pulumi:"enabled"`
+	Rules   []SecurityGroupRuleArgs `pulumi:"rules"`
+	Tags    pulumi.StringMapInput   `pulumi:"tags"`
 }
 
 // NodeKubeletArgs are kubelet settings of a node group's nodes.

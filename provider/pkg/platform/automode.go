@@ -29,7 +29,7 @@ type autoModeResult struct {
 //
 // after is what the Kubernetes objects wait for: access for the component's own
 // provider (rule 3), as for the charts' CRDs.
-func (b *build) autoModePools(cluster *clusterResult, kube *kubeResult, workers *workerRolesResult, after []pulumi.Resource) (*autoModeResult, error) {
+func (b *build) autoModePools(cluster *clusterResult, kube *kubeResult, workers *workerRolesResult, sg *securityGroupsResult, after []pulumi.Resource) (*autoModeResult, error) {
 	a := b.cfg.AutoMode
 	res := &autoModeResult{}
 	if err := b.autoModeClasses(kube, after, res); err != nil {
@@ -67,7 +67,12 @@ func (b *build) autoModePools(cluster *clusterResult, kube *kubeResult, workers 
 		}
 		return terms
 	})
-	securityGroup := cluster.Cluster.VpcConfig.ClusterSecurityGroupId()
+	// The cluster security group, and the node security group when the platform makes
+	// one (securitygroups.go): custom pools' nodes carry it like the node groups'.
+	securityGroups := pulumi.Array{pulumi.Map{"id": cluster.Cluster.VpcConfig.ClusterSecurityGroupId()}}
+	if sg.Node != nil {
+		securityGroups = append(securityGroups, pulumi.Map{"id": sg.NodeID})
+	}
 	nodeClass, err := apiextensions.NewCustomResource(b.ctx, b.child("auto-nodeclass"), &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("eks.amazonaws.com/v1"),
 		Kind:       pulumi.String("NodeClass"),
@@ -75,7 +80,7 @@ func (b *build) autoModePools(cluster *clusterResult, kube *kubeResult, workers 
 		OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{
 			"role":                       roleName,
 			"subnetSelectorTerms":        subnets,
-			"securityGroupSelectorTerms": pulumi.Array{pulumi.Map{"id": securityGroup}},
+			"securityGroupSelectorTerms": securityGroups,
 		}},
 	}, opts(append(workers.Ready, workers.AutoReady...)...)...)
 	if err != nil {

@@ -30,6 +30,8 @@ func barrierPlatform() *Args {
 	a.HelmReleases = []HelmReleaseArgs{{Name: pulumi.String("app"), Chart: pulumi.String("app"), Namespace: pulumi.String("apps")}}
 	a.EksAddons = &EksAddonsArgs{Extra: []ExtraEksAddonArgs{
 		{Name: pulumi.String("eks-node-monitoring-agent")}, {Name: pulumi.String("amazon-cloudwatch-observability")}}}
+	// A rule on the cluster security group, which the nodes wait for (rule 11).
+	a.ClusterSecurityGroupRules = []SecurityGroupRuleArgs{httpsRule("vpn")}
 	return a
 }
 
@@ -92,9 +94,10 @@ func TestBarriers(t *testing.T) {
 			{"demo-secrets-key", "demo-cluster-role-kms", "demo-cluster-logs"}}},
 		{"beforeAwsAuth (rule 3)", w.beforeAwsAuth, [][]string{access, workers}},
 		{"beforeCompute (rule 3)", w.beforeCompute, [][]string{access, {"demo-aws-auth"}, workers}},
-		// Nodes need the CNI when they join, not before their group's create starts.
-		{"beforeNodes (rules 3, 4)", w.beforeNodes, [][]string{access, {"demo-aws-auth"}, workers,
-			{"demo-vpc-cni-role", "demo-vpc-cni-role-AmazonEKS_CNI_Policy"}}},
+		// Nodes need the CNI when they join, not before their group's create starts; they
+		// start with the security group rules declared (rule 11).
+		{"beforeNodes (rules 3, 4, 11)", w.beforeNodes, [][]string{access, {"demo-aws-auth"}, workers,
+			{"demo-vpc-cni-role", "demo-vpc-cni-role-AmazonEKS_CNI_Policy"}, {"demo-cluster-sg-rule-vpn"}}},
 		{"beforeSystemAddons (rule 4)", w.beforeSystemAddons, [][]string{nodeAddons, {"demo-ng-general"}}},
 		// Plus, for each, the compute that schedules its namespace.
 		{"beforeLateEksAddons (rule 4)", w.beforeLateEksAddons, [][]string{nodeAddons}},
@@ -124,6 +127,10 @@ func TestBarriers(t *testing.T) {
 		[]mocktest.Resource{m.Find(t, "demo-cluster")})
 	m.RequireOrder(t, "rule 3", []mocktest.Resource{m.Find(t, "demo-aws-auth"), m.Find(t, "demo-access-role-team")},
 		[]mocktest.Resource{m.Find(t, "demo-ng-general"), m.Find(t, "demo-fargate-system")})
+	m.RequireOrder(t, "rule 11", []mocktest.Resource{m.Find(t, "demo-cluster-sg-rule-vpn")}, []mocktest.Resource{m.Find(t, "demo-ng-general")})
+	if m.DependsOn("demo-fargate-system", "demo-cluster-sg-rule-vpn") {
+		t.Error("rule 8: a Fargate profile waits for the security group rules")
+	}
 	// metrics-server runs in kube-system, which the system profile selects: its pods go
 	// to Fargate, so it waits for that profile, not for the node group.
 	m.RequireOrder(t, "rule 4", []mocktest.Resource{m.Find(t, "demo-fargate-system")},

@@ -22,6 +22,8 @@ type config struct {
 	EksAddons  eksAddonsConfig
 	HelmAddons helmAddonsConfig
 	Karpenter  karpenterConfig
+	// SecurityGroups are the security group inputs (securitygroups_config.go).
+	SecurityGroups securityGroupsConfig
 	// InputDeps are the resources the inputs depend on; every child depends on them.
 	InputDeps []pulumi.Resource
 	// Warnings are findings of validation that do not stop the run (a chart version
@@ -55,6 +57,8 @@ func resolve(preview bool, name string, args *Args) (*config, error) {
 	cfg.HelmAddons = resolveHelmAddons(p, args, cfg)
 	checkEksAddonHelmTwins(p, cfg)
 	cfg.Karpenter = resolveKarpenter(p, args, cfg)
+	// After compute, Auto Mode and Karpenter: the node security group goes on their nodes.
+	cfg.SecurityGroups = resolveSecurityGroups(p, args, cfg)
 	// Last: it reads the enabled charts of the add-ons and of Karpenter.
 	cfg.Warnings = checkChartKubeCompat(p, cfg, addons.KubeCompats)
 	if err := p.err(); err != nil {

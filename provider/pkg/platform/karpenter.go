@@ -170,7 +170,7 @@ func karpenterValues(cluster, endpoint, queue, roleArn string, k karpenterConfig
 //     NodeClaims are gone and the controller has deleted its instance profile. Only
 //     then do the controller, its role, the queue and the cluster go (rule 10).
 func (b *build) karpenter(cluster *clusterResult, identity *identityResult, kube *kubeResult, pre *karpenterPrereqs,
-	agent, crdsAfter, after []pulumi.Resource,
+	sg *securityGroupsResult, agent, crdsAfter, after []pulumi.Resource,
 ) (*karpenterResult, error) {
 	k := b.cfg.Karpenter
 	out := &karpenterResult{RoleArn: pulumi.String("").ToStringOutput()}
@@ -239,7 +239,9 @@ func (b *build) karpenter(cluster *clusterResult, identity *identityResult, kube
 		Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String(karpenterNodeClassName)},
 		OtherFields: kubernetes.UntypedArgs{"spec": b.karpenterNodeClassSpec(pre)},
 	}, b.opts(pulumi.Provider(kube.Provider),
-		pulumi.DependsOn(join([]pulumi.Resource{release, sgTag}, nodeAccess, pre.NodeRole.Ready)))...)
+		// The node security group (tagged for discovery like the cluster's) exists before
+		// the EC2NodeClass selects groups by that tag.
+		pulumi.DependsOn(join([]pulumi.Resource{release, sgTag}, nodeAccess, pre.NodeRole.Ready, sg.nodeGroup())))...)
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,8 @@ type nodeCustomConfig struct {
 	// CapacityReservationID and PlacementGroup go on the launch template; nil if none.
 	CapacityReservationID pulumi.StringInput
 	PlacementGroup        pulumi.StringInput
-	// SecurityGroups are the group's extra security groups.
+	// SecurityGroups are the group's extra security groups (securitygroups_config.go);
+	// Input is nil when none were given.
 	SecurityGroups stringList
 }
 
@@ -171,6 +172,7 @@ func resolveNodeCustom(p *problems, path string, g NodeGroupArgs, ng *nodeGroupC
 			p.addf("%s.placementGroup: %q is not a placement group name; give the name of an existing placement group", path, name)
 		}
 	}
+	resolveNodeGroupSecurityGroups(p, path, g, ng)
 }
 
 // linuxMime reports whether the group's user data is MIME multi-part (Amazon Linux).

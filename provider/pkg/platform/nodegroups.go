@@ -14,14 +14,14 @@ import (
 
 // nodeGroups makes the managed node groups, in parallel; after is what every group
 // waits for (New's beforeNodes barrier).
-func (b *build) nodeGroups(cluster *clusterResult, workers *workerRolesResult, after []pulumi.Resource) (*nodeGroupsResult, error) {
+func (b *build) nodeGroups(cluster *clusterResult, workers *workerRolesResult, sg *securityGroupsResult, after []pulumi.Resource) (*nodeGroupsResult, error) {
 	res := &nodeGroupsResult{}
 	// A group removed from nodeGroups is deleted by the engine; say so before it is.
 	for _, w := range b.cfg.Compute.removedGroupWarnings(b.upgrade.live, b.cfg.Cluster.Name) {
 		_ = b.ctx.Log.Warn(w, &pulumi.LogArgs{Resource: b.parent})
 	}
 	for _, g := range b.cfg.Compute.NodeGroups {
-		ng, planned, err := b.nodeGroup(cluster, workers, g, after)
+		ng, planned, err := b.nodeGroup(cluster, workers, sg, g, after)
 		if err != nil {
 			return nil, err
 		}
@@ -33,7 +33,7 @@ func (b *build) nodeGroups(cluster *clusterResult, workers *workerRolesResult, a
 }
 
 // nodeGroup makes one managed node group and its launch template.
-func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g nodeGroupConfig, after []pulumi.Resource) (*eks.NodeGroup, plannedName, error) {
+func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, sg *securityGroupsResult, g nodeGroupConfig, after []pulumi.Resource) (*eks.NodeGroup, plannedName, error) {
 	tags := b.tags(g.Tags)
 	instanceTags := b.tags(g.Tags, plainMapOf(map[string]string{"Name": g.EksName}))
 	lt, err := ec2.NewLaunchTemplate(b.ctx, b.child("ng-"+g.Name+"-lt"), &ec2.LaunchTemplateArgs{
@@ -68,7 +68,10 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, g 
 		UserData:                         b.userData(g, cluster),
 		CapacityReservationSpecification: capacityReservation(g),
 		Placement:                        placementGroup(g),
-		Tags:                             tags,
+		// The cluster security group, the node security group and the group's extras;
+		// nil when there are neither (securitygroups.go).
+		VpcSecurityGroupIds: launchTemplateSecurityGroups(g, sg, b.cfg.SecurityGroups),
+		Tags:                tags,
 	}, b.opts()...)
 	if err != nil {
 		return nil, plannedName{}, err

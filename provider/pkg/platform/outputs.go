@@ -14,6 +14,7 @@ func (b *build) outputs(p *EksPlatform, s *stageResults) error {
 	p.ClusterEndpoint = cl.Endpoint
 	p.ClusterCertificateAuthority = cl.CertificateAuthority.Data().Elem()
 	p.ClusterSecurityGroupId = cl.VpcConfig.ClusterSecurityGroupId().Elem()
+	p.NodeSecurityGroupId = s.securityGroups.NodeID
 	p.ClusterRoleArn = cluster.Role.Arn
 	p.KmsKeyArn = cluster.KmsKeyArn
 	p.OidcProviderArn = identity.ProviderArn
@@ -40,6 +41,7 @@ func (b *build) outputs(p *EksPlatform, s *stageResults) error {
 		"clusterEndpoint":             p.ClusterEndpoint,
 		"clusterCertificateAuthority": p.ClusterCertificateAuthority,
 		"clusterSecurityGroupId":      p.ClusterSecurityGroupId,
+		"nodeSecurityGroupId":         p.NodeSecurityGroupId,
 		"clusterRoleArn":              p.ClusterRoleArn,
 		"kmsKeyArn":                   p.KmsKeyArn,
 		"oidcProviderArn":             p.OidcProviderArn,

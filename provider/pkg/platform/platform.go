@@ -25,6 +25,7 @@ type EksPlatform struct {
 	ClusterEndpoint             pulumi.StringOutput    `pulumi:"clusterEndpoint"`
 	ClusterCertificateAuthority pulumi.StringOutput    `pulumi:"clusterCertificateAuthority"`
 	ClusterSecurityGroupId      pulumi.StringOutput    `pulumi:"clusterSecurityGroupId"`
+	NodeSecurityGroupId         pulumi.StringOutput    `pulumi:"nodeSecurityGroupId"`
 	ClusterRoleArn              pulumi.StringOutput    `pulumi:"clusterRoleArn"`
 	KmsKeyArn                   pulumi.StringOutput    `pulumi:"kmsKeyArn"`
 	OidcProviderArn             pulumi.StringOutput    `pulumi:"oidcProviderArn"`
@@ -118,6 +119,12 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 		return nil, nil, err
 	}
 
+	// The node security group and the security group rules need only the cluster (its
+	// security group and VPC), and run beside the access entries (rule 8).
+	if s.securityGroups, err = b.securityGroups(s.cluster); err != nil {
+		return nil, nil, err
+	}
+
 	// Rule 3: access entries first; aws-auth maps the worker roles, and in
 	// API_AND_CONFIG_MAP mode the component's own Kubernetes provider may be authorized
 	// only through those entries.
@@ -143,7 +150,7 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	// Auto Mode's custom NodePools and their NodeClass are Kubernetes objects: they need
 	// the component's access to the API server (rule 3), like the charts' CRDs.
 	w.beforeAutoModePools = join(s.access.Ready, s.awsAuth.Ready)
-	if s.autoMode, err = b.autoModePools(s.cluster, s.kube, s.workers, w.beforeAutoModePools); err != nil {
+	if s.autoMode, err = b.autoModePools(s.cluster, s.kube, s.workers, s.securityGroups, w.beforeAutoModePools); err != nil {
 		return nil, nil, err
 	}
 
@@ -157,11 +164,13 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	// create and the groups' start at once. When vpc-cni's configuration holds settings
 	// a node reads at launch (prefix delegation, custom networking), the groups wait for
 	// the add-on itself. Fargate runs none of these DaemonSets.
-	w.beforeNodes = join(w.beforeCompute, s.nodeAddons.vpcCniRole)
+	// Rule 11: nodes start with the security groups and rules the user declared, and
+	// on destroy the rules go only after the nodes.
+	w.beforeNodes = join(w.beforeCompute, s.nodeAddons.vpcCniRole, s.securityGroups.Ready)
 	if b.cfg.EksAddons.cniConfiguresNodeLaunch() && s.nodeAddons.vpcCni != nil {
 		w.beforeNodes = join(w.beforeNodes, []pulumi.Resource{s.nodeAddons.vpcCni})
 	}
-	if s.nodeGroups, err = b.nodeGroups(s.cluster, s.workers, w.beforeNodes); err != nil {
+	if s.nodeGroups, err = b.nodeGroups(s.cluster, s.workers, s.securityGroups, w.beforeNodes); err != nil {
 		return nil, nil, err
 	}
 	// Rule 5: the stage chains the profiles one after another.
@@ -208,7 +217,7 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	// destroy they go first, while the controller still runs to terminate their nodes.
 	w.karpenterControllerSchedulable = place.schedulableFor(addons.KarpenterNamespace, addons.KarpenterPodLabels, karpenterTolerations, false)
 	w.beforeKarpenter = join(w.beforeWorkloads, s.workloadAddons.Ready, w.karpenterControllerSchedulable)
-	if s.karpenter, err = b.karpenter(s.cluster, s.identity, s.kube, s.karpenterPre, w.beforePodIdentity, w.beforeCRDs, w.beforeKarpenter); err != nil {
+	if s.karpenter, err = b.karpenter(s.cluster, s.identity, s.kube, s.karpenterPre, s.securityGroups, w.beforePodIdentity, w.beforeCRDs, w.beforeKarpenter); err != nil {
 		return nil, nil, err
 	}
 	// Rule 4: Helm releases no node group or profile fits may run on Karpenter's

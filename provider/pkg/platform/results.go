@@ -16,7 +16,8 @@ type barriers struct {
 	beforeCluster []pulumi.Resource
 	beforeAwsAuth []pulumi.Resource
 	beforeCompute []pulumi.Resource
-	beforeNodes   []pulumi.Resource
+	// beforeNodes includes the node security group and every security group rule.
+	beforeNodes []pulumi.Resource
 	// systemAddonsSchedulable is the compute coredns and the EBS CSI driver wait for;
 	// beforeSystemAddons adds the node add-ons.
 	systemAddonsSchedulable []pulumi.Resource
@@ -58,6 +59,7 @@ type stageResults struct {
 	access          *readyResult
 	awsAuth         *readyResult
 	nodeAddons      *addonsResult
+	securityGroups  *securityGroupsResult
 	autoMode        *autoModeResult
 	earlyAddons     *addonsResult
 	nodeGroups      *nodeGroupsResult

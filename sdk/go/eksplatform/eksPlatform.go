@@ -41,6 +41,8 @@ type EksPlatform struct {
 	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
 	// ARN of the IAM role shared by node groups; empty when there is no node group that uses it.
 	NodeRoleArn pulumi.StringOutput `pulumi:"nodeRoleArn"`
+	// ID of the node security group the platform made (`nodeSecurityGroup`); empty when there is none.
+	NodeSecurityGroupId pulumi.StringOutput `pulumi:"nodeSecurityGroupId"`
 	// The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`); the cluster has it whether or not the platform makes an OIDC provider.
 	OidcIssuerUrl pulumi.StringOutput `pulumi:"oidcIssuerUrl"`
 	// ARN of the IAM OIDC provider for IRSA; empty when no role of the platform uses IRSA (every add-on with a role, vpc-cni included, uses `podIdentity`), since the provider is then not made.
@@ -94,6 +96,8 @@ type eksPlatformArgs struct {
 	CallerIsAdmin *bool `pulumi:"callerIsAdmin"`
 	// Name of the EKS cluster (1-100 characters, starts with a letter or digit, then letters, digits, `-` or `_`). Defaults to the component's name.
 	ClusterName *string `pulumi:"clusterName"`
+	// Rules added to the cluster security group EKS makes (`clusterSecurityGroupId`), which the control plane's network interfaces, Fargate pods and every node carry. One EC2 rule resource each, named by the rule's `name`, so reordering the list changes nothing. EKS already allows all traffic within the group and all outbound traffic; a rule equal to one of those is refused (EC2 would answer `InvalidPermission.Duplicate`). The rules exist before any node group is created.
+	ClusterSecurityGroupRules []SecurityGroupRule `pulumi:"clusterSecurityGroupRules"`
 	// EKS managed add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent before nodes; coredns and the EBS CSI driver after).
 	EksAddons *EksAddons `pulumi:"eksAddons"`
 	// Control-plane log types sent to CloudWatch, among `api`, `audit`, `authenticator`, `controllerManager`, `scheduler`. Defaults to `api`, `audit`, `authenticator`.
@@ -118,6 +122,8 @@ type eksPlatformArgs struct {
 	LogRetentionDays *int `pulumi:"logRetentionDays"`
 	// EKS managed node groups. Each gets a launch template with IMDSv2 required and an IMDS hop limit of 1 (see `metadataHopLimit`).
 	NodeGroups []NodeGroup `pulumi:"nodeGroups"`
+	// A security group the platform makes in the cluster's VPC for its nodes (off when not given): every node group's launch template carries it beside the cluster security group, Karpenter's default EC2NodeClass selects it (it is tagged `karpenter.sh/discovery=<clusterName>`), and Auto Mode's custom NodeClass lists it; Fargate pods and Auto Mode's built-in pools keep only the cluster security group. It starts with no rule (the cluster security group already gives nodes what EKS requires); give it `rules`, or reference it from other groups through the `nodeSecurityGroupId` output. It is never tagged `kubernetes.io/cluster/<clusterName>` (only the cluster security group is, so the AWS Load Balancer Controller finds exactly one).
+	NodeSecurityGroup *NodeSecurityGroup `pulumi:"nodeSecurityGroup"`
 	// Whether the shared node role also gets `AmazonSSMManagedInstanceCore`, for Session Manager shell access to nodes. Defaults to `false`.
 	NodeSsmAccess *bool `pulumi:"nodeSsmAccess"`
 	// IDs of existing private subnets. Tagged `kubernetes.io/role/internal-elb=1` and `kubernetes.io/cluster/<clusterName>=shared`. Node groups and Fargate profiles use them by default.
@@ -134,7 +140,7 @@ type eksPlatformArgs struct {
 	SecretsEncryption *bool `pulumi:"secretsEncryption"`
 	// Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
 	SubnetRoleTags *bool `pulumi:"subnetRoleTags"`
-	// Tags applied to every taggable AWS resource the component creates.
+	// Tags applied to every taggable AWS resource the component creates. With `nodeSecurityGroup` enabled a `kubernetes.io/cluster/...` key is refused: it would also tag the node security group.
 	Tags map[string]string `pulumi:"tags"`
 	// What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
 	UpgradePolicy *string `pulumi:"upgradePolicy"`
@@ -166,6 +172,8 @@ type EksPlatformArgs struct {
 	CallerIsAdmin pulumi.BoolPtrInput
 	// Name of the EKS cluster (1-100 characters, starts with a letter or digit, then letters, digits, `-` or `_`). Defaults to the component's name.
 	ClusterName pulumi.StringPtrInput
+	// Rules added to the cluster security group EKS makes (`clusterSecurityGroupId`), which the control plane's network interfaces, Fargate pods and every node carry. One EC2 rule resource each, named by the rule's `name`, so reordering the list changes nothing. EKS already allows all traffic within the group and all outbound traffic; a rule equal to one of those is refused (EC2 would answer `InvalidPermission.Duplicate`). The rules exist before any node group is created.
+	ClusterSecurityGroupRules SecurityGroupRuleArrayInput
 	// EKS managed add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent before nodes; coredns and the EBS CSI driver after).
 	EksAddons EksAddonsPtrInput
 	// Control-plane log types sent to CloudWatch, among `api`, `audit`, `authenticator`, `controllerManager`, `scheduler`. Defaults to `api`, `audit`, `authenticator`.
@@ -190,6 +198,8 @@ type EksPlatformArgs struct {
 	LogRetentionDays pulumi.IntPtrInput
 	// EKS managed node groups. Each gets a launch template with IMDSv2 required and an IMDS hop limit of 1 (see `metadataHopLimit`).
 	NodeGroups NodeGroupArrayInput
+	// A security group the platform makes in the cluster's VPC for its nodes (off when not given): every node group's launch template carries it beside the cluster security group, Karpenter's default EC2NodeClass selects it (it is tagged `karpenter.sh/discovery=<clusterName>`), and Auto Mode's custom NodeClass lists it; Fargate pods and Auto Mode's built-in pools keep only the cluster security group. It starts with no rule (the cluster security group already gives nodes what EKS requires); give it `rules`, or reference it from other groups through the `nodeSecurityGroupId` output. It is never tagged `kubernetes.io/cluster/<clusterName>` (only the cluster security group is, so the AWS Load Balancer Controller finds exactly one).
+	NodeSecurityGroup NodeSecurityGroupPtrInput
 	// Whether the shared node role also gets `AmazonSSMManagedInstanceCore`, for Session Manager shell access to nodes. Defaults to `false`.
 	NodeSsmAccess pulumi.BoolPtrInput
 	// IDs of existing private subnets. Tagged `kubernetes.io/role/internal-elb=1` and `kubernetes.io/cluster/<clusterName>=shared`. Node groups and Fargate profiles use them by default.
@@ -206,7 +216,7 @@ type EksPlatformArgs struct {
 	SecretsEncryption pulumi.BoolPtrInput
 	// Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
 	SubnetRoleTags pulumi.BoolPtrInput
-	// Tags applied to every taggable AWS resource the component creates.
+	// Tags applied to every taggable AWS resource the component creates. With `nodeSecurityGroup` enabled a `kubernetes.io/cluster/...` key is refused: it would also tag the node security group.
 	Tags pulumi.StringMapInput
 	// What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
 	UpgradePolicy pulumi.StringPtrInput
@@ -356,6 +366,11 @@ func (o EksPlatformOutput) Kubeconfig() pulumi.StringOutput {
 // ARN of the IAM role shared by node groups; empty when there is no node group that uses it.
 func (o EksPlatformOutput) NodeRoleArn() pulumi.StringOutput {
 	return o.ApplyT(func(v *EksPlatform) pulumi.StringOutput { return v.NodeRoleArn }).(pulumi.StringOutput)
+}
+
+// ID of the node security group the platform made (`nodeSecurityGroup`); empty when there is none.
+func (o EksPlatformOutput) NodeSecurityGroupId() pulumi.StringOutput {
+	return o.ApplyT(func(v *EksPlatform) pulumi.StringOutput { return v.NodeSecurityGroupId }).(pulumi.StringOutput)
 }
 
 // The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`); the cluster has it whether or not the platform makes an OIDC provider.

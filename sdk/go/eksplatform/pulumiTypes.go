@@ -4366,6 +4366,8 @@ type NodeGroup struct {
 	ReleaseVersion *string `pulumi:"releaseVersion"`
 	// Node counts. Defaults to min 1, desired 2, max 3.
 	Scaling *NodeGroupScaling `pulumi:"scaling"`
+	// IDs of existing security groups (in the cluster's VPC) the group's nodes also carry. The launch template then lists the cluster security group first, the node security group (`nodeSecurityGroup`) if made, then these: EKS adds the cluster security group only to a launch template that sets none. Changing them rolls a new launch template version (the nodes are replaced in place, the group is not). Do not tag them `kubernetes.io/cluster/<clusterName>`: the platform cannot see another group's tags, and with two tagged groups on a node the AWS Load Balancer Controller fails.
+	SecurityGroupIds []string `pulumi:"securityGroupIds"`
 	// Subnets of the nodes. Defaults to the private subnets.
 	SubnetIds []string `pulumi:"subnetIds"`
 	// Extra tags of the node group.
@@ -4425,6 +4427,8 @@ type NodeGroupArgs struct {
 	ReleaseVersion pulumi.StringPtrInput `pulumi:"releaseVersion"`
 	// Node counts. Defaults to min 1, desired 2, max 3.
 	Scaling NodeGroupScalingPtrInput `pulumi:"scaling"`
+	// IDs of existing security groups (in the cluster's VPC) the group's nodes also carry. The launch template then lists the cluster security group first, the node security group (`nodeSecurityGroup`) if made, then these: EKS adds the cluster security group only to a launch template that sets none. Changing them rolls a new launch template version (the nodes are replaced in place, the group is not). Do not tag them `kubernetes.io/cluster/<clusterName>`: the platform cannot see another group's tags, and with two tagged groups on a node the AWS Load Balancer Controller fails.
+	SecurityGroupIds pulumi.StringArrayInput `pulumi:"securityGroupIds"`
 	// Subnets of the nodes. Defaults to the private subnets.
 	SubnetIds pulumi.StringArrayInput `pulumi:"subnetIds"`
 	// Extra tags of the node group.
@@ -4572,6 +4576,11 @@ func (o NodeGroupOutput) ReleaseVersion() pulumi.StringPtrOutput {
 // Node counts. Defaults to min 1, desired 2, max 3.
 func (o NodeGroupOutput) Scaling() NodeGroupScalingPtrOutput {
 	return o.ApplyT(func(v NodeGroup) *NodeGroupScaling { return v.Scaling }).(NodeGroupScalingPtrOutput)
+}
+
+// IDs of existing security groups (in the cluster's VPC) the group's nodes also carry. The launch template then lists the cluster security group first, the node security group (`nodeSecurityGroup`) if made, then these: EKS adds the cluster security group only to a launch template that sets none. Changing them rolls a new launch template version (the nodes are replaced in place, the group is not). Do not tag them `kubernetes.io/cluster/<clusterName>`: the platform cannot see another group's tags, and with two tagged groups on a node the AWS Load Balancer Controller fails.
+func (o NodeGroupOutput) SecurityGroupIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v NodeGroup) []string { return v.SecurityGroupIds }).(pulumi.StringArrayOutput)
 }
 
 // Subnets of the nodes. Defaults to the private subnets.
@@ -5134,6 +5143,184 @@ func (o NodeKubeletPtrOutput) SystemReserved() pulumi.StringMapOutput {
 	}).(pulumi.StringMapOutput)
 }
 
+// The security group the platform makes for its nodes.
+type NodeSecurityGroup struct {
+	// Whether to make the node security group. Defaults to `false`; `rules` and `tags` need it `true`.
+	Enabled *bool `pulumi:"enabled"`
+	// Rules of the node security group, one EC2 rule resource each, named by `name`. The group starts with none; with no egress rule of its own, nodes still reach everything through the cluster security group's outbound rule.
+	Rules []SecurityGroupRule `pulumi:"rules"`
+	// Tags of the group, over the platform's `tags`. A `kubernetes.io/cluster/...` key is refused (it would make a second security group the AWS Load Balancer Controller considers the cluster's).
+	Tags map[string]string `pulumi:"tags"`
+}
+
+// NodeSecurityGroupInput is an input type that accepts NodeSecurityGroupArgs and NodeSecurityGroupOutput values.
+// You can construct a concrete instance of `NodeSecurityGroupInput` via:
+//
+//	NodeSecurityGroupArgs{...}
+type NodeSecurityGroupInput interface {
+	pulumi.Input
+
+	ToNodeSecurityGroupOutput() NodeSecurityGroupOutput
+	ToNodeSecurityGroupOutputWithContext(context.Context) NodeSecurityGroupOutput
+}
+
+// The security group the platform makes for its nodes.
+type NodeSecurityGroupArgs struct {
+	// Whether to make the node security group. Defaults to `false`; `rules` and `tags` need it `true`.
+	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
+	// Rules of the node security group, one EC2 rule resource each, named by `name`. The group starts with none; with no egress rule of its own, nodes still reach everything through the cluster security group's outbound rule.
+	Rules SecurityGroupRuleArrayInput `pulumi:"rules"`
+	// Tags of the group, over the platform's `tags`. A `kubernetes.io/cluster/...` key is refused (it would make a second security group the AWS Load Balancer Controller considers the cluster's).
+	Tags pulumi.StringMapInput `pulumi:"tags"`
+}
+
+func (NodeSecurityGroupArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*NodeSecurityGroup)(nil)).Elem()
+}
+
+func (i NodeSecurityGroupArgs) ToNodeSecurityGroupOutput() NodeSecurityGroupOutput {
+	return i.ToNodeSecurityGroupOutputWithContext(context.Background())
+}
+
+func (i NodeSecurityGroupArgs) ToNodeSecurityGroupOutputWithContext(ctx context.Context) NodeSecurityGroupOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(NodeSecurityGroupOutput)
+}
+
+func (i NodeSecurityGroupArgs) ToNodeSecurityGroupPtrOutput() NodeSecurityGroupPtrOutput {
+	return i.ToNodeSecurityGroupPtrOutputWithContext(context.Background())
+}
+
+func (i NodeSecurityGroupArgs) ToNodeSecurityGroupPtrOutputWithContext(ctx context.Context) NodeSecurityGroupPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(NodeSecurityGroupOutput).ToNodeSecurityGroupPtrOutputWithContext(ctx)
+}
+
+// NodeSecurityGroupPtrInput is an input type that accepts NodeSecurityGroupArgs, NodeSecurityGroupPtr and NodeSecurityGroupPtrOutput values.
+// You can construct a concrete instance of `NodeSecurityGroupPtrInput` via:
+//
+//	        NodeSecurityGroupArgs{...}
+//
+//	or:
+//
+//	        nil
+type NodeSecurityGroupPtrInput interface {
+	pulumi.Input
+
+	ToNodeSecurityGroupPtrOutput() NodeSecurityGroupPtrOutput
+	ToNodeSecurityGroupPtrOutputWithContext(context.Context) NodeSecurityGroupPtrOutput
+}
+
+type nodeSecurityGroupPtrType NodeSecurityGroupArgs
+
+func NodeSecurityGroupPtr(v *NodeSecurityGroupArgs) NodeSecurityGroupPtrInput {
+	return (*nodeSecurityGroupPtrType)(v)
+}
+
+func (*nodeSecurityGroupPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**NodeSecurityGroup)(nil)).Elem()
+}
+
+func (i *nodeSecurityGroupPtrType) ToNodeSecurityGroupPtrOutput() NodeSecurityGroupPtrOutput {
+	return i.ToNodeSecurityGroupPtrOutputWithContext(context.Background())
+}
+
+func (i *nodeSecurityGroupPtrType) ToNodeSecurityGroupPtrOutputWithContext(ctx context.Context) NodeSecurityGroupPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(NodeSecurityGroupPtrOutput)
+}
+
+// The security group the platform makes for its nodes.
+type NodeSecurityGroupOutput struct{ *pulumi.OutputState }
+
+func (NodeSecurityGroupOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*NodeSecurityGroup)(nil)).Elem()
+}
+
+func (o NodeSecurityGroupOutput) ToNodeSecurityGroupOutput() NodeSecurityGroupOutput {
+	return o
+}
+
+func (o NodeSecurityGroupOutput) ToNodeSecurityGroupOutputWithContext(ctx context.Context) NodeSecurityGroupOutput {
+	return o
+}
+
+func (o NodeSecurityGroupOutput) ToNodeSecurityGroupPtrOutput() NodeSecurityGroupPtrOutput {
+	return o.ToNodeSecurityGroupPtrOutputWithContext(context.Background())
+}
+
+func (o NodeSecurityGroupOutput) ToNodeSecurityGroupPtrOutputWithContext(ctx context.Context) NodeSecurityGroupPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v NodeSecurityGroup) *NodeSecurityGroup {
+		return &v
+	}).(NodeSecurityGroupPtrOutput)
+}
+
+// Whether to make the node security group. Defaults to `false`; `rules` and `tags` need it `true`.
+func (o NodeSecurityGroupOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v NodeSecurityGroup) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+// Rules of the node security group, one EC2 rule resource each, named by `name`. The group starts with none; with no egress rule of its own, nodes still reach everything through the cluster security group's outbound rule.
+func (o NodeSecurityGroupOutput) Rules() SecurityGroupRuleArrayOutput {
+	return o.ApplyT(func(v NodeSecurityGroup) []SecurityGroupRule { return v.Rules }).(SecurityGroupRuleArrayOutput)
+}
+
+// Tags of the group, over the platform's `tags`. A `kubernetes.io/cluster/...` key is refused (it would make a second security group the AWS Load Balancer Controller considers the cluster's).
+func (o NodeSecurityGroupOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v NodeSecurityGroup) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
+}
+
+type NodeSecurityGroupPtrOutput struct{ *pulumi.OutputState }
+
+func (NodeSecurityGroupPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**NodeSecurityGroup)(nil)).Elem()
+}
+
+func (o NodeSecurityGroupPtrOutput) ToNodeSecurityGroupPtrOutput() NodeSecurityGroupPtrOutput {
+	return o
+}
+
+func (o NodeSecurityGroupPtrOutput) ToNodeSecurityGroupPtrOutputWithContext(ctx context.Context) NodeSecurityGroupPtrOutput {
+	return o
+}
+
+func (o NodeSecurityGroupPtrOutput) Elem() NodeSecurityGroupOutput {
+	return o.ApplyT(func(v *NodeSecurityGroup) NodeSecurityGroup {
+		if v != nil {
+			return *v
+		}
+		var ret NodeSecurityGroup
+		return ret
+	}).(NodeSecurityGroupOutput)
+}
+
+// Whether to make the node security group. Defaults to `false`; `rules` and `tags` need it `true`.
+func (o NodeSecurityGroupPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *NodeSecurityGroup) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Rules of the node security group, one EC2 rule resource each, named by `name`. The group starts with none; with no egress rule of its own, nodes still reach everything through the cluster security group's outbound rule.
+func (o NodeSecurityGroupPtrOutput) Rules() SecurityGroupRuleArrayOutput {
+	return o.ApplyT(func(v *NodeSecurityGroup) []SecurityGroupRule {
+		if v == nil {
+			return nil
+		}
+		return v.Rules
+	}).(SecurityGroupRuleArrayOutput)
+}
+
+// Tags of the group, over the platform's `tags`. A `kubernetes.io/cluster/...` key is refused (it would make a second security group the AWS Load Balancer Controller considers the cluster's).
+func (o NodeSecurityGroupPtrOutput) Tags() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *NodeSecurityGroup) map[string]string {
+		if v == nil {
+			return nil
+		}
+		return v.Tags
+	}).(pulumi.StringMapOutput)
+}
+
 // An IAM role mapped in the `aws-auth` ConfigMap.
 type RoleMapping struct {
 	// Kubernetes groups.
@@ -5250,6 +5437,196 @@ func (o RoleMappingArrayOutput) Index(i pulumi.IntInput) RoleMappingOutput {
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) RoleMapping {
 		return vs[0].([]RoleMapping)[vs[1].(int)]
 	}).(RoleMappingOutput)
+}
+
+// One security group rule: a direction, a protocol with its ports, and exactly one peer (`cidrIpv4`, `cidrIpv6`, `prefixListId`, `referencedSecurityGroupId` or `referencedGroup`).
+type SecurityGroupRule struct {
+	// An IPv4 CIDR in canonical form (`10.0.0.0/16`, not `10.0.0.1/16`).
+	CidrIpv4 *string `pulumi:"cidrIpv4"`
+	// An IPv6 CIDR in canonical form.
+	CidrIpv6 *string `pulumi:"cidrIpv6"`
+	// Description of the rule.
+	Description *string `pulumi:"description"`
+	// First port of the range (0-65535) for `tcp` and `udp`, where it is required; the ICMP type (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+	FromPort *int `pulumi:"fromPort"`
+	// Name of the rule, unique within its list (letters, digits, `-`, `_`); it names the rule's resource, so renaming a rule replaces it and reordering changes nothing.
+	Name string `pulumi:"name"`
+	// A managed prefix list ID (`pl-...`).
+	PrefixListId *string `pulumi:"prefixListId"`
+	// `tcp`, `udp`, `icmp`, `icmpv6` or `all` (every protocol and port).
+	Protocol string `pulumi:"protocol"`
+	// One of the platform's own groups: `cluster` (the cluster security group) or `node` (the node security group, which `nodeSecurityGroup.enabled` must make).
+	ReferencedGroup *string `pulumi:"referencedGroup"`
+	// ID of another security group (`sg-...`).
+	ReferencedSecurityGroupId *string `pulumi:"referencedSecurityGroupId"`
+	// Last port of the range (0-65535, at least `fromPort`) for `tcp` and `udp`, where it is required; the ICMP code (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+	ToPort *int `pulumi:"toPort"`
+	// `ingress` (inbound, from the peer) or `egress` (outbound, to the peer).
+	Type string `pulumi:"type"`
+}
+
+// SecurityGroupRuleInput is an input type that accepts SecurityGroupRuleArgs and SecurityGroupRuleOutput values.
+// You can construct a concrete instance of `SecurityGroupRuleInput` via:
+//
+//	SecurityGroupRuleArgs{...}
+type SecurityGroupRuleInput interface {
+	pulumi.Input
+
+	ToSecurityGroupRuleOutput() SecurityGroupRuleOutput
+	ToSecurityGroupRuleOutputWithContext(context.Context) SecurityGroupRuleOutput
+}
+
+// One security group rule: a direction, a protocol with its ports, and exactly one peer (`cidrIpv4`, `cidrIpv6`, `prefixListId`, `referencedSecurityGroupId` or `referencedGroup`).
+type SecurityGroupRuleArgs struct {
+	// An IPv4 CIDR in canonical form (`10.0.0.0/16`, not `10.0.0.1/16`).
+	CidrIpv4 pulumi.StringPtrInput `pulumi:"cidrIpv4"`
+	// An IPv6 CIDR in canonical form.
+	CidrIpv6 pulumi.StringPtrInput `pulumi:"cidrIpv6"`
+	// Description of the rule.
+	Description pulumi.StringPtrInput `pulumi:"description"`
+	// First port of the range (0-65535) for `tcp` and `udp`, where it is required; the ICMP type (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+	FromPort pulumi.IntPtrInput `pulumi:"fromPort"`
+	// Name of the rule, unique within its list (letters, digits, `-`, `_`); it names the rule's resource, so renaming a rule replaces it and reordering changes nothing.
+	Name pulumi.StringInput `pulumi:"name"`
+	// A managed prefix list ID (`pl-...`).
+	PrefixListId pulumi.StringPtrInput `pulumi:"prefixListId"`
+	// `tcp`, `udp`, `icmp`, `icmpv6` or `all` (every protocol and port).
+	Protocol pulumi.StringInput `pulumi:"protocol"`
+	// One of the platform's own groups: `cluster` (the cluster security group) or `node` (the node security group, which `nodeSecurityGroup.enabled` must make).
+	ReferencedGroup pulumi.StringPtrInput `pulumi:"referencedGroup"`
+	// ID of another security group (`sg-...`).
+	ReferencedSecurityGroupId pulumi.StringPtrInput `pulumi:"referencedSecurityGroupId"`
+	// Last port of the range (0-65535, at least `fromPort`) for `tcp` and `udp`, where it is required; the ICMP code (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+	ToPort pulumi.IntPtrInput `pulumi:"toPort"`
+	// `ingress` (inbound, from the peer) or `egress` (outbound, to the peer).
+	Type pulumi.StringInput `pulumi:"type"`
+}
+
+func (SecurityGroupRuleArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*SecurityGroupRule)(nil)).Elem()
+}
+
+func (i SecurityGroupRuleArgs) ToSecurityGroupRuleOutput() SecurityGroupRuleOutput {
+	return i.ToSecurityGroupRuleOutputWithContext(context.Background())
+}
+
+func (i SecurityGroupRuleArgs) ToSecurityGroupRuleOutputWithContext(ctx context.Context) SecurityGroupRuleOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SecurityGroupRuleOutput)
+}
+
+// SecurityGroupRuleArrayInput is an input type that accepts SecurityGroupRuleArray and SecurityGroupRuleArrayOutput values.
+// You can construct a concrete instance of `SecurityGroupRuleArrayInput` via:
+//
+//	SecurityGroupRuleArray{ SecurityGroupRuleArgs{...} }
+type SecurityGroupRuleArrayInput interface {
+	pulumi.Input
+
+	ToSecurityGroupRuleArrayOutput() SecurityGroupRuleArrayOutput
+	ToSecurityGroupRuleArrayOutputWithContext(context.Context) SecurityGroupRuleArrayOutput
+}
+
+type SecurityGroupRuleArray []SecurityGroupRuleInput
+
+func (SecurityGroupRuleArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]SecurityGroupRule)(nil)).Elem()
+}
+
+func (i SecurityGroupRuleArray) ToSecurityGroupRuleArrayOutput() SecurityGroupRuleArrayOutput {
+	return i.ToSecurityGroupRuleArrayOutputWithContext(context.Background())
+}
+
+func (i SecurityGroupRuleArray) ToSecurityGroupRuleArrayOutputWithContext(ctx context.Context) SecurityGroupRuleArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SecurityGroupRuleArrayOutput)
+}
+
+// One security group rule: a direction, a protocol with its ports, and exactly one peer (`cidrIpv4`, `cidrIpv6`, `prefixListId`, `referencedSecurityGroupId` or `referencedGroup`).
+type SecurityGroupRuleOutput struct{ *pulumi.OutputState }
+
+func (SecurityGroupRuleOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SecurityGroupRule)(nil)).Elem()
+}
+
+func (o SecurityGroupRuleOutput) ToSecurityGroupRuleOutput() SecurityGroupRuleOutput {
+	return o
+}
+
+func (o SecurityGroupRuleOutput) ToSecurityGroupRuleOutputWithContext(ctx context.Context) SecurityGroupRuleOutput {
+	return o
+}
+
+// An IPv4 CIDR in canonical form (`10.0.0.0/16`, not `10.0.0.1/16`).
+func (o SecurityGroupRuleOutput) CidrIpv4() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SecurityGroupRule) *string { return v.CidrIpv4 }).(pulumi.StringPtrOutput)
+}
+
+// An IPv6 CIDR in canonical form.
+func (o SecurityGroupRuleOutput) CidrIpv6() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SecurityGroupRule) *string { return v.CidrIpv6 }).(pulumi.StringPtrOutput)
+}
+
+// Description of the rule.
+func (o SecurityGroupRuleOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SecurityGroupRule) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+// First port of the range (0-65535) for `tcp` and `udp`, where it is required; the ICMP type (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+func (o SecurityGroupRuleOutput) FromPort() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v SecurityGroupRule) *int { return v.FromPort }).(pulumi.IntPtrOutput)
+}
+
+// Name of the rule, unique within its list (letters, digits, `-`, `_`); it names the rule's resource, so renaming a rule replaces it and reordering changes nothing.
+func (o SecurityGroupRuleOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v SecurityGroupRule) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// A managed prefix list ID (`pl-...`).
+func (o SecurityGroupRuleOutput) PrefixListId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SecurityGroupRule) *string { return v.PrefixListId }).(pulumi.StringPtrOutput)
+}
+
+// `tcp`, `udp`, `icmp`, `icmpv6` or `all` (every protocol and port).
+func (o SecurityGroupRuleOutput) Protocol() pulumi.StringOutput {
+	return o.ApplyT(func(v SecurityGroupRule) string { return v.Protocol }).(pulumi.StringOutput)
+}
+
+// One of the platform's own groups: `cluster` (the cluster security group) or `node` (the node security group, which `nodeSecurityGroup.enabled` must make).
+func (o SecurityGroupRuleOutput) ReferencedGroup() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SecurityGroupRule) *string { return v.ReferencedGroup }).(pulumi.StringPtrOutput)
+}
+
+// ID of another security group (`sg-...`).
+func (o SecurityGroupRuleOutput) ReferencedSecurityGroupId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SecurityGroupRule) *string { return v.ReferencedSecurityGroupId }).(pulumi.StringPtrOutput)
+}
+
+// Last port of the range (0-65535, at least `fromPort`) for `tcp` and `udp`, where it is required; the ICMP code (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+func (o SecurityGroupRuleOutput) ToPort() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v SecurityGroupRule) *int { return v.ToPort }).(pulumi.IntPtrOutput)
+}
+
+// `ingress` (inbound, from the peer) or `egress` (outbound, to the peer).
+func (o SecurityGroupRuleOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v SecurityGroupRule) string { return v.Type }).(pulumi.StringOutput)
+}
+
+type SecurityGroupRuleArrayOutput struct{ *pulumi.OutputState }
+
+func (SecurityGroupRuleArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]SecurityGroupRule)(nil)).Elem()
+}
+
+func (o SecurityGroupRuleArrayOutput) ToSecurityGroupRuleArrayOutput() SecurityGroupRuleArrayOutput {
+	return o
+}
+
+func (o SecurityGroupRuleArrayOutput) ToSecurityGroupRuleArrayOutputWithContext(ctx context.Context) SecurityGroupRuleArrayOutput {
+	return o
+}
+
+func (o SecurityGroupRuleArrayOutput) Index(i pulumi.IntInput) SecurityGroupRuleOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) SecurityGroupRule {
+		return vs[0].([]SecurityGroupRule)[vs[1].(int)]
+	}).(SecurityGroupRuleOutput)
 }
 
 // A Kubernetes taint.
@@ -5652,8 +6029,12 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*NodeGroupUpdateConfigPtrInput)(nil)).Elem(), NodeGroupUpdateConfigArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NodeKubeletInput)(nil)).Elem(), NodeKubeletArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NodeKubeletPtrInput)(nil)).Elem(), NodeKubeletArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*NodeSecurityGroupInput)(nil)).Elem(), NodeSecurityGroupArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*NodeSecurityGroupPtrInput)(nil)).Elem(), NodeSecurityGroupArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RoleMappingInput)(nil)).Elem(), RoleMappingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RoleMappingArrayInput)(nil)).Elem(), RoleMappingArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SecurityGroupRuleInput)(nil)).Elem(), SecurityGroupRuleArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SecurityGroupRuleArrayInput)(nil)).Elem(), SecurityGroupRuleArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TaintInput)(nil)).Elem(), TaintArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TaintArrayInput)(nil)).Elem(), TaintArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*UserDataPartInput)(nil)).Elem(), UserDataPartArgs{})
@@ -5714,8 +6095,12 @@ func init() {
 	pulumi.RegisterOutputType(NodeGroupUpdateConfigPtrOutput{})
 	pulumi.RegisterOutputType(NodeKubeletOutput{})
 	pulumi.RegisterOutputType(NodeKubeletPtrOutput{})
+	pulumi.RegisterOutputType(NodeSecurityGroupOutput{})
+	pulumi.RegisterOutputType(NodeSecurityGroupPtrOutput{})
 	pulumi.RegisterOutputType(RoleMappingOutput{})
 	pulumi.RegisterOutputType(RoleMappingArrayOutput{})
+	pulumi.RegisterOutputType(SecurityGroupRuleOutput{})
+	pulumi.RegisterOutputType(SecurityGroupRuleArrayOutput{})
 	pulumi.RegisterOutputType(TaintOutput{})
 	pulumi.RegisterOutputType(TaintArrayOutput{})
 	pulumi.RegisterOutputType(UserDataPartOutput{})

@@ -720,6 +720,10 @@ export interface NodeGroupArgs {
      */
     scaling?: pulumi.Input<inputs.NodeGroupScalingArgs | undefined>;
     /**
+     * IDs of existing security groups (in the cluster's VPC) the group's nodes also carry. The launch template then lists the cluster security group first, the node security group (`nodeSecurityGroup`) if made, then these: EKS adds the cluster security group only to a launch template that sets none. Changing them rolls a new launch template version (the nodes are replaced in place, the group is not). Do not tag them `kubernetes.io/cluster/<clusterName>`: the platform cannot see another group's tags, and with two tagged groups on a node the AWS Load Balancer Controller fails.
+     */
+    securityGroupIds?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
      * Subnets of the nodes. Defaults to the private subnets.
      */
     subnetIds?: pulumi.Input<pulumi.Input<string>[] | undefined>;
@@ -792,6 +796,24 @@ export interface NodeKubeletArgs {
 }
 
 /**
+ * The security group the platform makes for its nodes.
+ */
+export interface NodeSecurityGroupArgs {
+    /**
+     * Whether to make the node security group. Defaults to `false`; `rules` and `tags` need it `true`.
+     */
+    enabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * Rules of the node security group, one EC2 rule resource each, named by `name`. The group starts with none; with no egress rule of its own, nodes still reach everything through the cluster security group's outbound rule.
+     */
+    rules?: pulumi.Input<pulumi.Input<inputs.SecurityGroupRuleArgs>[] | undefined>;
+    /**
+     * Tags of the group, over the platform's `tags`. A `kubernetes.io/cluster/...` key is refused (it would make a second security group the AWS Load Balancer Controller considers the cluster's).
+     */
+    tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+}
+
+/**
  * An IAM role mapped in the `aws-auth` ConfigMap.
  */
 export interface RoleMappingArgs {
@@ -807,6 +829,56 @@ export interface RoleMappingArgs {
      * Kubernetes username.
      */
     username: pulumi.Input<string>;
+}
+
+/**
+ * One security group rule: a direction, a protocol with its ports, and exactly one peer (`cidrIpv4`, `cidrIpv6`, `prefixListId`, `referencedSecurityGroupId` or `referencedGroup`).
+ */
+export interface SecurityGroupRuleArgs {
+    /**
+     * An IPv4 CIDR in canonical form (`10.0.0.0/16`, not `10.0.0.1/16`).
+     */
+    cidrIpv4?: pulumi.Input<string | undefined>;
+    /**
+     * An IPv6 CIDR in canonical form.
+     */
+    cidrIpv6?: pulumi.Input<string | undefined>;
+    /**
+     * Description of the rule.
+     */
+    description?: pulumi.Input<string | undefined>;
+    /**
+     * First port of the range (0-65535) for `tcp` and `udp`, where it is required; the ICMP type (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+     */
+    fromPort?: pulumi.Input<number | undefined>;
+    /**
+     * Name of the rule, unique within its list (letters, digits, `-`, `_`); it names the rule's resource, so renaming a rule replaces it and reordering changes nothing.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * A managed prefix list ID (`pl-...`).
+     */
+    prefixListId?: pulumi.Input<string | undefined>;
+    /**
+     * `tcp`, `udp`, `icmp`, `icmpv6` or `all` (every protocol and port).
+     */
+    protocol: pulumi.Input<string>;
+    /**
+     * One of the platform's own groups: `cluster` (the cluster security group) or `node` (the node security group, which `nodeSecurityGroup.enabled` must make).
+     */
+    referencedGroup?: pulumi.Input<string | undefined>;
+    /**
+     * ID of another security group (`sg-...`).
+     */
+    referencedSecurityGroupId?: pulumi.Input<string | undefined>;
+    /**
+     * Last port of the range (0-65535, at least `fromPort`) for `tcp` and `udp`, where it is required; the ICMP code (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+     */
+    toPort?: pulumi.Input<number | undefined>;
+    /**
+     * `ingress` (inbound, from the peer) or `egress` (outbound, to the peer).
+     */
+    type: pulumi.Input<string>;
 }
 
 /**

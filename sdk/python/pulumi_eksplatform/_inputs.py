@@ -69,8 +69,12 @@ __all__ = [
     'NodeGroupUpdateConfigArgsDict',
     'NodeKubeletArgs',
     'NodeKubeletArgsDict',
+    'NodeSecurityGroupArgs',
+    'NodeSecurityGroupArgsDict',
     'RoleMappingArgs',
     'RoleMappingArgsDict',
+    'SecurityGroupRuleArgs',
+    'SecurityGroupRuleArgsDict',
     'TaintArgs',
     'TaintArgsDict',
     'UserDataPartArgs',
@@ -2981,6 +2985,10 @@ class NodeGroupArgsDict(TypedDict):
     """
     Node counts. Defaults to min 1, desired 2, max 3.
     """
+    security_group_ids: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    IDs of existing security groups (in the cluster's VPC) the group's nodes also carry. The launch template then lists the cluster security group first, the node security group (`nodeSecurityGroup`) if made, then these: EKS adds the cluster security group only to a launch template that sets none. Changing them rolls a new launch template version (the nodes are replaced in place, the group is not). Do not tag them `kubernetes.io/cluster/<clusterName>`: the platform cannot see another group's tags, and with two tagged groups on a node the AWS Load Balancer Controller fails.
+    """
     subnet_ids: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
     Subnets of the nodes. Defaults to the private subnets.
@@ -3022,6 +3030,7 @@ class NodeGroupArgs:
                  placement_group: pulumi.Input[Optional[_builtins.str]] = None,
                  release_version: pulumi.Input[Optional[_builtins.str]] = None,
                  scaling: pulumi.Input[Optional['NodeGroupScalingArgs']] = None,
+                 security_group_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  taints: pulumi.Input[Optional[Sequence[pulumi.Input['TaintArgs']]]] = None,
@@ -3047,6 +3056,7 @@ class NodeGroupArgs:
         :param pulumi.Input[_builtins.str] placement_group: Name of an existing EC2 placement group for the nodes (a cluster placement group for EFA); set in the launch template. A cluster placement group lives in one Availability Zone, so give the group subnets of that zone.
         :param pulumi.Input[_builtins.str] release_version: Pins the EKS AMI release of the group (for example `1.36.0-20260701` for Amazon Linux, which must match `kubernetesVersion`, or a Bottlerocket version such as `1.40.0-11e6ac0b`). Defaults to the latest release for the cluster's version. Changing it updates the nodes in place. Not with a custom AMI.
         :param pulumi.Input['NodeGroupScalingArgs'] scaling: Node counts. Defaults to min 1, desired 2, max 3.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] security_group_ids: IDs of existing security groups (in the cluster's VPC) the group's nodes also carry. The launch template then lists the cluster security group first, the node security group (`nodeSecurityGroup`) if made, then these: EKS adds the cluster security group only to a launch template that sets none. Changing them rolls a new launch template version (the nodes are replaced in place, the group is not). Do not tag them `kubernetes.io/cluster/<clusterName>`: the platform cannot see another group's tags, and with two tagged groups on a node the AWS Load Balancer Controller fails.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] subnet_ids: Subnets of the nodes. Defaults to the private subnets.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Extra tags of the node group.
         :param pulumi.Input[Sequence[pulumi.Input['TaintArgs']]] taints: Kubernetes taints of the nodes.
@@ -3086,6 +3096,8 @@ class NodeGroupArgs:
             pulumi.set(__self__, "release_version", release_version)
         if scaling is not None:
             pulumi.set(__self__, "scaling", scaling)
+        if security_group_ids is not None:
+            pulumi.set(__self__, "security_group_ids", security_group_ids)
         if subnet_ids is not None:
             pulumi.set(__self__, "subnet_ids", subnet_ids)
         if tags is not None:
@@ -3300,6 +3312,18 @@ class NodeGroupArgs:
     @scaling.setter
     def scaling(self, value: pulumi.Input[Optional['NodeGroupScalingArgs']]):
         pulumi.set(self, "scaling", value)
+
+    @_builtins.property
+    @pulumi.getter(name="securityGroupIds")
+    def security_group_ids(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        IDs of existing security groups (in the cluster's VPC) the group's nodes also carry. The launch template then lists the cluster security group first, the node security group (`nodeSecurityGroup`) if made, then these: EKS adds the cluster security group only to a launch template that sets none. Changing them rolls a new launch template version (the nodes are replaced in place, the group is not). Do not tag them `kubernetes.io/cluster/<clusterName>`: the platform cannot see another group's tags, and with two tagged groups on a node the AWS Load Balancer Controller fails.
+        """
+        return pulumi.get(self, "security_group_ids")
+
+    @security_group_ids.setter
+    def security_group_ids(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "security_group_ids", value)
 
     @_builtins.property
     @pulumi.getter(name="subnetIds")
@@ -3564,6 +3588,80 @@ class NodeKubeletArgs:
         pulumi.set(self, "system_reserved", value)
 
 
+class NodeSecurityGroupArgsDict(TypedDict):
+    """
+    The security group the platform makes for its nodes.
+    """
+    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Whether to make the node security group. Defaults to `false`; `rules` and `tags` need it `true`.
+    """
+    rules: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['SecurityGroupRuleArgsDict']]]]]
+    """
+    Rules of the node security group, one EC2 rule resource each, named by `name`. The group starts with none; with no egress rule of its own, nodes still reach everything through the cluster security group's outbound rule.
+    """
+    tags: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Tags of the group, over the platform's `tags`. A `kubernetes.io/cluster/...` key is refused (it would make a second security group the AWS Load Balancer Controller considers the cluster's).
+    """
+
+@pulumi.input_type
+class NodeSecurityGroupArgs:
+    def __init__(__self__, *,
+                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 rules: pulumi.Input[Optional[Sequence[pulumi.Input['SecurityGroupRuleArgs']]]] = None,
+                 tags: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None):
+        """
+        The security group the platform makes for its nodes.
+
+        :param pulumi.Input[_builtins.bool] enabled: Whether to make the node security group. Defaults to `false`; `rules` and `tags` need it `true`.
+        :param pulumi.Input[Sequence[pulumi.Input['SecurityGroupRuleArgs']]] rules: Rules of the node security group, one EC2 rule resource each, named by `name`. The group starts with none; with no egress rule of its own, nodes still reach everything through the cluster security group's outbound rule.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags of the group, over the platform's `tags`. A `kubernetes.io/cluster/...` key is refused (it would make a second security group the AWS Load Balancer Controller considers the cluster's).
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+        if rules is not None:
+            pulumi.set(__self__, "rules", rules)
+        if tags is not None:
+            pulumi.set(__self__, "tags", tags)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether to make the node security group. Defaults to `false`; `rules` and `tags` need it `true`.
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "enabled", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def rules(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['SecurityGroupRuleArgs']]]]:
+        """
+        Rules of the node security group, one EC2 rule resource each, named by `name`. The group starts with none; with no egress rule of its own, nodes still reach everything through the cluster security group's outbound rule.
+        """
+        return pulumi.get(self, "rules")
+
+    @rules.setter
+    def rules(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['SecurityGroupRuleArgs']]]]):
+        pulumi.set(self, "rules", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Tags of the group, over the platform's `tags`. A `kubernetes.io/cluster/...` key is refused (it would make a second security group the AWS Load Balancer Controller considers the cluster's).
+        """
+        return pulumi.get(self, "tags")
+
+    @tags.setter
+    def tags(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "tags", value)
+
+
 class RoleMappingArgsDict(TypedDict):
     """
     An IAM role mapped in the `aws-auth` ConfigMap.
@@ -3634,6 +3732,237 @@ class RoleMappingArgs:
     @groups.setter
     def groups(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "groups", value)
+
+
+class SecurityGroupRuleArgsDict(TypedDict):
+    """
+    One security group rule: a direction, a protocol with its ports, and exactly one peer (`cidrIpv4`, `cidrIpv6`, `prefixListId`, `referencedSecurityGroupId` or `referencedGroup`).
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name of the rule, unique within its list (letters, digits, `-`, `_`); it names the rule's resource, so renaming a rule replaces it and reordering changes nothing.
+    """
+    protocol: pulumi.Input[_builtins.str]
+    """
+    `tcp`, `udp`, `icmp`, `icmpv6` or `all` (every protocol and port).
+    """
+    type: pulumi.Input[_builtins.str]
+    """
+    `ingress` (inbound, from the peer) or `egress` (outbound, to the peer).
+    """
+    cidr_ipv4: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    An IPv4 CIDR in canonical form (`10.0.0.0/16`, not `10.0.0.1/16`).
+    """
+    cidr_ipv6: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    An IPv6 CIDR in canonical form.
+    """
+    description: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Description of the rule.
+    """
+    from_port: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    First port of the range (0-65535) for `tcp` and `udp`, where it is required; the ICMP type (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+    """
+    prefix_list_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A managed prefix list ID (`pl-...`).
+    """
+    referenced_group: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    One of the platform's own groups: `cluster` (the cluster security group) or `node` (the node security group, which `nodeSecurityGroup.enabled` must make).
+    """
+    referenced_security_group_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ID of another security group (`sg-...`).
+    """
+    to_port: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Last port of the range (0-65535, at least `fromPort`) for `tcp` and `udp`, where it is required; the ICMP code (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+    """
+
+@pulumi.input_type
+class SecurityGroupRuleArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 protocol: pulumi.Input[_builtins.str],
+                 type: pulumi.Input[_builtins.str],
+                 cidr_ipv4: pulumi.Input[Optional[_builtins.str]] = None,
+                 cidr_ipv6: pulumi.Input[Optional[_builtins.str]] = None,
+                 description: pulumi.Input[Optional[_builtins.str]] = None,
+                 from_port: pulumi.Input[Optional[_builtins.int]] = None,
+                 prefix_list_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 referenced_group: pulumi.Input[Optional[_builtins.str]] = None,
+                 referenced_security_group_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 to_port: pulumi.Input[Optional[_builtins.int]] = None):
+        """
+        One security group rule: a direction, a protocol with its ports, and exactly one peer (`cidrIpv4`, `cidrIpv6`, `prefixListId`, `referencedSecurityGroupId` or `referencedGroup`).
+
+        :param pulumi.Input[_builtins.str] name: Name of the rule, unique within its list (letters, digits, `-`, `_`); it names the rule's resource, so renaming a rule replaces it and reordering changes nothing.
+        :param pulumi.Input[_builtins.str] protocol: `tcp`, `udp`, `icmp`, `icmpv6` or `all` (every protocol and port).
+        :param pulumi.Input[_builtins.str] type: `ingress` (inbound, from the peer) or `egress` (outbound, to the peer).
+        :param pulumi.Input[_builtins.str] cidr_ipv4: An IPv4 CIDR in canonical form (`10.0.0.0/16`, not `10.0.0.1/16`).
+        :param pulumi.Input[_builtins.str] cidr_ipv6: An IPv6 CIDR in canonical form.
+        :param pulumi.Input[_builtins.str] description: Description of the rule.
+        :param pulumi.Input[_builtins.int] from_port: First port of the range (0-65535) for `tcp` and `udp`, where it is required; the ICMP type (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+        :param pulumi.Input[_builtins.str] prefix_list_id: A managed prefix list ID (`pl-...`).
+        :param pulumi.Input[_builtins.str] referenced_group: One of the platform's own groups: `cluster` (the cluster security group) or `node` (the node security group, which `nodeSecurityGroup.enabled` must make).
+        :param pulumi.Input[_builtins.str] referenced_security_group_id: ID of another security group (`sg-...`).
+        :param pulumi.Input[_builtins.int] to_port: Last port of the range (0-65535, at least `fromPort`) for `tcp` and `udp`, where it is required; the ICMP code (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "protocol", protocol)
+        pulumi.set(__self__, "type", type)
+        if cidr_ipv4 is not None:
+            pulumi.set(__self__, "cidr_ipv4", cidr_ipv4)
+        if cidr_ipv6 is not None:
+            pulumi.set(__self__, "cidr_ipv6", cidr_ipv6)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if from_port is not None:
+            pulumi.set(__self__, "from_port", from_port)
+        if prefix_list_id is not None:
+            pulumi.set(__self__, "prefix_list_id", prefix_list_id)
+        if referenced_group is not None:
+            pulumi.set(__self__, "referenced_group", referenced_group)
+        if referenced_security_group_id is not None:
+            pulumi.set(__self__, "referenced_security_group_id", referenced_security_group_id)
+        if to_port is not None:
+            pulumi.set(__self__, "to_port", to_port)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name of the rule, unique within its list (letters, digits, `-`, `_`); it names the rule's resource, so renaming a rule replaces it and reordering changes nothing.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def protocol(self) -> pulumi.Input[_builtins.str]:
+        """
+        `tcp`, `udp`, `icmp`, `icmpv6` or `all` (every protocol and port).
+        """
+        return pulumi.get(self, "protocol")
+
+    @protocol.setter
+    def protocol(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "protocol", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input[_builtins.str]:
+        """
+        `ingress` (inbound, from the peer) or `egress` (outbound, to the peer).
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter(name="cidrIpv4")
+    def cidr_ipv4(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        An IPv4 CIDR in canonical form (`10.0.0.0/16`, not `10.0.0.1/16`).
+        """
+        return pulumi.get(self, "cidr_ipv4")
+
+    @cidr_ipv4.setter
+    def cidr_ipv4(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "cidr_ipv4", value)
+
+    @_builtins.property
+    @pulumi.getter(name="cidrIpv6")
+    def cidr_ipv6(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        An IPv6 CIDR in canonical form.
+        """
+        return pulumi.get(self, "cidr_ipv6")
+
+    @cidr_ipv6.setter
+    def cidr_ipv6(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "cidr_ipv6", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Description of the rule.
+        """
+        return pulumi.get(self, "description")
+
+    @description.setter
+    def description(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "description", value)
+
+    @_builtins.property
+    @pulumi.getter(name="fromPort")
+    def from_port(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        First port of the range (0-65535) for `tcp` and `udp`, where it is required; the ICMP type (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+        """
+        return pulumi.get(self, "from_port")
+
+    @from_port.setter
+    def from_port(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "from_port", value)
+
+    @_builtins.property
+    @pulumi.getter(name="prefixListId")
+    def prefix_list_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A managed prefix list ID (`pl-...`).
+        """
+        return pulumi.get(self, "prefix_list_id")
+
+    @prefix_list_id.setter
+    def prefix_list_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "prefix_list_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="referencedGroup")
+    def referenced_group(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        One of the platform's own groups: `cluster` (the cluster security group) or `node` (the node security group, which `nodeSecurityGroup.enabled` must make).
+        """
+        return pulumi.get(self, "referenced_group")
+
+    @referenced_group.setter
+    def referenced_group(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "referenced_group", value)
+
+    @_builtins.property
+    @pulumi.getter(name="referencedSecurityGroupId")
+    def referenced_security_group_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ID of another security group (`sg-...`).
+        """
+        return pulumi.get(self, "referenced_security_group_id")
+
+    @referenced_security_group_id.setter
+    def referenced_security_group_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "referenced_security_group_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="toPort")
+    def to_port(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Last port of the range (0-65535, at least `fromPort`) for `tcp` and `udp`, where it is required; the ICMP code (-1 for all, the default) for `icmp` and `icmpv6`; not given for `all`.
+        """
+        return pulumi.get(self, "to_port")
+
+    @to_port.setter
+    def to_port(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "to_port", value)
 
 
 class TaintArgsDict(TypedDict):

@@ -32,6 +32,7 @@ class EksPlatformArgs:
                  bootstrap_cluster_creator_admin_permissions: pulumi.Input[Optional[_builtins.bool]] = None,
                  caller_is_admin: pulumi.Input[Optional[_builtins.bool]] = None,
                  cluster_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 cluster_security_group_rules: pulumi.Input[Optional[Sequence[pulumi.Input['SecurityGroupRuleArgs']]]] = None,
                  eks_addons: pulumi.Input[Optional['EksAddonsArgs']] = None,
                  enabled_log_types: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  endpoint_private_access: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -44,6 +45,7 @@ class EksPlatformArgs:
                  kubernetes_version: pulumi.Input[Optional[_builtins.str]] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
                  node_groups: pulumi.Input[Optional[Sequence[pulumi.Input['NodeGroupArgs']]]] = None,
+                 node_security_group: pulumi.Input[Optional['NodeSecurityGroupArgs']] = None,
                  node_ssm_access: pulumi.Input[Optional[_builtins.bool]] = None,
                  protect_cluster: pulumi.Input[Optional[_builtins.bool]] = None,
                  public_access_cidrs: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
@@ -69,6 +71,7 @@ class EksPlatformArgs:
         :param pulumi.Input[_builtins.bool] bootstrap_cluster_creator_admin_permissions: Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
         :param pulumi.Input[_builtins.bool] caller_is_admin: Whether the IAM identity running `pulumi up` gets a ClusterAdmin access entry (its role ARN, not the session ARN). Defaults to `true` outside `CONFIG_MAP` mode. Rotating who runs `pulumi up` replaces only that access entry.
         :param pulumi.Input[_builtins.str] cluster_name: Name of the EKS cluster (1-100 characters, starts with a letter or digit, then letters, digits, `-` or `_`). Defaults to the component's name.
+        :param pulumi.Input[Sequence[pulumi.Input['SecurityGroupRuleArgs']]] cluster_security_group_rules: Rules added to the cluster security group EKS makes (`clusterSecurityGroupId`), which the control plane's network interfaces, Fargate pods and every node carry. One EC2 rule resource each, named by the rule's `name`, so reordering the list changes nothing. EKS already allows all traffic within the group and all outbound traffic; a rule equal to one of those is refused (EC2 would answer `InvalidPermission.Duplicate`). The rules exist before any node group is created.
         :param pulumi.Input['EksAddonsArgs'] eks_addons: EKS managed add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent before nodes; coredns and the EBS CSI driver after).
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] enabled_log_types: Control-plane log types sent to CloudWatch, among `api`, `audit`, `authenticator`, `controllerManager`, `scheduler`. Defaults to `api`, `audit`, `authenticator`.
         :param pulumi.Input[_builtins.bool] endpoint_private_access: Whether the Kubernetes API endpoint is reachable from inside the VPC. Defaults to `true`.
@@ -81,13 +84,14 @@ class EksPlatformArgs:
         :param pulumi.Input[_builtins.str] kubernetes_version: Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it one minor upgrades the control plane, then the EKS add-ons given no version and the node groups, in place; a jump of more than one minor or a downgrade is refused before anything changes.
         :param pulumi.Input[_builtins.int] log_retention_days: Retention in days of the control-plane log group `/aws/eks/<clusterName>/cluster`, one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Defaults to 30.
         :param pulumi.Input[Sequence[pulumi.Input['NodeGroupArgs']]] node_groups: EKS managed node groups. Each gets a launch template with IMDSv2 required and an IMDS hop limit of 1 (see `metadataHopLimit`).
+        :param pulumi.Input['NodeSecurityGroupArgs'] node_security_group: A security group the platform makes in the cluster's VPC for its nodes (off when not given): every node group's launch template carries it beside the cluster security group, Karpenter's default EC2NodeClass selects it (it is tagged `karpenter.sh/discovery=<clusterName>`), and Auto Mode's custom NodeClass lists it; Fargate pods and Auto Mode's built-in pools keep only the cluster security group. It starts with no rule (the cluster security group already gives nodes what EKS requires); give it `rules`, or reference it from other groups through the `nodeSecurityGroupId` output. It is never tagged `kubernetes.io/cluster/<clusterName>` (only the cluster security group is, so the AWS Load Balancer Controller finds exactly one).
         :param pulumi.Input[_builtins.bool] node_ssm_access: Whether the shared node role also gets `AmazonSSMManagedInstanceCore`, for Session Manager shell access to nodes. Defaults to `false`.
         :param pulumi.Input[_builtins.bool] protect_cluster: Whether the EKS cluster gets Pulumi's `protect` resource option. Defaults to `false`. While it is set, Pulumi refuses to delete the cluster, so `pulumi destroy`, removing the platform from the program and any change that would replace the cluster fail before anything of the cluster is deleted; to delete it, first set it to `false` and run `pulumi up` (or `pulumi state unprotect`). It is Pulumi's own guard, not AWS deletion protection: the cluster's other resources (node groups, add-ons, roles) are not protected, and a delete from outside Pulumi (console, CLI, another tool) still succeeds. Changing it changes nothing in AWS.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] public_access_cidrs: CIDR blocks allowed to reach the public endpoint (for example office ranges). Defaults to `0.0.0.0/0`.
         :param pulumi.Input[Sequence[pulumi.Input['RoleMappingArgs']]] role_mappings: IAM roles mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode). Node roles are mapped automatically.
         :param pulumi.Input[_builtins.bool] secrets_encryption: Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given, and also encrypts the control-plane log group with that key.
         :param pulumi.Input[_builtins.bool] subnet_role_tags: Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags applied to every taggable AWS resource the component creates.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags applied to every taggable AWS resource the component creates. With `nodeSecurityGroup` enabled a `kubernetes.io/cluster/...` key is refused: it would also tag the node security group.
         :param pulumi.Input[_builtins.str] upgrade_policy: What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
         :param pulumi.Input[Sequence[pulumi.Input['UserMappingArgs']]] user_mappings: IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
         :param pulumi.Input[_builtins.bool] zonal_shift: Whether the cluster is registered with Amazon Application Recovery Controller (ARC) zonal shift (the cluster's `zonalShiftConfig.enabled`): during an Availability Zone impairment you (or zonal autoshift, which is configured in ARC, not here) can shift in-cluster traffic away from the impaired zone. Defaults to `false`. Changing it updates the cluster in place. Shifting traffic only helps when workloads run in several zones with spare capacity: spread node groups across subnets in at least two zones.
@@ -114,6 +118,8 @@ class EksPlatformArgs:
             pulumi.set(__self__, "caller_is_admin", caller_is_admin)
         if cluster_name is not None:
             pulumi.set(__self__, "cluster_name", cluster_name)
+        if cluster_security_group_rules is not None:
+            pulumi.set(__self__, "cluster_security_group_rules", cluster_security_group_rules)
         if eks_addons is not None:
             pulumi.set(__self__, "eks_addons", eks_addons)
         if enabled_log_types is not None:
@@ -138,6 +144,8 @@ class EksPlatformArgs:
             pulumi.set(__self__, "log_retention_days", log_retention_days)
         if node_groups is not None:
             pulumi.set(__self__, "node_groups", node_groups)
+        if node_security_group is not None:
+            pulumi.set(__self__, "node_security_group", node_security_group)
         if node_ssm_access is not None:
             pulumi.set(__self__, "node_ssm_access", node_ssm_access)
         if protect_cluster is not None:
@@ -304,6 +312,18 @@ class EksPlatformArgs:
         pulumi.set(self, "cluster_name", value)
 
     @_builtins.property
+    @pulumi.getter(name="clusterSecurityGroupRules")
+    def cluster_security_group_rules(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['SecurityGroupRuleArgs']]]]:
+        """
+        Rules added to the cluster security group EKS makes (`clusterSecurityGroupId`), which the control plane's network interfaces, Fargate pods and every node carry. One EC2 rule resource each, named by the rule's `name`, so reordering the list changes nothing. EKS already allows all traffic within the group and all outbound traffic; a rule equal to one of those is refused (EC2 would answer `InvalidPermission.Duplicate`). The rules exist before any node group is created.
+        """
+        return pulumi.get(self, "cluster_security_group_rules")
+
+    @cluster_security_group_rules.setter
+    def cluster_security_group_rules(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['SecurityGroupRuleArgs']]]]):
+        pulumi.set(self, "cluster_security_group_rules", value)
+
+    @_builtins.property
     @pulumi.getter(name="eksAddons")
     def eks_addons(self) -> pulumi.Input[Optional['EksAddonsArgs']]:
         """
@@ -448,6 +468,18 @@ class EksPlatformArgs:
         pulumi.set(self, "node_groups", value)
 
     @_builtins.property
+    @pulumi.getter(name="nodeSecurityGroup")
+    def node_security_group(self) -> pulumi.Input[Optional['NodeSecurityGroupArgs']]:
+        """
+        A security group the platform makes in the cluster's VPC for its nodes (off when not given): every node group's launch template carries it beside the cluster security group, Karpenter's default EC2NodeClass selects it (it is tagged `karpenter.sh/discovery=<clusterName>`), and Auto Mode's custom NodeClass lists it; Fargate pods and Auto Mode's built-in pools keep only the cluster security group. It starts with no rule (the cluster security group already gives nodes what EKS requires); give it `rules`, or reference it from other groups through the `nodeSecurityGroupId` output. It is never tagged `kubernetes.io/cluster/<clusterName>` (only the cluster security group is, so the AWS Load Balancer Controller finds exactly one).
+        """
+        return pulumi.get(self, "node_security_group")
+
+    @node_security_group.setter
+    def node_security_group(self, value: pulumi.Input[Optional['NodeSecurityGroupArgs']]):
+        pulumi.set(self, "node_security_group", value)
+
+    @_builtins.property
     @pulumi.getter(name="nodeSsmAccess")
     def node_ssm_access(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
@@ -523,7 +555,7 @@ class EksPlatformArgs:
     @pulumi.getter
     def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Tags applied to every taggable AWS resource the component creates.
+        Tags applied to every taggable AWS resource the component creates. With `nodeSecurityGroup` enabled a `kubernetes.io/cluster/...` key is refused: it would also tag the node security group.
         """
         return pulumi.get(self, "tags")
 
@@ -584,6 +616,7 @@ class EksPlatform(pulumi.ComponentResource):
                  bootstrap_cluster_creator_admin_permissions: pulumi.Input[Optional[_builtins.bool]] = None,
                  caller_is_admin: pulumi.Input[Optional[_builtins.bool]] = None,
                  cluster_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 cluster_security_group_rules: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SecurityGroupRuleArgs', 'SecurityGroupRuleArgsDict']]]]] = None,
                  eks_addons: pulumi.Input[Optional[Union['EksAddonsArgs', 'EksAddonsArgsDict']]] = None,
                  enabled_log_types: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  endpoint_private_access: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -596,6 +629,7 @@ class EksPlatform(pulumi.ComponentResource):
                  kubernetes_version: pulumi.Input[Optional[_builtins.str]] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
                  node_groups: pulumi.Input[Optional[Sequence[pulumi.Input[Union['NodeGroupArgs', 'NodeGroupArgsDict']]]]] = None,
+                 node_security_group: pulumi.Input[Optional[Union['NodeSecurityGroupArgs', 'NodeSecurityGroupArgsDict']]] = None,
                  node_ssm_access: pulumi.Input[Optional[_builtins.bool]] = None,
                  private_subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  protect_cluster: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -628,6 +662,7 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.bool] bootstrap_cluster_creator_admin_permissions: Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
         :param pulumi.Input[_builtins.bool] caller_is_admin: Whether the IAM identity running `pulumi up` gets a ClusterAdmin access entry (its role ARN, not the session ARN). Defaults to `true` outside `CONFIG_MAP` mode. Rotating who runs `pulumi up` replaces only that access entry.
         :param pulumi.Input[_builtins.str] cluster_name: Name of the EKS cluster (1-100 characters, starts with a letter or digit, then letters, digits, `-` or `_`). Defaults to the component's name.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['SecurityGroupRuleArgs', 'SecurityGroupRuleArgsDict']]]] cluster_security_group_rules: Rules added to the cluster security group EKS makes (`clusterSecurityGroupId`), which the control plane's network interfaces, Fargate pods and every node carry. One EC2 rule resource each, named by the rule's `name`, so reordering the list changes nothing. EKS already allows all traffic within the group and all outbound traffic; a rule equal to one of those is refused (EC2 would answer `InvalidPermission.Duplicate`). The rules exist before any node group is created.
         :param pulumi.Input[Union['EksAddonsArgs', 'EksAddonsArgsDict']] eks_addons: EKS managed add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent before nodes; coredns and the EBS CSI driver after).
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] enabled_log_types: Control-plane log types sent to CloudWatch, among `api`, `audit`, `authenticator`, `controllerManager`, `scheduler`. Defaults to `api`, `audit`, `authenticator`.
         :param pulumi.Input[_builtins.bool] endpoint_private_access: Whether the Kubernetes API endpoint is reachable from inside the VPC. Defaults to `true`.
@@ -640,6 +675,7 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] kubernetes_version: Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it one minor upgrades the control plane, then the EKS add-ons given no version and the node groups, in place; a jump of more than one minor or a downgrade is refused before anything changes.
         :param pulumi.Input[_builtins.int] log_retention_days: Retention in days of the control-plane log group `/aws/eks/<clusterName>/cluster`, one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Defaults to 30.
         :param pulumi.Input[Sequence[pulumi.Input[Union['NodeGroupArgs', 'NodeGroupArgsDict']]]] node_groups: EKS managed node groups. Each gets a launch template with IMDSv2 required and an IMDS hop limit of 1 (see `metadataHopLimit`).
+        :param pulumi.Input[Union['NodeSecurityGroupArgs', 'NodeSecurityGroupArgsDict']] node_security_group: A security group the platform makes in the cluster's VPC for its nodes (off when not given): every node group's launch template carries it beside the cluster security group, Karpenter's default EC2NodeClass selects it (it is tagged `karpenter.sh/discovery=<clusterName>`), and Auto Mode's custom NodeClass lists it; Fargate pods and Auto Mode's built-in pools keep only the cluster security group. It starts with no rule (the cluster security group already gives nodes what EKS requires); give it `rules`, or reference it from other groups through the `nodeSecurityGroupId` output. It is never tagged `kubernetes.io/cluster/<clusterName>` (only the cluster security group is, so the AWS Load Balancer Controller finds exactly one).
         :param pulumi.Input[_builtins.bool] node_ssm_access: Whether the shared node role also gets `AmazonSSMManagedInstanceCore`, for Session Manager shell access to nodes. Defaults to `false`.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] private_subnet_ids: IDs of existing private subnets. Tagged `kubernetes.io/role/internal-elb=1` and `kubernetes.io/cluster/<clusterName>=shared`. Node groups and Fargate profiles use them by default.
         :param pulumi.Input[_builtins.bool] protect_cluster: Whether the EKS cluster gets Pulumi's `protect` resource option. Defaults to `false`. While it is set, Pulumi refuses to delete the cluster, so `pulumi destroy`, removing the platform from the program and any change that would replace the cluster fail before anything of the cluster is deleted; to delete it, first set it to `false` and run `pulumi up` (or `pulumi state unprotect`). It is Pulumi's own guard, not AWS deletion protection: the cluster's other resources (node groups, add-ons, roles) are not protected, and a delete from outside Pulumi (console, CLI, another tool) still succeeds. Changing it changes nothing in AWS.
@@ -648,7 +684,7 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[Sequence[pulumi.Input[Union['RoleMappingArgs', 'RoleMappingArgsDict']]]] role_mappings: IAM roles mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode). Node roles are mapped automatically.
         :param pulumi.Input[_builtins.bool] secrets_encryption: Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given, and also encrypts the control-plane log group with that key.
         :param pulumi.Input[_builtins.bool] subnet_role_tags: Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags applied to every taggable AWS resource the component creates.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags applied to every taggable AWS resource the component creates. With `nodeSecurityGroup` enabled a `kubernetes.io/cluster/...` key is refused: it would also tag the node security group.
         :param pulumi.Input[_builtins.str] upgrade_policy: What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
         :param pulumi.Input[Sequence[pulumi.Input[Union['UserMappingArgs', 'UserMappingArgsDict']]]] user_mappings: IAM users mapped in the `aws-auth` ConfigMap (`CONFIG_MAP` or `API_AND_CONFIG_MAP` mode).
         :param pulumi.Input[_builtins.bool] zonal_shift: Whether the cluster is registered with Amazon Application Recovery Controller (ARC) zonal shift (the cluster's `zonalShiftConfig.enabled`): during an Availability Zone impairment you (or zonal autoshift, which is configured in ARC, not here) can shift in-cluster traffic away from the impaired zone. Defaults to `false`. Changing it updates the cluster in place. Shifting traffic only helps when workloads run in several zones with spare capacity: spread node groups across subnets in at least two zones.
@@ -691,6 +727,7 @@ class EksPlatform(pulumi.ComponentResource):
                  bootstrap_cluster_creator_admin_permissions: pulumi.Input[Optional[_builtins.bool]] = None,
                  caller_is_admin: pulumi.Input[Optional[_builtins.bool]] = None,
                  cluster_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 cluster_security_group_rules: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SecurityGroupRuleArgs', 'SecurityGroupRuleArgsDict']]]]] = None,
                  eks_addons: pulumi.Input[Optional[Union['EksAddonsArgs', 'EksAddonsArgsDict']]] = None,
                  enabled_log_types: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  endpoint_private_access: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -703,6 +740,7 @@ class EksPlatform(pulumi.ComponentResource):
                  kubernetes_version: pulumi.Input[Optional[_builtins.str]] = None,
                  log_retention_days: pulumi.Input[Optional[_builtins.int]] = None,
                  node_groups: pulumi.Input[Optional[Sequence[pulumi.Input[Union['NodeGroupArgs', 'NodeGroupArgsDict']]]]] = None,
+                 node_security_group: pulumi.Input[Optional[Union['NodeSecurityGroupArgs', 'NodeSecurityGroupArgsDict']]] = None,
                  node_ssm_access: pulumi.Input[Optional[_builtins.bool]] = None,
                  private_subnet_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  protect_cluster: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -736,6 +774,7 @@ class EksPlatform(pulumi.ComponentResource):
             __props__.__dict__["bootstrap_cluster_creator_admin_permissions"] = bootstrap_cluster_creator_admin_permissions
             __props__.__dict__["caller_is_admin"] = caller_is_admin
             __props__.__dict__["cluster_name"] = cluster_name
+            __props__.__dict__["cluster_security_group_rules"] = cluster_security_group_rules
             __props__.__dict__["eks_addons"] = eks_addons
             __props__.__dict__["enabled_log_types"] = enabled_log_types
             __props__.__dict__["endpoint_private_access"] = endpoint_private_access
@@ -748,6 +787,7 @@ class EksPlatform(pulumi.ComponentResource):
             __props__.__dict__["kubernetes_version"] = kubernetes_version
             __props__.__dict__["log_retention_days"] = log_retention_days
             __props__.__dict__["node_groups"] = node_groups
+            __props__.__dict__["node_security_group"] = node_security_group
             __props__.__dict__["node_ssm_access"] = node_ssm_access
             if private_subnet_ids is None and not opts.urn:
                 raise TypeError("Missing required property 'private_subnet_ids'")
@@ -773,6 +813,7 @@ class EksPlatform(pulumi.ComponentResource):
             __props__.__dict__["fargate_pod_execution_role_arn"] = None
             __props__.__dict__["kubeconfig"] = None
             __props__.__dict__["node_role_arn"] = None
+            __props__.__dict__["node_security_group_id"] = None
             __props__.__dict__["oidc_issuer_url"] = None
             __props__.__dict__["oidc_provider_arn"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["kubeconfig"])
@@ -871,6 +912,14 @@ class EksPlatform(pulumi.ComponentResource):
         ARN of the IAM role shared by node groups; empty when there is no node group that uses it.
         """
         return pulumi.get(self, "node_role_arn")
+
+    @_builtins.property
+    @pulumi.getter(name="nodeSecurityGroupId")
+    def node_security_group_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        ID of the node security group the platform made (`nodeSecurityGroup`); empty when there is none.
+        """
+        return pulumi.get(self, "node_security_group_id")
 
     @_builtins.property
     @pulumi.getter(name="oidcIssuerUrl")
