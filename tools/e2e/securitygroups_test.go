@@ -15,7 +15,6 @@ const (
 	tSecurityGroup = "aws:ec2/securityGroup:SecurityGroup"
 	tIngressRule   = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 	tEgressRule    = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-	tTag           = "aws:ec2/tag:Tag"
 )
 
 // TestGoSecurityGroups: a rule on the cluster security group, the shared node security
