@@ -98,7 +98,7 @@ var eksClusterSGRules = map[string]string{
 func resolveSecurityGroups(p *problems, args *Args, cfg *config) securityGroupsConfig {
 	r := reader{p}
 	var c securityGroupsConfig
-	nodeEnabledKnown := true
+	var nodeEnabledKnown bool
 	if n := args.NodeSecurityGroup; n != nil {
 		_, known := plainBool(n.Enabled, false)
 		nodeEnabledKnown = known && !p.unknown["nodeSecurityGroup"]
