@@ -104,6 +104,7 @@ export class EksPlatform extends pulumi.ComponentResource {
             resourceInputs["accessEntries"] = args?.accessEntries;
             resourceInputs["addons"] = args?.addons;
             resourceInputs["admins"] = args?.admins;
+            resourceInputs["allowClusterReplacement"] = args?.allowClusterReplacement;
             resourceInputs["authenticationMode"] = args?.authenticationMode;
             resourceInputs["autoMode"] = args?.autoMode;
             resourceInputs["awsProfile"] = args?.awsProfile;
@@ -188,6 +189,10 @@ export interface EksPlatformArgs {
      * IAM principal ARNs made cluster admins (an access entry with `AmazonEKSClusterAdminPolicy`, cluster scope). Needs `API` or `API_AND_CONFIG_MAP` mode.
      */
     admins?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Whether a change that replaces the EKS cluster may go ahead. Defaults to `false`: before anything changes, the platform compares the create-only settings it gives the cluster (`clusterName`, `bootstrapClusterCreatorAdminPermissions`, `secretsEncryption` turned off, `autoMode.nodeRoleArn` while Auto Mode compute is on) with the running cluster, and refuses a change that would replace it, and with it every node, add-on and workload. Set `true` for one run to replace the cluster on purpose: preview and the update warn, a cluster keeping its name is deleted before it is created again (EKS allows one cluster per name), and a renamed one is created before the old one is deleted. A value unknown at preview is decided by the update.
+     */
+    allowClusterReplacement?: pulumi.Input<boolean | undefined>;
     /**
      * How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
      */

@@ -211,6 +211,17 @@ func TestUpgradeFrom010(t *testing.T) {
 	if got := str(cl.Res.Inputs, "upgradePolicy", "supportType"); got != "STANDARD" {
 		t.Errorf("cluster upgradePolicy.supportType %q, want STANDARD", got)
 	}
+	// The cluster guard's tags are added in the same in-place update (no replacement,
+	// checked above): the platform's identity and the create-only settings EKS does not
+	// report.
+	for tag, want := range map[string]string{
+		"eksplatform:platform": s.Project + "/" + s.Name + "/" + component, "eksplatform:secretsEncryption": "true",
+		"eksplatform:bootstrapClusterCreatorAdminPermissions": "false",
+	} {
+		if got := str(cl.Res.Inputs, "tags", tag); got != want {
+			t.Errorf("cluster tag %s = %q, want %q", tag, got, want)
+		}
+	}
 	// The same EKS node group 0.1.0 made, under its name, on the new template version.
 	ng := mustNode(t, g, tNodeGroup, child("ng-general"))
 	oldNg := mustNode(t, g0, tNodeGroup, child("ng-general"))

@@ -81,6 +81,17 @@ func replacements(typ string, olds, news resource.PropertyMap, changed []string)
 	if typ == typCluster && nodeRoleChanged(olds, news) && !slices.Contains(out, "computeConfig") {
 		out = append(out, "computeConfig")
 	}
+	if typ == typCluster && encryptionRemoved(olds, news) {
+		out = append(out, "encryptionConfig")
+	}
 	sort.Strings(out)
 	return out
+}
+
+// encryptionRemoved reports a cluster whose secrets encryption is dropped: EKS cannot
+// turn envelope encryption off, so the provider replaces the cluster (a CustomizeDiff
+// ForceNewIfChange on encryption_config from one block to none); adding it is an
+// update (AssociateEncryptionConfig).
+func encryptionRemoved(olds, news resource.PropertyMap) bool {
+	return !norm(get(olds, "encryptionConfig")).IsNull() && norm(get(news, "encryptionConfig")).IsNull()
 }

@@ -124,16 +124,59 @@ func TestDiffReplacesOnlyForCreateOnlyChanges(t *testing.T) {
 		t.Errorf("instance type change: %v", r)
 	}
 
-	// Nested create-only paths: endpoint access updates in place, subnets replace.
+	// Nested create-only paths: endpoint access and subnets update in place (subnets
+	// since terraform-provider-aws v5.25.0), the service CIDR replaces.
 	a, b, c := clusterInputs("demo"), clusterInputs("demo"), clusterInputs("demo")
 	b["vpcConfig"].(map[string]any)["endpointPublicAccess"] = false
 	c["vpcConfig"].(map[string]any)["subnetIds"] = []any{"subnet-c"}
 	if r := diff(t, s, typCluster, a, b); r.Changes != pulumirpc.DiffResponse_DIFF_SOME || len(r.Replaces) != 0 {
 		t.Errorf("endpoint access change: %v", r)
 	}
-	if r := diff(t, s, typCluster, a, c); strings.Join(r.Replaces, ",") != "vpcConfig" {
+	if r := diff(t, s, typCluster, a, c); r.Changes != pulumirpc.DiffResponse_DIFF_SOME || len(r.Replaces) != 0 {
 		t.Errorf("subnet change: %v", r)
 	}
+	d := clusterInputs("demo")
+	d["kubernetesNetworkConfig"] = map[string]any{"serviceIpv4Cidr": "172.20.0.0/16"}
+	e := clusterInputs("demo")
+	e["kubernetesNetworkConfig"] = map[string]any{"serviceIpv4Cidr": "10.100.0.0/16"}
+	if r := diff(t, s, typCluster, d, e); strings.Join(r.Replaces, ",") != "kubernetesNetworkConfig" {
+		t.Errorf("service CIDR change: %v", r)
+	}
+}
+
+// The cluster's create-only fields as the bridged provider has them
+// (provider/pkg/platform/clusterguard.go): each replaces; tags and the version update.
+func TestClusterDiffMatchesTheProvider(t *testing.T) {
+	s := newServer(t, "aws", "", "")
+	enc := func(in map[string]any) map[string]any {
+		in["encryptionConfig"] = map[string]any{"resources": []any{"secrets"}, "provider": map[string]any{"keyArn": "arn:aws:kms:eu-west-1:123456789012:key/k"}}
+		return in
+	}
+	for _, tc := range []struct {
+		name     string
+		old, new map[string]any
+		replaces string
+	}{
+		{"name", clusterInputs("demo"), with(clusterInputs("demo"), "name", "demo-2"), "name"},
+		{"bootstrap admin", with(clusterInputs("demo"), "accessConfig", map[string]any{"bootstrapClusterCreatorAdminPermissions": false}),
+			with(clusterInputs("demo"), "accessConfig", map[string]any{"bootstrapClusterCreatorAdminPermissions": true}), "accessConfig"},
+		{"self-managed add-ons", with(clusterInputs("demo"), "bootstrapSelfManagedAddons", false),
+			with(clusterInputs("demo"), "bootstrapSelfManagedAddons", true), "bootstrapSelfManagedAddons"},
+		{"encryption removed", enc(clusterInputs("demo")), clusterInputs("demo"), "encryptionConfig"},
+		{"encryption added", clusterInputs("demo"), enc(clusterInputs("demo")), ""},
+		{"tags", with(clusterInputs("demo"), "tags", map[string]any{"a": "1"}), with(clusterInputs("demo"), "tags", map[string]any{"a": "2"}), ""},
+		{"version", with(clusterInputs("demo"), "version", "1.35"), with(clusterInputs("demo"), "version", "1.36"), ""},
+	} {
+		r := diff(t, s, typCluster, tc.old, tc.new)
+		if r.Changes != pulumirpc.DiffResponse_DIFF_SOME || strings.Join(r.Replaces, ",") != tc.replaces || r.DeleteBeforeReplace {
+			t.Errorf("%s: %v, want replaces %q", tc.name, r, tc.replaces)
+		}
+	}
+}
+
+func with(in map[string]any, k string, v any) map[string]any {
+	in[k] = v
+	return in
 }
 
 func TestPreviewDoesNotSleepOrJournalAndReturnsUnknowns(t *testing.T) {

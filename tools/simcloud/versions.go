@@ -147,8 +147,24 @@ func init() {
 		if in == nil {
 			return nil, fmt.Errorf("reading EKS Cluster (%s): couldn't find resource", name)
 		}
-		return map[string]any{"id": name, "name": name, "version": str(in, "version"), "status": "ACTIVE",
-			"roleArn": str(in, "roleArn")}, nil
+		out := map[string]any{"id": name, "name": name, "version": str(in, "version"), "status": "ACTIVE",
+			"roleArn": str(in, "roleArn"), "tags": map[string]any{}}
+		// tags and computeConfigs, with the data source's field names: the cluster guard
+		// reads the platform's identity and create-only settings from them.
+		if t := get(in, "tags"); t.IsObject() {
+			tags := map[string]any{}
+			for k, v := range t.ObjectValue() {
+				if v = val(v); v.IsString() {
+					tags[string(k)] = v.StringValue()
+				}
+			}
+			out["tags"] = tags
+		}
+		if am := readAutoMode(in); am.compute || am.nodeRoleArn != "" {
+			out["computeConfigs"] = []any{map[string]any{"enabled": am.compute, "nodeRoleArn": am.nodeRoleArn,
+				"nodePools": anyList(am.nodePools)}}
+		}
+		return out, nil
 	}
 	invokes["aws:eks/getNodeGroups:getNodeGroups"] = func(s *Server, args resource.PropertyMap) (map[string]any, error) {
 		cluster := str(args, "clusterName")

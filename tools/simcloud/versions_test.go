@@ -93,7 +93,13 @@ func TestLiveClusterInvokes(t *testing.T) {
 		Args: props(t, map[string]any{"name": "c1"})}); err == nil || !strings.Contains(err.Error(), "couldn't find resource") {
 		t.Errorf("getCluster of a missing cluster: %v", err)
 	}
-	mustCreate(t, s, typCluster, "cluster", withKeys(clusterInputs("c1"), "version", "1.35"))
+	in := withKeys(clusterInputs("c1"), "version", "1.35")
+	in["tags"] = map[string]any{"eksplatform:platform": "p/s/c1"}
+	in["computeConfig"] = map[string]any{"enabled": true, "nodePools": []any{"system"}, "nodeRoleArn": "arn:aws:iam::123456789012:role/c1-auto-node"}
+	in["storageConfig"] = map[string]any{"blockStorage": map[string]any{"enabled": true}}
+	in["kubernetesNetworkConfig"] = map[string]any{"elasticLoadBalancing": map[string]any{"enabled": true}}
+	in["bootstrapSelfManagedAddons"] = false
+	mustCreate(t, s, typCluster, "cluster", in)
 	mustCreate(t, s, typAddon, "vpc-cni", map[string]any{"clusterName": "c1", "addonName": "vpc-cni"})
 	mustCreate(t, s, typNodeGroup, "ng", map[string]any{"clusterName": "c1", "nodeGroupName": "c1-general-0123abcd", "version": "1.35"})
 	invoke(t, s, "aws:eks/getClusters:getClusters", map[string]any{}, &list)
@@ -102,10 +108,21 @@ func TestLiveClusterInvokes(t *testing.T) {
 	}
 	var c struct {
 		ID, Name, Version, Status, RoleArn string
+		// The data source's own names (pulumi-aws v6.83.4 LookupClusterResult).
+		Tags           map[string]string
+		ComputeConfigs []struct {
+			Enabled     bool
+			NodePools   []string
+			NodeRoleArn string
+		}
 	}
 	invoke(t, s, "aws:eks/getCluster:getCluster", map[string]any{"name": "c1"}, &c)
 	if c.Version != "1.35" {
 		t.Errorf("getCluster version %q", c.Version)
+	}
+	if c.Tags["eksplatform:platform"] != "p/s/c1" || len(c.ComputeConfigs) != 1 || !c.ComputeConfigs[0].Enabled ||
+		c.ComputeConfigs[0].NodeRoleArn != "arn:aws:iam::123456789012:role/c1-auto-node" {
+		t.Errorf("getCluster tags %v, computeConfigs %+v", c.Tags, c.ComputeConfigs)
 	}
 	var ngs struct {
 		ID, ClusterName string

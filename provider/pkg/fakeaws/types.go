@@ -189,11 +189,15 @@ var Types = map[string]Type{
 		Outputs:    launchTemplateOutputs,
 	},
 	"aws:eks/cluster:Cluster": {
-		// Of kubernetesNetworkConfig only the IP family and the service CIDR are
+		// As terraform-provider-aws v5.100.0 (bridged by pulumi-aws v6.83.4) has it; the
+		// sources read are in provider/pkg/platform/clusterguard.go. Of
+		// kubernetesNetworkConfig only the IP family and the service CIDR are
 		// create-only: elasticLoadBalancing (Auto Mode) is updated in place, as are
 		// computeConfig and storageConfig, except that a node role of a cluster with
-		// Auto Mode on cannot change (the simulator's diff checks that case).
-		CreateOnly: []string{"name", "roleArn", "vpcConfig.subnetIds", "kubernetesNetworkConfig.ipFamily",
+		// Auto Mode on cannot change, and encryptionConfig, except that removing it
+		// replaces the cluster (the simulator's diff checks both cases). vpcConfig's
+		// subnetIds and securityGroupIds are updated in place (since v5.25.0).
+		CreateOnly: []string{"name", "roleArn", "kubernetesNetworkConfig.ipFamily",
 			"kubernetesNetworkConfig.serviceIpv4Cidr", "outpostConfig", "bootstrapSelfManagedAddons",
 			"accessConfig.bootstrapClusterCreatorAdminPermissions"},
 		Outputs: clusterOutputs,

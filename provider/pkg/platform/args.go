@@ -31,6 +31,9 @@ type Args struct {
 	ZonalShift pulumi.BoolInput `pulumi:"zonalShift"`
 	// ProtectCluster gives the cluster Pulumi's protect option.
 	ProtectCluster pulumi.BoolInput `pulumi:"protectCluster"`
+	// AllowClusterReplacement lets a change that replaces the EKS cluster go ahead
+	// (clusterguard.go); without it such a change is refused before anything changes.
+	AllowClusterReplacement pulumi.BoolInput `pulumi:"allowClusterReplacement"`
 
 	AuthenticationMode                      pulumi.StringInput      `pulumi:"authenticationMode"`
 	BootstrapClusterCreatorAdminPermissions pulumi.BoolInput        `pulumi:"bootstrapClusterCreatorAdminPermissions"`

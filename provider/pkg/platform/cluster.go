@@ -225,10 +225,18 @@ func (b *build) cluster(role *madeRole, secrets *secretsResult, autoNodeRoleArn 
 		// Always sent, false included: with the block left out the provider would not
 		// turn zonal shift off again. Updated in place.
 		ZonalShiftConfig: eks.ClusterZonalShiftConfigArgs{Enabled: pulumi.Bool(c.ZonalShift)},
-		Tags:             b.tags(),
+		// The guard's tags record the platform's identity and the create-only settings
+		// EKS does not report (clusterguard.go).
+		Tags: b.tags(b.guardTags()),
 	}
 	b.autoModeFields(args, autoNodeRoleArn)
-	cluster, err := eks.NewCluster(b.ctx, b.child("cluster"), args, b.opts(clusterOptions(c, after)...)...)
+	opts := clusterOptions(c, after)
+	if b.guard.Replaces {
+		// Allowed, under the same name: EKS refuses a second cluster of that name, so the
+		// old one goes first (with everything that depends on it).
+		opts = append(opts, pulumi.DeleteBeforeReplace(true))
+	}
+	cluster, err := eks.NewCluster(b.ctx, b.child("cluster"), args, b.opts(opts...)...)
 	if err != nil {
 		return nil, err
 	}

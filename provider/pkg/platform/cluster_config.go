@@ -82,6 +82,12 @@ type clusterConfig struct {
 	// Protect gives the cluster Pulumi's protect option (not AWS deletion protection,
 	// which pulumi-aws v6 does not have).
 	Protect bool
+	// AllowReplacement is allowClusterReplacement: a change that replaces the cluster
+	// goes ahead (with a warning) instead of being refused (clusterguard.go).
+	AllowReplacement bool
+	// Unread are the input paths a replacement check reads that are unknown at
+	// preview; the update, where they are known, checks them.
+	Unread []string
 
 	AuthenticationMode string
 	// BootstrapCreatorAdmin is create-only on EKS, so it is a fixed value, never derived
@@ -131,6 +137,7 @@ func resolveCluster(p *problems, name string, args *Args) clusterConfig {
 		Tags:               readStringMap(r, "tags", args.Tags),
 		ZonalShift:         r.boolean("zonalShift", args.ZonalShift, false),
 		Protect:            r.boolean("protectCluster", args.ProtectCluster, false),
+		AllowReplacement:   r.boolean("allowClusterReplacement", args.AllowClusterReplacement, false),
 		AuthenticationMode: r.str("authenticationMode", args.AuthenticationMode),
 	}
 	c.VersionStepUnread = p.unknown["clusterName"] || p.unknown["kubernetesVersion"]
@@ -213,6 +220,9 @@ func validateCluster(p *problems, c clusterConfig) {
 	for _, k := range sortedKeys(c.Tags.Values) {
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			p.addf("tags: key %q uses the reserved prefix 'aws:'; rename the tag", k)
+		}
+		if strings.HasPrefix(k, guardTagPrefix) {
+			p.addf("tags: key %q uses the prefix %q of the tags the platform records on the cluster (its identity and the create-only settings EKS does not report); rename the tag", k, guardTagPrefix)
 		}
 	}
 }

@@ -61,6 +61,7 @@ func resolve(preview bool, name string, args *Args) (*config, error) {
 	cfg.SecurityGroups = resolveSecurityGroups(p, args, cfg)
 	// Last: it reads the enabled charts of the add-ons and of Karpenter.
 	cfg.Warnings = checkChartKubeCompat(p, cfg, addons.KubeCompats)
+	cfg.Cluster.Unread = unreadGuarded(p)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

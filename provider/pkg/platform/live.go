@@ -30,6 +30,14 @@ type liveCluster struct {
 	// AllNodeGroups are the EKS names of every node group of the cluster, the
 	// platform's or not (removedGroupWarnings).
 	AllNodeGroups []string
+
+	// What the cluster guard compares (clusterguard.go): the cluster's tags, its Auto
+	// Mode compute, and, when no cluster has the name, the name of the cluster that
+	// carries this platform's identity tag (a rename).
+	Tags            map[string]string
+	AutoCompute     bool
+	AutoNodeRoleArn string
+	RenamedFrom     string
 }
 
 // readLive reads the cluster by name in Output form, through the component's AWS
@@ -46,11 +54,15 @@ func (b *build) readLive() (liveCluster, error) {
 		return live, fmt.Errorf("reading the EKS clusters of the account to find %s: %w", name, err)
 	}
 	if !slices.Contains(names, name) {
-		return live, nil
+		live.RenamedFrom, err = b.findRenamed(names)
+		return live, err
 	}
 	live.Exists = true
 	cluster := eks.LookupClusterOutput(b.ctx, eks.LookupClusterOutputArgs{Name: pulumi.String(name)}, pulumi.Parent(b.parent))
 	if live.Version, err = awaitStr(cluster.Version()); err != nil {
+		return live, fmt.Errorf("reading EKS cluster %s: %w", name, err)
+	}
+	if err := readGuarded(cluster, &live); err != nil {
 		return live, fmt.Errorf("reading EKS cluster %s: %w", name, err)
 	}
 	groups, err := awaitStrings(eks.GetNodeGroupsOutput(b.ctx, eks.GetNodeGroupsOutputArgs{ClusterName: pulumi.String(name)},

@@ -78,6 +78,10 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	for _, w := range cfg.Warnings {
 		_ = ctx.Log.Warn(w, &pulumi.LogArgs{Resource: p})
 	}
+	// A change that would replace the cluster is refused here too, unless allowed.
+	if err := b.guardCluster(live); err != nil {
+		return nil, nil, err
+	}
 	w := &barriers{}
 	var s stageResults
 
@@ -270,6 +274,8 @@ type build struct {
 	region    pulumi.StringOutput
 	// upgrade is what this run does to the Kubernetes version (upgrade.go).
 	upgrade upgrade
+	// guard is what the cluster guard decided (clusterguard.go).
+	guard clusterGuard
 }
 
 func newBuild(ctx *pulumi.Context, cfg *config, parent pulumi.Resource) *build {

@@ -25,6 +25,7 @@ class EksPlatformArgs:
                  access_entries: pulumi.Input[Optional[Sequence[pulumi.Input['AccessEntryArgs']]]] = None,
                  addons: pulumi.Input[Optional['HelmAddonsArgs']] = None,
                  admins: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 allow_cluster_replacement: pulumi.Input[Optional[_builtins.bool]] = None,
                  authentication_mode: pulumi.Input[Optional[_builtins.str]] = None,
                  auto_mode: pulumi.Input[Optional['AutoModeArgs']] = None,
                  aws_profile: pulumi.Input[Optional[_builtins.str]] = None,
@@ -64,6 +65,7 @@ class EksPlatformArgs:
         :param pulumi.Input[Sequence[pulumi.Input['AccessEntryArgs']]] access_entries: EKS access entries, each with its access policy associations. Needs `API` or `API_AND_CONFIG_MAP` mode.
         :param pulumi.Input['HelmAddonsArgs'] addons: Helm add-ons from the platform's catalogue, each with a least-privilege IAM role, installed after the nodes.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] admins: IAM principal ARNs made cluster admins (an access entry with `AmazonEKSClusterAdminPolicy`, cluster scope). Needs `API` or `API_AND_CONFIG_MAP` mode.
+        :param pulumi.Input[_builtins.bool] allow_cluster_replacement: Whether a change that replaces the EKS cluster may go ahead. Defaults to `false`: before anything changes, the platform compares the create-only settings it gives the cluster (`clusterName`, `bootstrapClusterCreatorAdminPermissions`, `secretsEncryption` turned off, `autoMode.nodeRoleArn` while Auto Mode compute is on) with the running cluster, and refuses a change that would replace it, and with it every node, add-on and workload. Set `true` for one run to replace the cluster on purpose: preview and the update warn, a cluster keeping its name is deleted before it is created again (EKS allows one cluster per name), and a renamed one is created before the old one is deleted. A value unknown at preview is decided by the update.
         :param pulumi.Input[_builtins.str] authentication_mode: How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
         :param pulumi.Input['AutoModeArgs'] auto_mode: EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
         :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
@@ -104,6 +106,8 @@ class EksPlatformArgs:
             pulumi.set(__self__, "addons", addons)
         if admins is not None:
             pulumi.set(__self__, "admins", admins)
+        if allow_cluster_replacement is not None:
+            pulumi.set(__self__, "allow_cluster_replacement", allow_cluster_replacement)
         if authentication_mode is not None:
             pulumi.set(__self__, "authentication_mode", authentication_mode)
         if auto_mode is not None:
@@ -226,6 +230,18 @@ class EksPlatformArgs:
     @admins.setter
     def admins(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "admins", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowClusterReplacement")
+    def allow_cluster_replacement(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether a change that replaces the EKS cluster may go ahead. Defaults to `false`: before anything changes, the platform compares the create-only settings it gives the cluster (`clusterName`, `bootstrapClusterCreatorAdminPermissions`, `secretsEncryption` turned off, `autoMode.nodeRoleArn` while Auto Mode compute is on) with the running cluster, and refuses a change that would replace it, and with it every node, add-on and workload. Set `true` for one run to replace the cluster on purpose: preview and the update warn, a cluster keeping its name is deleted before it is created again (EKS allows one cluster per name), and a renamed one is created before the old one is deleted. A value unknown at preview is decided by the update.
+        """
+        return pulumi.get(self, "allow_cluster_replacement")
+
+    @allow_cluster_replacement.setter
+    def allow_cluster_replacement(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "allow_cluster_replacement", value)
 
     @_builtins.property
     @pulumi.getter(name="authenticationMode")
@@ -609,6 +625,7 @@ class EksPlatform(pulumi.ComponentResource):
                  access_entries: pulumi.Input[Optional[Sequence[pulumi.Input[Union['AccessEntryArgs', 'AccessEntryArgsDict']]]]] = None,
                  addons: pulumi.Input[Optional[Union['HelmAddonsArgs', 'HelmAddonsArgsDict']]] = None,
                  admins: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 allow_cluster_replacement: pulumi.Input[Optional[_builtins.bool]] = None,
                  authentication_mode: pulumi.Input[Optional[_builtins.str]] = None,
                  auto_mode: pulumi.Input[Optional[Union['AutoModeArgs', 'AutoModeArgsDict']]] = None,
                  aws_profile: pulumi.Input[Optional[_builtins.str]] = None,
@@ -655,6 +672,7 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[Sequence[pulumi.Input[Union['AccessEntryArgs', 'AccessEntryArgsDict']]]] access_entries: EKS access entries, each with its access policy associations. Needs `API` or `API_AND_CONFIG_MAP` mode.
         :param pulumi.Input[Union['HelmAddonsArgs', 'HelmAddonsArgsDict']] addons: Helm add-ons from the platform's catalogue, each with a least-privilege IAM role, installed after the nodes.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] admins: IAM principal ARNs made cluster admins (an access entry with `AmazonEKSClusterAdminPolicy`, cluster scope). Needs `API` or `API_AND_CONFIG_MAP` mode.
+        :param pulumi.Input[_builtins.bool] allow_cluster_replacement: Whether a change that replaces the EKS cluster may go ahead. Defaults to `false`: before anything changes, the platform compares the create-only settings it gives the cluster (`clusterName`, `bootstrapClusterCreatorAdminPermissions`, `secretsEncryption` turned off, `autoMode.nodeRoleArn` while Auto Mode compute is on) with the running cluster, and refuses a change that would replace it, and with it every node, add-on and workload. Set `true` for one run to replace the cluster on purpose: preview and the update warn, a cluster keeping its name is deleted before it is created again (EKS allows one cluster per name), and a renamed one is created before the old one is deleted. A value unknown at preview is decided by the update.
         :param pulumi.Input[_builtins.str] authentication_mode: How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
         :param pulumi.Input[Union['AutoModeArgs', 'AutoModeArgsDict']] auto_mode: EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
         :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
@@ -720,6 +738,7 @@ class EksPlatform(pulumi.ComponentResource):
                  access_entries: pulumi.Input[Optional[Sequence[pulumi.Input[Union['AccessEntryArgs', 'AccessEntryArgsDict']]]]] = None,
                  addons: pulumi.Input[Optional[Union['HelmAddonsArgs', 'HelmAddonsArgsDict']]] = None,
                  admins: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 allow_cluster_replacement: pulumi.Input[Optional[_builtins.bool]] = None,
                  authentication_mode: pulumi.Input[Optional[_builtins.str]] = None,
                  auto_mode: pulumi.Input[Optional[Union['AutoModeArgs', 'AutoModeArgsDict']]] = None,
                  aws_profile: pulumi.Input[Optional[_builtins.str]] = None,
@@ -767,6 +786,7 @@ class EksPlatform(pulumi.ComponentResource):
             __props__.__dict__["access_entries"] = access_entries
             __props__.__dict__["addons"] = addons
             __props__.__dict__["admins"] = admins
+            __props__.__dict__["allow_cluster_replacement"] = allow_cluster_replacement
             __props__.__dict__["authentication_mode"] = authentication_mode
             __props__.__dict__["auto_mode"] = auto_mode
             __props__.__dict__["aws_profile"] = aws_profile

@@ -96,6 +96,14 @@ def platform_args(variant):
         # (TestPythonNodeGroupReplacement).
         args["kubernetes_version"] = "1.34"
         args["node_groups"][1].instance_types = ["m5.large", "m5a.large"]
+    elif variant == "guard":
+        # The valid platform with this run's create-only settings (TestPythonClusterGuard).
+        if os.environ.get("E2E_CLUSTER_NAME"):
+            args["cluster_name"] = os.environ["E2E_CLUSTER_NAME"]
+        if os.environ.get("E2E_SECRETS_ENCRYPTION"):
+            args["secrets_encryption"] = os.environ["E2E_SECRETS_ENCRYPTION"] == "true"
+        if os.environ.get("E2E_ALLOW_REPLACEMENT"):
+            args["allow_cluster_replacement"] = os.environ["E2E_ALLOW_REPLACEMENT"] == "true"
     else:
         raise ValueError("unknown E2E_VARIANT " + variant)
     return args

@@ -76,6 +76,12 @@ function platformArgs(variant: string): EksPlatformArgs {
             // comma-separated (TestTypeScriptNodeGroupReplacement).
             args.nodeGroups = [systemGroup, generalGroup((process.env.E2E_GENERAL_INSTANCE_TYPES ?? "").split(","))];
             break;
+        case "guard":
+            // The valid platform with this run's create-only settings (TestTypeScriptClusterGuard).
+            if (process.env.E2E_CLUSTER_NAME) args.clusterName = process.env.E2E_CLUSTER_NAME;
+            if (process.env.E2E_SECRETS_ENCRYPTION) args.secretsEncryption = process.env.E2E_SECRETS_ENCRYPTION === "true";
+            if (process.env.E2E_ALLOW_REPLACEMENT) args.allowClusterReplacement = process.env.E2E_ALLOW_REPLACEMENT === "true";
+            break;
         default:
             throw new Error(`unknown E2E_VARIANT ${variant}`);
     }

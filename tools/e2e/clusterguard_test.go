@@ -1,0 +1,172 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The cluster guard end to end (docs/upgrading.md, "Changes that would replace the
+// cluster"). The simulator's diff replaces the cluster exactly where the bridged
+// provider does (tools/simcloud/diff.go, provider/pkg/fakeaws/types.go), so without the
+// guard the refused steps below would replace it.
+
+// requirePreviewRefused checks a preview fails with every fragment of want.
+func requirePreviewRefused(t *testing.T, ctx context.Context, ws *runner.Workspace, d driver, step string, want ...string) {
+	t.Helper()
+	n := readJournal(t, ws).Len()
+	_, err := d.preview(ctx)
+	if err == nil {
+		t.Fatalf("%s: preview succeeded, want it refused", step)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("%s: the preview's error lacks %q:\n%s", step, w, tailStr(err.Error(), 3000))
+		}
+	}
+	for _, e := range readJournal(t, ws).Since(n).Mutations().Entries {
+		t.Errorf("%s: a refused preview touched the cloud: %s", step, journal.Label(e))
+	}
+}
+
+// guardSpec is the Go program's platform with the guarded inputs of this step.
+type guardSpec struct {
+	upgradeSpec
+	clusterName      string
+	secretsOff       bool
+	bootstrapAdmin   bool
+	allowReplacement bool
+}
+
+func (s *guardSpec) args() *eksplatform.EksPlatformArgs {
+	a := s.upgradeSpec.args()
+	if s.clusterName != "" {
+		a.ClusterName = pulumi.String(s.clusterName)
+	}
+	if s.secretsOff {
+		a.SecretsEncryption = pulumi.Bool(false)
+	}
+	if s.bootstrapAdmin {
+		a.BootstrapClusterCreatorAdminPermissions = pulumi.Bool(true)
+	}
+	if s.allowReplacement {
+		a.AllowClusterReplacement = pulumi.Bool(true)
+	}
+	return a
+}
+
+// TestGoClusterGuard: on a running platform, turning secrets encryption off, changing
+// bootstrapClusterCreatorAdminPermissions and renaming the cluster are each refused, in
+// preview and up, with nothing changed in the cloud; the platform is then unchanged.
+// With allowClusterReplacement the preview shows the replacement, and the up replaces
+// the cluster under its name: the old cluster (and everything on it) is deleted before
+// the new one is created, since EKS refuses a second cluster of one name; a second up
+// changes nothing.
+func TestGoClusterGuard(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	ws := newWorkspace(t, runner.Options{})
+	spec := &guardSpec{upgradeSpec: upgradeSpec{version: "1.36", groups: []upgradeGroup{{"general", []string{"t3.large"}}}}}
+	s, err := ws.GoStack(ctx, "e2e-guard", "dev", func(ctx *pulumi.Context) error {
+		p, err := eksplatform.NewEksPlatform(ctx, component, spec.args())
+		if err != nil {
+			return err
+		}
+		ctx.Export("clusterName", p.ClusterName)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := goDriver{s}
+	_, j, g := upStep(t, ctx, ws, d, "base")
+	requireFirstUpClean(t, "base", j, g)
+
+	spec.secretsOff = true
+	const encryption = "secretsEncryption: changing it from true to false replaces the EKS cluster (and with it every node, add-on and workload); keep true, or set allowClusterReplacement: true to replace it"
+	requirePreviewRefused(t, ctx, ws, d, "encryption off (preview)", encryption)
+	requireRefused(t, ctx, ws, d, "encryption off", encryption)
+	spec.secretsOff = false
+
+	spec.bootstrapAdmin = true
+	requireRefused(t, ctx, ws, d, "bootstrap admin",
+		"bootstrapClusterCreatorAdminPermissions: changing it from false to true replaces the EKS cluster")
+	spec.bootstrapAdmin = false
+
+	spec.clusterName = "platform-2"
+	const rename = "clusterName: changing it from platform to platform-2 replaces the EKS cluster (and with it every node, add-on and workload); keep platform, or set allowClusterReplacement: true to replace it"
+	requirePreviewRefused(t, ctx, ws, d, "rename (preview)", rename)
+	requireRefused(t, ctx, ws, d, "rename", rename)
+	spec.clusterName = ""
+
+	requireNoChange(t, ctx, ws, d, "unchanged after the refusals")
+
+	spec.secretsOff, spec.allowReplacement = true, true
+	sum, err := d.preview(ctx)
+	if err != nil {
+		t.Fatalf("allowed replacement (preview): %v", err)
+	}
+	if sum.Count("replace") == 0 {
+		t.Errorf("allowed replacement (preview): want the cluster replaced, got %s", sum)
+	}
+	_, j, _ = upStep(t, ctx, ws, d, "allowed replacement")
+	requireClean(t, "allowed replacement", j)
+	t.Logf("allowed replacement: %s", listOrNone(mutations(j)))
+	created, deleted := j.Creates().Type(tCluster).Entries, j.Deletes().Type(tCluster).Entries
+	if len(created) != 1 || len(deleted) != 1 {
+		t.Fatalf("allowed replacement: want the cluster deleted once and created once, got %d deletes and %d creates", len(deleted), len(created))
+	}
+	requireBefore(t, "allowed replacement", "the old cluster deleted before the new one is created", deleted, created)
+	for _, typ := range []string{tNodeGroup, tAddon} {
+		if j.Deletes().Type(typ).Len() == 0 || j.Creates().Type(typ).Len() == 0 {
+			t.Errorf("allowed replacement: the cluster's %s were not deleted and made again", typ)
+		}
+	}
+	requireNoChange(t, ctx, ws, d, "after the replacement")
+}
+
+// langGuard: from the language's test program (variant "guard", inputs from the
+// environment), turning secrets encryption off and renaming the cluster are refused with
+// nothing changed; with allowClusterReplacement the preview shows the replacement.
+func langGuard(t *testing.T, mk func(t *testing.T, ws *runner.Workspace, stack, variant string) procDriver) {
+	ctx := testCtx(t)
+	ws := newWorkspace(t, runner.Options{})
+	d := mk(t, ws, "guard", "guard")
+	with := func(env map[string]string) procDriver {
+		d.env = env
+		return d
+	}
+	_, j, g := upStep(t, ctx, ws, with(nil), "base")
+	requireFirstUpClean(t, "base", j, g)
+	requireRefused(t, ctx, ws, with(map[string]string{"E2E_SECRETS_ENCRYPTION": "false"}), "encryption off",
+		"secretsEncryption: changing it from true to false replaces the EKS cluster", "set allowClusterReplacement: true")
+	requireRefused(t, ctx, ws, with(map[string]string{"E2E_CLUSTER_NAME": "platform-2"}), "rename",
+		"clusterName: changing it from platform to platform-2 replaces the EKS cluster")
+	sum, err := with(map[string]string{"E2E_SECRETS_ENCRYPTION": "false", "E2E_ALLOW_REPLACEMENT": "true"}).preview(ctx)
+	if err != nil {
+		t.Fatalf("allowed replacement (preview): %v", err)
+	}
+	if sum.Count("replace") == 0 {
+		t.Errorf("allowed replacement (preview): want the cluster replaced, got %s", sum)
+	}
+	requireNoChange(t, ctx, ws, with(nil), "unchanged")
+}
+
+// TestTypeScriptClusterGuard: langGuard from TypeScript (testdata/program.ts).
+func TestTypeScriptClusterGuard(t *testing.T) {
+	t.Parallel()
+	nodeProject(t)
+	langGuard(t, nodeDriver)
+}
+
+// TestPythonClusterGuard: langGuard from Python (testdata/program.py).
+func TestPythonClusterGuard(t *testing.T) {
+	t.Parallel()
+	pythonVenv(t)
+	langGuard(t, pythonDriver)
+}
