@@ -66,7 +66,8 @@ func (s *guardSpec) args() *eksplatform.EksPlatformArgs {
 // With allowClusterReplacement the preview shows the replacement, and the up replaces
 // the cluster under its name: the old cluster (and everything on it) is deleted before
 // the new one is created, since EKS refuses a second cluster of one name; a second up
-// changes nothing.
+// changes nothing. An allowed rename then creates the new cluster before deleting the
+// old one.
 func TestGoClusterGuard(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)
@@ -128,6 +129,22 @@ func TestGoClusterGuard(t *testing.T) {
 		}
 	}
 	requireNoChange(t, ctx, ws, d, "after the replacement")
+
+	// An allowed rename: two names, so the new cluster is created first and the old one
+	// deleted at the end of the run.
+	spec.clusterName = "platform-2"
+	_, j, g = upStep(t, ctx, ws, d, "allowed rename")
+	requireClean(t, "allowed rename", j)
+	t.Logf("allowed rename: %s", listOrNone(mutations(j)))
+	created, deleted = j.Creates().Type(tCluster).Entries, j.Deletes().Type(tCluster).Entries
+	if len(created) != 1 || len(deleted) != 1 {
+		t.Fatalf("allowed rename: want one cluster created and the old one deleted, got %d creates and %d deletes", len(created), len(deleted))
+	}
+	requireBefore(t, "allowed rename", "the new cluster created before the old one is deleted", created, deleted)
+	if got := str(mustNode(t, g, tCluster, child("cluster")).Res.Inputs, "name"); got != "platform-2" {
+		t.Errorf("allowed rename: cluster name %q, want platform-2", got)
+	}
+	requireNoChange(t, ctx, ws, d, "after the rename")
 }
 
 // langGuard: from the language's test program (variant "guard", inputs from the
