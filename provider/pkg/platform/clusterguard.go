@@ -125,6 +125,8 @@ func replacementMessage(path, cluster, from, to string, allow bool) string {
 // desiredCreateOnly are the values this run gives the cluster's create-only fields
 // that the guard compares; a field that is unknown (at preview) is in Unread.
 type desiredCreateOnly struct {
+	// Identity is this platform's identityTag value.
+	Identity          string
 	BootstrapAdmin    bool
 	SecretsEncryption bool
 	// AutoCompute: Auto Mode's compute is on; AutoNodeRoleArn is the role sent with it
@@ -180,6 +182,12 @@ func planClusterGuard(c clusterConfig, live liveCluster, want desiredCreateOnly)
 			unknownWarning(path)
 		}
 	}
+	if id, ok := live.Tags[identityTag]; ok && want.Identity != "" && id != want.Identity {
+		// Another platform's cluster, or this one after a stack or project rename: the
+		// state tells them apart, the component cannot. Said, not refused.
+		g.Warnings = append(g.Warnings, fmt.Sprintf("clusterName: the EKS cluster %s carries the %s tag %q, not this platform's %q: if this stack does not manage it, choose another clusterName (creating it again fails with Cluster already exists); after a stack or project rename this run updates the tag",
+			c.Name, identityTag, id, want.Identity))
+	}
 	if v, ok := live.Tags[bootstrapAdminTag]; ok {
 		if have := v == "true"; have != want.BootstrapAdmin && !unread("bootstrapClusterCreatorAdminPermissions") && !unread("authenticationMode") {
 			report("bootstrapClusterCreatorAdminPermissions", v, strconv.FormatBool(want.BootstrapAdmin), true)
@@ -212,8 +220,8 @@ func planClusterGuard(c clusterConfig, live liveCluster, want desiredCreateOnly)
 // from the partition and account (invokes) like the role's own.
 func (b *build) desiredCreateOnly(live liveCluster) (desiredCreateOnly, error) {
 	c, a := b.cfg.Cluster, b.cfg.AutoMode
-	d := desiredCreateOnly{BootstrapAdmin: c.BootstrapCreatorAdmin, SecretsEncryption: c.SecretsEncryption,
-		AutoCompute: a.Given && a.Enabled}
+	d := desiredCreateOnly{Identity: platformIdentity(b.ctx.Project(), b.ctx.Stack(), b.cfg.Name),
+		BootstrapAdmin: c.BootstrapCreatorAdmin, SecretsEncryption: c.SecretsEncryption, AutoCompute: a.Given && a.Enabled}
 	if !d.AutoCompute || !live.AutoCompute || len(a.BuiltInNodePools) == 0 {
 		return d, nil // no role is sent without built-in pools (automode_cluster.go)
 	}

@@ -253,7 +253,20 @@ func TestPlanClusterGuard(t *testing.T) {
 			t.Errorf("got %+v, %v", g, err)
 		}
 	})
+	t.Run("another platform's cluster under this name is said", func(t *testing.T) {
+		w := want
+		w.Identity = "project/other-stack/demo"
+		g, err := planClusterGuard(base, live, w)
+		if err != nil || !has(g.Warnings, `clusterName: the EKS cluster demo carries the eksplatform:platform tag "project/stack/demo", not this platform's "project/other-stack/demo"`) {
+			t.Errorf("got %+v, %v", g, err)
+		}
+	})
 	t.Run("unchanged says nothing", func(t *testing.T) {
+		w := want
+		w.Identity = identity
+		if g, err := planClusterGuard(base, live, w); err != nil || len(g.Warnings) != 0 {
+			t.Errorf("got %+v, %v", g, err)
+		}
 		g, err := planClusterGuard(base, live, want)
 		if err != nil || len(g.Warnings) != 0 || g.Replaces {
 			t.Errorf("got %+v, %v", g, err)
