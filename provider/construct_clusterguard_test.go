@@ -11,10 +11,10 @@ import (
 )
 
 // guardedCluster is cluster "demo" as the platform "demo" of project/stack made it:
-// bootstrap admin off, secrets encrypted.
+// bootstrap admin off, secrets encrypted with the platform's own key.
 var guardedCluster = mocktest.LiveCluster{Version: "1.36", Tags: map[string]string{
 	"eksplatform:platform": "project/stack/demo", "eksplatform:bootstrapClusterCreatorAdminPermissions": "false",
-	"eksplatform:secretsEncryption": "true",
+	"eksplatform:secretsEncryption": "true", "eksplatform:secretsKey": "platform",
 }}
 
 func constructOnClusters(t *testing.T, in map[string]any, mode constructtest.Mode, clusters map[string]mocktest.LiveCluster) (*constructtest.Result, error) {
@@ -45,6 +45,10 @@ func TestConstructClusterGuard(t *testing.T) {
 			"secretsEncryption: changing it from true to false replaces the EKS cluster"},
 		{"rename", "clusterName", "demo-2", map[string]mocktest.LiveCluster{"demo": guardedCluster},
 			"clusterName: changing it from demo to demo-2 replaces the EKS cluster"},
+		// Not a replacement: EKS cannot change the key at all (allowClusterReplacement
+		// does not help, the provider would not replace the cluster), so it is refused.
+		{"secrets key", "kmsKeyArn", "arn:aws:kms:us-west-2:123456789012:key/other", map[string]mocktest.LiveCluster{"demo": guardedCluster},
+			"kmsKeyArn: the secrets of the EKS cluster demo are encrypted with the platform's own KMS key (no kmsKeyArn), and EKS cannot change the key"},
 	}
 	for _, e := range encodings {
 		for _, mode := range []constructtest.Mode{constructtest.Up, constructtest.Preview} {

@@ -216,7 +216,7 @@ func TestUpgradeFrom010(t *testing.T) {
 	// report.
 	for tag, want := range map[string]string{
 		"eksplatform:platform": s.Project + "/" + s.Name + "/" + component, "eksplatform:secretsEncryption": "true",
-		"eksplatform:bootstrapClusterCreatorAdminPermissions": "false",
+		"eksplatform:bootstrapClusterCreatorAdminPermissions": "false", "eksplatform:secretsKey": "platform",
 	} {
 		if got := str(cl.Res.Inputs, "tags", tag); got != want {
 			t.Errorf("cluster tag %s = %q, want %q", tag, got, want)

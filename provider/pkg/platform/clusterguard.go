@@ -58,6 +58,16 @@ const (
 	// not report back, as "true" or "false".
 	bootstrapAdminTag    = guardTagPrefix + "bootstrapClusterCreatorAdminPermissions"
 	secretsEncryptionTag = guardTagPrefix + "secretsEncryption"
+	// secretsKeyTag records the key that encrypts the cluster's secrets: "platform" (the
+	// key the platform makes), the user's kmsKeyArn, or "sha256:<hex>" of it when it is
+	// a secret. EKS cannot change that key: AssociateEncryptionConfig "enable[s]
+	// encryption on existing clusters that don't already have encryption enabled", and
+	// no API changes the key. pulumi-aws v6.83.4 neither replaces the cluster for a new
+	// key_arn nor calls EKS for it (its update associates encryption only where there was
+	// none), so a changed key would be recorded in the state and never used.
+	secretsKeyTag = guardTagPrefix + "secretsKey"
+	// platformKeyValue is secretsKeyTag's value for the platform's own key.
+	platformKeyValue = "platform"
 )
 
 // guardedInputs are the inputs whose value decides whether the cluster is replaced.
@@ -96,11 +106,53 @@ func platformIdentity(project, stack, name string) string {
 // made by an earlier release is a tag update, in place.
 func (b *build) guardTags() stringMap {
 	c := b.cfg.Cluster
-	return stringMap{Known: true, Values: map[string]string{
+	tags := map[string]string{
 		identityTag:          platformIdentity(b.ctx.Project(), b.ctx.Stack(), b.cfg.Name),
 		bootstrapAdminTag:    strconv.FormatBool(c.BootstrapCreatorAdmin),
 		secretsEncryptionTag: strconv.FormatBool(c.SecretsEncryption),
-	}}
+	}
+	if key, known := secretsKeyID(c); known && key != "" {
+		tags[secretsKeyTag] = key
+	} else if v, ok := b.upgrade.live.Tags[secretsKeyTag]; !known && ok {
+		// kmsKeyArn unknown at preview: the tag planned as it is (the update, where the
+		// key is known, checks it and records it).
+		tags[secretsKeyTag] = v
+	}
+	return stringMap{Known: true, Values: tags}
+}
+
+// secretsKeyID is secretsKeyTag's value for this run: "" without encryption;
+// known is false when kmsKeyArn is not known yet (at preview).
+func secretsKeyID(c clusterConfig) (id string, known bool) {
+	switch {
+	case !c.SecretsEncryption:
+		return "", true
+	case c.PlatformKey():
+		return platformKeyValue, true
+	}
+	a := await(c.KmsKeyArn)
+	arn, _ := a.value.(string)
+	switch {
+	case !a.known:
+		return "", false
+	case a.secret || !tagValuePattern.MatchString(arn):
+		sum := sha256.Sum256([]byte(arn))
+		return "sha256:" + hex.EncodeToString(sum[:]), true
+	default:
+		return arn, true
+	}
+}
+
+// describeKey names a secretsKeyTag value in a message.
+func describeKey(v string) string {
+	switch {
+	case v == platformKeyValue:
+		return "the platform's own KMS key (no kmsKeyArn)"
+	case len(v) > 7 && v[:7] == "sha256:":
+		return "the secret kmsKeyArn given before (" + v[:19] + "…)"
+	default:
+		return v
+	}
 }
 
 // clusterGuard is what the guard decided for this run.
@@ -129,6 +181,10 @@ type desiredCreateOnly struct {
 	Identity          string
 	BootstrapAdmin    bool
 	SecretsEncryption bool
+	// SecretsKey is secretsKeyTag's value for this run ("" without encryption, or when
+	// kmsKeyArn is unknown at preview: SecretsKeyUnread).
+	SecretsKey       string
+	SecretsKeyUnread bool
 	// AutoCompute: Auto Mode's compute is on; AutoNodeRoleArn is the role sent with it
 	// ("" without built-in pools).
 	AutoCompute     bool
@@ -204,6 +260,19 @@ func planClusterGuard(c clusterConfig, live liveCluster, want desiredCreateOnly)
 		g.Warnings = append(g.Warnings, fmt.Sprintf("secretsEncryption: the cluster %s carries no %s tag yet (it was made by an earlier release), so whether turning encryption off replaces it cannot be read; pulumi preview --diff shows it; this run records the tag",
 			c.Name, secretsEncryptionTag))
 	}
+	if v, ok := live.Tags[secretsKeyTag]; ok && want.SecretsKey != "" && want.SecretsKey != v && !unread("secretsEncryption") {
+		// No allowClusterReplacement: the provider would not replace the cluster for it.
+		p.addf("kmsKeyArn: the secrets of the EKS cluster %s are encrypted with %s, and EKS cannot change the key of a cluster whose secrets are encrypted (pulumi-aws would record the new key and change nothing); keep that key, or move to a new cluster under another clusterName (allowClusterReplacement: true) to use %s",
+			c.Name, describeKey(v), describeKey(want.SecretsKey))
+	}
+	if _, ok := live.Tags[secretsKeyTag]; !ok && want.SecretsKey != "" {
+		g.Warnings = append(g.Warnings, fmt.Sprintf("kmsKeyArn: the cluster %s carries no %s tag yet (it was made by an earlier release), so whether this run changes the key of its secrets (which EKS cannot do, and pulumi-aws would not report) cannot be read; this run records the tag",
+			c.Name, secretsKeyTag))
+	}
+	if want.SecretsKeyUnread {
+		g.Warnings = append(g.Warnings, fmt.Sprintf("kmsKeyArn: not known yet at preview, so whether it changes the key of the EKS cluster %s (which EKS cannot do) cannot be read; the update, where it is known, refuses a changed key before anything changes",
+			c.Name))
+	}
 	if live.AutoCompute && live.AutoNodeRoleArn != "" && want.AutoCompute && want.AutoNodeRoleArn != live.AutoNodeRoleArn &&
 		!unread("autoMode") && !unread("autoMode.enabled") && !unread("autoMode.nodeRoleArn") && !unread("autoMode.builtInNodePools") {
 		to := want.AutoNodeRoleArn
@@ -222,6 +291,11 @@ func (b *build) desiredCreateOnly(live liveCluster) (desiredCreateOnly, error) {
 	c, a := b.cfg.Cluster, b.cfg.AutoMode
 	d := desiredCreateOnly{Identity: platformIdentity(b.ctx.Project(), b.ctx.Stack(), b.cfg.Name),
 		BootstrapAdmin: c.BootstrapCreatorAdmin, SecretsEncryption: c.SecretsEncryption, AutoCompute: a.Given && a.Enabled}
+	if live.Exists {
+		var known bool
+		d.SecretsKey, known = secretsKeyID(c)
+		d.SecretsKeyUnread = !known
+	}
 	if !d.AutoCompute || !live.AutoCompute || len(a.BuiltInNodePools) == 0 {
 		return d, nil // no role is sent without built-in pools (automode_cluster.go)
 	}

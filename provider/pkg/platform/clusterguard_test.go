@@ -14,7 +14,11 @@ var identity = platformIdentity("project", "stack", "demo")
 
 // tagsOf are the guard tags a cluster the platform made carries.
 func tagsOf(bootstrapAdmin, secrets string) map[string]string {
-	return map[string]string{identityTag: identity, bootstrapAdminTag: bootstrapAdmin, secretsEncryptionTag: secrets}
+	tags := map[string]string{identityTag: identity, bootstrapAdminTag: bootstrapAdmin, secretsEncryptionTag: secrets}
+	if secrets == "true" {
+		tags[secretsKeyTag] = platformKeyValue
+	}
+	return tags
 }
 
 // deployOn runs New as "demo" in an account running the clusters given.
@@ -55,7 +59,8 @@ func TestClusterCarriesGuardTags(t *testing.T) {
 		t.Fatal(err)
 	}
 	tags := obj(rec.Find(t, "demo-cluster"), "tags")
-	want := map[string]string{"team": "platform", identityTag: "project/stack/demo", bootstrapAdminTag: "true", secretsEncryptionTag: "true"}
+	want := map[string]string{"team": "platform", identityTag: "project/stack/demo", bootstrapAdminTag: "true", secretsEncryptionTag: "true",
+		secretsKeyTag: platformKeyValue}
 	for k, v := range want {
 		if got := tags[resource.PropertyKey(k)]; !got.IsString() || got.StringValue() != v {
 			t.Errorf("cluster tag %s = %v, want %q", k, got, v)
@@ -269,6 +274,84 @@ func TestPlanClusterGuard(t *testing.T) {
 		}
 		g, err := planClusterGuard(base, live, want)
 		if err != nil || len(g.Warnings) != 0 || g.Replaces {
+			t.Errorf("got %+v, %v", g, err)
+		}
+	})
+}
+
+// EKS cannot change the key that encrypts a cluster's secrets, and pulumi-aws would
+// record a new kmsKeyArn without telling EKS: the guard refuses a changed key (the
+// platform's own to the user's, one user key to another) before anything is
+// registered, lets the same key pass, keeps a secret key's ARN out of the tag, and at
+// preview with the key unknown says it cannot tell.
+func TestSecretsKeyChangeIsRefused(t *testing.T) {
+	const keyA = "arn:aws:kms:us-west-2:123456789012:key/aaaa"
+	const keyB = "arn:aws:kms:us-west-2:123456789012:key/bbbb"
+	withKey := func(key string) map[string]mocktest.LiveCluster {
+		tags := tagsOf("false", "true")
+		tags[secretsKeyTag] = key
+		return map[string]mocktest.LiveCluster{"demo": {Version: "1.36", Tags: tags}}
+	}
+	t.Run("platform key to a given key", func(t *testing.T) {
+		a := minimalArgs()
+		a.KmsKeyArn = strIn(keyA)
+		rec, err := deployOn(t, a, withKey(platformKeyValue))
+		requireRefused(t, rec, err, "kmsKeyArn: the secrets of the EKS cluster demo are encrypted with the platform's own KMS key (no kmsKeyArn), and EKS cannot change the key",
+			"keep that key, or move to a new cluster under another clusterName", "to use "+keyA)
+	})
+	t.Run("one key to another", func(t *testing.T) {
+		a := minimalArgs()
+		a.KmsKeyArn = strIn(keyB)
+		rec, err := deployOn(t, a, withKey(keyA))
+		requireRefused(t, rec, err, "are encrypted with "+keyA, "to use "+keyB)
+	})
+	t.Run("given key to the platform's", func(t *testing.T) {
+		rec, err := deployOn(t, minimalArgs(), withKey(keyA))
+		requireRefused(t, rec, err, "are encrypted with "+keyA, "to use the platform's own KMS key")
+	})
+	t.Run("the same key passes and is recorded", func(t *testing.T) {
+		a := minimalArgs()
+		a.KmsKeyArn = strIn(keyA)
+		rec, err := deployOn(t, a, withKey(keyA))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := obj(rec.Find(t, "demo-cluster"), "tags")[secretsKeyTag]; !got.IsString() || got.StringValue() != keyA {
+			t.Errorf("tag %s = %v, want %s", secretsKeyTag, got, keyA)
+		}
+	})
+	t.Run("a secret key is recorded as its hash", func(t *testing.T) {
+		a := minimalArgs()
+		a.KmsKeyArn = pulumi.ToSecret(pulumi.String(keyA)).(pulumi.StringOutput)
+		rec, err := deployOn(t, a, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := obj(rec.Find(t, "demo-cluster"), "tags")[secretsKeyTag]
+		if !got.IsString() || !strings.HasPrefix(got.StringValue(), "sha256:") || strings.Contains(got.StringValue(), "aaaa") {
+			t.Fatalf("tag %s = %v, want a sha256 that does not show the ARN", secretsKeyTag, got)
+		}
+		// The same secret key against the cluster it made passes.
+		if _, err := deployOn(t, a, withKey(got.StringValue())); err != nil {
+			t.Errorf("the same secret key: %v", err)
+		}
+		rec, err = deployOn(t, a, withKey(keyB))
+		requireRefused(t, rec, err, "are encrypted with "+keyB, "to use the secret kmsKeyArn given before (sha256:")
+	})
+	t.Run("unknown at preview is said, not refused", func(t *testing.T) {
+		c := clusterConfig{Name: "demo", SecretsEncryption: true}
+		live := liveCluster{Exists: true, Tags: tagsOf("false", "true")}
+		g, err := planClusterGuard(c, live, desiredCreateOnly{SecretsEncryption: true, SecretsKeyUnread: true})
+		if err != nil || len(g.Warnings) != 1 || !strings.Contains(g.Warnings[0], "kmsKeyArn: not known yet at preview, so whether it changes the key of the EKS cluster demo") {
+			t.Errorf("got %+v, %v", g, err)
+		}
+	})
+	t.Run("an untagged cluster is said", func(t *testing.T) {
+		tags := tagsOf("false", "true")
+		delete(tags, secretsKeyTag)
+		g, err := planClusterGuard(clusterConfig{Name: "demo", SecretsEncryption: true}, liveCluster{Exists: true, Tags: tags},
+			desiredCreateOnly{SecretsEncryption: true, SecretsKey: platformKeyValue})
+		if err != nil || len(g.Warnings) != 1 || !strings.Contains(g.Warnings[0], "kmsKeyArn: the cluster demo carries no eksplatform:secretsKey tag yet") {
 			t.Errorf("got %+v, %v", g, err)
 		}
 	})
