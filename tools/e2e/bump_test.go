@@ -53,18 +53,25 @@ func checkBump(t *testing.T, step string, j *journal.Journal, g *journal.Graph, 
 // and change nothing in the cloud.
 func requireRefused(t *testing.T, ctx context.Context, ws *runner.Workspace, d driver, step string, want ...string) {
 	t.Helper()
+	requireRunRefused(t, ws, "up", func() error { _, err := d.up(ctx); return err }, step, want...)
+}
+
+// requireRunRefused checks that run (an up or a preview, named verb) fails with every
+// fragment of want in its error and changes nothing in the cloud.
+func requireRunRefused(t *testing.T, ws *runner.Workspace, verb string, run func() error, step string, want ...string) {
+	t.Helper()
 	n := readJournal(t, ws).Len()
-	_, err := d.up(ctx)
+	err := run()
 	if err == nil {
-		t.Fatalf("%s: up succeeded, want it refused", step)
+		t.Fatalf("%s: %s succeeded, want it refused", step, verb)
 	}
 	for _, w := range want {
 		if !strings.Contains(err.Error(), w) {
-			t.Errorf("%s: the error lacks %q:\n%s", step, w, tailStr(err.Error(), 3000))
+			t.Errorf("%s: the %s's error lacks %q:\n%s", step, verb, w, tailStr(err.Error(), 3000))
 		}
 	}
 	for _, e := range readJournal(t, ws).Since(n).Mutations().Entries {
-		t.Errorf("%s: a refused up touched the cloud: %s", step, journal.Label(e))
+		t.Errorf("%s: a refused %s touched the cloud: %s", step, verb, journal.Label(e))
 	}
 }
 

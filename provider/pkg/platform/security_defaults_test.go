@@ -67,22 +67,7 @@ func TestMetadataHopLimit(t *testing.T) {
 func TestVpcCniOnItsOwnIrsaRole(t *testing.T) {
 	m, p := deploy(t, "demo", computeArgs(""))
 	role := m.Find(t, "demo-vpc-cni-role")
-	doc := parsePolicy(t, str(role, "assumeRolePolicy"))
-	s := doc.Statement[0]
-	eq := s.Condition["StringEquals"]
-	var sub, aud string
-	for k, v := range eq {
-		switch {
-		case strings.HasSuffix(k, ":sub"):
-			sub = v
-		case strings.HasSuffix(k, ":aud"):
-			aud = v
-		}
-	}
-	if s.Principal == nil || !strings.Contains(s.Principal.Federated, "oidc-provider/") || s.Action[0] != "sts:AssumeRoleWithWebIdentity" ||
-		sub != "system:serviceaccount:kube-system:aws-node" || aud != "sts.amazonaws.com" || len(eq) != 2 {
-		t.Errorf("vpc-cni trust = %+v, want IRSA for kube-system:aws-node with the STS audience", s)
-	}
+	requireIrsaTrust(t, str(role, "assumeRolePolicy"), "kube-system", "aws-node")
 	att := m.Find(t, "demo-vpc-cni-role-AmazonEKS_CNI_Policy")
 	if got := str(att, "policyArn"); got != "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy" {
 		t.Errorf("policyArn = %q", got)
