@@ -9,7 +9,6 @@ import (
 	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // One `pulumi up` per Kubernetes minor (docs/upgrading.md, "Bump the Kubernetes version
@@ -83,17 +82,7 @@ func TestGoKubernetesBump(t *testing.T) {
 	ctx := testCtx(t)
 	ws := newWorkspace(t, runner.Options{})
 	spec := upgradeSpec{version: "1.34", groups: []upgradeGroup{{"general", []string{"t3.large"}}}}
-	s, err := ws.GoStack(ctx, "e2e-bump", "dev", func(ctx *pulumi.Context) error {
-		p, err := eksplatform.NewEksPlatform(ctx, component, spec.args())
-		if err != nil {
-			return err
-		}
-		ctx.Export("clusterName", p.ClusterName)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := platformStack(t, ctx, ws, "e2e-bump", "dev", func() *eksplatform.EksPlatformArgs { return spec.args() })
 	d := goDriver{s}
 	_, j, g := upStep(t, ctx, ws, d, "base 1.34")
 	requireFirstUpClean(t, "base 1.34", j, g)

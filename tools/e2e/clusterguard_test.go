@@ -59,17 +59,7 @@ func TestGoClusterGuard(t *testing.T) {
 	ctx := testCtx(t)
 	ws := newWorkspace(t, runner.Options{})
 	spec := &guardSpec{upgradeSpec: upgradeSpec{version: "1.36", groups: []upgradeGroup{{"general", []string{"t3.large"}}}}}
-	s, err := ws.GoStack(ctx, "e2e-guard", "dev", func(ctx *pulumi.Context) error {
-		p, err := eksplatform.NewEksPlatform(ctx, component, spec.args())
-		if err != nil {
-			return err
-		}
-		ctx.Export("clusterName", p.ClusterName)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := platformStack(t, ctx, ws, "e2e-guard", "dev", spec.args)
 	d := goDriver{s}
 	_, j, g := upStep(t, ctx, ws, d, "base")
 	requireFirstUpClean(t, "base", j, g)

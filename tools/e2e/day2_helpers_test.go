@@ -23,10 +23,19 @@ import (
 // Kubernetes version in standard support, in project e2e-day2.
 func day2Stack(t *testing.T, ctx context.Context, ws *runner.Workspace, stack string) *runner.Stack {
 	t.Helper()
-	s, err := ws.GoStack(ctx, "e2e-day2", stack, func(ctx *pulumi.Context) error {
+	return platformStack(t, ctx, ws, "e2e-day2", stack, func() *eksplatform.EksPlatformArgs {
 		a := goArgs("full")
 		a.KubernetesVersion = pulumi.String("1.34")
-		p, err := eksplatform.NewEksPlatform(ctx, component, a)
+		return a
+	})
+}
+
+// platformStack is a Go inline program of one platform, made from args each time the
+// program runs (so a test changes what args reads between ups), exporting clusterName.
+func platformStack(t *testing.T, ctx context.Context, ws *runner.Workspace, project, stack string, args func() *eksplatform.EksPlatformArgs) *runner.Stack {
+	t.Helper()
+	s, err := ws.GoStack(ctx, project, stack, func(ctx *pulumi.Context) error {
+		p, err := eksplatform.NewEksPlatform(ctx, component, args())
 		if err != nil {
 			return err
 		}

@@ -80,17 +80,7 @@ func TestGoUpgrades(t *testing.T) {
 		admins:  []string{teamRole},
 	}
 	// The inline program reads spec when it runs, so each step changes spec and ups.
-	s, err := ws.GoStack(ctx, "e2e-upgrades", "dev", func(ctx *pulumi.Context) error {
-		p, err := eksplatform.NewEksPlatform(ctx, component, spec.args())
-		if err != nil {
-			return err
-		}
-		ctx.Export("clusterName", p.ClusterName)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := platformStack(t, ctx, ws, "e2e-upgrades", "dev", func() *eksplatform.EksPlatformArgs { return spec.args() })
 
 	// up runs one step and returns its summary and the journal entries of that up.
 	up := func(step string) (runner.Summary, *journal.Journal) {
