@@ -210,6 +210,36 @@ def outputs_program(variant):
             p = eksplatform.EksPlatform("platform", **args)
             pulumi.export("clusterName", p.cluster_name)
 
+    elif variant == "v010":
+        # Only inputs 0.1.0 has, as a program written for it gives them (TestUpgradeFrom010
+        # in Go; TestPythonUpgradeFrom010 runs it with the 0.1.0 plugin, then this one).
+
+        def program():
+            auditor = role("auditor")
+            p = eksplatform.EksPlatform(
+                "platform",
+                kubernetes_version="1.35",
+                public_subnet_ids=[PUB1, PUB2],
+                private_subnet_ids=[PRIV1, PRIV2],
+                authentication_mode="API",
+                admins=[TEAM_ROLE, auditor],
+                node_groups=[
+                    eksplatform.NodeGroupArgs(
+                        name="general",
+                        instance_types=["m5.large"],
+                        scaling=eksplatform.NodeGroupScalingArgs(min_size=1, desired_size=2, max_size=3),
+                    )
+                ],
+                eks_addons=eksplatform.EksAddonsArgs(pod_identity_agent=eksplatform.EksAddonArgs(enabled=True)),
+                addons=eksplatform.HelmAddonsArgs(
+                    aws_load_balancer_controller=eksplatform.HelmAddonArgs(enabled=True),
+                    external_dns=eksplatform.ExternalDnsAddonArgs(enabled=True, identity="podIdentity", hosted_zone_ids=[ZONE_ID]),
+                    cluster_autoscaler=eksplatform.HelmAddonArgs(enabled=True),
+                    metrics_server=eksplatform.HelmAddonArgs(enabled=True),
+                ),
+            )
+            pulumi.export("clusterName", p.cluster_name)
+
     elif variant == "roles":
 
         def program():
