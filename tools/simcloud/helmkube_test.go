@@ -1,13 +1,11 @@
 package simcloud
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // TestHelmRefusesAChartItsClusterVersionExcludes: Helm's kubeVersion check, on install
@@ -17,11 +15,7 @@ import (
 // install; once the control plane is on 1.19, the external-secrets upgrade succeeds.
 func TestHelmRefusesAChartItsClusterVersionExcludes(t *testing.T) {
 	j := tempJournal(t)
-	a, k := newServer(t, "aws", j, ""), newServer(t, "kubernetes", j, "")
-	kc := "apiVersion: v1\nclusters:\n- cluster:\n    server: https://" + clusterHash("demo") + ".gr7.us-west-2.eks.amazonaws.com\n"
-	if _, err := k.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: props(t, map[string]any{"kubeconfig": kc})}); err != nil {
-		t.Fatal(err)
-	}
+	a, k := newServer(t, "aws", j, ""), kubeServer(t, j, "demo")
 	cin := withKeys(clusterInputs("demo"), "version", "1.18")
 	cid, _ := mustCreate(t, a, typCluster, "demo", cin)
 	mustCreate(t, a, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"}) // nodes need a CNI to join

@@ -22,10 +22,7 @@ func karpenterCluster(t *testing.T, scale float64) (a, k *Server, j string) {
 		return s
 	}
 	a, k = mk("aws"), mk("kubernetes")
-	kc := "apiVersion: v1\nclusters:\n- cluster:\n    server: https://" + clusterHash("demo") + ".gr7.us-west-2.eks.amazonaws.com\n"
-	if _, err := k.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: props(t, map[string]any{"kubeconfig": kc})}); err != nil {
-		t.Fatal(err)
-	}
+	configureKube(t, k, "demo")
 	mustCreate(t, a, typCluster, "demo", clusterInputs("demo"))
 	for _, crd := range []string{karpenterNodePoolCRD, karpenterNodeClassCRD} {
 		mustCreate(t, k, typCRD, "crd-"+crd, map[string]any{"metadata": map[string]any{"name": crd}})
@@ -137,11 +134,7 @@ func TestKarpenterOrphansNodesWhenTheControllerGoesFirst(t *testing.T) {
 // The EC2NodeClass kind is served only once Karpenter's CRD is applied.
 func TestEC2NodeClassNeedsKarpentersCRD(t *testing.T) {
 	j := tempJournal(t)
-	a, k := newServer(t, "aws", j, ""), newServer(t, "kubernetes", j, "")
-	kc := "apiVersion: v1\nclusters:\n- cluster:\n    server: https://" + clusterHash("demo") + ".gr7.us-west-2.eks.amazonaws.com\n"
-	if _, err := k.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: props(t, map[string]any{"kubeconfig": kc})}); err != nil {
-		t.Fatal(err)
-	}
+	a, k := newServer(t, "aws", j, ""), kubeServer(t, j, "demo")
 	mustCreate(t, a, typCluster, "demo", clusterInputs("demo"))
 	if _, _, err := create(t, k, typEC2NodeClass, "nc", map[string]any{}); err == nil || !strings.Contains(err.Error(), `no matches for kind "EC2NodeClass"`) {
 		t.Errorf("EC2NodeClass without the CRD: err = %v", err)

@@ -127,11 +127,29 @@ func TestClusterWithoutLogTypesMakesNoLogGroup(t *testing.T) {
 func kubeServer(t *testing.T, j, cluster string) *Server {
 	t.Helper()
 	k := newServer(t, "kubernetes", j, "")
+	configureKube(t, k, cluster)
+	return k
+}
+
+// configureKube configures k, a kubernetes personality, with a kubeconfig naming the
+// cluster's endpoint, as the component's explicit provider is.
+func configureKube(t *testing.T, k *Server, cluster string) {
+	t.Helper()
 	kc := "apiVersion: v1\nclusters:\n- cluster:\n    server: https://" + clusterHash(cluster) + ".gr7.us-west-2.eks.amazonaws.com\n"
 	if _, err := k.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: props(t, map[string]any{"kubeconfig": kc})}); err != nil {
 		t.Fatal(err)
 	}
-	return k
+}
+
+// slowServer is a personality on a slower clock than newServer's (a Helm release takes
+// 60 ms), so an install's in-flight window is wide enough to hit.
+func slowServer(t *testing.T, j, name string) *Server {
+	t.Helper()
+	s, err := NewServer(Options{Name: name, Journal: j, Scale: 0.001})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func awsAuth() map[string]any {

@@ -1,12 +1,9 @@
 package simcloud
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
-
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // TestALBWebhookBlocksServicesWhileItsControllerStarts: rule 9's AWS behaviour. While
@@ -16,18 +13,8 @@ func TestALBWebhookBlocksServicesWhileItsControllerStarts(t *testing.T) {
 	j := tempJournal(t)
 	// A slower clock than the other tests, so the in-flight window is wide (a Helm
 	// release takes 60 ms here).
-	slow := func(name string) *Server {
-		s, err := NewServer(Options{Name: name, Journal: j, Scale: 0.001})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	a, k := slow("aws"), slow("kubernetes")
-	kc := "apiVersion: v1\nclusters:\n- cluster:\n    server: https://" + clusterHash("demo") + ".gr7.us-west-2.eks.amazonaws.com\n"
-	if _, err := k.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: props(t, map[string]any{"kubeconfig": kc})}); err != nil {
-		t.Fatal(err)
-	}
+	a, k := slowServer(t, j, "aws"), slowServer(t, j, "kubernetes")
+	configureKube(t, k, "demo")
 	mustCreate(t, a, typCluster, "demo", map[string]any{"name": "demo"})
 	mustCreate(t, a, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"}) // nodes need a CNI to join
 	mustCreate(t, a, typNodeGroup, "ng", map[string]any{"clusterName": "demo", "nodeGroupName": "demo-general"})
@@ -65,18 +52,8 @@ func TestGuardWebhooksBlockTheirKindsWhileTheirAddonStarts(t *testing.T) {
 	for chart, hook := range map[string]string{"cert-manager": "webhook.cert-manager.io", "external-secrets": "validate.externalsecret.external-secrets.io"} {
 		t.Run(chart, func(t *testing.T) {
 			j := tempJournal(t)
-			slow := func(name string) *Server {
-				s, err := NewServer(Options{Name: name, Journal: j, Scale: 0.001})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return s
-			}
-			a, k := slow("aws"), slow("kubernetes")
-			kc := "apiVersion: v1\nclusters:\n- cluster:\n    server: https://" + clusterHash("demo") + ".gr7.us-west-2.eks.amazonaws.com\n"
-			if _, err := k.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: props(t, map[string]any{"kubeconfig": kc})}); err != nil {
-				t.Fatal(err)
-			}
+			a, k := slowServer(t, j, "aws"), slowServer(t, j, "kubernetes")
+			configureKube(t, k, "demo")
 			mustCreate(t, a, typCluster, "demo", map[string]any{"name": "demo"})
 			mustCreate(t, a, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"})
 			mustCreate(t, a, typNodeGroup, "ng", map[string]any{"clusterName": "demo", "nodeGroupName": "demo-general"})

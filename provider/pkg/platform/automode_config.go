@@ -236,17 +236,7 @@ func resolveAutoModeNodePool(p *problems, path string, in AutoModeNodePoolArgs) 
 		}
 		c.Requirements = append(c.Requirements, q)
 	}
-	for j, t := range in.Taints {
-		tp := fmt.Sprintf("%s.taints[%d]", path, j)
-		taint := taintConfig{Key: r.str(tp+".key", t.Key), Value: r.str(tp+".value", t.Value), Effect: r.str(tp+".effect", t.Effect)}
-		if taint.Key == "" {
-			p.addf("%s.key: missing; give the taint's key", tp)
-		}
-		if _, ok := kubernetesEffectOfTaint[taint.Effect]; !ok {
-			p.addf("%s.effect: %q is not a taint effect; use one of %s", tp, taint.Effect, strings.Join(taintEffects, ", "))
-		}
-		c.Taints = append(c.Taints, taint)
-	}
+	c.Taints = resolveTaints(p, path, in.Taints)
 	return c
 }
 

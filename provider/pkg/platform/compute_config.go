@@ -245,17 +245,7 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *cluste
 		ng.NodeRepair = false
 	}
 
-	for j, t := range g.Taints {
-		tp := fmt.Sprintf("%s.taints[%d]", path, j)
-		taint := taintConfig{Key: r.str(tp+".key", t.Key), Value: r.str(tp+".value", t.Value), Effect: r.str(tp+".effect", t.Effect)}
-		if taint.Key == "" {
-			p.addf("%s.key: missing; give the taint's key", tp)
-		}
-		if !slices.Contains(taintEffects, taint.Effect) {
-			p.addf("%s.effect: %q is not a taint effect EKS accepts; use one of %s", tp, taint.Effect, strings.Join(taintEffects, ", "))
-		}
-		ng.Taints = append(ng.Taints, taint)
-	}
+	ng.Taints = resolveTaints(p, path, g.Taints)
 
 	resolveNodeCustom(p, path, g, &ng, cluster)
 	for _, f := range []string{"amiType", "capacityType", "instanceTypes"} {
@@ -444,4 +434,24 @@ func (u *uniqueNames) check(p *problems, i int, name string) {
 		return
 	}
 	u.seen[name] = i
+}
+
+// resolveTaints reads the taints of a node group, a Karpenter NodePool or an Auto Mode
+// NodePool: each needs a key and one of EKS's effects (NO_SCHEDULE, ...; the NodePools
+// get their Kubernetes spelling when they are made).
+func resolveTaints(p *problems, path string, in []TaintArgs) []taintConfig {
+	r := reader{p}
+	var out []taintConfig
+	for j, t := range in {
+		tp := fmt.Sprintf("%s.taints[%d]", path, j)
+		taint := taintConfig{Key: r.str(tp+".key", t.Key), Value: r.str(tp+".value", t.Value), Effect: r.str(tp+".effect", t.Effect)}
+		if taint.Key == "" {
+			p.addf("%s.key: missing; give the taint's key", tp)
+		}
+		if !slices.Contains(taintEffects, taint.Effect) {
+			p.addf("%s.effect: %q is not a taint effect; use one of %s", tp, taint.Effect, strings.Join(taintEffects, ", "))
+		}
+		out = append(out, taint)
+	}
+	return out
 }

@@ -276,17 +276,7 @@ func resolveKarpenterNodePool(p *problems, path string, in KarpenterNodePoolArgs
 	if _, given, _ := plainInt(in.Weight); given && (c.Weight < 1 || c.Weight > 100) {
 		p.addf("%s.weight: %d is outside 1-100; give the NodePool's priority (higher is tried first), or omit weight", path, c.Weight)
 	}
-	for j, t := range in.Taints {
-		tp := fmt.Sprintf("%s.taints[%d]", path, j)
-		taint := taintConfig{Key: r.str(tp+".key", t.Key), Value: r.str(tp+".value", t.Value), Effect: r.str(tp+".effect", t.Effect)}
-		if taint.Key == "" {
-			p.addf("%s.key: missing; give the taint's key", tp)
-		}
-		if !slices.Contains(taintEffects, taint.Effect) {
-			p.addf("%s.effect: %q is not a taint effect; use one of %s", tp, taint.Effect, strings.Join(taintEffects, ", "))
-		}
-		c.Taints = append(c.Taints, taint)
-	}
+	c.Taints = resolveTaints(p, path, in.Taints)
 	d := in.Disruption
 	if d == nil {
 		d = &KarpenterDisruptionArgs{}
