@@ -27,3 +27,30 @@ func TestNodesNeedTheCNIWhenTheyJoin(t *testing.T) {
 		t.Errorf("node group created alongside the CNI add-on failed: %v", err)
 	}
 }
+
+// TestNodesJoinWhileTheCNIIsBeingCreated: a vpc-cni create under way when the nodes
+// register is enough (EKS applies the DaemonSet when the create starts); a create for
+// another cluster, a delete under way, or another add-on is not.
+func TestNodesJoinWhileTheCNIIsBeingCreated(t *testing.T) {
+	cluster := []Entry{{Op: "create", Type: typCluster, ID: "demo"}}
+	cases := []struct {
+		name     string
+		entries  []Entry
+		inflight []op
+		ok       bool
+	}{
+		{"no add-on", cluster, nil, false},
+		{"vpc-cni active", append(cluster, Entry{Op: "create", Type: typAddon, ID: "demo:vpc-cni", Cluster: "demo"}), nil, true},
+		{"vpc-cni being created", cluster, []op{{Op: "create", Type: typAddon, ID: "demo:vpc-cni", Cluster: "demo"}}, true},
+		{"vpc-cni being created on another cluster", cluster, []op{{Op: "create", Type: typAddon, ID: "other:vpc-cni", Cluster: "other"}}, false},
+		{"another add-on being created", cluster, []op{{Op: "create", Type: typAddon, ID: "demo:kube-proxy", Cluster: "demo"}}, false},
+		{"vpc-cni being deleted", cluster, []op{{Op: "delete", Type: typAddon, ID: "demo:vpc-cni", Cluster: "demo"}}, false},
+		{"vpc-cni failed to create", append(cluster, Entry{Op: "create", Type: typAddon, ID: "demo:vpc-cni", Cluster: "demo", Error: "boom"}), nil, false},
+	}
+	for _, c := range cases {
+		err := checkNodesJoin("demo", view{world: replay(c.entries), inflight: c.inflight})
+		if (err == nil) != c.ok {
+			t.Errorf("%s: err = %v, want ok = %v", c.name, err, c.ok)
+		}
+	}
+}

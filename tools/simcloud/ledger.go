@@ -20,7 +20,10 @@ type op struct {
 	Type    string `json:"type"`
 	Name    string `json:"name"`
 	Cluster string `json:"cluster,omitempty"`
-	PID     int    `json:"pid"`
+	// ID is the identity the journal keys the resource by once it exists (an add-on's
+	// is "<cluster>:<addon>"), so a rule can tell what is being made, not only its type.
+	ID  string `json:"id,omitempty"`
+	PID int    `json:"pid"`
 }
 
 // view is the state a rule is checked against: the replayed journal plus the
@@ -196,6 +199,16 @@ func (v view) inflightOf(typ, cluster string) []op {
 		}
 	}
 	return out
+}
+
+// creating reports whether the create of the typ resource with identity id is in flight.
+func (v view) creating(typ, id string) bool {
+	for _, o := range v.inflight {
+		if o.Op == "create" && o.Type == typ && o.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // ordinal is the 1-based number the next create of typ will have in the journal.

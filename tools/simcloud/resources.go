@@ -152,7 +152,7 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 			err = s.checkSecurityGroupRule(r, v) // securitygroups.go
 		}
 		e.Warning = w
-		return op{Op: "create", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
+		return op{Op: "create", Type: r.Type, Name: displayName(r), Cluster: e.Cluster, ID: id}, err
 	})
 	if err == nil {
 		err = s.sleep(ctx, r.Type)
