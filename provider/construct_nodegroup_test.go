@@ -19,14 +19,7 @@ import (
 func constructOnGroups(t *testing.T, in map[string]any, mode constructtest.Mode, running map[string]map[string]any) *constructtest.Result {
 	t.Helper()
 	m := mocktest.New()
-	versions := map[string]string{}
-	for n := range running {
-		versions[n] = "1.36"
-	}
-	m.SetLiveCluster("demo", "1.36", versions)
-	for n, f := range running {
-		m.SetLiveNodeGroup(n, f)
-	}
+	m.SetLiveNodeGroups("demo", "1.36", running)
 	res, err := constructtest.Run(constructtest.Options{
 		Construct: provider.Construct, Type: platform.TypeToken, Name: "demo",
 		Inputs: inputs(in), Mode: mode, Mocks: m,

@@ -58,8 +58,9 @@ func requireReplacementWarning(t *testing.T, step string, sum runner.Summary, gr
 // groups, Fargate, Helm add-ons). A no-op preview warns about no node group; a preview
 // of new instance types for "general" warns that it will be replaced, naming the new
 // EKS name and the running one, and plans that one replacement; the up replaces exactly
-// that group, new first, under the name the preview gave, and warns the same; a second
-// up changes nothing and warns about nothing.
+// that group, new first, under the name the preview gave (the running name's prefix with
+// a new generation suffix), and warns the same, leaving "system" and the cluster as they
+// were; a second up changes nothing and warns about nothing.
 func langNodeGroupReplacement(t *testing.T, mk func(t *testing.T, ws *runner.Workspace, stack, variant string) procDriver) {
 	ctx := testCtx(t)
 	ws := newWorkspace(t, runner.Options{})
@@ -71,6 +72,7 @@ func langNodeGroupReplacement(t *testing.T, mk func(t *testing.T, ws *runner.Wor
 	_, j, g := upStep(t, ctx, ws, with("t3.large,m5.large"), "base")
 	requireFirstUpClean(t, "base", j, g)
 	running := str(mustNode(t, g, tNodeGroup, child("ng-general")).Res.Inputs, "nodeGroupName")
+	system := str(mustNode(t, g, tNodeGroup, child("ng-system")).Res.Inputs, "nodeGroupName")
 
 	pre := previewStep(t, ctx, ws, with("t3.large,m5.large"), "no-op preview")
 	requireNoNodeGroupWarning(t, "no-op preview", pre)
@@ -95,8 +97,17 @@ func langNodeGroupReplacement(t *testing.T, mk func(t *testing.T, ws *runner.Wor
 		mut("delete", tNodeGroup, "ng-general"))
 	requireReplacedNewFirst(t, "new instance types", "new node group ACTIVE before the old one is deleted",
 		j.Creates().Type(tNodeGroup).Entries, j.Deletes().Type(tNodeGroup).Entries)
-	if got := str(mustNode(t, g, tNodeGroup, child("ng-general")).Res.Inputs, "nodeGroupName"); got != planned || got == running {
+	general := mustNode(t, g, tNodeGroup, child("ng-general"))
+	if got := str(general.Res.Inputs, "nodeGroupName"); got != planned || got == running {
 		t.Errorf("new instance types: the group runs as %q, the preview said %q would replace %q", got, planned, running)
+	} else if got[:len(got)-8] != running[:len(running)-8] {
+		t.Errorf("new instance types: EKS names %q → %q, want the same prefix and a new generation suffix", running, got)
+	}
+	if got := str(general.Res.Inputs, "instanceTypes"); got != `["m5.large","m5a.large"]` {
+		t.Errorf("new instance types: node group instanceTypes %s, want [m5.large m5a.large]", got)
+	}
+	if got := str(mustNode(t, g, tNodeGroup, child("ng-system")).Res.Inputs, "nodeGroupName"); got != system {
+		t.Errorf("new instance types: ng-system's EKS name moved from %q to %q", system, got)
 	}
 	if made := requireReplacementWarning(t, "new instance types", sum, "general", running, "instanceTypes"); made != planned {
 		t.Errorf("new instance types: the up warned of %q, the preview of %q", made, planned)
@@ -121,12 +132,19 @@ func previewStep(t *testing.T, ctx context.Context, ws *runner.Workspace, d driv
 }
 
 // TestTypeScriptNodeGroupReplacement: langNodeGroupReplacement from TypeScript
-// (testdata/program.ts, variant resize). From Python, TestPythonNodeGroupReplacement
-// (replace_test.go) checks the same warnings.
+// (testdata/program.ts, variant resize).
 func TestTypeScriptNodeGroupReplacement(t *testing.T) {
 	t.Parallel()
 	nodeProject(t)
 	langNodeGroupReplacement(t, nodeDriver)
+}
+
+// TestPythonNodeGroupReplacement: langNodeGroupReplacement from Python
+// (testdata/program.py, variant resize). TestGoUpgrades step c does it in Go.
+func TestPythonNodeGroupReplacement(t *testing.T) {
+	t.Parallel()
+	pythonVenv(t)
+	langNodeGroupReplacement(t, pythonDriver)
 }
 
 // TestGoNodeGroupPreviewWarnings: the preview's other two node group lines, end to end.

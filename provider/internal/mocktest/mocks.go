@@ -222,15 +222,20 @@ func (m *Mocks) SetLiveCluster(cluster, version string, nodeGroups map[string]st
 	}
 }
 
-// SetLiveNodeGroup adds to what getNodeGroup answers for the live node group ng (of
-// SetLiveCluster) the fields given, in the data source's names: "amiType",
-// "capacityType", "instanceTypes", "nodeRoleArn", "subnetIds",
-// "launchTemplates" ([{"id": ..., "version": ...}]).
-func (m *Mocks) SetLiveNodeGroup(ng string, fields map[string]any) {
+// SetLiveNodeGroups makes cluster run Kubernetes version (SetLiveCluster) with the node
+// groups given, each at that version, and getNodeGroup answer each group's fields, in
+// the data source's names: "amiType", "capacityType", "instanceTypes", "nodeRoleArn",
+// "subnetIds", "launchTemplates" ([{"id": ..., "version": ...}]).
+func (m *Mocks) SetLiveNodeGroups(cluster, version string, groups map[string]map[string]any) {
+	versions := map[string]string{}
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if m.liveNodeGroups == nil {
 		m.liveNodeGroups = map[string]resource.PropertyMap{}
 	}
-	m.liveNodeGroups[ng] = resource.NewPropertyMapFromMap(fields)
+	for ng, fields := range groups {
+		versions[ng] = version
+		m.liveNodeGroups[ng] = resource.NewPropertyMapFromMap(fields)
+	}
+	m.mu.Unlock()
+	m.SetLiveCluster(cluster, version, versions)
 }

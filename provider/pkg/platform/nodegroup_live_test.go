@@ -39,14 +39,7 @@ func runningGroup(t *testing.T, args *Args, group string) (string, map[string]an
 func onRunning(t *testing.T, args *Args, group string, running map[string]map[string]any) string {
 	t.Helper()
 	m := mocktest.New()
-	versions := map[string]string{}
-	for n := range running {
-		versions[n] = "1.36"
-	}
-	m.SetLiveCluster("demo", "1.36", versions)
-	for n, f := range running {
-		m.SetLiveNodeGroup(n, f)
-	}
+	m.SetLiveNodeGroups("demo", "1.36", running)
 	if err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := New(ctx, "demo", args)
 		return err

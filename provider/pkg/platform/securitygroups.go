@@ -87,21 +87,7 @@ func (b *build) securityGroupRule(part string, group pulumi.StringOutput, r sgRu
 	if r.ReferencedGroup != "" {
 		referenced = groups[r.ReferencedGroup].ToStringPtrOutput()
 	}
-	if r.Egress {
-		return vpc.NewSecurityGroupEgressRule(b.ctx, b.child(part), &vpc.SecurityGroupEgressRuleArgs{
-			SecurityGroupId:           group,
-			IpProtocol:                pulumi.String(r.Protocol),
-			FromPort:                  intPtr(r.FromPort),
-			ToPort:                    intPtr(r.ToPort),
-			CidrIpv4:                  strPtr(r.CidrIpv4),
-			CidrIpv6:                  strPtr(r.CidrIpv6),
-			PrefixListId:              strPtr(r.PrefixListID),
-			ReferencedSecurityGroupId: referenced,
-			Description:               strPtr(r.Description),
-			Tags:                      b.tags(),
-		}, b.opts()...)
-	}
-	return vpc.NewSecurityGroupIngressRule(b.ctx, b.child(part), &vpc.SecurityGroupIngressRuleArgs{
+	args := vpc.SecurityGroupIngressRuleArgs{
 		SecurityGroupId:           group,
 		IpProtocol:                pulumi.String(r.Protocol),
 		FromPort:                  intPtr(r.FromPort),
@@ -112,7 +98,13 @@ func (b *build) securityGroupRule(part string, group pulumi.StringOutput, r sgRu
 		ReferencedSecurityGroupId: referenced,
 		Description:               strPtr(r.Description),
 		Tags:                      b.tags(),
-	}, b.opts()...)
+	}
+	if r.Egress {
+		// pulumi-aws's two argument types have the same fields, so one converts to the other.
+		egress := vpc.SecurityGroupEgressRuleArgs(args)
+		return vpc.NewSecurityGroupEgressRule(b.ctx, b.child(part), &egress, b.opts()...)
+	}
+	return vpc.NewSecurityGroupIngressRule(b.ctx, b.child(part), &args, b.opts()...)
 }
 
 // launchTemplateSecurityGroups are a node group's launch template groups: nil (EKS then

@@ -91,11 +91,10 @@ def platform_args(variant):
     elif variant == "day2":
         # The platform the day-2 tests drift and interrupt (day2Stack in Go).
         args["kubernetes_version"] = "1.34"
-    elif variant == "day2-resized":
-        # day2 with new instance types for "general": a change that replaces the group
-        # (TestPythonNodeGroupReplacement).
-        args["kubernetes_version"] = "1.34"
-        args["node_groups"][1].instance_types = ["m5.large", "m5a.large"]
+    elif variant == "resize":
+        # The valid platform with the "general" group's instance types of this run,
+        # comma-separated (TestPythonNodeGroupReplacement).
+        args["node_groups"][1].instance_types = os.environ.get("E2E_GENERAL_INSTANCE_TYPES", "").split(",")
     elif variant == "guard":
         # The valid platform with this run's create-only settings (TestPythonClusterGuard).
         if os.environ.get("E2E_CLUSTER_NAME"):
