@@ -36,7 +36,7 @@ type Mocks struct {
 	calls     []pulumi.MockCallArgs
 	// Invokes answers data sources; tests may replace entries.
 	Invokes map[string]func(args resource.PropertyMap) resource.PropertyMap
-	// liveNodeGroups are more fields of the live node groups (SetLiveNodeGroup).
+	// liveNodeGroups are more fields of the live node groups (SetLiveNodeGroups).
 	liveNodeGroups map[string]resource.PropertyMap
 }
 
