@@ -41,6 +41,18 @@ import (
 type Drift struct {
 	Delete []string                  `json:"delete,omitempty"`
 	Set    map[string]map[string]any `json:"set,omitempty"`
+	// ConfigMapWrites are writes to live ConfigMaps from outside Pulumi (a person's
+	// `kubectl edit`, another tool), keyed "<cluster>/<namespace>/<name>"
+	// (kubelive.go): each key written is owned by the writer's field manager from then
+	// on. The ConfigMap is made if it does not exist.
+	ConfigMapWrites map[string]ConfigMapWrite `json:"configMapWrites,omitempty"`
+}
+
+// ConfigMapWrite is one out-of-band write: the writer's field manager (an Update
+// operation, as kubectl edit and client-go programs make) and the data it sets.
+type ConfigMapWrite struct {
+	Manager string            `json:"manager"`
+	Data    map[string]string `json:"data"`
 }
 
 const (
@@ -251,6 +263,30 @@ func (s *Server) applyDrift(d Drift) error {
 		}
 		if err := s.ledger.append(Entry{Op: opDriftSet, Type: st.l.Type, URN: st.l.URN, Name: st.l.Name,
 			StartMS: t, EndMS: t, ID: st.l.ID, Cluster: st.l.Cluster, Detail: strings.Join(st.what, " ")}); err != nil {
+			return err
+		}
+	}
+	return s.applyConfigMapWrites(d.ConfigMapWrites, t)
+}
+
+// applyConfigMapWrites writes the live ConfigMaps; it must run under locked.
+func (s *Server) applyConfigMapWrites(writes map[string]ConfigMapWrite, t int64) error {
+	for _, key := range sortedDriftKeys(writes) {
+		parts := strings.SplitN(key, "/", 3)
+		w := writes[key]
+		if len(parts) != 3 || w.Manager == "" {
+			return fmt.Errorf("simcloud: SIMCLOUD_DRIFT: configMapWrites %q: want \"<cluster>/<namespace>/<name>\" and a manager", key)
+		}
+		cm, ok := s.ledger.getLiveConfigMap(parts[0], parts[1], parts[2])
+		if !ok {
+			cm = newLiveConfigMap()
+		}
+		cm.update(w.Manager, w.Data)
+		if err := s.ledger.putLiveConfigMap(parts[0], parts[1], parts[2], cm); err != nil {
+			return err
+		}
+		if err := s.ledger.append(Entry{Op: opDriftSet, Type: typConfigMap, Name: parts[2], StartMS: t, EndMS: t,
+			ID: parts[1] + "/" + parts[2], Cluster: parts[0], Detail: "written by " + w.Manager}); err != nil {
 			return err
 		}
 	}

@@ -129,6 +129,11 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	r := s.newRes(req.GetUrn(), in, nil)
 	id, computed := infoFor(r.Type).outputs(r)
 	if req.GetPreview() {
+		if isConfigMapType(r.Type) { // a dry-run create meets an existing object too (kubelive.go)
+			if err := s.ledger.peek(func(v view) error { return s.configMapCreate(r, s.clusterOf(r, v.world), true) }); err != nil {
+				return nil, err
+			}
+		}
 		props, err := marshal(withOutputs(in, nil, computed, true))
 		return &pulumirpc.CreateResponse{Properties: props}, err
 	}
@@ -150,6 +155,9 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 		}
 		if err == nil {
 			err = s.checkSecurityGroupRule(r, v) // securitygroups.go
+		}
+		if err == nil && isConfigMapType(r.Type) {
+			err = s.configMapCreate(r, e.Cluster, false) // kubelive.go
 		}
 		e.Warning = w
 		return op{Op: "create", Type: r.Type, Name: displayName(r), Cluster: e.Cluster, ID: id}, err
@@ -177,6 +185,9 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	out := withOutputs(in, nil, computed, false)
 	if err == nil {
 		err = s.remember(r.Type, id, r.URN, in, out) // before the journal line: see interrupt
+	}
+	if err == nil && r.Type == typNodeGroup { // its nodes joined: EKS may write aws-auth
+		err = s.ledger.locked(func() error { return s.eksWritesAwsAuth(r, e.Cluster) })
 	}
 	if err := s.finish(t, e, err); err != nil {
 		return nil, err
@@ -226,6 +237,9 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 		if err == nil {
 			err = s.checkVersions(r, old, e.Cluster, v)
 		}
+		if err == nil && isConfigMapType(r.Type) {
+			err = s.configMapUpdate(r, e.Cluster) // kubelive.go
+		}
 		return op{Op: "update", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
 	})
 	if err == nil {
@@ -268,6 +282,9 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 		err := checkDelete(r, e.Cluster, v)
 		if err == nil {
 			err = s.checkSecurityGroupDelete(r, req.GetId(), v) // securitygroups.go
+		}
+		if err == nil && isConfigMapType(r.Type) {
+			err = s.configMapDelete(r, e.Cluster) // kubelive.go
 		}
 		return op{Op: "delete", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
 	})

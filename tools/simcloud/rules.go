@@ -17,7 +17,10 @@ const (
 	typAddon     = "aws:eks/addon:Addon"
 	typLogGroup  = "aws:cloudwatch/logGroup:LogGroup"
 	typConfigMap = "kubernetes:core/v1:ConfigMap"
-	typRelease   = "kubernetes:helm.sh/v3:Release"
+	// typConfigMapPatch is pulumi-kubernetes' patch form: a server-side apply to an
+	// object that may exist (kubelive.go).
+	typConfigMapPatch = "kubernetes:core/v1:ConfigMapPatch"
+	typRelease        = "kubernetes:helm.sh/v3:Release"
 )
 
 // addonsNeedingNodes are the EKS add-ons whose pods include a Deployment (a controller,
@@ -67,12 +70,6 @@ func checkCreate(r *res, cluster string, v view) (warning string, err error) {
 		// EKS makes it only to write the enabled log types: with none, none.
 		if len(strs(r.Inputs, "enabledClusterLogTypes")) > 0 && !v.exists(typLogGroup, "/aws/eks/"+cluster+"/cluster") {
 			warning = "log group created by EKS"
-		}
-	case typConfigMap:
-		// EKS writes aws-auth itself when the first node group joins.
-		if cluster != "" && str(r.Inputs, "metadata", "name") == "aws-auth" &&
-			str(r.Inputs, "metadata", "namespace") == "kube-system" && v.clusterHas(cluster, typNodeGroup) {
-			return "", fmt.Errorf(`configmaps "aws-auth" already exists`)
 		}
 	case typAddon, typRelease:
 		if err := albWebhookBlocks(r, cluster, v); err != nil {

@@ -157,7 +157,7 @@ func awsAuth() map[string]any {
 		"data": map[string]any{"mapRoles": "[]"}}
 }
 
-func TestAwsAuthAfterFirstNodeGroupAlreadyExists(t *testing.T) {
+func TestSecondConfigMapOfTheSameNameAlreadyExists(t *testing.T) {
 	j := tempJournal(t)
 	a := newServer(t, "aws", j, "")
 	mustCreate(t, a, typCluster, "c", clusterInputs("demo"))
@@ -165,12 +165,14 @@ func TestAwsAuthAfterFirstNodeGroupAlreadyExists(t *testing.T) {
 	mustCreate(t, k, typConfigMap, "before", awsAuth())                                                  // before any node group: fine
 	mustCreate(t, a, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"}) // nodes need a CNI to join
 	mustCreate(t, a, typNodeGroup, "ng", map[string]any{"clusterName": "demo", "nodeGroupName": "ng"})
+	// A second plain ConfigMap of the same name is a client-side create: AlreadyExists
+	// (kubelive.go; the cluster reads no aws-auth, so EKS wrote none).
 	_, _, err := create(t, k, typConfigMap, "after", awsAuth())
 	if err == nil || err.Error() != `configmaps "aws-auth" already exists` {
 		t.Errorf("err = %v", err)
 	}
-	// The patch form (server-side apply) takes over what EKS made.
-	mustCreate(t, k, "kubernetes:core/v1:ConfigMapPatch", "patch", awsAuth())
+	// The patch form (server-side apply) writing the same value shares it.
+	mustCreate(t, k, typConfigMapPatch, "patch", awsAuth())
 }
 
 func TestCorednsAndHelmWithoutNodesAreWarned(t *testing.T) {

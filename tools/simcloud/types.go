@@ -41,7 +41,7 @@ var kubeTypes = map[string]typeInfo{
 		createOnly: []string{"metadata.name", "metadata.namespace"},
 		outputs:    func(r *res) (string, resource.PropertyMap) { return kubeObject(r, "ConfigMap") },
 	},
-	"kubernetes:core/v1:ConfigMapPatch": {
+	typConfigMapPatch: {
 		createOnly: []string{"metadata.name", "metadata.namespace"},
 		outputs:    func(r *res) (string, resource.PropertyMap) { return kubeObject(r, "ConfigMap") },
 	},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -29,17 +30,29 @@ type awsAuthEntry struct {
 	groups   pulumi.StringArrayInput
 }
 
-// awsAuth writes the aws-auth ConfigMap through the component's Kubernetes provider in
-// the modes that read it (CONFIG_MAP, API_AND_CONFIG_MAP), before any node group or
-// Fargate profile (rule 3); after is what it waits for.
+// awsAuth writes the aws-auth ConfigMap in the modes that read it (CONFIG_MAP,
+// API_AND_CONFIG_MAP), before any node group or Fargate profile (rule 3); after is what
+// it waits for.
 //
-// EKS may have made aws-auth already (it does when the first managed node group joins
-// a cluster in CONFIG_MAP mode, and some clusters are born with it). The provider uses
-// server-side apply, which creates the object or applies to the existing one, and
-// pulumi.com/patchForce takes ownership of fields another manager (EKS) wrote, so
-// "configmaps aws-auth already exists" cannot happen. Because the platform then owns
-// mapRoles, it writes every mapping EKS would have added: each node role and the Fargate
-// pod execution role. A later update (a new mapping) keeps them.
+// aws-auth may exist before the platform writes it: EKS makes it when the first managed
+// node group joins a CONFIG_MAP cluster, a killed run may have made it, another tool
+// may have. Since pulumi-kubernetes #4278 (v4.29.0, so in the v4.33.0 pinned here) a
+// create is client-side and fails on an existing object with AlreadyExists unless the
+// provider sets upsertExistingObjects. aws-auth is therefore created through a provider
+// of its own (awsAuthProvider) that upserts: its create is a server-side apply. Every
+// other object stays on the component's provider, where a create never adopts an
+// existing object (upsert everywhere loses data on renames, which is why #4278 made it
+// opt-in).
+//
+// The apply is not forced. mapRoles and mapUsers are one string each, and server-side
+// apply owns a field whole: whoever last wrote a different value (EKS, a person's
+// `kubectl edit`, another tool) owns it, and the platform's apply then fails with a
+// field conflict naming that manager instead of silently dropping the mappings it did
+// not write. The platform owns what it wrote itself (its own field manager), so its
+// later changes apply. docs/ordering.md rule 3 says how to resolve a conflict.
+//
+// Because the platform owns mapRoles, it writes every mapping EKS would have added:
+// each node role and the Fargate pod execution role.
 //
 // Karpenter's node role (karpenter, when enabled) is mapped in CONFIG_MAP mode only: in
 // the API modes its nodes join through the platform's EC2_LINUX access entry
@@ -63,20 +76,36 @@ func (b *build) awsAuth(kube *kubeResult, workers *workerRolesResult, karpenter 
 	if len(users) > 0 {
 		data["mapUsers"] = renderAwsAuth("userarn", users)
 	}
+	provider, err := b.awsAuthProvider(kube)
+	if err != nil {
+		return nil, err
+	}
+	// The same name and type as in earlier releases: only its provider changes, which
+	// the engine carries over without replacing it (the new provider's configuration
+	// names the same cluster).
 	cm, err := corev1.NewConfigMap(b.ctx, b.child("aws-auth"), &corev1.ConfigMapArgs{
 		Metadata: metav1.ObjectMetaArgs{
 			Name:      pulumi.String("aws-auth"),
 			Namespace: pulumi.String("kube-system"),
-			Annotations: pulumi.StringMap{
-				"pulumi.com/patchForce": pulumi.String("true"),
-			},
 		},
 		Data: data,
-	}, b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(after))...)
+	}, b.opts(pulumi.Provider(provider), pulumi.DependsOn(after))...)
 	if err != nil {
 		return nil, err
 	}
 	return &readyResult{Ready: []pulumi.Resource{cm}}, nil
+}
+
+// awsAuthProvider is the Kubernetes provider of aws-auth alone: the component's own
+// configuration (the same cluster, rule 7), plus upsertExistingObjects so that its
+// create applies to an aws-auth that already exists.
+func (b *build) awsAuthProvider(kube *kubeResult) (*kubernetes.Provider, error) {
+	return kubernetes.NewProvider(b.ctx, b.child("k8s-aws-auth"), &kubernetes.ProviderArgs{
+		Kubeconfig:             kube.providerConfig,
+		EnableServerSideApply:  pulumi.Bool(true),
+		EnableConfigMapMutable: pulumi.Bool(true), // a new mapping updates aws-auth in place
+		UpsertExistingObjects:  pulumi.Bool(true),
+	}, b.opts()...)
 }
 
 // workerRoleMappings maps the shared node role, every node group's own role (once

@@ -2,11 +2,13 @@ package platform
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/internal/mocktest"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -105,11 +107,12 @@ func TestAwsAuthConfigMap(t *testing.T) {
 	if meta["name"].StringValue() != "aws-auth" || meta["namespace"].StringValue() != "kube-system" {
 		t.Errorf("metadata = %v, want kube-system/aws-auth", meta)
 	}
-	if v := meta["annotations"].ObjectValue()["pulumi.com/patchForce"]; !v.IsString() || v.StringValue() != "true" {
-		t.Errorf("annotation pulumi.com/patchForce = %v, want \"true\" (take over the ConfigMap EKS made)", v)
+	// Not forced: a mapping another manager wrote is a field conflict, never dropped.
+	if a := meta["annotations"]; a.IsObject() && a.ObjectValue().HasValue("pulumi.com/patchForce") {
+		t.Errorf("aws-auth must not carry pulumi.com/patchForce (it would drop mappings others wrote): %v", a)
 	}
-	if cm.Provider == "" || !strings.Contains(cm.Provider, "demo-k8s") {
-		t.Errorf("aws-auth provider = %q, want the component's own Kubernetes provider", cm.Provider)
+	if !strings.Contains(cm.Provider, "::demo-k8s-aws-auth::") {
+		t.Errorf("aws-auth provider = %q, want aws-auth's own provider demo-k8s-aws-auth", cm.Provider)
 	}
 
 	parsed := parseAwsAuth(t, roles, "rolearn")
@@ -212,4 +215,49 @@ func TestKubernetesProviderMutableConfigMaps(t *testing.T) {
 		}
 	}
 	t.Fatalf("no Kubernetes provider registered")
+}
+
+// aws-auth may exist before the platform writes it (EKS, a killed run, another tool):
+// its own provider upserts (a create is a server-side apply), with the component's
+// configuration; the component's provider never does, so no other object is adopted.
+func TestAwsAuthProviderUpsertsAwsAuthAlone(t *testing.T) {
+	m, _ := deploy(t, "demo", computeArgs("CONFIG_MAP"))
+	providers := map[string]mocktest.Resource{}
+	for _, r := range m.Resources() {
+		if r.Type == "pulumi:providers:kubernetes" {
+			providers[r.Name] = r
+		}
+	}
+	own, main := providers["demo-k8s-aws-auth"], providers["demo-k8s"]
+	if own.Name == "" || main.Name == "" {
+		t.Fatalf("want providers demo-k8s and demo-k8s-aws-auth, got %v", slices.Sorted(maps.Keys(providers)))
+	}
+	truthy := func(v resource.PropertyValue) bool {
+		return (v.IsBool() && v.BoolValue()) || (v.IsString() && v.StringValue() == "true")
+	}
+	for _, k := range []resource.PropertyKey{"upsertExistingObjects", "enableServerSideApply", "enableConfigMapMutable"} {
+		if !truthy(own.Inputs[k]) {
+			t.Errorf("demo-k8s-aws-auth: %s = %v, want true", k, own.Inputs[k])
+		}
+	}
+	if truthy(main.Inputs["upsertExistingObjects"]) {
+		t.Errorf("demo-k8s must not upsert: every other object would adopt whatever has its name")
+	}
+	if !own.Inputs["kubeconfig"].DeepEquals(main.Inputs["kubeconfig"]) {
+		t.Errorf("aws-auth's provider must point at the same cluster as the component's")
+	}
+	for _, r := range m.Resources() {
+		if strings.HasPrefix(r.Type, "kubernetes:") && r.Name != "demo-aws-auth" && strings.Contains(r.Provider, "demo-k8s-aws-auth") {
+			t.Errorf("%s uses aws-auth's provider; only aws-auth may upsert", r.Name)
+		}
+	}
+}
+
+func TestNoAwsAuthProviderInApiMode(t *testing.T) {
+	m, _ := deploy(t, "demo", computeArgs("API"))
+	for _, r := range m.Resources() {
+		if r.Name == "demo-k8s-aws-auth" {
+			t.Errorf("API mode writes no aws-auth, so it needs no provider for it")
+		}
+	}
 }

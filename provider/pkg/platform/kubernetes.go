@@ -13,6 +13,9 @@ type kubeResult struct {
 	Provider *kubernetes.Provider
 	// Kubeconfig is the exec-based kubeconfig, for the output (made secret there).
 	Kubeconfig pulumi.StringOutput
+	// providerConfig is the kubeconfig the provider uses (the token form in token
+	// mode), for aws-auth's own provider (awsauth.go).
+	providerConfig pulumi.StringOutput
 }
 
 // kubernetesProvider builds the kubeconfig and the explicit provider from the cluster's
@@ -36,7 +39,9 @@ func (b *build) kubernetesProvider(cluster *clusterResult) (*kubeResult, error) 
 	}
 	provider, err := kubernetes.NewProvider(b.ctx, b.child("k8s"), &kubernetes.ProviderArgs{
 		Kubeconfig: providerConfig,
-		// Server-side apply lets the platform take over objects EKS made first (aws-auth).
+		// Server-side apply: updates apply only the fields the platform writes. Creates
+		// are client-side since pulumi-kubernetes #4278 (an existing object fails with
+		// AlreadyExists); aws-auth, which EKS may have made, has a provider of its own.
 		EnableServerSideApply: pulumi.Bool(true),
 		// Update ConfigMaps in place. By default the provider replaces a ConfigMap whose
 		// data changes (delete, then create, for a fixed name): a new aws-auth mapping
@@ -46,5 +51,5 @@ func (b *build) kubernetesProvider(cluster *clusterResult) (*kubeResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &kubeResult{Provider: provider, Kubeconfig: kc}, nil
+	return &kubeResult{Provider: provider, Kubeconfig: kc, providerConfig: providerConfig}, nil
 }

@@ -1,0 +1,50 @@
+package simcloud
+
+// EKS writes aws-auth itself: when a managed node group's nodes join a cluster whose
+// authentication mode reads the ConfigMap and no aws-auth exists yet, EKS creates it
+// with that node group's role mapped (only the first node group: later ones are not
+// added, as pulumi/pulumi-eks#280 reports). Its field manager's name here is the
+// simulator's ("eks"); what matters is that it is not the platform's, so the
+// platform's apply meets an object another manager owns.
+const eksManager = "eks"
+
+// eksWritesAwsAuth runs after a node group's create succeeded; it must run under locked.
+func (s *Server) eksWritesAwsAuth(r *res, cluster string) error {
+	if cluster == "" || !s.clusterReadsConfigMap(cluster) {
+		return nil
+	}
+	if _, ok := s.ledger.getLiveConfigMap(cluster, "kube-system", "aws-auth"); ok {
+		return nil
+	}
+	role := str(r.Inputs, "nodeRoleArn")
+	if role == "" {
+		return nil
+	}
+	cm := newLiveConfigMap()
+	cm.update(eksManager, map[string]string{"mapRoles": eksRoleEntry(role)})
+	return s.ledger.putLiveConfigMap(cluster, "kube-system", "aws-auth", cm)
+}
+
+// eksRoleEntry is the mapRoles text EKS writes for a node role (plain YAML, unlike
+// the platform's quoted scalars).
+func eksRoleEntry(role string) string {
+	return "- groups:\n  - system:bootstrappers\n  - system:nodes\n  rolearn: " + role + "\n  username: system:node:{{EC2PrivateDNSName}}\n"
+}
+
+// clusterReadsConfigMap: CONFIG_MAP (EKS's default when no access config is given)
+// or API_AND_CONFIG_MAP. It must run under locked.
+func (s *Server) clusterReadsConfigMap(cluster string) bool {
+	o, ok := s.ledger.getObject(typCluster, cluster)
+	if !ok {
+		return false
+	}
+	in, err := decodeMap(o.Inputs)
+	if err != nil {
+		return false
+	}
+	switch str(in, "accessConfig", "authenticationMode") {
+	case "", "CONFIG_MAP", "API_AND_CONFIG_MAP":
+		return true
+	}
+	return false
+}
