@@ -291,13 +291,16 @@ func resolveValuesPath(p *problems, path, in string) []string {
 }
 
 // checkServiceAccountCreated rejects values that stop the chart creating its service
-// account: the platform could then neither name it nor annotate it with the role, and
-// the role would trust a service account that may not exist.
+// account (either convention, releaseServiceAccountCreateKeys): the platform could then
+// neither name it nor annotate it with the role, and the role would trust a service
+// account that may not exist.
 func checkServiceAccountCreated(p *problems, path string, values map[string]any, saPath []string) {
-	createPath := append(slices.Clone(saPath), "create")
-	if v, ok := addons.Lookup(values, createPath...); ok && v != true {
-		p.addf("%s.%s: the platform creates this service account so it bears the name and role the IAM trust expects; remove the override, or drop iamPolicy and manage the service account and its role yourself",
-			path, strings.Join(createPath, "."))
+	for _, key := range releaseServiceAccountCreateKeys {
+		createPath := append(slices.Clone(saPath), key)
+		if v, ok := addons.Lookup(values, createPath...); ok && v != true {
+			p.addf("%s.%s: the platform creates this service account so it bears the name and role the IAM trust expects; remove the override, or drop iamPolicy and manage the service account and its role yourself",
+				path, strings.Join(createPath, "."))
+		}
 	}
 }
 
