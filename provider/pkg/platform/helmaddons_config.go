@@ -168,7 +168,8 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 			if known {
 				validatePolicyJSON(p, path+".iamPolicy", policy)
 			}
-			if c.ServiceAccount == "" {
+			// An Output not yet known at preview is given: it is checked at the update.
+			if c.ServiceAccount == "" && !p.unknown[path+".serviceAccount"] {
 				p.addf("%s.serviceAccount: required with iamPolicy; give the name of the service account the chart runs as, so the role trusts exactly it", path)
 			}
 			if values, known := readValues(p, path+".values", in.Values); known {
