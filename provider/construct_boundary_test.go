@@ -776,6 +776,147 @@ func boundaryCases() []boundaryCase {
 			},
 			expect: rejectKnown("autoMode.nodePools: given while autoMode.enabled is false; remove the custom NodePools"),
 		},
+		// Issue 23, item 4: what the API server or the EKS API refuses (malformed label and
+		// taint keys, NodePool labels and requirement keys the NodePool CRD restricts,
+		// EC2NodeClass tags Karpenter writes itself, a chart's service account switched
+		// off) is refused at validation; Auto Mode pools carry consolidateAfter.
+		{
+			name: "node group taint key not a qualified name",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeGroups": []any{map[string]any{"name": "general",
+					"taints": []any{map[string]any{"key": e.wrap("bad key!"), "effect": "NO_SCHEDULE"}}}}})
+			},
+			expect: rejectKnown(`nodeGroups[0].taints[0].key: "bad key!" is not a Kubernetes taint key`, `use a key like "team"`),
+		},
+		{
+			name: "node group label key not a qualified name",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeGroups": []any{map[string]any{"name": "general", "labels": e.wrap(map[string]any{"bad key!": "x"})}}})
+			},
+			expect: rejectKnown(`nodeGroups[0].labels: key "bad key!" is not a Kubernetes label key`),
+		},
+		{
+			name: "karpenter NodePool label in the karpenter.sh domain",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(karpenterInputs(map[string]any{"enabled": true, "nodePools": []any{
+					map[string]any{"name": "general", "labels": e.wrap(map[string]any{"karpenter.sh/team": "a"})},
+				}}, nil))
+			},
+			expect: rejectKnown(`karpenter.nodePools[0].labels: key "karpenter.sh/team" is refused by the NodePool CRD (label domain "karpenter.sh" is restricted`),
+		},
+		{
+			name: "karpenter nodeClass tag Karpenter writes itself",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(karpenterInputs(map[string]any{"enabled": true, "nodeClass": map[string]any{
+					"tags": e.wrap(map[string]any{"eks:eks-cluster-name": "demo"}),
+				}}, nil))
+			},
+			expect: rejectKnown(`karpenter.nodeClass.tags: key "eks:eks-cluster-name" is refused by Karpenter's EC2NodeClass CRD`),
+		},
+		{
+			name: "platform tag kubernetes.io/cluster with karpenter",
+			inputs: func(e enc) resource.PropertyMap {
+				m := karpenterInputs(map[string]any{"enabled": true}, nil)
+				m["tags"] = e.wrap(map[string]any{"kubernetes.io/cluster/demo": "owned"})
+				return inputs(m)
+			},
+			expect: rejectKnown(`tags: key "kubernetes.io/cluster/demo" is refused by Karpenter's EC2NodeClass CRD`),
+		},
+		{
+			name: "auto mode requirement on karpenter.sh/nodepool",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeGroups": []any{}, "autoMode": map[string]any{"enabled": true, "nodePools": []any{
+					map[string]any{"name": "gpu", "requirements": []any{map[string]any{"key": e.wrap("karpenter.sh/nodepool"), "operator": "In", "values": []string{"gpu"}}}},
+				}}})
+			},
+			expect: rejectKnown(`autoMode.nodePools[0].requirements[0].key: "karpenter.sh/nodepool" is refused by the NodePool CRD`),
+		},
+		{
+			name: "auto mode label kubernetes.io/hostname",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeGroups": []any{}, "autoMode": map[string]any{"enabled": true, "nodePools": []any{
+					map[string]any{"name": "gpu", "labels": e.wrap(map[string]any{"kubernetes.io/hostname": "x"})},
+				}}})
+			},
+			expect: rejectKnown(`autoMode.nodePools[0].labels: key "kubernetes.io/hostname" is refused by the NodePool CRD`),
+		},
+		{
+			name: "auto mode consolidateAfter not a duration",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeGroups": []any{}, "autoMode": map[string]any{"enabled": true, "nodePools": []any{
+					map[string]any{"name": "gpu", "consolidateAfter": e.wrap("5 minutes")},
+				}}})
+			},
+			expect: rejectKnown(`autoMode.nodePools[0].consolidateAfter: "5 minutes" is not a Karpenter duration`),
+		},
+		{
+			name: "auto mode consolidateAfter",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"nodeGroups": []any{}, "autoMode": map[string]any{"enabled": true, "nodePools": []any{
+					map[string]any{"name": "gpu", "consolidateAfter": e.wrap("30s")},
+					map[string]any{"name": "batch"},
+				}}})
+			},
+			expect: succeed,
+			check: func(r *report, e enc, res *constructtest.Result) {
+				want := map[string]string{"demo-auto-nodepool-gpu": "30s", "demo-auto-nodepool-batch": "1m"}
+				for _, x := range res.OfType("kubernetes:karpenter.sh/v1:NodePool") {
+					v, computed, _, ok := get(x.Inputs, "spec", "disruption", "consolidateAfter")
+					// A NodePool's inputs are read as plain values (like Karpenter's): one
+					// unknown at preview shows the default until the update.
+					if (computed && e.mode == constructtest.Preview) || (!e.known() && x.Name == "demo-auto-nodepool-gpu") {
+						delete(want, x.Name)
+						continue
+					}
+					if !ok || !v.IsString() || v.StringValue() != want[x.Name] {
+						r.errorf("%s: disruption.consolidateAfter %v, want %q", x.Name, v, want[x.Name])
+					}
+					delete(want, x.Name)
+				}
+				if len(want) > 0 {
+					r.errorf("NodePools not registered: %v", want)
+				}
+			},
+		},
+		{
+			name: "helm release values switch off a chart's service account",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"helmReleases": []any{map[string]any{
+					"name": "app", "chart": "podinfo", "serviceAccount": "app-sa", "iamPolicy": policy,
+					"values": e.wrap(map[string]any{"serviceAccount": map[string]any{"enabled": false}}),
+				}}})
+			},
+			expect: rejectKnown("helmReleases[0].values.serviceAccount.enabled: the platform creates this service account"),
+		},
+		{
+			name: "helm release service account for either chart convention",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"helmReleases": []any{map[string]any{
+					"name": "app", "chart": "podinfo", "serviceAccount": e.wrap("app-sa"), "iamPolicy": policy,
+				}}})
+			},
+			expect: succeed,
+			check: func(r *report, e enc, res *constructtest.Result) {
+				for _, x := range res.OfType(releaseType) {
+					values, computed, _, ok := get(x.Inputs, "values")
+					if computed && e.mode == constructtest.Preview {
+						return
+					}
+					if !ok {
+						r.errorf("release %s has no values", x.Name)
+						return
+					}
+					for _, key := range []string{"create", "enabled"} {
+						if v, _, _, ok := get(values.ObjectValue(), "serviceAccount", key); !ok || !v.IsBool() || !v.BoolValue() {
+							r.errorf("release %s: serviceAccount.%s = %v, want true", x.Name, key, v)
+						}
+					}
+					if v, _, _, ok := get(values.ObjectValue(), "serviceAccount", "name"); !ok || !v.IsString() || v.StringValue() != "app-sa" {
+						r.errorf("release %s: serviceAccount.name = %v, want app-sa", x.Name, v)
+					}
+				}
+			},
+		},
 		// Node customization (nodecustom_config.go): every wrong combination is refused
 		// whatever the encoding of the value, and a custom AMI's user data is made.
 		{

@@ -310,7 +310,7 @@ export interface EksPlatformArgs {
      */
     subnetRoleTags?: pulumi.Input<boolean | undefined>;
     /**
-     * Tags applied to every taggable AWS resource the component creates. With `nodeSecurityGroup` enabled a `kubernetes.io/cluster/...` key is refused: it would also tag the node security group.
+     * Tags applied to every taggable AWS resource the component creates. With `nodeSecurityGroup` enabled a `kubernetes.io/cluster/...` key is refused: it would also tag the node security group. With `karpenter` the keys Karpenter's EC2NodeClass refuses (`kubernetes.io/cluster...`, `eks:eks-cluster-name`, `karpenter.sh/nodepool`, `karpenter.sh/nodeclaim`, `karpenter.k8s.aws/ec2nodeclass`) are refused too: the tags go on the EC2NodeClass.
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**

@@ -230,6 +230,7 @@ type AutoModeNodePoolArgs struct {
 	Taints              []TaintArgs                   `pulumi:"taints"`
 	Limits              pulumi.StringMapInput         `pulumi:"limits"`
 	ConsolidationPolicy pulumi.StringInput            `pulumi:"consolidationPolicy"`
+	ConsolidateAfter    pulumi.StringInput            `pulumi:"consolidateAfter"`
 }
 
 // AutoModeNodeRequirementArgs is one node requirement of a NodePool.

@@ -139,8 +139,9 @@ func nodePoolSpec(np autoModeNodePoolConfig) pulumi.Map {
 		template["metadata"] = pulumi.Map{"labels": pulumi.ToStringMap(np.Labels)}
 	}
 	spec := pulumi.Map{
-		"template":   template,
-		"disruption": pulumi.Map{"consolidationPolicy": pulumi.String(np.ConsolidationPolicy)},
+		"template": template,
+		// The NodePool CRD requires consolidateAfter whenever disruption is given.
+		"disruption": pulumi.Map{"consolidationPolicy": pulumi.String(np.ConsolidationPolicy), "consolidateAfter": pulumi.String(np.ConsolidateAfter)},
 	}
 	if len(np.Limits) > 0 {
 		spec["limits"] = pulumi.ToStringMap(np.Limits)

@@ -48,6 +48,13 @@ var (
 	autoModeSwitchOffPointer = "see docs/upgrading.md, \"Switching Auto Mode off\""
 )
 
+// defaultAutoModeConsolidateAfter is the same as Karpenter's pools'
+// (defaultKarpenterNodePool, upstream's getting-started NodePool): a minute is long
+// enough that a node freed by a rollout is not removed while its replacement pods are
+// still being scheduled, and short enough that idle capacity does not bill for long. One
+// default for both kinds of pool, so a pool moved between them keeps its behaviour.
+const defaultAutoModeConsolidateAfter = "1m"
+
 // autoModeConfig is the resolved autoMode input.
 type autoModeConfig struct {
 	// Given is whether the input was given at all. Without it the cluster is sent no
@@ -83,6 +90,9 @@ type autoModeNodePoolConfig struct {
 	Taints              []taintConfig
 	Limits              map[string]string
 	ConsolidationPolicy string
+	// ConsolidateAfter is how long a node must be consolidatable before it is removed;
+	// the NodePool CRD requires it (spec.disruption.consolidateAfter).
+	ConsolidateAfter string
 }
 
 // autoModeRequirementConfig is one node requirement.
@@ -198,6 +208,7 @@ func resolveAutoModeNodePool(p *problems, path string, in AutoModeNodePoolArgs) 
 		Labels:              r.strMap(path+".labels", in.Labels),
 		Limits:              r.strMap(path+".limits", in.Limits),
 		ConsolidationPolicy: r.str(path+".consolidationPolicy", in.ConsolidationPolicy),
+		ConsolidateAfter:    r.str(path+".consolidateAfter", in.ConsolidateAfter),
 	}
 	switch {
 	case c.Name == "":
@@ -212,24 +223,47 @@ func resolveAutoModeNodePool(p *problems, path string, in AutoModeNodePoolArgs) 
 	} else if !slices.Contains(consolidationPolicies, c.ConsolidationPolicy) {
 		p.addf("%s.consolidationPolicy: unknown policy %q; use %s", path, c.ConsolidationPolicy, strings.Join(consolidationPolicies, " or "))
 	}
+	if c.ConsolidateAfter == "" {
+		c.ConsolidateAfter = defaultAutoModeConsolidateAfter
+	} else if !karpenterDurationPattern.MatchString(c.ConsolidateAfter) {
+		// The NodePool CRD's pattern for spec.disruption.consolidateAfter.
+		p.addf("%s.consolidateAfter: %q is not a Karpenter duration; give hours, minutes and seconds like \"30s\", \"5m\" or \"1h30m\", or \"Never\"", path, c.ConsolidateAfter)
+	}
+	for _, k := range sortedKeys(c.Limits) {
+		if !karpenterQuantityPattern.MatchString(c.Limits[k]) {
+			p.addf("%s.limits.%s: %q is not a Kubernetes quantity; give a number like \"1000\" or \"4000Gi\"", path, k, c.Limits[k])
+		}
+	}
+	checkNodePoolLabels(p, path+".labels", c.Labels)
 	for j, req := range in.Requirements {
 		rp := fmt.Sprintf("%s.requirements[%d]", path, j)
 		q := autoModeRequirementConfig{Key: r.str(rp+".key", req.Key), Operator: r.str(rp+".operator", req.Operator), Values: r.strs(rp+".values", req.Values)}
 		if q.Key == "" {
 			p.addf("%s.key: required; give a node label such as eks.amazonaws.com/instance-category", rp)
+		} else {
+			checkNodePoolRequirementKey(p, rp, q.Key)
 		}
 		switch q.Operator {
 		case "In", "NotIn":
 			if len(q.Values) == 0 {
 				p.addf("%s.values: %s needs at least one value; list the values", rp, q.Operator)
 			}
+			// The NodePool CRD's values: maxLength 63 and the label-value pattern (the
+			// values are matched against, and written as, node labels).
+			for k, v := range q.Values {
+				if why := labelValueProblem(v); why != "" {
+					p.addf("%s.values[%d]: %q is not a Kubernetes label value: %s; give at most %d letters, digits, '-', '_' or '.'", rp, k, v, why, maxLabelValue)
+				}
+			}
 		case "Exists", "DoesNotExist":
 			if len(q.Values) > 0 {
 				p.addf("%s.values: %s takes no values; remove them", rp, q.Operator)
 			}
 		case "Gt", "Lt":
-			if _, err := strconv.Atoi(strings.Join(q.Values, ",")); err != nil || len(q.Values) != 1 {
-				p.addf("%s.values: %s takes exactly one integer value; give one, such as [\"4\"]", rp, q.Operator)
+			// The NodePool CRD's CEL: "requirements operator 'Gt', 'Lt', 'Gte', or 'Lte'
+			// must have a single positive integer value" (int(x.values[0]) >= 0).
+			if n, err := strconv.Atoi(strings.Join(q.Values, ",")); err != nil || len(q.Values) != 1 || n < 0 {
+				p.addf("%s.values: %s takes exactly one integer value, 0 or more; give one, such as [\"4\"]", rp, q.Operator)
 			}
 		default:
 			p.addf("%s.operator: unknown operator %q; use one of %s", rp, q.Operator, strings.Join(nodePoolOperators, ", "))

@@ -246,6 +246,8 @@ func resolveNodeGroup(p *problems, path string, g NodeGroupArgs, cluster *cluste
 	}
 
 	ng.Taints = resolveTaints(p, path, g.Taints)
+	checkNodeLabels(p, path+".labels", ng.Labels)
+	checkEksNodeGroupKeys(p, path, ng.Labels, ng.Taints)
 
 	resolveNodeCustom(p, path, g, &ng, cluster)
 	for _, f := range []string{"amiType", "capacityType", "instanceTypes"} {
@@ -438,7 +440,8 @@ func (u *uniqueNames) check(p *problems, i int, name string) {
 
 // resolveTaints reads the taints of a node group, a Karpenter NodePool or an Auto Mode
 // NodePool: each needs a key and one of EKS's effects (NO_SCHEDULE, ...; the NodePools
-// get their Kubernetes spelling when they are made).
+// get their Kubernetes spelling when they are made), and a key and value Kubernetes
+// accepts (checkTaint, k8snames.go).
 func resolveTaints(p *problems, path string, in []TaintArgs) []taintConfig {
 	r := reader{p}
 	var out []taintConfig
@@ -451,6 +454,7 @@ func resolveTaints(p *problems, path string, in []TaintArgs) []taintConfig {
 		if !slices.Contains(taintEffects, taint.Effect) {
 			p.addf("%s.effect: %q is not a taint effect; use one of %s", tp, taint.Effect, strings.Join(taintEffects, ", "))
 		}
+		checkTaint(p, tp, taint)
 		out = append(out, taint)
 	}
 	return out

@@ -160,15 +160,36 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 // platform's keys win (validation has rejected values that set them otherwise).
 func releaseValues(c helmReleaseConfig, roleArn pulumi.StringOutput) pulumi.MapOutput {
 	return pulumi.All(roleArn, userValues(c.Values)).ApplyT(func(v []any) map[string]any {
-		sa := addons.ServiceAccountValues(addons.ValuesContext{
-			ServiceAccount: c.ServiceAccount,
-			Identity:       c.Identity,
-			RoleArn:        v[0].(string),
-		})
+		sa := releaseServiceAccountValues(c, v[0].(string))
 		platform := map[string]any{}
 		addons.DeepMergeInto(addons.EnsurePath(platform, c.ServiceAccountPath), sa)
 		return addons.DeepMerge(v[1].(map[string]any), platform)
 	}).(pulumi.MapOutput)
+}
+
+// releaseServiceAccountCreateKeys are the keys under the service account path by which
+// charts are told to create their service account: most charts read `create` (the
+// `helm create` scaffold), others `enabled` (podinfo and charts like it). The platform
+// cannot know which a user's chart reads, so it sets both: a chart ignores the key it
+// does not read (Helm passes unknown values through unless the chart's
+// values.schema.json forbids them, and then Helm says which key). Creating the account
+// as a Kubernetes object of the platform's own instead would collide with the account
+// the chart already made on every existing release (AlreadyExists, then Helm deleting
+// the account it no longer renders) and would need the namespace before the release.
+var releaseServiceAccountCreateKeys = []string{"create", "enabled"}
+
+// releaseServiceAccountValues are the values at a release's service account path: the
+// account created (both conventions), named, and for IRSA annotated with the role.
+func releaseServiceAccountValues(c helmReleaseConfig, roleArn string) map[string]any {
+	sa := addons.ServiceAccountValues(addons.ValuesContext{
+		ServiceAccount: c.ServiceAccount,
+		Identity:       c.Identity,
+		RoleArn:        roleArn,
+	})
+	for _, k := range releaseServiceAccountCreateKeys {
+		sa[k] = true
+	}
+	return sa
 }
 
 // userValues is the user's values as an Output of a plain map ({} when not given).

@@ -168,7 +168,8 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 			if known {
 				validatePolicyJSON(p, path+".iamPolicy", policy)
 			}
-			if c.ServiceAccount == "" {
+			// An Output not yet known at preview is given: it is checked at the update.
+			if c.ServiceAccount == "" && !p.unknown[path+".serviceAccount"] {
 				p.addf("%s.serviceAccount: required with iamPolicy; give the name of the service account the chart runs as, so the role trusts exactly it", path)
 			}
 			if values, known := readValues(p, path+".values", in.Values); known {
@@ -291,13 +292,16 @@ func resolveValuesPath(p *problems, path, in string) []string {
 }
 
 // checkServiceAccountCreated rejects values that stop the chart creating its service
-// account: the platform could then neither name it nor annotate it with the role, and
-// the role would trust a service account that may not exist.
+// account (either convention, releaseServiceAccountCreateKeys): the platform could then
+// neither name it nor annotate it with the role, and the role would trust a service
+// account that may not exist.
 func checkServiceAccountCreated(p *problems, path string, values map[string]any, saPath []string) {
-	createPath := append(slices.Clone(saPath), "create")
-	if v, ok := addons.Lookup(values, createPath...); ok && v != true {
-		p.addf("%s.%s: the platform creates this service account so it bears the name and role the IAM trust expects; remove the override, or drop iamPolicy and manage the service account and its role yourself",
-			path, strings.Join(createPath, "."))
+	for _, key := range releaseServiceAccountCreateKeys {
+		createPath := append(slices.Clone(saPath), key)
+		if v, ok := addons.Lookup(values, createPath...); ok && v != true {
+			p.addf("%s.%s: the platform creates this service account so it bears the name and role the IAM trust expects; remove the override, or drop iamPolicy and manage the service account and its role yourself",
+				path, strings.Join(createPath, "."))
+		}
 	}
 }
 

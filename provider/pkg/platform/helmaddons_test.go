@@ -426,8 +426,10 @@ func TestHelmReleaseWithOwnRole(t *testing.T) {
 	v := valuesOf(rel)
 	sa, _ := v["serviceAccount"].(map[string]any)
 	ann, _ := sa["annotations"].(map[string]any)
-	if sa["create"] != true || sa["name"] != "ingress-sa" || ann["eks.amazonaws.com/role-arn"] != awaitString(t, p.AddonRoleArns.MapIndex(pulumi.String("ingress"))) {
-		t.Errorf("release serviceAccount values = %v, want create, name ingress-sa and the role ARN annotation", sa)
+	// create and enabled: charts of either convention (the helm create scaffold's, and
+	// podinfo's) make the account.
+	if sa["create"] != true || sa["enabled"] != true || sa["name"] != "ingress-sa" || ann["eks.amazonaws.com/role-arn"] != awaitString(t, p.AddonRoleArns.MapIndex(pulumi.String("ingress"))) {
+		t.Errorf("release serviceAccount values = %v, want create, enabled, name ingress-sa and the role ARN annotation", sa)
 	}
 	if v["replicas"] != 2.0 {
 		t.Errorf("user values lost: %v", v)
@@ -447,7 +449,7 @@ func TestHelmReleaseServiceAccountAtChartPath(t *testing.T) {
 	rel := m.OfType(releaseType)[0]
 	ctrl, _ := valuesOf(rel)["controller"].(map[string]any)
 	sa, _ := ctrl["serviceAccount"].(map[string]any)
-	if sa["name"] != "app" || sa["create"] != true || sa["annotations"] != nil || ctrl["replicas"] != 1.0 {
+	if sa["name"] != "app" || sa["create"] != true || sa["enabled"] != true || sa["annotations"] != nil || ctrl["replicas"] != 1.0 {
 		t.Errorf("controller values = %v, want the service account app (no IRSA annotation under podIdentity) and the user's replicas", ctrl)
 	}
 	assoc := m.OfType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
@@ -548,6 +550,15 @@ func TestHelmAddonsValidation(t *testing.T) {
 			r.Values = pulumi.Map{"serviceAccount": pulumi.Map{"create": pulumi.Bool(false)}}
 		})}
 		requireInvalid(t, args, "helmReleases[0].values.serviceAccount.create: the platform creates this service account")
+	})
+	t.Run("release values stop a chart of the enabled convention creating the service account", func(t *testing.T) {
+		args := minimalArgs()
+		args.HelmReleases = []HelmReleaseArgs{release(func(r *HelmReleaseArgs) {
+			r.ServiceAccount = pulumi.String("app")
+			r.IamPolicy = pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)
+			r.Values = pulumi.Map{"serviceAccount": pulumi.Map{"enabled": pulumi.Bool(false)}}
+		})}
+		requireInvalid(t, args, "helmReleases[0].values.serviceAccount.enabled: the platform creates this service account")
 	})
 	t.Run("bad service account values path", func(t *testing.T) {
 		args := minimalArgs()

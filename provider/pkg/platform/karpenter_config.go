@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -169,6 +170,8 @@ func resolveKarpenter(p *problems, args *Args, cfg *config) karpenterConfig {
 	}
 
 	c.NodeClass = resolveKarpenterNodeClass(p, in.NodeClass)
+	// The platform's tags go on the EC2NodeClass with the node class's own (b.tags).
+	checkEC2NodeClassTags(p, "tags", cfg.Cluster.Tags.Values, "with karpenter enabled the platform writes its tags into the EC2NodeClass")
 	if in.NodePools == nil && !p.unknown["karpenter.nodePools"] {
 		c.NodePools = []karpenterNodePoolConfig{defaultKarpenterNodePool()}
 	}
@@ -230,6 +233,7 @@ func resolveKarpenterNodeClass(p *problems, in *KarpenterNodeClassArgs) karpente
 			p.addf("%s.tags: key %q uses the reserved prefix 'aws:'; rename the tag", path, k)
 		}
 	}
+	checkEC2NodeClassTags(p, path+".tags", c.Tags.Values, "these tags go into the EC2NodeClass")
 	return c
 }
 
@@ -268,6 +272,18 @@ func resolveKarpenterNodePool(p *problems, path string, in KarpenterNodePoolArgs
 			p.addf("%s.architectures[%d]: %q is not an architecture Karpenter launches; use one of %s", path, j, v, strings.Join(karpenterArchitectures, ", "))
 		}
 	}
+	// These become requirement values (karpenterNodePoolSpec), matched against node
+	// labels: label values, as the NodePool CRD's values pattern says.
+	for _, list := range []struct {
+		name   string
+		values []string
+	}{{"instanceCategories", c.InstanceCategories}, {"instanceFamilies", c.InstanceFamilies}, {"zones", c.Zones}} {
+		for j, v := range list.values {
+			if why := labelValueProblem(v); why != "" || v == "" {
+				p.addf("%s.%s[%d]: %q is not a Kubernetes label value (%s); give a value like the node label has, such as \"m\", \"m5\" or \"us-east-1a\"", path, list.name, j, v, cmp.Or(why, "it is empty"))
+			}
+		}
+	}
 	for _, k := range sortedKeys(c.Limits) {
 		if !karpenterQuantityPattern.MatchString(c.Limits[k]) {
 			p.addf("%s.limits.%s: %q is not a Kubernetes quantity; give a number like \"1000\" or \"4000Gi\"", path, k, c.Limits[k])
@@ -277,6 +293,7 @@ func resolveKarpenterNodePool(p *problems, path string, in KarpenterNodePoolArgs
 		p.addf("%s.weight: %d is outside 1-100; give the NodePool's priority (higher is tried first), or omit weight", path, c.Weight)
 	}
 	c.Taints = resolveTaints(p, path, in.Taints)
+	checkNodePoolLabels(p, path+".labels", c.Labels)
 	d := in.Disruption
 	if d == nil {
 		d = &KarpenterDisruptionArgs{}

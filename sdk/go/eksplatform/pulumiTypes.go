@@ -692,9 +692,11 @@ func (o AutoModeIngressClassPtrOutput) Scheme() pulumi.StringPtrOutput {
 
 // A custom Auto Mode NodePool.
 type AutoModeNodePool struct {
+	// How long a node must be consolidatable before Auto Mode removes it, like `1m` (default, as for Karpenter's pools), `30s`, `1h30m` or `Never`.
+	ConsolidateAfter *string `pulumi:"consolidateAfter"`
 	// `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
 	ConsolidationPolicy *string `pulumi:"consolidationPolicy"`
-	// Labels of the nodes.
+	// Labels of the nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
 	Labels map[string]string `pulumi:"labels"`
 	// Most the pool may launch in total, for example `cpu: "64"`, `memory: 256Gi`, `nvidia.com/gpu: "4"`.
 	Limits map[string]string `pulumi:"limits"`
@@ -719,9 +721,11 @@ type AutoModeNodePoolInput interface {
 
 // A custom Auto Mode NodePool.
 type AutoModeNodePoolArgs struct {
+	// How long a node must be consolidatable before Auto Mode removes it, like `1m` (default, as for Karpenter's pools), `30s`, `1h30m` or `Never`.
+	ConsolidateAfter pulumi.StringPtrInput `pulumi:"consolidateAfter"`
 	// `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
 	ConsolidationPolicy pulumi.StringPtrInput `pulumi:"consolidationPolicy"`
-	// Labels of the nodes.
+	// Labels of the nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
 	Labels pulumi.StringMapInput `pulumi:"labels"`
 	// Most the pool may launch in total, for example `cpu: "64"`, `memory: 256Gi`, `nvidia.com/gpu: "4"`.
 	Limits pulumi.StringMapInput `pulumi:"limits"`
@@ -785,12 +789,17 @@ func (o AutoModeNodePoolOutput) ToAutoModeNodePoolOutputWithContext(ctx context.
 	return o
 }
 
+// How long a node must be consolidatable before Auto Mode removes it, like `1m` (default, as for Karpenter's pools), `30s`, `1h30m` or `Never`.
+func (o AutoModeNodePoolOutput) ConsolidateAfter() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AutoModeNodePool) *string { return v.ConsolidateAfter }).(pulumi.StringPtrOutput)
+}
+
 // `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
 func (o AutoModeNodePoolOutput) ConsolidationPolicy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AutoModeNodePool) *string { return v.ConsolidationPolicy }).(pulumi.StringPtrOutput)
 }
 
-// Labels of the nodes.
+// Labels of the nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
 func (o AutoModeNodePoolOutput) Labels() pulumi.StringMapOutput {
 	return o.ApplyT(func(v AutoModeNodePool) map[string]string { return v.Labels }).(pulumi.StringMapOutput)
 }
@@ -3219,7 +3228,7 @@ type HelmRelease struct {
 	Repository *string `pulumi:"repository"`
 	// Name of the Kubernetes service account the chart runs as; required with `iamPolicy`. The platform writes it into the release's values at `serviceAccountValuesPath`, so the chart runs as the service account the role trusts.
 	ServiceAccount *string `pulumi:"serviceAccount"`
-	// Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
+	// Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` and `enabled` true (charts read one or the other, podinfo `enabled`), `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
 	ServiceAccountValuesPath *string `pulumi:"serviceAccountValuesPath"`
 	// Chart values.
 	Values map[string]interface{} `pulumi:"values"`
@@ -3254,7 +3263,7 @@ type HelmReleaseArgs struct {
 	Repository pulumi.StringPtrInput `pulumi:"repository"`
 	// Name of the Kubernetes service account the chart runs as; required with `iamPolicy`. The platform writes it into the release's values at `serviceAccountValuesPath`, so the chart runs as the service account the role trusts.
 	ServiceAccount pulumi.StringPtrInput `pulumi:"serviceAccount"`
-	// Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
+	// Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` and `enabled` true (charts read one or the other, podinfo `enabled`), `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
 	ServiceAccountValuesPath pulumi.StringPtrInput `pulumi:"serviceAccountValuesPath"`
 	// Chart values.
 	Values pulumi.MapInput `pulumi:"values"`
@@ -3349,7 +3358,7 @@ func (o HelmReleaseOutput) ServiceAccount() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v HelmRelease) *string { return v.ServiceAccount }).(pulumi.StringPtrOutput)
 }
 
-// Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
+// Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` and `enabled` true (charts read one or the other, podinfo `enabled`), `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
 func (o HelmReleaseOutput) ServiceAccountValuesPath() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v HelmRelease) *string { return v.ServiceAccountValuesPath }).(pulumi.StringPtrOutput)
 }
@@ -3951,7 +3960,7 @@ type KarpenterNodeClass struct {
 	MetadataHopLimit *int `pulumi:"metadataHopLimit"`
 	// Root volume size in GiB. Defaults to 20.
 	RootVolumeSize *int `pulumi:"rootVolumeSize"`
-	// Tags on what Karpenter launches, over the platform's `tags`.
+	// Tags on what Karpenter launches, over the platform's `tags`; not the tags Karpenter writes itself, which its EC2NodeClass refuses (`kubernetes.io/cluster...`, `eks:eks-cluster-name`, `karpenter.sh/nodepool`, `karpenter.sh/nodeclaim`, `karpenter.k8s.aws/ec2nodeclass`).
 	Tags map[string]string `pulumi:"tags"`
 }
 
@@ -3974,7 +3983,7 @@ type KarpenterNodeClassArgs struct {
 	MetadataHopLimit pulumi.IntPtrInput `pulumi:"metadataHopLimit"`
 	// Root volume size in GiB. Defaults to 20.
 	RootVolumeSize pulumi.IntPtrInput `pulumi:"rootVolumeSize"`
-	// Tags on what Karpenter launches, over the platform's `tags`.
+	// Tags on what Karpenter launches, over the platform's `tags`; not the tags Karpenter writes itself, which its EC2NodeClass refuses (`kubernetes.io/cluster...`, `eks:eks-cluster-name`, `karpenter.sh/nodepool`, `karpenter.sh/nodeclaim`, `karpenter.k8s.aws/ec2nodeclass`).
 	Tags pulumi.StringMapInput `pulumi:"tags"`
 }
 
@@ -4071,7 +4080,7 @@ func (o KarpenterNodeClassOutput) RootVolumeSize() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v KarpenterNodeClass) *int { return v.RootVolumeSize }).(pulumi.IntPtrOutput)
 }
 
-// Tags on what Karpenter launches, over the platform's `tags`.
+// Tags on what Karpenter launches, over the platform's `tags`; not the tags Karpenter writes itself, which its EC2NodeClass refuses (`kubernetes.io/cluster...`, `eks:eks-cluster-name`, `karpenter.sh/nodepool`, `karpenter.sh/nodeclaim`, `karpenter.k8s.aws/ec2nodeclass`).
 func (o KarpenterNodeClassOutput) Tags() pulumi.StringMapOutput {
 	return o.ApplyT(func(v KarpenterNodeClass) map[string]string { return v.Tags }).(pulumi.StringMapOutput)
 }
@@ -4130,7 +4139,7 @@ func (o KarpenterNodeClassPtrOutput) RootVolumeSize() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Tags on what Karpenter launches, over the platform's `tags`.
+// Tags on what Karpenter launches, over the platform's `tags`; not the tags Karpenter writes itself, which its EC2NodeClass refuses (`kubernetes.io/cluster...`, `eks:eks-cluster-name`, `karpenter.sh/nodepool`, `karpenter.sh/nodeclaim`, `karpenter.k8s.aws/ec2nodeclass`).
 func (o KarpenterNodeClassPtrOutput) Tags() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *KarpenterNodeClass) map[string]string {
 		if v == nil {
@@ -4152,7 +4161,7 @@ type KarpenterNodePool struct {
 	InstanceCategories []string `pulumi:"instanceCategories"`
 	// Instance families (`karpenter.k8s.aws/instance-family`), such as `m7i`, `g6`.
 	InstanceFamilies []string `pulumi:"instanceFamilies"`
-	// Labels on the NodePool's nodes.
+	// Labels on the NodePool's nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
 	Labels map[string]string `pulumi:"labels"`
 	// Resource limits of the NodePool's nodes in total, as Kubernetes quantities (`cpu`, `memory`, `nvidia.com/gpu`).
 	Limits map[string]string `pulumi:"limits"`
@@ -4189,7 +4198,7 @@ type KarpenterNodePoolArgs struct {
 	InstanceCategories pulumi.StringArrayInput `pulumi:"instanceCategories"`
 	// Instance families (`karpenter.k8s.aws/instance-family`), such as `m7i`, `g6`.
 	InstanceFamilies pulumi.StringArrayInput `pulumi:"instanceFamilies"`
-	// Labels on the NodePool's nodes.
+	// Labels on the NodePool's nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
 	Labels pulumi.StringMapInput `pulumi:"labels"`
 	// Resource limits of the NodePool's nodes in total, as Kubernetes quantities (`cpu`, `memory`, `nvidia.com/gpu`).
 	Limits pulumi.StringMapInput `pulumi:"limits"`
@@ -4280,7 +4289,7 @@ func (o KarpenterNodePoolOutput) InstanceFamilies() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v KarpenterNodePool) []string { return v.InstanceFamilies }).(pulumi.StringArrayOutput)
 }
 
-// Labels on the NodePool's nodes.
+// Labels on the NodePool's nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
 func (o KarpenterNodePoolOutput) Labels() pulumi.StringMapOutput {
 	return o.ApplyT(func(v KarpenterNodePool) map[string]string { return v.Labels }).(pulumi.StringMapOutput)
 }
@@ -4348,7 +4357,7 @@ type NodeGroup struct {
 	InstanceTypes []string `pulumi:"instanceTypes"`
 	// Kubelet settings of the nodes, written into nodeadm's `NodeConfig` (`spec.kubelet.config`) on AL2023 and CUSTOM, or into `[settings.kubernetes]` on Bottlerocket. Not for AL2 or Windows.
 	Kubelet *NodeKubelet `pulumi:"kubelet"`
-	// Kubernetes labels of the nodes.
+	// Kubernetes labels of the nodes (keys like `team` or `example.com/team`, at most 63 characters; values 1-63 letters, digits, `-`, `_` or `.`).
 	Labels map[string]string `pulumi:"labels"`
 	// IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
 	MetadataHopLimit *int `pulumi:"metadataHopLimit"`
@@ -4409,7 +4418,7 @@ type NodeGroupArgs struct {
 	InstanceTypes pulumi.StringArrayInput `pulumi:"instanceTypes"`
 	// Kubelet settings of the nodes, written into nodeadm's `NodeConfig` (`spec.kubelet.config`) on AL2023 and CUSTOM, or into `[settings.kubernetes]` on Bottlerocket. Not for AL2 or Windows.
 	Kubelet NodeKubeletPtrInput `pulumi:"kubelet"`
-	// Kubernetes labels of the nodes.
+	// Kubernetes labels of the nodes (keys like `team` or `example.com/team`, at most 63 characters; values 1-63 letters, digits, `-`, `_` or `.`).
 	Labels pulumi.StringMapInput `pulumi:"labels"`
 	// IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
 	MetadataHopLimit pulumi.IntPtrInput `pulumi:"metadataHopLimit"`
@@ -4533,7 +4542,7 @@ func (o NodeGroupOutput) Kubelet() NodeKubeletPtrOutput {
 	return o.ApplyT(func(v NodeGroup) *NodeKubelet { return v.Kubelet }).(NodeKubeletPtrOutput)
 }
 
-// Kubernetes labels of the nodes.
+// Kubernetes labels of the nodes (keys like `team` or `example.com/team`, at most 63 characters; values 1-63 letters, digits, `-`, `_` or `.`).
 func (o NodeGroupOutput) Labels() pulumi.StringMapOutput {
 	return o.ApplyT(func(v NodeGroup) map[string]string { return v.Labels }).(pulumi.StringMapOutput)
 }
@@ -5633,9 +5642,9 @@ func (o SecurityGroupRuleArrayOutput) Index(i pulumi.IntInput) SecurityGroupRule
 type Taint struct {
 	// `NO_SCHEDULE`, `NO_EXECUTE` or `PREFER_NO_SCHEDULE`.
 	Effect string `pulumi:"effect"`
-	// Taint key.
+	// Taint key, a Kubernetes qualified name like `dedicated` or `example.com/dedicated` (at most 63 characters on a managed node group).
 	Key string `pulumi:"key"`
-	// Taint value.
+	// Taint value, at most 63 letters, digits, `-`, `_` or `.`.
 	Value *string `pulumi:"value"`
 }
 
@@ -5654,9 +5663,9 @@ type TaintInput interface {
 type TaintArgs struct {
 	// `NO_SCHEDULE`, `NO_EXECUTE` or `PREFER_NO_SCHEDULE`.
 	Effect pulumi.StringInput `pulumi:"effect"`
-	// Taint key.
+	// Taint key, a Kubernetes qualified name like `dedicated` or `example.com/dedicated` (at most 63 characters on a managed node group).
 	Key pulumi.StringInput `pulumi:"key"`
-	// Taint value.
+	// Taint value, at most 63 letters, digits, `-`, `_` or `.`.
 	Value pulumi.StringPtrInput `pulumi:"value"`
 }
 
@@ -5717,12 +5726,12 @@ func (o TaintOutput) Effect() pulumi.StringOutput {
 	return o.ApplyT(func(v Taint) string { return v.Effect }).(pulumi.StringOutput)
 }
 
-// Taint key.
+// Taint key, a Kubernetes qualified name like `dedicated` or `example.com/dedicated` (at most 63 characters on a managed node group).
 func (o TaintOutput) Key() pulumi.StringOutput {
 	return o.ApplyT(func(v Taint) string { return v.Key }).(pulumi.StringOutput)
 }
 
-// Taint value.
+// Taint value, at most 63 letters, digits, `-`, `_` or `.`.
 func (o TaintOutput) Value() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Taint) *string { return v.Value }).(pulumi.StringPtrOutput)
 }

@@ -102,11 +102,15 @@ export interface AutoModeIngressClassArgs {
  */
 export interface AutoModeNodePoolArgs {
     /**
+     * How long a node must be consolidatable before Auto Mode removes it, like `1m` (default, as for Karpenter's pools), `30s`, `1h30m` or `Never`.
+     */
+    consolidateAfter?: pulumi.Input<string | undefined>;
+    /**
      * `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
      */
     consolidationPolicy?: pulumi.Input<string | undefined>;
     /**
-     * Labels of the nodes.
+     * Labels of the nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
      */
     labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
@@ -488,7 +492,7 @@ export interface HelmReleaseArgs {
      */
     serviceAccount?: pulumi.Input<string | undefined>;
     /**
-     * Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
+     * Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` and `enabled` true (charts read one or the other, podinfo `enabled`), `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
      */
     serviceAccountValuesPath?: pulumi.Input<string | undefined>;
     /**
@@ -592,7 +596,7 @@ export interface KarpenterNodeClassArgs {
      */
     rootVolumeSize?: pulumi.Input<number | undefined>;
     /**
-     * Tags on what Karpenter launches, over the platform's `tags`.
+     * Tags on what Karpenter launches, over the platform's `tags`; not the tags Karpenter writes itself, which its EC2NodeClass refuses (`kubernetes.io/cluster...`, `eks:eks-cluster-name`, `karpenter.sh/nodepool`, `karpenter.sh/nodeclaim`, `karpenter.k8s.aws/ec2nodeclass`).
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
 }
@@ -622,7 +626,7 @@ export interface KarpenterNodePoolArgs {
      */
     instanceFamilies?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
-     * Labels on the NodePool's nodes.
+     * Labels on the NodePool's nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
      */
     labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
@@ -684,7 +688,7 @@ export interface NodeGroupArgs {
      */
     kubelet?: pulumi.Input<inputs.NodeKubeletArgs | undefined>;
     /**
-     * Kubernetes labels of the nodes.
+     * Kubernetes labels of the nodes (keys like `team` or `example.com/team`, at most 63 characters; values 1-63 letters, digits, `-`, `_` or `.`).
      */
     labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
@@ -890,11 +894,11 @@ export interface TaintArgs {
      */
     effect: pulumi.Input<string>;
     /**
-     * Taint key.
+     * Taint key, a Kubernetes qualified name like `dedicated` or `example.com/dedicated` (at most 63 characters on a managed node group).
      */
     key: pulumi.Input<string>;
     /**
-     * Taint value.
+     * Taint value, at most 63 letters, digits, `-`, `_` or `.`.
      */
     value?: pulumi.Input<string | undefined>;
 }

@@ -485,13 +485,17 @@ class AutoModeNodePoolArgsDict(TypedDict):
     """
     NodePool name, unique within the platform; not `general-purpose` or `system`.
     """
+    consolidate_after: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    How long a node must be consolidatable before Auto Mode removes it, like `1m` (default, as for Karpenter's pools), `30s`, `1h30m` or `Never`.
+    """
     consolidation_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
     """
     labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
-    Labels of the nodes.
+    Labels of the nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
     """
     limits: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
@@ -510,6 +514,7 @@ class AutoModeNodePoolArgsDict(TypedDict):
 class AutoModeNodePoolArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
+                 consolidate_after: pulumi.Input[Optional[_builtins.str]] = None,
                  consolidation_policy: pulumi.Input[Optional[_builtins.str]] = None,
                  labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  limits: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
@@ -519,13 +524,16 @@ class AutoModeNodePoolArgs:
         A custom Auto Mode NodePool.
 
         :param pulumi.Input[_builtins.str] name: NodePool name, unique within the platform; not `general-purpose` or `system`.
+        :param pulumi.Input[_builtins.str] consolidate_after: How long a node must be consolidatable before Auto Mode removes it, like `1m` (default, as for Karpenter's pools), `30s`, `1h30m` or `Never`.
         :param pulumi.Input[_builtins.str] consolidation_policy: `WhenEmptyOrUnderutilized` (default) or `WhenEmpty`.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Labels of the nodes.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Labels of the nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] limits: Most the pool may launch in total, for example `cpu: "64"`, `memory: 256Gi`, `nvidia.com/gpu: "4"`.
         :param pulumi.Input[Sequence[pulumi.Input['AutoModeNodeRequirementArgs']]] requirements: Node requirements, for example `eks.amazonaws.com/instance-category In [g]`, `kubernetes.io/arch In [arm64]`, `karpenter.sh/capacity-type In [spot, on-demand]`.
         :param pulumi.Input[Sequence[pulumi.Input['TaintArgs']]] taints: Taints of the nodes (effects as for node groups, `NO_SCHEDULE`, `NO_EXECUTE`, `PREFER_NO_SCHEDULE`).
         """
         pulumi.set(__self__, "name", name)
+        if consolidate_after is not None:
+            pulumi.set(__self__, "consolidate_after", consolidate_after)
         if consolidation_policy is not None:
             pulumi.set(__self__, "consolidation_policy", consolidation_policy)
         if labels is not None:
@@ -550,6 +558,18 @@ class AutoModeNodePoolArgs:
         pulumi.set(self, "name", value)
 
     @_builtins.property
+    @pulumi.getter(name="consolidateAfter")
+    def consolidate_after(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        How long a node must be consolidatable before Auto Mode removes it, like `1m` (default, as for Karpenter's pools), `30s`, `1h30m` or `Never`.
+        """
+        return pulumi.get(self, "consolidate_after")
+
+    @consolidate_after.setter
+    def consolidate_after(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "consolidate_after", value)
+
+    @_builtins.property
     @pulumi.getter(name="consolidationPolicy")
     def consolidation_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -565,7 +585,7 @@ class AutoModeNodePoolArgs:
     @pulumi.getter
     def labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Labels of the nodes.
+        Labels of the nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
         """
         return pulumi.get(self, "labels")
 
@@ -2086,7 +2106,7 @@ class HelmReleaseArgsDict(TypedDict):
     """
     service_account_values_path: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
+    Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` and `enabled` true (charts read one or the other, podinfo `enabled`), `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
     """
     values: NotRequired[pulumi.Input[Optional[Mapping[str, Any]]]]
     """
@@ -2120,7 +2140,7 @@ class HelmReleaseArgs:
         :param pulumi.Input[_builtins.str] namespace: Namespace, created when missing. Defaults to `default`.
         :param pulumi.Input[_builtins.str] repository: Chart repository URL.
         :param pulumi.Input[_builtins.str] service_account: Name of the Kubernetes service account the chart runs as; required with `iamPolicy`. The platform writes it into the release's values at `serviceAccountValuesPath`, so the chart runs as the service account the role trusts.
-        :param pulumi.Input[_builtins.str] service_account_values_path: Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
+        :param pulumi.Input[_builtins.str] service_account_values_path: Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` and `enabled` true (charts read one or the other, podinfo `enabled`), `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
         :param pulumi.Input[Mapping[str, Any]] values: Chart values.
         :param pulumi.Input[_builtins.str] version: Chart version (pin it).
         """
@@ -2231,7 +2251,7 @@ class HelmReleaseArgs:
     @pulumi.getter(name="serviceAccountValuesPath")
     def service_account_values_path(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` true, `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
+        Where the chart reads its service account settings in its values, dot-separated. Defaults to `serviceAccount` (most charts' `serviceAccount.create`, `.name`, `.annotations`). With `iamPolicy`, the platform sets `create` and `enabled` true (charts read one or the other, podinfo `enabled`), `name` and, for `irsa`, the `eks.amazonaws.com/role-arn` annotation there.
         """
         return pulumi.get(self, "service_account_values_path")
 
@@ -2604,7 +2624,7 @@ class KarpenterNodeClassArgsDict(TypedDict):
     """
     tags: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
-    Tags on what Karpenter launches, over the platform's `tags`.
+    Tags on what Karpenter launches, over the platform's `tags`; not the tags Karpenter writes itself, which its EC2NodeClass refuses (`kubernetes.io/cluster...`, `eks:eks-cluster-name`, `karpenter.sh/nodepool`, `karpenter.sh/nodeclaim`, `karpenter.k8s.aws/ec2nodeclass`).
     """
 
 @pulumi.input_type
@@ -2620,7 +2640,7 @@ class KarpenterNodeClassArgs:
         :param pulumi.Input[_builtins.str] ami_alias: The AMI alias: `al2023@latest` (default) or a pinned AL2023 release such as `al2023@v20250715`, which production clusters should pin so nodes change only when the alias does.
         :param pulumi.Input[_builtins.int] metadata_hop_limit: IMDS response hop limit of the nodes. Defaults to 1, so pods off the host network cannot reach IMDS.
         :param pulumi.Input[_builtins.int] root_volume_size: Root volume size in GiB. Defaults to 20.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags on what Karpenter launches, over the platform's `tags`.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] tags: Tags on what Karpenter launches, over the platform's `tags`; not the tags Karpenter writes itself, which its EC2NodeClass refuses (`kubernetes.io/cluster...`, `eks:eks-cluster-name`, `karpenter.sh/nodepool`, `karpenter.sh/nodeclaim`, `karpenter.k8s.aws/ec2nodeclass`).
         """
         if ami_alias is not None:
             pulumi.set(__self__, "ami_alias", ami_alias)
@@ -2671,7 +2691,7 @@ class KarpenterNodeClassArgs:
     @pulumi.getter
     def tags(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Tags on what Karpenter launches, over the platform's `tags`.
+        Tags on what Karpenter launches, over the platform's `tags`; not the tags Karpenter writes itself, which its EC2NodeClass refuses (`kubernetes.io/cluster...`, `eks:eks-cluster-name`, `karpenter.sh/nodepool`, `karpenter.sh/nodeclaim`, `karpenter.k8s.aws/ec2nodeclass`).
         """
         return pulumi.get(self, "tags")
 
@@ -2710,7 +2730,7 @@ class KarpenterNodePoolArgsDict(TypedDict):
     """
     labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
-    Labels on the NodePool's nodes.
+    Labels on the NodePool's nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
     """
     limits: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
@@ -2752,7 +2772,7 @@ class KarpenterNodePoolArgs:
         :param pulumi.Input['KarpenterDisruptionArgs'] disruption: When Karpenter may replace or remove the NodePool's nodes.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_categories: Instance categories (`karpenter.k8s.aws/instance-category`), such as `c`, `m`, `r`, `g`.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_families: Instance families (`karpenter.k8s.aws/instance-family`), such as `m7i`, `g6`.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Labels on the NodePool's nodes.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Labels on the NodePool's nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] limits: Resource limits of the NodePool's nodes in total, as Kubernetes quantities (`cpu`, `memory`, `nvidia.com/gpu`).
         :param pulumi.Input[Sequence[pulumi.Input['TaintArgs']]] taints: Taints on the NodePool's nodes (effects as for node groups, `NO_SCHEDULE`, ...).
         :param pulumi.Input[_builtins.int] weight: Priority from 1 to 100 among NodePools that fit a pod (higher first).
@@ -2856,7 +2876,7 @@ class KarpenterNodePoolArgs:
     @pulumi.getter
     def labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Labels on the NodePool's nodes.
+        Labels on the NodePool's nodes (Kubernetes label keys and values); not `kubernetes.io/hostname`, `karpenter.sh/nodepool` nor other keys of the `karpenter.sh` and `karpenter.k8s.aws` domains than their well-known labels, which Karpenter sets itself (the NodePool CRD refuses them).
         """
         return pulumi.get(self, "labels")
 
@@ -2955,7 +2975,7 @@ class NodeGroupArgsDict(TypedDict):
     """
     labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
-    Kubernetes labels of the nodes.
+    Kubernetes labels of the nodes (keys like `team` or `example.com/team`, at most 63 characters; values 1-63 letters, digits, `-`, `_` or `.`).
     """
     metadata_hop_limit: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -3048,7 +3068,7 @@ class NodeGroupArgs:
         :param pulumi.Input[_builtins.int] disk_size: Root volume size in GiB. Defaults to 20.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] instance_types: EC2 instance types. Defaults to `m5.large`. Changing them replaces the node group, never the cluster.
         :param pulumi.Input['NodeKubeletArgs'] kubelet: Kubelet settings of the nodes, written into nodeadm's `NodeConfig` (`spec.kubelet.config`) on AL2023 and CUSTOM, or into `[settings.kubernetes]` on Bottlerocket. Not for AL2 or Windows.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Kubernetes labels of the nodes.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Kubernetes labels of the nodes (keys like `team` or `example.com/team`, at most 63 characters; values 1-63 letters, digits, `-`, `_` or `.`).
         :param pulumi.Input[_builtins.int] metadata_hop_limit: IMDS response hop limit of the nodes' launch template (IMDSv2 is always required), 1 to 64. Defaults to 1: a pod's network namespace adds a hop, so pods that are not on the host network cannot reach the instance metadata service and cannot borrow the node role's credentials; they get AWS access only through IRSA or Pod Identity. 2 lets pods not on the host network reach IMDS, and so use the node role, which EKS's own launch templates allow; use it only for workloads that need instance metadata.
         :param pulumi.Input[_builtins.bool] node_repair: Whether EKS node auto repair is on for the group (`nodeRepairConfig.enabled`): EKS watches the nodes' health (the kubelet's `Ready` condition, and the conditions of the EKS node monitoring agent when that add-on is installed) and replaces or reboots a node that stays unhealthy, and stops repairing when many nodes of the group are unhealthy at once. Defaults to `true`, or `false` for Windows AMI types, which have no node auto repair (`true` is rejected there). EKS's own default is off; EKS Auto Mode turns it on. Changing it updates the group in place.
         :param pulumi.Input[_builtins.str] node_role_arn: An IAM role ARN of your own for this group's nodes, instead of the shared node role. It is mapped in `aws-auth` or given an access entry automatically.
@@ -3221,7 +3241,7 @@ class NodeGroupArgs:
     @pulumi.getter
     def labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Kubernetes labels of the nodes.
+        Kubernetes labels of the nodes (keys like `team` or `example.com/team`, at most 63 characters; values 1-63 letters, digits, `-`, `_` or `.`).
         """
         return pulumi.get(self, "labels")
 
@@ -3975,11 +3995,11 @@ class TaintArgsDict(TypedDict):
     """
     key: pulumi.Input[_builtins.str]
     """
-    Taint key.
+    Taint key, a Kubernetes qualified name like `dedicated` or `example.com/dedicated` (at most 63 characters on a managed node group).
     """
     value: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Taint value.
+    Taint value, at most 63 letters, digits, `-`, `_` or `.`.
     """
 
 @pulumi.input_type
@@ -3992,8 +4012,8 @@ class TaintArgs:
         A Kubernetes taint.
 
         :param pulumi.Input[_builtins.str] effect: `NO_SCHEDULE`, `NO_EXECUTE` or `PREFER_NO_SCHEDULE`.
-        :param pulumi.Input[_builtins.str] key: Taint key.
-        :param pulumi.Input[_builtins.str] value: Taint value.
+        :param pulumi.Input[_builtins.str] key: Taint key, a Kubernetes qualified name like `dedicated` or `example.com/dedicated` (at most 63 characters on a managed node group).
+        :param pulumi.Input[_builtins.str] value: Taint value, at most 63 letters, digits, `-`, `_` or `.`.
         """
         pulumi.set(__self__, "effect", effect)
         pulumi.set(__self__, "key", key)
@@ -4016,7 +4036,7 @@ class TaintArgs:
     @pulumi.getter
     def key(self) -> pulumi.Input[_builtins.str]:
         """
-        Taint key.
+        Taint key, a Kubernetes qualified name like `dedicated` or `example.com/dedicated` (at most 63 characters on a managed node group).
         """
         return pulumi.get(self, "key")
 
@@ -4028,7 +4048,7 @@ class TaintArgs:
     @pulumi.getter
     def value(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Taint value.
+        Taint value, at most 63 letters, digits, `-`, `_` or `.`.
         """
         return pulumi.get(self, "value")
 
