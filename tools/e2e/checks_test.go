@@ -33,7 +33,9 @@ const (
 
 // Add-ons nodes need to start (created before compute) and the ones that need nodes.
 var (
-	preNodeAddons  = []string{"vpc-cni", "kube-proxy", "eks-pod-identity-agent"}
+	preNodeAddons = []string{"vpc-cni", "kube-proxy", "eks-pod-identity-agent"}
+	// nodesJoinWith are those a node needs to become Ready: node groups wait for them.
+	nodesJoinWith  = []string{"vpc-cni", "kube-proxy"}
 	postNodeAddons = []string{"coredns", "aws-ebs-csi-driver"}
 	helmReleases   = []string{"aws-load-balancer-controller", "metrics-server", "external-dns"}
 	helmWithRole   = []string{"aws-load-balancer-controller", "external-dns"}
@@ -272,32 +274,34 @@ func checkUp(t *testing.T, up *journal.Journal, g *journal.Graph, want expect) {
 	access = append(access, awsAuth...)
 	requireBefore(t, "rule 3", "access entries/associations/aws-auth before node groups and Fargate profiles", access, compute)
 
-	// Rule 4: vpc-cni, kube-proxy, eks-pod-identity-agent before the node groups
-	// (Fargate runs none of them; the first profile must not wait for them, rule 8);
-	// coredns, EBS CSI and every Helm release after the compute that runs them, and
-	// after no other compute (but what rule 9 makes them wait for).
+	// Rule 4: vpc-cni and kube-proxy (what a node needs to become Ready when it joins)
+	// before the node groups, by a recorded dependency, so at any --parallel; the pod
+	// identity agent, which nothing reads at join, overlaps them (rule 8). Fargate runs
+	// none of them; the first profile must not wait for them (rule 8). coredns, EBS CSI
+	// and every Helm release after the compute that runs them, and after no other
+	// compute (but what rule 9 makes them wait for).
 	var preAdd []journal.Entry
 	for _, a := range preNodeAddons {
 		preAdd = append(preAdd, cr.Type(tAddon).Name(child(a)).Entries...)
 	}
-	// Node groups start alongside the node add-ons (rule 4, rule 8: none of these sets a
-	// vpc-cni option nodes read at launch); their nodes join, and need the CNI, when the
-	// group's create ends, so every node add-on has ended by then.
-	for _, ng := range cr.Type(tNodeGroup).Entries {
-		for _, a := range preAdd {
-			if a.EndMS > ng.EndMS {
-				t.Errorf("rule 4: %s ended after %s, whose nodes had joined without it (%d > %d ms)", a.Name, ng.Name, a.EndMS, ng.EndMS)
-			}
-		}
-	}
 	if len(preAdd) == 0 && len(cr.Type(tNodeGroup).Entries) > 0 {
 		t.Errorf("rule 4: no node add-on created for the node groups")
 	}
-	for _, ng := range g.OfType(tNodeGroup) {
-		for _, a := range preNodeAddons {
-			if u := urnOf(g, tAddon, child(a)); u != "" && g.DependsOn(ng.URN, u) {
-				t.Errorf("rule 8: node group %s waits for %s; it starts alongside the node add-ons", ng.Name, a)
+	for _, a := range nodesJoinWith {
+		u := urnOf(g, tAddon, child(a))
+		if u == "" || cr.Type(tNodeGroup).Len() == 0 {
+			continue
+		}
+		requireBefore(t, "rule 4", a+" before the node groups start", cr.Type(tAddon).Name(child(a)).Entries, cr.Type(tNodeGroup).Entries)
+		for _, ng := range g.OfType(tNodeGroup) {
+			if !g.DependsOn(ng.URN, u) {
+				t.Errorf("rule 4: node group %s does not depend on %s; its nodes would join without it at a low --parallel", ng.Name, a)
 			}
+		}
+	}
+	for _, ng := range g.OfType(tNodeGroup) {
+		if u := urnOf(g, tAddon, child("eks-pod-identity-agent")); u != "" && g.DependsOn(ng.URN, u) {
+			t.Errorf("rule 8: node group %s waits for the pod identity agent, which nothing reads when nodes join", ng.Name)
 		}
 	}
 	for _, fp := range g.OfType(tFargate) {

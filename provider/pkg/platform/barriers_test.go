@@ -94,10 +94,12 @@ func TestBarriers(t *testing.T) {
 			{"demo-secrets-key", "demo-cluster-role-kms", "demo-cluster-logs"}}},
 		{"beforeAwsAuth (rule 3)", w.beforeAwsAuth, [][]string{access, workers}},
 		{"beforeCompute (rule 3)", w.beforeCompute, [][]string{access, {"demo-aws-auth"}, workers}},
-		// Nodes need the CNI when they join, not before their group's create starts; they
-		// start with the security group rules declared (rule 11).
+		// Nodes become Ready only with the CNI and the Service rules its daemon reaches
+		// the API server through, so node groups wait for those two add-ons, whatever
+		// the engine's parallelism (not the pod identity agent, which nothing reads at
+		// join); they start with the security group rules declared (rule 11).
 		{"beforeNodes (rules 3, 4, 11)", w.beforeNodes, [][]string{access, {"demo-aws-auth"}, workers,
-			{"demo-vpc-cni-role", "demo-vpc-cni-role-AmazonEKS_CNI_Policy"}, {"demo-cluster-sg-rule-vpn"}}},
+			{"demo-vpc-cni", "demo-kube-proxy"}, {"demo-cluster-sg-rule-vpn"}}},
 		{"beforeSystemAddons (rule 4)", w.beforeSystemAddons, [][]string{nodeAddons, {"demo-ng-general"}}},
 		// Plus, for each, the compute that schedules its namespace.
 		{"beforeLateEksAddons (rule 4)", w.beforeLateEksAddons, [][]string{nodeAddons}},
@@ -128,6 +130,10 @@ func TestBarriers(t *testing.T) {
 	m.RequireOrder(t, "rule 3", []mocktest.Resource{m.Find(t, "demo-aws-auth"), m.Find(t, "demo-access-role-team")},
 		[]mocktest.Resource{m.Find(t, "demo-ng-general"), m.Find(t, "demo-fargate-system")})
 	m.RequireOrder(t, "rule 11", []mocktest.Resource{m.Find(t, "demo-cluster-sg-rule-vpn")}, []mocktest.Resource{m.Find(t, "demo-ng-general")})
+	m.RequireOrder(t, "rule 4", []mocktest.Resource{m.Find(t, "demo-vpc-cni"), m.Find(t, "demo-kube-proxy")}, []mocktest.Resource{m.Find(t, "demo-ng-general")})
+	if m.DependsOn("demo-ng-general", "demo-eks-pod-identity-agent") {
+		t.Error("rule 8: the node group waits for the pod identity agent, which nothing reads when nodes join")
+	}
 	if m.DependsOn("demo-fargate-system", "demo-cluster-sg-rule-vpn") {
 		t.Error("rule 8: a Fargate profile waits for the security group rules")
 	}

@@ -12,7 +12,9 @@ import (
 
 // nodeAddons makes the add-ons nodes need (rule 4): vpc-cni (pod networking),
 // kube-proxy (service routing) and eks-pod-identity-agent. They are DaemonSets, so EKS
-// reports them active with no node yet.
+// reports them active with no node yet. vpc-cni and kube-proxy are what a node needs
+// to become Ready when it joins (nodesJoinWith): the CNI, and the Service rules the
+// CNI's daemon reaches the API server through.
 //
 // vpc-cni runs on an IAM role of its own with AmazonEKS_CNI_Policy, which the shared
 // node role no longer has: pods that reach the node's credentials cannot manage ENIs.
@@ -40,15 +42,14 @@ func (b *build) nodeAddons(cluster *clusterResult, identity *identityResult) (*a
 				return nil, err
 			}
 			res.RoleArns[addonVpcCni] = role.arn
-			res.vpcCniRole = role.ready
 		}
 		addon, err := b.eksAddon(cluster, a, nil, role, nil)
 		if err != nil {
 			return nil, err
 		}
 		res.Ready = append(res.Ready, addon)
-		if a.Name == addonVpcCni {
-			res.vpcCni = addon
+		if a.Name == addonVpcCni || a.Name == addonKubeProxy {
+			res.nodesJoinWith = append(res.nodesJoinWith, addon)
 		}
 	}
 	return res, nil

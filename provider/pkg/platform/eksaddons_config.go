@@ -162,33 +162,6 @@ func resolveEksAddon(p *problems, path, name string, in *EksAddonArgs, def, hasR
 	return c
 }
 
-// cniSettingsReadAtNodeLaunch are vpc-cni settings a node takes when it is created:
-// with prefix delegation EKS sizes the node's max pods at launch, custom networking and
-// pod ENIs decide the node's interfaces. Nodes launched before such a setting is in
-// place keep the old behaviour until they are replaced (AWS: "create new node groups
-// ... rather than rolling replace").
-var cniSettingsReadAtNodeLaunch = []string{"ENABLE_PREFIX_DELEGATION", "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "ENABLE_POD_ENI"}
-
-// cniConfiguresNodeLaunch reports whether vpc-cni's configuration sets something nodes
-// read when they are created, so node groups must wait for the add-on. Values unknown
-// at preview count as such (the safe order).
-func (c eksAddonsConfig) cniConfiguresNodeLaunch() bool {
-	if !c.VpcCni.Enabled || c.VpcCni.Values == nil {
-		return false
-	}
-	values, _, known := plainMap(c.VpcCni.Values)
-	if !known {
-		return true
-	}
-	env, _ := values["env"].(map[string]any)
-	for _, k := range cniSettingsReadAtNodeLaunch {
-		if _, set := env[k]; set {
-			return true
-		}
-	}
-	return false
-}
-
 // pins are the versions the user gives the enabled EKS add-ons, read as values: the
 // kube-proxy one apart (its version names the Kubernetes minor it is built for), the
 // others by input path. One unknown at preview is left out; the update reads it.

@@ -11,9 +11,19 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Rule 4: node groups start with the node add-ons (nodes need the CNI when they join,
-// not when the group's create starts), and what runs pods waits for them; with a CNI
-// setting read at node launch, node groups wait for vpc-cni.
+// cniSettingsReadAtNodeLaunch are vpc-cni settings a node takes when it is created:
+// with prefix delegation EKS sizes the node's max pods at launch, custom networking and
+// pod ENIs decide the node's interfaces, and with the last two the CNI's daemon still
+// needs the API server (so kube-proxy) to start (amazon-vpc-cni-k8s #3243). Nodes
+// launched before such a setting is in place keep the old behaviour until replaced
+// (AWS: "create new node groups ... rather than rolling replace"). Node groups wait
+// for vpc-cni on every platform now; these settings must not change that.
+var cniSettingsReadAtNodeLaunch = []string{"ENABLE_PREFIX_DELEGATION", "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "ENABLE_POD_ENI"}
+
+// Rule 4: node groups wait for the add-ons a node needs to become Ready when it joins
+// (vpc-cni and kube-proxy), by a recorded dependency, so no engine --parallel can start
+// the nodes ahead of them; not for the pod identity agent, which nothing reads at join.
+// What runs pods waits for all three. Fargate profiles wait for none.
 func TestNodeAddonsBeforeNodesJoin(t *testing.T) {
 	m, _ := deploy(t, "demo", computeArgs(""))
 	var base []mocktest.Resource
@@ -24,14 +34,16 @@ func TestNodeAddonsBeforeNodesJoin(t *testing.T) {
 		}
 		base = append(base, addon)
 	}
-	for _, ng := range m.OfType(typeNodeGroup) {
-		for _, a := range base {
-			if m.DependsOn(ng.Name, a.Name) {
-				t.Errorf("rule 4: %s waits for %s, though its nodes need it only when they join", ng.Name, a.Name)
-			}
+	joinNeeds := base[:2]
+	ngs := m.OfType(typeNodeGroup)
+	m.RequireOrder(t, "rule 4: vpc-cni and kube-proxy before the nodes join", joinNeeds, ngs)
+	for _, ng := range ngs {
+		if m.DependsOn(ng.Name, "demo-eks-pod-identity-agent") {
+			t.Errorf("rule 8: %s waits for the pod identity agent, which nothing reads when nodes join", ng.Name)
 		}
 	}
 	m.RequireOrder(t, "rule 4: coredns after the node add-ons", base, []mocktest.Resource{m.Find(t, "demo-coredns")})
+	// A vpc-cni setting read at node launch keeps the order.
 	for _, setting := range cniSettingsReadAtNodeLaunch {
 		a := computeArgs("")
 		a.EksAddons = &EksAddonsArgs{VpcCni: &EksAddonArgs{ConfigurationValues: pulumi.Map{
@@ -40,6 +52,12 @@ func TestNodeAddonsBeforeNodesJoin(t *testing.T) {
 		m.RequireOrder(t, "rule 4: "+setting+" is read at node launch, so vpc-cni first",
 			[]mocktest.Resource{m.Find(t, "demo-vpc-cni")}, m.OfType(typeNodeGroup))
 	}
+	// Without kube-proxy (a CNI that replaces it), the groups still wait for vpc-cni.
+	a := computeArgs("")
+	a.EksAddons = &EksAddonsArgs{KubeProxy: &EksAddonArgs{Enabled: pulumi.Bool(false)}}
+	noProxy, _ := deploy(t, "demo", a)
+	noProxy.RequireOrder(t, "rule 4: vpc-cni before the nodes join, without kube-proxy",
+		[]mocktest.Resource{noProxy.Find(t, "demo-vpc-cni")}, noProxy.OfType(typeNodeGroup))
 	// Fargate runs none of them, so profiles must not wait for them (rule 8).
 	for _, p := range m.OfType(typeFargate) {
 		for _, a := range base {

@@ -378,6 +378,10 @@ func TestKarpenterBarriers(t *testing.T) {
 	m.RequireOrder(t, "rule 10", append(rel, m.Find(t, "demo-karpenter-nodeclass-default"), m.Find(t, "demo-karpenter-node-access")),
 		node("demo-karpenter-nodepool-general"))
 	m.RequireOrder(t, "rule 9", rel, node("demo-aws-load-balancer-controller"))
+	// Karpenter's nodes join like a node group's: the NodePools that launch them follow
+	// the CNI and kube-proxy (through the controller's release).
+	m.RequireOrder(t, "rule 4", append(node("demo-vpc-cni"), m.Find(t, "demo-kube-proxy")),
+		append(node("demo-karpenter-nodepool-general"), m.Find(t, "demo-karpenter-nodepool-gpu")))
 	m.RequireOrder(t, "rule 4", node("demo-karpenter-nodepool-general"), node("demo-aws-load-balancer-controller"))
 	m.RequireOrder(t, "rule 4", node("demo-karpenter-nodepool-general"), node("demo-external-dns"))
 	if deps := m.Find(t, "demo-external-dns").DependsOn; slices.Contains(deps, "demo-karpenter-nodepool-gpu") {

@@ -161,19 +161,18 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	// Rule 3: no node or Fargate pod tries to join before it is granted access, and the
 	// roles it runs as have their policies.
 	w.beforeCompute = join(s.access.Ready, s.awsAuth.Ready, s.workers.Ready)
-	// Rule 4: nodes need the CNI when they join, a minute or two into the group's
-	// create, not before it starts, so node groups start together with the vpc-cni
-	// add-on (a DaemonSet, active in about a minute): after its IAM role, which is on
-	// the add-on's own path (OIDC provider, role, policy: seconds), so the add-on's
-	// create and the groups' start at once. When vpc-cni's configuration holds settings
-	// a node reads at launch (prefix delegation, custom networking), the groups wait for
-	// the add-on itself. Fargate runs none of these DaemonSets.
+	// Rule 4: a node is Ready only once the CNI runs on it, and the CNI's daemon reaches
+	// the API server through kube-proxy's rules; EKS fails a group whose nodes stay
+	// NotReady. Only a recorded dependency guarantees the add-ons are there when nodes
+	// join, whatever the engine's --parallel (with more node groups than slots, an
+	// add-on started "alongside" them may wait behind them for a slot, and their nodes
+	// join with no CNI), so node groups wait for vpc-cni and kube-proxy themselves:
+	// about a minute, both created at once. Nothing at join reads the pod identity
+	// agent: it overlaps the groups, and what uses it waits for it. Fargate runs none
+	// of these DaemonSets.
 	// Rule 11: nodes start with the security groups and rules the user declared, and
 	// on destroy the rules go only after the nodes.
-	w.beforeNodes = join(w.beforeCompute, s.nodeAddons.vpcCniRole, s.securityGroups.Ready)
-	if b.cfg.EksAddons.cniConfiguresNodeLaunch() && s.nodeAddons.vpcCni != nil {
-		w.beforeNodes = join(w.beforeNodes, []pulumi.Resource{s.nodeAddons.vpcCni})
-	}
+	w.beforeNodes = join(w.beforeCompute, s.nodeAddons.nodesJoinWith, s.securityGroups.Ready)
 	if s.nodeGroups, err = b.nodeGroups(s.cluster, s.workers, s.securityGroups, w.beforeNodes); err != nil {
 		return nil, nil, err
 	}

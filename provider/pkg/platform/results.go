@@ -129,8 +129,7 @@ type addonsResult struct {
 	// Guards are the releases among Ready of add-ons whose webhooks guard API groups
 	// (addons.Addon.GuardsAPIGroups).
 	Guards []pulumi.Resource
-	// vpcCni is the vpc-cni add-on among them, if any, and vpcCniRole its IAM role and
-	// policy attachment (rule 4).
-	vpcCni     pulumi.Resource
-	vpcCniRole []pulumi.Resource
+	// nodesJoinWith are the add-ons among them a node needs to become Ready when it
+	// joins: vpc-cni and kube-proxy (rule 4).
+	nodesJoinWith []pulumi.Resource
 }

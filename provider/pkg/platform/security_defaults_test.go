@@ -79,8 +79,8 @@ func TestVpcCniOnItsOwnIrsaRole(t *testing.T) {
 	if _, has := cni.Inputs["podIdentityAssociations"]; has {
 		t.Error("vpc-cni with IRSA has pod identity associations")
 	}
-	// Rule 2 through the data flow; the add-on waits for the role's policy (node groups
-	// start alongside it, rule 4: TestNodeAddonsBeforeNodesJoin).
+	// Rule 2 through the data flow; the add-on waits for the role's policy (and node
+	// groups for the add-on, rule 4: TestNodeAddonsBeforeNodesJoin).
 	if !m.DependsOn(role.Name, "demo-oidc") || !m.DependsOn(cni.Name, att.Name) {
 		t.Error("vpc-cni must follow its role's policy, and the role the OIDC provider")
 	}

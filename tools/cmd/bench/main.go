@@ -2,8 +2,9 @@
 // JSON to .bench/results.json (gitignored) at the repository root:
 //
 //  1. simulated provisioning through the real engine (bin/pulumi) against the
-//     simulated cloud, for the default platform, a large one and one with 30
-//     node groups, at the --parallel the shipped programs use and at the
+//     simulated cloud, for the platforms of tools/internal/platforms (the
+//     default one, a large one, and one with 30 node groups and ten
+//     releases), at the --parallel the shipped programs use and at the
 //     engine's default: provisioning (first create → last create end), the
 //     lower bound (the critical path of the edges the engine honours:
 //     the state's dependencies, parents and components' children, under the
@@ -34,6 +35,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/platforms"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
 )
 
@@ -106,15 +108,15 @@ func main() {
 // is bound by the engine's slots. -quick keeps the 30-node-group pair only.
 func benchRuns(parallel int, quick bool) []benchRun {
 	rs := []benchRun{
-		{Platform: defaultPlatform, Parallel: parallel, Noop: true, Detail: true},
-		{Platform: largePlatform, Parallel: parallel, Noop: true, RSS: true, Detail: true},
-		{Platform: nodes30Platform, Parallel: 0, Detail: true},
-		{Platform: nodes30Platform, Parallel: parallel},
+		{Platform: platforms.Default, Parallel: parallel, Noop: true, Detail: true},
+		{Platform: platforms.Large, Parallel: parallel, Noop: true, RSS: true, Detail: true},
+		{Platform: platforms.Nodes30, Parallel: 0, Detail: true},
+		{Platform: platforms.Nodes30, Parallel: parallel},
 	}
 	if parallel != 0 && !quick {
 		rs = append(rs,
-			benchRun{Platform: defaultPlatform, Parallel: 0},
-			benchRun{Platform: largePlatform, Parallel: 0})
+			benchRun{Platform: platforms.Default, Parallel: 0},
+			benchRun{Platform: platforms.Large, Parallel: 0})
 	}
 	if parallel == 0 { // the main runs are already at the default
 		rs = rs[:3]
@@ -202,7 +204,7 @@ func run(scale float64, parallel int, quick bool, benchtime string, runs int, ou
 	fmt.Println()
 
 	fmt.Println("4. No-op `pulumi up` (second up, nothing changed)")
-	for _, name := range []string{defaultPlatform.Name, largePlatform.Name} {
+	for _, name := range []string{platforms.Default.Name, platforms.Large.Name} {
 		n := res.NoopUp[name]
 		if n == nil {
 			fmt.Printf("  %-8s not run (its first up failed)\n", name)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/platforms"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
 	"github.com/eksplatform/pulumi-eksplatform/tools/simcloud"
 )
@@ -35,7 +36,7 @@ type PathStep struct {
 
 // benchRun is one `pulumi up` of section 1.
 type benchRun struct {
-	Platform platformDef
+	Platform platforms.Def
 	Parallel int  // pulumi up --parallel; 0: the engine's default
 	Noop     bool // then a second up with nothing changed (section 4)
 	RSS      bool // poll the plugin's peak RSS (section 3)

@@ -1,4 +1,18 @@
-package main
+// Package platforms holds the EksPlatform programs that both the benchmarks
+// (cmd/bench) and the end-to-end tests (e2e) run, so the platform a figure is
+// taken on is the platform a test proves converges.
+//
+//   - Default: two public and two private subnets and one node group given
+//     only its name; everything else is the component's defaults
+//     (docs/ordering.md rule 8: its critical path is cluster → node group →
+//     add-on).
+//   - Large: 10 node groups, 3 Fargate profiles and every add-on of the
+//     catalogue (all five EKS add-ons, all four Helm add-ons).
+//   - Nodes30: SCENARIOS #19, thirty node groups and ten helmReleases: more
+//     3-minute operations that may run at once than the engine's default
+//     --parallel (4 per core) lets run, so the engine's slots, not AWS, decide
+//     what runs when (docs/ordering.md rule 4).
+package platforms
 
 import (
 	"fmt"
@@ -7,29 +21,21 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The two platforms the provisioning figures are taken on.
-//
-//   - default: two public and two private subnets and one node group given
-//     only its name; everything else is the component's defaults
-//     (docs/ordering.md rule 8: its critical path is cluster → node group →
-//     add-on).
-//   - large: 10 node groups, 3 Fargate profiles and every add-on of the
-//     catalogue (all five EKS add-ons, all four Helm add-ons).
-//   - nodes30: the default platform with 30 node groups: more 3-minute
-//     operations that may run at once than the engine's default --parallel
-//     (4 per core) lets run.
-type platformDef struct {
+// Def is a platform program and its short name.
+type Def struct {
 	Name    string
 	Program pulumi.RunFunc
 }
 
 var (
-	defaultPlatform = platformDef{"default", program(defaultArgs)}
-	largePlatform   = platformDef{"large", program(largeArgs)}
-	nodes30Platform = platformDef{"nodes30", program(nodes30Args)}
+	Default = Def{"default", program(defaultArgs)}
+	Large   = Def{"large", program(largeArgs)}
+	Nodes30 = Def{"nodes30", program(nodes30Args)}
 )
 
-const component = "bench"
+// Component is the component's resource name in every program here, so its
+// children are "<Component>-<part>".
+const Component = "bench"
 
 func subnets(a *eksplatform.EksPlatformArgs) {
 	a.PublicSubnetIds = pulumi.StringArray{pulumi.String("subnet-0a00000000000001a"), pulumi.String("subnet-0a00000000000002b")}
@@ -44,12 +50,23 @@ func defaultArgs() *eksplatform.EksPlatformArgs {
 	return a
 }
 
+// Nodes30Releases is how many helmReleases Nodes30 installs.
+const Nodes30Releases = 10
+
 func nodes30Args() *eksplatform.EksPlatformArgs {
 	var ngs eksplatform.NodeGroupArray
 	for i := range 30 {
 		ngs = append(ngs, eksplatform.NodeGroupArgs{Name: pulumi.String(fmt.Sprintf("ng%02d", i))})
 	}
-	a := &eksplatform.EksPlatformArgs{NodeGroups: ngs}
+	var releases eksplatform.HelmReleaseArray
+	for i := range Nodes30Releases {
+		ns := fmt.Sprintf("team%02d", i)
+		releases = append(releases, eksplatform.HelmReleaseArgs{
+			Name: pulumi.String("web"), Chart: pulumi.String("oci://registry.example.com/charts/web"),
+			Version: pulumi.String("1.0.0"), Namespace: pulumi.String(ns),
+		})
+	}
+	a := &eksplatform.EksPlatformArgs{NodeGroups: ngs, HelmReleases: releases}
 	subnets(a)
 	return a
 }
@@ -106,7 +123,7 @@ func largeArgs() *eksplatform.EksPlatformArgs {
 
 func program(args func() *eksplatform.EksPlatformArgs) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		p, err := eksplatform.NewEksPlatform(ctx, component, args())
+		p, err := eksplatform.NewEksPlatform(ctx, Component, args())
 		if err != nil {
 			return err
 		}
