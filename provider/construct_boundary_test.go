@@ -1143,16 +1143,6 @@ func boundaryCases() []boundaryCase {
 	}
 }
 
-// logged reports whether a message containing s was logged through the engine.
-func logged(res *constructtest.Result, s string) bool {
-	for _, l := range res.Logs {
-		if strings.Contains(l.Message, s) {
-			return true
-		}
-	}
-	return false
-}
-
 // karpenterInputs are a system node group for the controller and the karpenter input
 // given, with addons over the defaults.
 func karpenterInputs(karpenter, addons map[string]any) map[string]any {
