@@ -1223,6 +1223,64 @@ func boundaryCases() []boundaryCase {
 				}
 			},
 		},
+		// 9. The EKS release calendar on the pinned day, 2026-12-07 (calendar_test.go):
+		// 1.34 left standard support on 2026-12-02, 1.31 extended support on 2026-11-26.
+		{
+			name: "kubernetesVersion past standard support on the STANDARD default",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"kubernetesVersion": e.wrap("1.34")})
+			},
+			expect: rejectKnown("kubernetesVersion: 1.34 left EKS standard support on 2026-12-02; set upgradePolicy: EXTENDED (extended support until 2027-12-02, billed per cluster-hour at the extended-support rate) or choose 1.35 or later"),
+		},
+		{
+			name: "upgradePolicy STANDARD on a version past standard support",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"kubernetesVersion": "1.34", "upgradePolicy": e.wrap("STANDARD")})
+			},
+			expect: rejectKnown("kubernetesVersion: 1.34 left EKS standard support on 2026-12-02; set upgradePolicy: EXTENDED"),
+		},
+		{
+			// Accepted however the policy arrives; unknown at preview, the preview says the
+			// update checks it.
+			name: "upgradePolicy EXTENDED on a version past standard support",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"kubernetesVersion": "1.34", "upgradePolicy": e.wrap("EXTENDED")})
+			},
+			expect: succeed,
+			check: func(r *report, e enc, res *constructtest.Result) {
+				clusters := res.OfType(clusterType)
+				if len(clusters) != 1 {
+					r.errorf("want one cluster, got %d", len(clusters))
+					return
+				}
+				if v, computed, _, ok := get(clusters[0].Inputs, "version"); !ok || computed || v.StringValue() != "1.34" {
+					r.errorf("cluster version %v", v)
+				}
+				if !e.known() {
+					if !logged(res, "upgradePolicy: not known yet at preview; kubernetesVersion 1.34 left EKS standard support on 2026-12-02") {
+						r.errorf("no preview warning that the update checks the policy; logs %v", res.Logs)
+					}
+					return
+				}
+				if v, _, _, ok := get(clusters[0].Inputs, "upgradePolicy", "supportType"); !ok || !v.IsString() || v.StringValue() != "EXTENDED" {
+					r.errorf("cluster upgradePolicy.supportType %v, want EXTENDED", v)
+				}
+			},
+		},
+		{
+			name: "kubernetesVersion past extended support",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"kubernetesVersion": e.wrap("1.31"), "upgradePolicy": "EXTENDED"})
+			},
+			expect: rejectKnown("kubernetesVersion: 1.31 left EKS extended support on 2026-11-26: EKS creates no cluster at it and upgrades running ones itself; choose 1.32 or later"),
+		},
+		{
+			name: "kubernetesVersion the calendar does not know",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"kubernetesVersion": e.wrap("1.37")})
+			},
+			expect: rejectKnown("kubernetesVersion: 1.37 is not a version the platform's EKS release calendar knows (1.29 to 1.36, read 2026-12-07); use one of the versions on 2026-12-07 EKS runs 1.35, 1.36 in standard support"),
+		},
 	}
 }
 

@@ -262,7 +262,7 @@ export interface EksPlatformArgs {
      */
     kubernetesProviderAuth?: pulumi.Input<string | undefined>;
     /**
-     * Kubernetes version of the control plane, `MAJOR.MINOR`, one of the versions EKS supports: `1.34` (standard support until 2026-12-02), `1.35` and `1.36` in standard support; `1.32` and `1.33` only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`. Defaults to `1.36`, the newest in standard support. Bumping it one minor upgrades the control plane, then the EKS add-ons given no version and the node groups, in place; a jump of more than one minor or a downgrade is refused before anything changes.
+     * Kubernetes version of the control plane, `MAJOR.MINOR`. Which versions EKS runs is read from the EKS release calendar the component carries (the day EKS released each version, the end of its standard support and the end of its extended support, as AWS publishes them), on the date of the run: a version in standard support runs with either `upgradePolicy`; a version past standard support runs only in EKS extended support, which is paid (billed per cluster-hour at the extended-support rate) and needs `upgradePolicy: EXTENDED`; a version past extended support, or one the calendar does not know, is refused. On 2026-12-07: `1.35` and `1.36` in standard support, `1.32`, `1.33` and `1.34` (standard support ended 2026-12-02) only in extended support. Defaults to the newest version in standard support on the date of the run (`1.36` on 2026-12-07). Bumping it one minor upgrades the control plane, then the EKS add-ons given no version and the node groups, in place; a jump of more than one minor or a downgrade is refused before anything changes. A running cluster within 60 days of its version's end of standard or extended support gets a warning saying what EKS will do then.
      */
     kubernetesVersion?: pulumi.Input<string | undefined>;
     /**
@@ -314,7 +314,7 @@ export interface EksPlatformArgs {
      */
     tags?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     /**
-     * What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does. A version already in extended support (`1.32`, `1.33`) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
+     * What EKS does when the cluster's version reaches the end of standard support (the cluster's `upgradePolicy.supportType`). `STANDARD` (default): EKS upgrades the control plane to the next version automatically at the end of standard support, and there is no extended-support charge. `EXTENDED`: the cluster keeps running its version past standard support and is billed at the extended-support rate (several times the standard control-plane price) for as long as it does, until EKS upgrades it at the end of extended support. A version already past standard support on the date of the run (`1.32`, `1.33` and `1.34` on 2026-12-07) requires `EXTENDED`: EKS cannot put such a cluster back on `STANDARD`.
      */
     upgradePolicy?: pulumi.Input<string | undefined>;
     /**

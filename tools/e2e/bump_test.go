@@ -76,12 +76,14 @@ func requireRunRefused(t *testing.T, ws *runner.Workspace, verb string, run func
 
 // TestGoKubernetesBump: 1.34 → 1.36 is refused naming 1.35; 1.34 → 1.35 upgrades the
 // control plane, then kube-proxy and the node group; 1.35 → 1.34 is refused; a second
-// up changes nothing; 1.35 → 1.36 upgrades again. A preview of a bump works.
+// up changes nothing; 1.35 → 1.36 upgrades again. A preview of a bump works. 1.34 left
+// EKS standard support on 2026-12-02, so the cluster runs with upgradePolicy EXTENDED
+// throughout (the platform refuses 1.34 on STANDARD, docs/upgrading.md).
 func TestGoKubernetesBump(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)
 	ws := newWorkspace(t, runner.Options{})
-	spec := upgradeSpec{version: "1.34", groups: []upgradeGroup{{"general", []string{"t3.large"}}}}
+	spec := upgradeSpec{version: "1.34", upgradePolicy: "EXTENDED", groups: []upgradeGroup{{"general", []string{"t3.large"}}}}
 	s := platformStack(t, ctx, ws, "e2e-bump", "dev", func() *eksplatform.EksPlatformArgs { return spec.args() })
 	d := goDriver{s}
 	_, j, g := upStep(t, ctx, ws, d, "base 1.34")
@@ -117,13 +119,15 @@ func TestGoKubernetesBump(t *testing.T) {
 
 // langBump: the full platform of the language's test program (two node groups,
 // Fargate, Helm add-ons) bumped 1.35 → 1.36, after a refused downgrade; then a second
-// up changes nothing.
+// up changes nothing. The policy is EXTENDED throughout, so the downgrade to 1.34 (past
+// standard support since 2026-12-02) is refused for being a downgrade, which is what
+// this test checks, not for its support.
 func langBump(t *testing.T, mk func(t *testing.T, ws *runner.Workspace, stack, variant string) procDriver) {
 	ctx := testCtx(t)
 	ws := newWorkspace(t, runner.Options{})
 	d := mk(t, ws, "bump", "bump")
 	at := func(v string) procDriver {
-		d.env = map[string]string{"E2E_K8S_VERSION": v}
+		d.env = map[string]string{"E2E_K8S_VERSION": v, "E2E_UPGRADE_POLICY": "EXTENDED"}
 		return d
 	}
 	_, j, g := upStep(t, ctx, ws, at("1.35"), "base 1.35")

@@ -25,7 +25,7 @@ func day2Stack(t *testing.T, ctx context.Context, ws *runner.Workspace, stack st
 	t.Helper()
 	return platformStack(t, ctx, ws, "e2e-day2", stack, func() *eksplatform.EksPlatformArgs {
 		a := goArgs("full")
-		a.KubernetesVersion = pulumi.String("1.34")
+		a.KubernetesVersion = pulumi.String("1.35")
 		return a
 	})
 }

@@ -344,7 +344,7 @@ func TestUpgradeFrom010Default133(t *testing.T) {
 
 	ws.Env["PATH"] = current
 	s.Stack.Workspace().SetEnvVar("PATH", current)
-	const refusal = "kubernetesVersion: 1.33 is past EKS standard support and runs only in extended support, billed at the extended-support rate; set upgradePolicy to EXTENDED"
+	const refusal = "kubernetesVersion: 1.33 left EKS standard support on 2026-07-29; set upgradePolicy: EXTENDED (extended support until 2027-07-29"
 	n := readJournal(t, ws).Len()
 	if sum, err := s.Preview(ctx); err == nil || !strings.Contains(err.Error(), refusal) {
 		t.Errorf("preview without upgradePolicy: want the refusal %q, got %v: %s", refusal, err, sum)

@@ -16,7 +16,9 @@ import (
 // upgradeSpec is the platform of one step of TestGoUpgrades: API mode, the
 // caller is admin (the default), no Helm add-on unless a step enables one.
 type upgradeSpec struct {
-	version       string
+	version string
+	// upgradePolicy is the cluster's policy ("" is the platform's default, STANDARD).
+	upgradePolicy string
 	groups        []upgradeGroup
 	admins        []string
 	metricsServer bool
@@ -47,6 +49,9 @@ func (s upgradeSpec) args() *eksplatform.EksPlatformArgs {
 		CallerIsAdmin:      pulumi.Bool(true),
 		Admins:             pulumi.ToStringArray(s.admins),
 		NodeGroups:         groups,
+	}
+	if s.upgradePolicy != "" {
+		a.UpgradePolicy = pulumi.String(s.upgradePolicy)
 	}
 	if s.ebsCsiDriver {
 		a.EksAddons = eksplatform.EksAddonsArgs{EbsCsiDriver: eksplatform.EksAddonArgs{Enabled: pulumi.Bool(true)}}

@@ -15,7 +15,7 @@ const testScale = 0.0001
 
 func newServer(t *testing.T, name, journal, fail string) *Server {
 	t.Helper()
-	s, err := NewServer(Options{Name: name, Journal: journal, Scale: testScale, FailCreate: fail})
+	s, err := NewServer(Options{Name: name, Journal: journal, Scale: testScale, FailCreate: fail, Today: pinnedToday})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -145,7 +145,7 @@ func configureKube(t *testing.T, k *Server, cluster string) {
 // 60 ms), so an install's in-flight window is wide enough to hit.
 func slowServer(t *testing.T, j, name string) *Server {
 	t.Helper()
-	s, err := NewServer(Options{Name: name, Journal: j, Scale: 0.001})
+	s, err := NewServer(Options{Name: name, Journal: j, Scale: 0.001, Today: pinnedToday})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,6 +48,9 @@ type Options struct {
 	CallerARN  string  // SIMCLOUD_CALLER_ARN
 	Drift      string  // SIMCLOUD_DRIFT: file of out-of-band changes (drift.go)
 	KillAfter  string  // SIMCLOUD_KILL_AFTER_CREATE_OF: "<type>[#<n>],..." (interrupt.go)
+	// Today is the simulated cloud's clock for the EKS release calendar (versions.go);
+	// nil is the real date. Tests pin it.
+	Today func() time.Time
 }
 
 // Personality picks aws/kubernetes/tls from SIMCLOUD_PROVIDER, else from the

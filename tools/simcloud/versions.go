@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/eksversions"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
@@ -28,6 +30,23 @@ import (
 //
 // Each check compares with the cluster as the simulated cloud holds it at that
 // moment, so an add-on or node group updated before its control plane fails.
+//
+// And the EKS support calendar, on the simulated cloud's date (Options.Today), read from
+// the same table the platform validates with (provider/pkg/eksversions): it is a table
+// of facts with their sources, checked against the text they were read from, so one
+// copy serves both, as the chart facts of helmkube.go do (docs/design.md). EKS refuses
+//
+//   - a cluster at a version past extended support: "On the end of extended support
+//     date, you can no longer create new Amazon EKS clusters with the unsupported
+//     version" (the AWS page the table cites);
+//   - the STANDARD upgrade policy on a version past standard support: "You cannot
+//     disable extended support once your cluster has entered it" (the EKS user guide,
+//     disable-extended-support). AWS publishes no exact message for either; the texts
+//     below are the simulator's. A cluster that names no policy gets EKS's default,
+//     EXTENDED.
+//
+// Only a change of version or policy is checked on an update, and only versions the
+// calendar knows: simulator tests use older versions (1.18) to exercise Helm's rules.
 
 // minor is the minor of "1.NN" or "v1.NN.p-…", and whether it parsed.
 func minor(v string) (int, bool) {
@@ -61,6 +80,8 @@ func (s *Server) clusterVersion(cluster string, v view) string {
 // must run under locked.
 func (s *Server) checkVersions(r *res, old resource.PropertyMap, cluster string, v view) error {
 	switch r.Type {
+	case typCluster:
+		return s.checkSupport(r.Inputs, old)
 	case typAddon:
 		if str(r.Inputs, "addonName") != "kube-proxy" {
 			return nil
@@ -80,6 +101,41 @@ func (s *Server) checkVersions(r *res, old resource.PropertyMap, cluster string,
 		c, ok2 := minor(cv)
 		if ok1 && ok2 && n > c {
 			return fmt.Errorf("InvalidParameterException: Requested Nodegroup version %s is not valid for kubernetes version %s", nv, cv)
+		}
+	}
+	return nil
+}
+
+// today is the simulated cloud's date.
+func (s *Server) today() time.Time {
+	if s.opts.Today != nil {
+		return s.opts.Today()
+	}
+	return time.Now()
+}
+
+// supportType is a cluster's upgradePolicy.supportType, EKS's default when not given.
+func supportType(in resource.PropertyMap) string {
+	return orDefault(str(in, "upgradePolicy", "supportType"), "EXTENDED")
+}
+
+// checkSupport refuses a cluster create (old nil), or an update that changes its
+// version or policy, that EKS refuses on the calendar.
+func (s *Server) checkSupport(in, old resource.PropertyMap) error {
+	version, policy := str(in, "version"), supportType(in)
+	if old != nil && str(old, "version") == version && supportType(old) == policy {
+		return nil
+	}
+	v, ok := eksversions.Lookup(version)
+	if !ok {
+		return nil
+	}
+	switch v.Phase(s.today()) {
+	case eksversions.Ended:
+		return fmt.Errorf("InvalidParameterException: Kubernetes version %s is not supported: its extended support ended on %s", version, v.EndOfExtended)
+	case eksversions.Extended:
+		if policy == "STANDARD" {
+			return fmt.Errorf("InvalidParameterException: Kubernetes version %s is in extended support (its standard support ended on %s); upgradePolicy supportType STANDARD is not allowed for it", version, v.EndOfStandard)
 		}
 	}
 	return nil

@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/eksversions"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
@@ -188,5 +190,49 @@ func TestNodeGroupInvokeReportsCreateOnlyFields(t *testing.T) {
 	invoke(t, s, "aws:eks/getNodeGroup:getNodeGroup", map[string]any{"clusterName": "demo", "nodeGroupName": "demo-gpu-0123abcd"}, &ng)
 	if ng.AmiType != "CUSTOM" {
 		t.Errorf("custom AMI node group amiType %q, want CUSTOM", ng.AmiType)
+	}
+}
+
+// The simulated cloud's date in tests: 1.34 left EKS standard support on 2026-12-02.
+func pinnedToday() time.Time { return eksversions.Day("2026-12-07").Add(10 * time.Hour) }
+
+// EKS refuses a cluster at a version past extended support, and the STANDARD policy on a
+// version past standard support (on create, and on an update to it); EXTENDED, or no
+// policy (EKS's default is EXTENDED), runs it. The calendar is the platform's own.
+func TestClusterVersionOutOfSupportForItsPolicy(t *testing.T) {
+	s := newServer(t, "aws", tempJournal(t), "")
+	standard := map[string]any{"supportType": "STANDARD"}
+	ids := map[string]string{}
+	for _, tc := range []struct {
+		name, version string
+		policy        map[string]any
+		err           string
+	}{
+		{"c1", "1.34", standard, "InvalidParameterException: Kubernetes version 1.34 is in extended support (its standard support ended on 2026-12-02); upgradePolicy supportType STANDARD is not allowed for it"},
+		{"c2", "1.31", map[string]any{"supportType": "EXTENDED"}, "InvalidParameterException: Kubernetes version 1.31 is not supported: its extended support ended on 2026-11-26"},
+		{"c3", "1.34", map[string]any{"supportType": "EXTENDED"}, ""},
+		{"c4", "1.34", nil, ""},
+		{"c5", "1.35", standard, ""},
+	} {
+		in := withKeys(clusterInputs(tc.name), "version", tc.version)
+		if tc.policy != nil {
+			in["upgradePolicy"] = tc.policy
+		}
+		id, _, err := create(t, s, typCluster, tc.name, in)
+		ids[tc.name] = id
+		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("%s at %s, policy %v: want %q, got %v", tc.name, tc.version, tc.policy, tc.err, err)
+		}
+	}
+	// An EXTENDED cluster in extended support cannot go back to STANDARD.
+	in := withKeys(clusterInputs("c3"), "version", "1.34", "upgradePolicy", map[string]any{"supportType": "EXTENDED"})
+	err := update(t, s, typCluster, "c3", ids["c3"], in, withKeys(in, "upgradePolicy", standard))
+	if err == nil || !strings.Contains(err.Error(), "upgradePolicy supportType STANDARD is not allowed") {
+		t.Errorf("EXTENDED → STANDARD on 1.34: %v", err)
+	}
+	// A STANDARD cluster upgraded to a version in standard support is fine.
+	in = withKeys(clusterInputs("c5"), "version", "1.35", "upgradePolicy", standard)
+	if err := update(t, s, typCluster, "c5", ids["c5"], in, withKeys(in, "version", "1.36")); err != nil {
+		t.Errorf("1.35 → 1.36 on STANDARD: %v", err)
 	}
 }

@@ -6,15 +6,15 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Defaults of the cluster stage, following current AWS guidance.
+// Defaults of the cluster stage, following current AWS guidance. The default Kubernetes
+// version is not a constant: it is the newest version in EKS standard support on the
+// run's date (support_calendar.go).
 const (
-	// defaultKubernetesVersion is the newest version in EKS standard support (on EKS
-	// since 2026-06-02); every pinned Helm add-on supports it.
-	defaultKubernetesVersion  = "1.36"
 	defaultLogRetentionDays   = 30
 	defaultAuthenticationMode = "API"
 	defaultUpgradePolicy      = upgradePolicyStandard
@@ -30,17 +30,9 @@ const (
 	upgradePolicyExtended = "EXTENDED"
 )
 
-var (
-	// supportedKubernetesVersions are the versions EKS supports on 2026-12-01 (see
-	// provider/pkg/addons/policies/SOURCES.md): 1.34 (standard support until
-	// 2026-12-02), 1.35 and 1.36 in standard support, 1.32 and 1.33 in extended support.
-	// 1.31 is out of support.
-	supportedKubernetesVersions = []string{"1.32", "1.33", "1.34", "1.35", "1.36"}
-	// extendedSupportVersions are past standard support: EKS runs them only with the
-	// EXTENDED upgrade policy, at the extended-support rate.
-	extendedSupportVersions = []string{"1.32", "1.33"}
-	upgradePolicies         = []string{upgradePolicyStandard, upgradePolicyExtended}
-)
+// upgradePolicies are the policies EKS knows; which versions each allows on a day is the
+// EKS release calendar's (support_calendar.go).
+var upgradePolicies = []string{upgradePolicyStandard, upgradePolicyExtended}
 
 // DefaultLogTypes are the control-plane logs worth their cost on every cluster.
 var defaultLogTypes = []string{"api", "audit", "authenticator"}
@@ -61,6 +53,9 @@ var (
 type clusterConfig struct {
 	Name    string
 	Version string
+	// Today is the run's date, read once from the clock (Today): the EKS release
+	// calendar is checked against it.
+	Today time.Time
 	// UpgradePolicy is the cluster's support type, STANDARD or EXTENDED.
 	UpgradePolicy  string
 	PublicSubnets  stringList
@@ -103,11 +98,6 @@ func (c clusterConfig) subnetIDs() pulumi.StringArrayInput {
 	return concatLists(c.PrivateSubnets, c.PublicSubnets)
 }
 
-// InExtendedSupport reports whether the cluster's version is past EKS standard support.
-func (c clusterConfig) InExtendedSupport() bool {
-	return slices.Contains(extendedSupportVersions, c.Version)
-}
-
 // PlatformKey reports whether the platform makes the KMS key (encryption on, no
 // kmsKeyArn); the control-plane log group is then encrypted with it too.
 func (c clusterConfig) PlatformKey() bool { return c.SecretsEncryption && c.KmsKeyArn == nil }
@@ -118,11 +108,12 @@ func (c clusterConfig) UsesAccessEntries() bool { return c.AuthenticationMode !=
 // UsesConfigMap reports whether the mode reads the aws-auth ConfigMap.
 func (c clusterConfig) UsesConfigMap() bool { return c.AuthenticationMode != "API" }
 
-func resolveCluster(p *problems, name string, args *Args) clusterConfig {
+func resolveCluster(p *problems, name string, args *Args, today time.Time) clusterConfig {
 	r := reader{p}
 	c := clusterConfig{
 		Name:               r.str("clusterName", args.ClusterName),
 		Version:            r.str("kubernetesVersion", args.KubernetesVersion),
+		Today:              today,
 		UpgradePolicy:      r.str("upgradePolicy", args.UpgradePolicy),
 		PublicSubnets:      readStrings(r, "publicSubnetIds", args.PublicSubnetIds),
 		PrivateSubnets:     readStrings(r, "privateSubnetIds", args.PrivateSubnetIds),
@@ -145,7 +136,12 @@ func resolveCluster(p *problems, name string, args *Args) clusterConfig {
 		c.Name = name
 	}
 	if c.Version == "" {
-		c.Version = defaultKubernetesVersion
+		v, ok := defaultVersion(today)
+		if !ok && !p.unknown["kubernetesVersion"] {
+			p.addf("kubernetesVersion: not given, and the platform's EKS release calendar (%s) knows no version in standard support on %s to default to; set kubernetesVersion, or upgrade the component for a newer calendar",
+				calendarSummary(), dateOf(today))
+		}
+		c.Version = v
 	}
 	if c.UpgradePolicy == "" {
 		c.UpgradePolicy = defaultUpgradePolicy
@@ -172,16 +168,12 @@ func validateCluster(p *problems, c clusterConfig) {
 		p.addf("clusterName: %q is not a valid EKS cluster name; use 1-100 characters that start with a letter or digit, followed by letters, digits, '-' or '_'", c.Name)
 	}
 	switch {
+	case c.Version == "":
+		// No default on the run's date: resolveCluster reported it.
 	case !versionPattern.MatchString(c.Version):
-		p.addf("kubernetesVersion: %q is not a Kubernetes version; use MAJOR.MINOR, for example %q", c.Version, defaultKubernetesVersion)
-	case !slices.Contains(supportedKubernetesVersions, c.Version):
-		p.addf("kubernetesVersion: %s is not a version EKS supports; use one of %s (%s only in paid extended support)",
-			c.Version, strings.Join(supportedKubernetesVersions, ", "), strings.Join(extendedSupportVersions, " and "))
-	case c.InExtendedSupport() && c.UpgradePolicy == upgradePolicyStandard:
-		// EKS cannot put a cluster past standard support back on STANDARD: it refuses
-		// the policy rather than upgrading, so the choice to pay is made here, visibly.
-		p.addf("kubernetesVersion: %s is past EKS standard support and runs only in extended support, billed at the extended-support rate; set upgradePolicy to EXTENDED to accept that cost, or use %s",
-			c.Version, strings.Join(slices.DeleteFunc(slices.Clone(supportedKubernetesVersions), func(v string) bool { return slices.Contains(extendedSupportVersions, v) }), ", "))
+		p.addf("kubernetesVersion: %q is not a Kubernetes version; use MAJOR.MINOR, for example %q", c.Version, exampleVersion(c.Today))
+	default:
+		validateSupport(p, c, p.unknown["upgradePolicy"])
 	}
 	if !slices.Contains(upgradePolicies, c.UpgradePolicy) {
 		p.addf("upgradePolicy: unknown policy %q; use STANDARD (EKS upgrades the control plane at the end of standard support) or EXTENDED (the version is kept and billed at the extended-support rate)", c.UpgradePolicy)

@@ -60,7 +60,8 @@ func TestLogGroupNameAndRetention(t *testing.T) {
 func TestClusterDefaults(t *testing.T) {
 	m, _ := deploy(t, "demo", minimalArgs())
 	c := m.Find(t, "demo-cluster")
-	if str(c, "name") != "demo" || str(c, "version") != defaultKubernetesVersion {
+	// On the pinned day (2026-12-07) the newest version in EKS standard support is 1.36.
+	if str(c, "name") != "demo" || str(c, "version") != "1.36" {
 		t.Errorf("name %q version %q", str(c, "name"), str(c, "version"))
 	}
 	vpc := obj(c, "vpcConfig")

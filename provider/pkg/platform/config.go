@@ -48,7 +48,8 @@ func resolve(preview bool, name string, args *Args) (*config, error) {
 		}
 	}
 	cfg := &config{Name: name}
-	cfg.Cluster = resolveCluster(p, name, args)
+	// The run's date, read once: validation takes it as a value (clock.go).
+	cfg.Cluster = resolveCluster(p, name, args, Today())
 	cfg.Kube = resolveKubeAuth(p, args)
 	cfg.AutoMode = resolveAutoMode(p, args, &cfg.Cluster)
 	cfg.Compute = resolveCompute(p, args, &cfg.Cluster, &cfg.AutoMode)
@@ -61,6 +62,7 @@ func resolve(preview bool, name string, args *Args) (*config, error) {
 	cfg.SecurityGroups = resolveSecurityGroups(p, args, cfg)
 	// Last: it reads the enabled charts of the add-ons and of Karpenter.
 	cfg.Warnings = checkChartKubeCompat(p, cfg, addons.KubeCompats)
+	cfg.Warnings = append(cfg.Warnings, previewSupportWarnings(cfg.Cluster, p.unknown["upgradePolicy"])...)
 	cfg.Cluster.Unread = unreadGuarded(p)
 	if err := p.err(); err != nil {
 		return nil, err

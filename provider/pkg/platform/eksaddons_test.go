@@ -151,7 +151,7 @@ func TestAddonDefaults(t *testing.T) {
 	// most recent one.
 	for _, c := range m.Calls() {
 		if c.Token == "aws:eks/getAddonVersion:getAddonVersion" {
-			if c.Args["kubernetesVersion"].StringValue() != defaultKubernetesVersion {
+			if c.Args["kubernetesVersion"].StringValue() != "1.36" { // the default on the pinned day
 				t.Errorf("getAddonVersion kubernetesVersion = %v", c.Args["kubernetesVersion"])
 			}
 			if v, ok := c.Args["mostRecent"]; ok && v.IsBool() && v.BoolValue() {

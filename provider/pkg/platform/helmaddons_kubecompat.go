@@ -3,6 +3,7 @@ package platform
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
 )
@@ -78,10 +79,10 @@ func checkChartKubeCompat(p *problems, cfg *config, table addons.KubeCompatTable
 		switch {
 		case !k.AdmitsMinor(minor):
 			p.addf("%s: %s requires kubeVersion %s (%s), which excludes Kubernetes %s, so Helm would refuse to install it; %s",
-				input, what, k.KubeVersion, k.KubeVersionSource, cfg.Cluster.Version, kubeCompatFix(table, ch, minor))
+				input, what, k.KubeVersion, k.KubeVersionSource, cfg.Cluster.Version, kubeCompatFix(table, ch, minor, cfg.Cluster.Today))
 		case !k.Supports(minor):
 			p.addf("%s: %s is documented for Kubernetes %s (%s), not %s; %s",
-				input, what, k.SupportedRange(), k.SupportedSource, cfg.Cluster.Version, kubeCompatFix(table, ch, minor))
+				input, what, k.SupportedRange(), k.SupportedSource, cfg.Cluster.Version, kubeCompatFix(table, ch, minor, cfg.Cluster.Today))
 		case !k.Tested(minor):
 			warnings = append(warnings, fmt.Sprintf("%s: chart %s %s is tested upstream on Kubernetes %s only, not %s (%s); its kubeVersion %s admits %s, so it installs",
 				ch.path, ch.chart, ch.version, k.TestedRange(), cfg.Cluster.Version, k.TestedSource, k.KubeVersion, cfg.Cluster.Version))
@@ -93,12 +94,12 @@ func checkChartKubeCompat(p *problems, cfg *config, table addons.KubeCompatTable
 // kubeCompatFix says how to get a chart that fits the minor: for a pin, a Kubernetes
 // version the pin fits; a chart version of the table that fits (for a version of the
 // user's that is the pin, by removing the version); or disabling the add-on.
-func kubeCompatFix(table addons.KubeCompatTable, ch installedChart, minor int) string {
+func kubeCompatFix(table addons.KubeCompatTable, ch installedChart, minor int, today time.Time) string {
 	var ways []string
 	if !ch.given {
 		var minors []string
 		if pin, ok := table.For(ch.key, ch.pin); ok {
-			for _, v := range supportedKubernetesVersions {
+			for _, v := range acceptedVersions(today) {
 				if m, _ := minorOf(v); pin.Fits(m) {
 					minors = append(minors, v)
 				}

@@ -30,7 +30,7 @@ func TestEveryPinFitsEveryAcceptedMinor(t *testing.T) {
 			t.Errorf("%s %s: no facts", key, version)
 			continue
 		}
-		for _, v := range supportedKubernetesVersions {
+		for _, v := range acceptedVersions(Today()) {
 			m, _ := minorOf(v)
 			if fits, excepted := k.Fits(m), kubeCompatExceptions[key+" "+v]; fits == excepted {
 				t.Errorf("%s %s on %s: fits %v, listed as an exception %v", key, version, v, fits, excepted)
@@ -39,12 +39,12 @@ func TestEveryPinFitsEveryAcceptedMinor(t *testing.T) {
 	}
 }
 
-// certManagerOn is a platform with only cert-manager, on a Kubernetes version (1.32 and
-// 1.33 in extended support).
+// certManagerOn is a platform with only cert-manager, on a Kubernetes version (1.32 to
+// 1.34 in extended support on the pinned day).
 func certManagerOn(kube string, version pulumi.StringInput) *Args {
 	args := withAddons(&HelmAddonsArgs{CertManager: &CertManagerAddonArgs{Enabled: pulumi.Bool(true), Version: version}})
 	args.KubernetesVersion = pulumi.String(kube)
-	if kube == "1.32" || kube == "1.33" {
+	if kube == "1.32" || kube == "1.33" || kube == "1.34" {
 		args.UpgradePolicy = pulumi.String("EXTENDED")
 	}
 	return args
@@ -99,6 +99,7 @@ func TestExternalSecretsTestedOnlyWarns(t *testing.T) {
 	for v, warned := range map[string]bool{"1.34": true, "1.35": true, "1.36": false} {
 		args := withAddons(a)
 		args.KubernetesVersion = pulumi.String(v)
+		args.UpgradePolicy = pulumi.String("EXTENDED") // 1.34 is past standard support on the pinned day
 		cfg, err := resolve(false, "demo", args)
 		if err != nil {
 			t.Fatalf("%s: %v", v, err)

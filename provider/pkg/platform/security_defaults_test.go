@@ -29,14 +29,14 @@ func TestKubernetesVersionAndUpgradePolicyDefaults(t *testing.T) {
 	if got := obj(c, "upgradePolicy")["supportType"]; !got.IsString() || got.StringValue() != "STANDARD" {
 		t.Errorf("upgradePolicy.supportType = %v, want STANDARD (no extended-support charge)", got)
 	}
-	// Every version in standard support is accepted with the default; the extended ones
-	// with EXTENDED.
-	for _, v := range []string{"1.34", "1.35", "1.36"} {
+	// Every version in standard support on the pinned day is accepted with the default;
+	// the extended ones with EXTENDED.
+	for _, v := range []string{"1.35", "1.36"} {
 		a := minimalArgs()
 		a.KubernetesVersion = strIn(v)
 		deploy(t, "demo", a)
 	}
-	for _, v := range []string{"1.32", "1.33"} {
+	for _, v := range []string{"1.32", "1.33", "1.34"} {
 		a := minimalArgs()
 		a.KubernetesVersion = strIn(v)
 		a.UpgradePolicy = strIn("EXTENDED")

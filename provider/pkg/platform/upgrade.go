@@ -63,7 +63,7 @@ func planUpgrade(c clusterConfig, compute computeConfig, live liveCluster, kubeP
 				live.Version, c.Name, c.Name)
 		case want < have:
 			next := ""
-			if slices.Contains(supportedKubernetesVersions, version(have+1)) {
+			if slices.Contains(acceptedVersions(c.Today), version(have+1)) {
 				next = " (or " + version(have+1) + " to upgrade)"
 			}
 			p.addf("kubernetesVersion: %s is older than the %s cluster %s runs, and EKS cannot downgrade a control plane; set %s%s",
@@ -107,6 +107,9 @@ func planUpgrade(c clusterConfig, compute computeConfig, live liveCluster, kubeP
 			}
 		}
 	}
+	// What EKS will do to the running cluster at the next support deadline of the
+	// version it runs after this run (support_calendar.go).
+	u.Warnings = append(u.Warnings, deadlineWarnings(c, live)...)
 	if u.Bump {
 		for _, path := range sortedKeys(pinned) {
 			u.Warnings = append(u.Warnings, fmt.Sprintf("%s: %s stays pinned across the upgrade to %s; EKS rejects an add-on version the cluster's version does not support (check with aws eks describe-addon-versions --kubernetes-version %s)",

@@ -33,13 +33,17 @@ func TestClusterValidation(t *testing.T) {
 			[]string{"endpointPublicAccess, endpointPrivateAccess: both are false"}},
 		{"malformed version", func(a *Args) { a.KubernetesVersion = strIn("v1.30") }, []string{"kubernetesVersion: \"v1.30\" is not a Kubernetes version; use MAJOR.MINOR"}},
 		{"patch version", func(a *Args) { a.KubernetesVersion = strIn("1.30.2") }, []string{"kubernetesVersion: \"1.30.2\""}},
-		{"version out of support", func(a *Args) { a.KubernetesVersion = strIn("1.31") },
-			[]string{"kubernetesVersion: 1.31 is not a version EKS supports; use one of 1.32, 1.33, 1.34, 1.35, 1.36 (1.32 and 1.33 only in paid extended support)"}},
-		{"version not yet on EKS", func(a *Args) { a.KubernetesVersion = strIn("1.37") }, []string{"kubernetesVersion: 1.37 is not a version EKS supports"}},
-		{"extended-support version with the STANDARD default", func(a *Args) { a.KubernetesVersion = strIn("1.33") },
-			[]string{"kubernetesVersion: 1.33 is past EKS standard support", "billed at the extended-support rate; set upgradePolicy to EXTENDED", "or use 1.34, 1.35, 1.36"}},
-		{"extended-support version with STANDARD given", func(a *Args) { a.KubernetesVersion = strIn("1.32"); a.UpgradePolicy = strIn("STANDARD") },
-			[]string{"kubernetesVersion: 1.32 is past EKS standard support"}},
+		// The EKS release calendar on the pinned day, 2026-12-07 (clock_test.go).
+		{"version past extended support", func(a *Args) { a.KubernetesVersion = strIn("1.31"); a.UpgradePolicy = strIn("EXTENDED") },
+			[]string{"kubernetesVersion: 1.31 left EKS extended support on 2026-11-26: EKS creates no cluster at it and upgrades running ones itself; choose 1.32 or later (1.32, 1.33, 1.34 only with upgradePolicy: EXTENDED)"}},
+		{"version older than the calendar", func(a *Args) { a.KubernetesVersion = strIn("1.28") },
+			[]string{"kubernetesVersion: 1.28 is not a version the platform's EKS release calendar knows (1.29 to 1.36, read 2026-12-07); use one of the versions on 2026-12-07 EKS runs 1.35, 1.36 in standard support, and 1.32, 1.33, 1.34 only with upgradePolicy: EXTENDED"}},
+		{"version newer than the calendar", func(a *Args) { a.KubernetesVersion = strIn("1.37") },
+			[]string{"kubernetesVersion: 1.37 is not a version the platform's EKS release calendar knows (1.29 to 1.36, read 2026-12-07)", "(if EKS released 1.37 after that date, upgrade the component)"}},
+		{"version past standard support with the STANDARD default", func(a *Args) { a.KubernetesVersion = strIn("1.34") },
+			[]string{"kubernetesVersion: 1.34 left EKS standard support on 2026-12-02; set upgradePolicy: EXTENDED (extended support until 2027-12-02, billed per cluster-hour at the extended-support rate) or choose 1.35 or later"}},
+		{"version past standard support with STANDARD given", func(a *Args) { a.KubernetesVersion = strIn("1.32"); a.UpgradePolicy = strIn("STANDARD") },
+			[]string{"kubernetesVersion: 1.32 left EKS standard support on 2026-03-23; set upgradePolicy: EXTENDED (extended support until 2027-03-23"}},
 		{"unknown upgrade policy", func(a *Args) { a.UpgradePolicy = strIn("LTS") },
 			[]string{`upgradePolicy: unknown policy "LTS"; use STANDARD`, "or EXTENDED"}},
 		{"retention not allowed", func(a *Args) { a.LogRetentionDays = intIn(45) },
@@ -102,5 +106,66 @@ func TestConfigMapModeDefaultsBootstrapAdminOn(t *testing.T) {
 	}
 	if !cfg.Cluster.BootstrapCreatorAdmin {
 		t.Error("CONFIG_MAP mode needs bootstrapClusterCreatorAdminPermissions true by default")
+	}
+}
+
+// A version past standard support runs with upgradePolicy EXTENDED; one in standard
+// support runs with either policy.
+func TestSupportCalendarAccepts(t *testing.T) {
+	for _, tc := range []struct{ version, policy string }{
+		{"1.34", "EXTENDED"}, {"1.32", "EXTENDED"}, {"1.35", "STANDARD"}, {"1.36", ""}, {"1.36", "EXTENDED"},
+	} {
+		args := minimalArgs()
+		args.KubernetesVersion = strIn(tc.version)
+		if tc.policy != "" {
+			args.UpgradePolicy = strIn(tc.policy)
+		}
+		if cfg, err := resolve(false, "demo", args); err != nil || cfg.Cluster.Version != tc.version {
+			t.Errorf("%s on %q: %v", tc.version, tc.policy, err)
+		}
+	}
+}
+
+// The default version is the newest in standard support on the run's date, from the
+// calendar: 1.36 on the pinned day, 1.35 before 1.36 came out, and none (an error that
+// says to set the version or upgrade the component) once the calendar knows no version
+// in standard support.
+func TestDefaultVersionFollowsTheCalendar(t *testing.T) {
+	for _, tc := range []struct{ day, want, err string }{
+		{"2026-12-07", "1.36", ""},
+		{"2026-05-01", "1.35", ""},
+		{"2027-08-02", "", "kubernetesVersion: not given, and the platform's EKS release calendar (1.29 to 1.36, read 2026-12-07) knows no version in standard support on 2027-08-02 to default to; set kubernetesVersion, or upgrade the component for a newer calendar"},
+	} {
+		t.Run(tc.day, func(t *testing.T) {
+			pinToday(t, tc.day)
+			cfg, err := resolve(false, "demo", minimalArgs())
+			switch {
+			case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+				t.Errorf("want %q, got %v", tc.err, err)
+			case tc.err == "" && (err != nil || cfg.Cluster.Version != tc.want):
+				t.Errorf("default %v (%v), want %s", cfg, err, tc.want)
+			}
+		})
+	}
+}
+
+// At preview an unknown upgradePolicy cannot be read: a version past standard support
+// is not refused then (the update, where the policy is known, checks it) and the
+// preview says so; a version past extended support is refused whatever the policy.
+func TestSupportCalendarWithUnknownPolicyAtPreview(t *testing.T) {
+	args := minimalArgs()
+	args.KubernetesVersion = strIn("1.34")
+	args.UpgradePolicy = pulumi.UnsafeUnknownOutput(nil).ApplyT(func(any) string { return "EXTENDED" }).(pulumi.StringOutput)
+	args.MarkUnknownAtPreview("upgradePolicy")
+	cfg, err := resolve(true, "demo", args)
+	if err != nil {
+		t.Fatalf("preview with an unknown upgradePolicy: %v", err)
+	}
+	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0], "upgradePolicy: not known yet at preview; kubernetesVersion 1.34 left EKS standard support on 2026-12-02, so the update refuses it unless upgradePolicy resolves to EXTENDED") {
+		t.Errorf("warnings %q", cfg.Warnings)
+	}
+	args.KubernetesVersion = strIn("1.31")
+	if _, err := resolve(true, "demo", args); err == nil || !strings.Contains(err.Error(), "kubernetesVersion: 1.31 left EKS extended support on 2026-11-26") {
+		t.Errorf("1.31 with an unknown policy at preview: %v", err)
 	}
 }

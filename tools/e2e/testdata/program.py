@@ -88,9 +88,10 @@ def platform_args(variant):
     elif variant == "bump":
         # The valid platform on the Kubernetes version of this run (TestPythonKubernetesBump).
         args["kubernetes_version"] = os.environ["E2E_K8S_VERSION"]
+        args["upgrade_policy"] = os.environ.get("E2E_UPGRADE_POLICY")
     elif variant == "day2":
         # The platform the day-2 tests drift and interrupt (day2Stack in Go).
-        args["kubernetes_version"] = "1.34"
+        args["kubernetes_version"] = "1.35"
     elif variant == "resize":
         # The valid platform with the "general" group's instance types of this run,
         # comma-separated (TestPythonNodeGroupReplacement).

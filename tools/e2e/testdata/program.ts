@@ -70,6 +70,7 @@ function platformArgs(variant: string): EksPlatformArgs {
         case "bump":
             // The valid platform on the Kubernetes version of this run (TestTypeScriptKubernetesBump).
             args.kubernetesVersion = process.env.E2E_K8S_VERSION;
+            args.upgradePolicy = process.env.E2E_UPGRADE_POLICY;
             break;
         case "resize":
             // The valid platform with the "general" group's instance types of this run,
