@@ -54,7 +54,8 @@ const guardTagPrefix = "eksplatform:"
 
 const (
 	// identityTag holds "<project>/<stack>/<component name>", which finds the cluster a
-	// platform manages when clusterName changes.
+	// platform manages when clusterName changes, and tells another platform's cluster of
+	// the platform's name from its own (clusterowner.go).
 	identityTag = guardTagPrefix + "platform"
 	// bootstrapAdminTag and secretsEncryptionTag record create-only settings EKS does
 	// not report back, as "true" or "false".
