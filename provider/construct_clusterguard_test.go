@@ -108,3 +108,68 @@ func logged(res *constructtest.Result, s string) bool {
 	}
 	return false
 }
+
+// TestConstructClusterNameTaken: through the plugin's real Construct path, a clusterName
+// another cluster holds (another stack's platform, or a cluster made by hand) is
+// refused as such with no child registered, whatever the SDK's encoding of the name,
+// even where a guarded setting (kmsKeyArn) differs too; unknown at preview it is warned
+// about, never refused. With kubernetesVersion unknown at preview the running cluster
+// is not read for the version step, but the owner of a known name still is.
+func TestConstructClusterNameTaken(t *testing.T) {
+	anotherPlatform := mocktest.LiveCluster{Version: "1.36", RoleArn: "arn:aws:iam::" + mocktest.Account + ":role/demo-cluster",
+		Tags: map[string]string{
+			"eksplatform:platform": "project/prod/demo", "eksplatform:bootstrapClusterCreatorAdminPermissions": "true",
+			"eksplatform:secretsEncryption": "true", "eksplatform:secretsKey": "arn:aws:kms:us-west-2:123456789012:key/theirs",
+		}}
+	byHand := mocktest.LiveCluster{Version: "1.36", RoleArn: "arn:aws:iam::" + mocktest.Account + ":role/AmazonEKSClusterRole"}
+	cases := []struct {
+		name    string
+		cluster mocktest.LiveCluster
+		errHas  string
+	}{
+		{"another platform's", anotherPlatform, `clusterName: the EKS cluster demo is another platform's: its eksplatform:platform tag is "project/prod/demo"`},
+		{"made by hand", byHand, "clusterName: an EKS cluster named demo already exists, and the platform did not make it"},
+	}
+	requireTaken := func(t *testing.T, what string, res *constructtest.Result, err error, errHas string) {
+		t.Helper()
+		if err == nil || !strings.Contains(err.Error(), errHas) {
+			t.Errorf("%s: want an error containing %q, got %v", what, errHas, err)
+		} else if strings.Contains(err.Error(), "kmsKeyArn:") {
+			t.Errorf("%s: the error names kmsKeyArn, not the name taken: %v", what, err)
+		}
+		if res != nil {
+			if kids := res.Children(platform.TypeToken); len(kids) > 0 {
+				t.Errorf("%s: refused but %d children registered: %v", what, len(kids), names(kids))
+			}
+		}
+	}
+	for _, e := range encodings {
+		for _, mode := range []constructtest.Mode{constructtest.Up, constructtest.Preview} {
+			en := enc{e, mode}
+			t.Run(e.String()+"/"+mode.String(), func(t *testing.T) {
+				for _, tc := range cases {
+					res, err := constructOnClusters(t, map[string]any{
+						"clusterName": en.wrap("demo"), "kmsKeyArn": "arn:aws:kms:us-west-2:123456789012:key/mine",
+					}, mode, map[string]mocktest.LiveCluster{"demo": tc.cluster})
+					if !en.known() {
+						if err != nil {
+							t.Errorf("%s, name unknown at preview: want a warning, not %v", tc.name, err)
+						} else if !logged(res, "clusterName: not known yet at preview") {
+							t.Errorf("%s, name unknown at preview: no warning; logs %+v", tc.name, res.Logs)
+						}
+						continue
+					}
+					requireTaken(t, tc.name, res, err, tc.errHas)
+				}
+			})
+		}
+	}
+	t.Run("kubernetesVersion unknown at preview", func(t *testing.T) {
+		for _, tc := range cases {
+			res, err := constructOnClusters(t, map[string]any{
+				"kubernetesVersion": constructtest.Unknown(subnetURN), "kmsKeyArn": "arn:aws:kms:us-west-2:123456789012:key/mine",
+			}, constructtest.Preview, map[string]mocktest.LiveCluster{"demo": tc.cluster})
+			requireTaken(t, tc.name, res, err, tc.errHas)
+		}
+	})
+}

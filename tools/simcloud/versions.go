@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/eksversions"
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/fakeaws"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
@@ -204,7 +205,10 @@ func init() {
 			return nil, fmt.Errorf("reading EKS Cluster (%s): couldn't find resource", name)
 		}
 		out := map[string]any{"id": name, "name": name, "version": str(in, "version"), "status": "ACTIVE",
-			"roleArn": str(in, "roleArn"), "tags": map[string]any{}}
+			"roleArn": str(in, "roleArn"), "tags": map[string]any{},
+			// The ARN the cluster's create returned (fakeaws/types.go): the owner check
+			// names it in the command that claims a cluster.
+			"arn": "arn:" + fakeaws.Partition + ":eks:" + s.region() + ":" + fakeaws.Account + ":cluster/" + name}
 		// tags and computeConfigs, with the data source's field names: the cluster guard
 		// reads the platform's identity and create-only settings from them.
 		if t := get(in, "tags"); t.IsObject() {

@@ -11,13 +11,20 @@ import (
 type LiveCluster struct {
 	Version string
 	Tags    map[string]string
+	// RoleArn is the cluster's IAM role ("" reports none).
+	RoleArn string
 	// AutoCompute and AutoNodeRoleArn are computeConfigs[0].enabled and .nodeRoleArn.
 	AutoCompute     bool
 	AutoNodeRoleArn string
 }
 
+// ClusterArn is the ARN of the EKS cluster name in the mocks' account and region.
+func ClusterArn(name string) string {
+	return "arn:aws:eks:" + Region + ":" + Account + ":cluster/" + name
+}
+
 // SetLiveClusters makes getClusters list these clusters and getCluster answer for each
-// (version, tags, computeConfigs), as an account with several clusters does. Node
+// (version, tags, role, ARN, computeConfigs), as an account with several clusters does. Node
 // groups answer empty unless SetLiveCluster set them.
 func (m *Mocks) SetLiveClusters(clusters map[string]LiveCluster) {
 	names := slices.Sorted(maps.Keys(clusters))
@@ -35,7 +42,8 @@ func (m *Mocks) SetLiveClusters(clusters map[string]LiveCluster) {
 			tags[resource.PropertyKey(k)] = resource.NewProperty(v)
 		}
 		out := resource.PropertyMap{"id": a["name"], "name": a["name"], "version": resource.NewProperty(c.Version),
-			"status": resource.NewProperty("ACTIVE"), "tags": resource.NewObjectProperty(tags)}
+			"status": resource.NewProperty("ACTIVE"), "tags": resource.NewObjectProperty(tags),
+			"arn": resource.NewProperty(ClusterArn(a["name"].StringValue())), "roleArn": resource.NewProperty(c.RoleArn)}
 		if c.AutoCompute || c.AutoNodeRoleArn != "" {
 			out["computeConfigs"] = resource.NewProperty([]resource.PropertyValue{resource.NewObjectProperty(resource.PropertyMap{
 				"enabled":     resource.NewProperty(c.AutoCompute),

@@ -184,7 +184,9 @@ func urnName(urn string) string {
 
 // SetLiveCluster makes the EKS data sources answer as if cluster ran Kubernetes version
 // with the managed node groups given (EKS name → version), as a running platform's
-// account does on its next `pulumi up`.
+// account does on its next `pulumi up`. The cluster carries no tags, as release 0.1.0
+// made it, and the role that release gave it ("<cluster>-cluster"), by which the owner
+// check (platform/clusterowner.go) knows it for a platform's.
 func (m *Mocks) SetLiveCluster(cluster, version string, nodeGroups map[string]string) {
 	strs := func(ss []string) resource.PropertyValue {
 		var vs []resource.PropertyValue
@@ -203,7 +205,8 @@ func (m *Mocks) SetLiveCluster(cluster, version string, nodeGroups map[string]st
 	}
 	m.Invokes["aws:eks/getCluster:getCluster"] = func(a resource.PropertyMap) resource.PropertyMap {
 		return resource.PropertyMap{"id": a["name"], "name": a["name"], "version": resource.NewProperty(version),
-			"status": resource.NewProperty("ACTIVE")}
+			"status": resource.NewProperty("ACTIVE"), "arn": resource.NewProperty(ClusterArn(cluster)),
+			"roleArn": resource.NewProperty("arn:aws:iam::" + Account + ":role/" + cluster + "-cluster")}
 	}
 	m.Invokes["aws:eks/getNodeGroups:getNodeGroups"] = func(a resource.PropertyMap) resource.PropertyMap {
 		return resource.PropertyMap{"id": a["clusterName"], "clusterName": a["clusterName"], "names": strs(groups)}

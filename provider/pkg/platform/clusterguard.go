@@ -34,6 +34,8 @@ import (
 //     compute_config.node_role_arn of a cluster whose Auto Mode compute is on (#40411).
 //
 // What the platform checks, against what EKS reports of the running cluster:
+//   - first, whose the cluster of the name is (clusterowner.go): another platform's, or
+//     one the platform did not make, is refused before any setting is compared;
 //   - clusterName: a new name finds no cluster, which looks like a first create; the
 //     platform's identity tag finds the cluster it manages under its old name;
 //   - bootstrapClusterCreatorAdminPermissions and secretsEncryption (on → off): EKS's
@@ -52,7 +54,8 @@ const guardTagPrefix = "eksplatform:"
 
 const (
 	// identityTag holds "<project>/<stack>/<component name>", which finds the cluster a
-	// platform manages when clusterName changes.
+	// platform manages when clusterName changes, and tells another platform's cluster of
+	// the platform's name from its own (clusterowner.go).
 	identityTag = guardTagPrefix + "platform"
 	// bootstrapAdminTag and secretsEncryptionTag record create-only settings EKS does
 	// not report back, as "true" or "false".
@@ -177,8 +180,6 @@ func replacementMessage(path, cluster, from, to string, allow bool) string {
 // desiredCreateOnly are the values this run gives the cluster's create-only fields
 // that the guard compares; a field that is unknown (at preview) is in Unread.
 type desiredCreateOnly struct {
-	// Identity is this platform's identityTag value.
-	Identity          string
 	BootstrapAdmin    bool
 	SecretsEncryption bool
 	// SecretsKey is secretsKeyTag's value for this run ("" without encryption, or when
@@ -238,12 +239,6 @@ func planClusterGuard(c clusterConfig, live liveCluster, want desiredCreateOnly)
 			unknownWarning(path)
 		}
 	}
-	if id, ok := live.Tags[identityTag]; ok && want.Identity != "" && id != want.Identity {
-		// Another platform's cluster, or this one after a stack or project rename: the
-		// state tells them apart, the component cannot. Said, not refused.
-		g.Warnings = append(g.Warnings, fmt.Sprintf("clusterName: the EKS cluster %s carries the %s tag %q, not this platform's %q: if this stack does not manage it, choose another clusterName (creating it again fails with Cluster already exists); after a stack or project rename this run updates the tag",
-			c.Name, identityTag, id, want.Identity))
-	}
 	if v, ok := live.Tags[bootstrapAdminTag]; ok {
 		if have := v == "true"; have != want.BootstrapAdmin && !unread("bootstrapClusterCreatorAdminPermissions") && !unread("authenticationMode") {
 			report("bootstrapClusterCreatorAdminPermissions", v, strconv.FormatBool(want.BootstrapAdmin), true)
@@ -289,8 +284,7 @@ func planClusterGuard(c clusterConfig, live liveCluster, want desiredCreateOnly)
 // from the partition and account (invokes) like the role's own.
 func (b *build) desiredCreateOnly(live liveCluster) (desiredCreateOnly, error) {
 	c, a := b.cfg.Cluster, b.cfg.AutoMode
-	d := desiredCreateOnly{Identity: platformIdentity(b.ctx.Project(), b.ctx.Stack(), b.cfg.Name),
-		BootstrapAdmin: c.BootstrapCreatorAdmin, SecretsEncryption: c.SecretsEncryption, AutoCompute: a.Given && a.Enabled}
+	d := desiredCreateOnly{BootstrapAdmin: c.BootstrapCreatorAdmin, SecretsEncryption: c.SecretsEncryption, AutoCompute: a.Given && a.Enabled}
 	if live.Exists {
 		var known bool
 		d.SecretsKey, known = secretsKeyID(c)
@@ -319,8 +313,16 @@ func (b *build) desiredCreateOnly(live liveCluster) (desiredCreateOnly, error) {
 	return d, nil
 }
 
-// guardCluster runs the guard and logs its warnings on the component.
+// guardCluster runs the guard and logs its warnings on the component. The owner of the
+// running cluster was checked first (readLive); at a preview that did not read it
+// (kubernetesVersion unknown) but knows the name, it is checked here, before the rest.
 func (b *build) guardCluster(live liveCluster) error {
+	c := b.cfg.Cluster
+	if c.VersionStepUnread && !slices.Contains(c.Unread, "clusterName") {
+		if err := b.checkNameOwner(); err != nil {
+			return err
+		}
+	}
 	want, err := b.desiredCreateOnly(live)
 	if err != nil {
 		return err

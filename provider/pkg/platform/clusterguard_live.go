@@ -10,14 +10,51 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
 
-// readGuarded reads what the cluster guard compares (clusterguard.go) from the running
-// cluster: its tags and its Auto Mode compute.
-func readGuarded(cluster eks.LookupClusterResultOutput, live *liveCluster) error {
+// readOwnership reads what the owner check needs of the running cluster (clusterowner.go):
+// its ARN, tags and role.
+func readOwnership(cluster eks.LookupClusterResultOutput, name string) (clusterOwnership, error) {
+	own := clusterOwnership{Name: name}
 	tags, err := internals.UnsafeAwaitOutput(context.Background(), cluster.Tags())
 	if err != nil {
-		return err
+		return own, err
 	}
-	live.Tags, _ = tags.Value.(map[string]string)
+	own.Tags, _ = tags.Value.(map[string]string)
+	if own.Arn, err = awaitStr(cluster.Arn()); err != nil {
+		return own, err
+	}
+	own.RoleArn, err = awaitStr(cluster.RoleArn())
+	return own, err
+}
+
+// checkOwner refuses the running cluster of the platform's name unless it is this
+// platform's (clusterowner.go).
+func (b *build) checkOwner(own clusterOwnership) error {
+	return checkClusterOwner(own, platformIdentity(b.ctx.Project(), b.ctx.Stack(), b.cfg.Name), platformClusterRole(b.cfg.Cluster.Name))
+}
+
+// checkNameOwner is the owner check on its own, for a preview where kubernetesVersion is
+// unknown and the running cluster is not read (readLive): the name is known, so a name
+// another cluster holds is refused there too, not first at the update.
+func (b *build) checkNameOwner() error {
+	name := b.cfg.Cluster.Name
+	names, err := awaitStrings(eks.GetClustersOutput(b.ctx, pulumi.Parent(b.parent)).Names())
+	if err != nil {
+		return fmt.Errorf("reading the EKS clusters of the account to find %s: %w", name, err)
+	}
+	if !slices.Contains(names, name) {
+		return nil
+	}
+	cluster := eks.LookupClusterOutput(b.ctx, eks.LookupClusterOutputArgs{Name: pulumi.String(name)}, pulumi.Parent(b.parent))
+	own, err := readOwnership(cluster, name)
+	if err != nil {
+		return fmt.Errorf("reading EKS cluster %s: %w", name, err)
+	}
+	return b.checkOwner(own)
+}
+
+// readGuarded reads what the cluster guard compares (clusterguard.go) from the running
+// cluster, besides its tags (readOwnership): its Auto Mode compute.
+func readGuarded(cluster eks.LookupClusterResultOutput, live *liveCluster) error {
 	compute, err := internals.UnsafeAwaitOutput(context.Background(), cluster.ComputeConfigs())
 	if err != nil {
 		return err

@@ -45,7 +45,8 @@ type liveCluster struct {
 // a cluster that does not exist yet (the first `pulumi up`) is an empty answer rather
 // than getCluster's "not found" error; only the node groups whose EKS names carry one
 // of this platform's prefixes are read. An invoke that fails fails the run: a version
-// check that cannot read the cluster does not pass silently.
+// check that cannot read the cluster does not pass silently. A cluster of the name that
+// is not this platform's is refused before anything else is read (checkOwner).
 func (b *build) readLive() (liveCluster, error) {
 	name := b.cfg.Cluster.Name
 	live := liveCluster{NodeGroups: map[string]string{}, Groups: map[string]nodeGroupFields{}}
@@ -59,6 +60,15 @@ func (b *build) readLive() (liveCluster, error) {
 	}
 	live.Exists = true
 	cluster := eks.LookupClusterOutput(b.ctx, eks.LookupClusterOutputArgs{Name: pulumi.String(name)}, pulumi.Parent(b.parent))
+	// Whose the cluster is comes first: every later check compares this run with it.
+	own, err := readOwnership(cluster, name)
+	if err != nil {
+		return live, fmt.Errorf("reading EKS cluster %s: %w", name, err)
+	}
+	if err := b.checkOwner(own); err != nil {
+		return live, err
+	}
+	live.Tags = own.Tags
 	if live.Version, err = awaitStr(cluster.Version()); err != nil {
 		return live, fmt.Errorf("reading EKS cluster %s: %w", name, err)
 	}

@@ -97,13 +97,16 @@ def platform_args(variant):
         # comma-separated (TestPythonNodeGroupReplacement).
         args["node_groups"][1].instance_types = os.environ.get("E2E_GENERAL_INSTANCE_TYPES", "").split(",")
     elif variant == "guard":
-        # The valid platform with this run's create-only settings (TestPythonClusterGuard).
+        # The valid platform with this run's create-only settings (TestPythonClusterGuard,
+        # TestPythonClusterNameTaken).
         if os.environ.get("E2E_CLUSTER_NAME"):
             args["cluster_name"] = os.environ["E2E_CLUSTER_NAME"]
         if os.environ.get("E2E_SECRETS_ENCRYPTION"):
             args["secrets_encryption"] = os.environ["E2E_SECRETS_ENCRYPTION"] == "true"
         if os.environ.get("E2E_ALLOW_REPLACEMENT"):
             args["allow_cluster_replacement"] = os.environ["E2E_ALLOW_REPLACEMENT"] == "true"
+        if os.environ.get("E2E_KMS_KEY_ARN"):
+            args["kms_key_arn"] = os.environ["E2E_KMS_KEY_ARN"]
     else:
         raise ValueError("unknown E2E_VARIANT " + variant)
     return args
