@@ -41,6 +41,9 @@ import (
 type Drift struct {
 	Delete []string                  `json:"delete,omitempty"`
 	Set    map[string]map[string]any `json:"set,omitempty"`
+	// Tag writes tags out of band, as CreateTags does (ec2tags.go): the VPC module or a
+	// person tags a subnet. Applied after Delete and Set.
+	Tag []TagDrift `json:"tag,omitempty"`
 }
 
 const (
@@ -74,7 +77,7 @@ func liveResources(entries []Entry) []live {
 	w := replay(entries)
 	last := map[string]Entry{}
 	for _, e := range entries {
-		if e.Op == "create" && e.Error == "" {
+		if (e.Op == "create" || e.Op == opDriftTag) && e.Error == "" {
 			last[e.Type+"\x00"+e.ID] = e
 		}
 	}
@@ -254,7 +257,7 @@ func (s *Server) applyDrift(d Drift) error {
 			return err
 		}
 	}
-	return nil
+	return s.applyTagDrift(d.Tag, t)
 }
 
 func sortedDriftKeys[V any](m map[string]V) []string {

@@ -269,6 +269,9 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 		if err == nil {
 			err = s.checkSecurityGroupDelete(r, req.GetId(), v) // securitygroups.go
 		}
+		if r.Type == typTag { // DeleteTags with the state's value (ec2tags.go)
+			e.Detail = tagDeleteDetail(r.Inputs, req.GetId(), v)
+		}
 		return op{Op: "delete", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
 	})
 	if err == nil {
