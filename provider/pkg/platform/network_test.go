@@ -76,8 +76,8 @@ func TestSubnetTagNamesDoNotDependOnListOrder(t *testing.T) {
 	}
 }
 
-// A fleet shares subnets: each platform writes only its own cluster tag, so destroying
-// one cannot remove the load balancer role tags the others rely on.
+// subnetRoleTags false: the platform writes only its own cluster tag and leaves the load
+// balancer role tags to the VPC's own program.
 func TestSubnetRoleTagsOff(t *testing.T) {
 	args := minimalArgs()
 	args.SubnetRoleTags = boolIn(false)
