@@ -165,8 +165,8 @@ func TestSharedSubnetTagsAreNeverDeleted(t *testing.T) {
 	}
 }
 
-// Karpenter's discovery tag is per cluster (its value is the cluster name): it goes with
-// the platform like the cluster tag.
+// Karpenter's discovery tag is per cluster (its value is the cluster name), on the private
+// subnets and on the cluster security group: it goes with the platform like the cluster tag.
 func TestKarpenterSubnetTagIsNotRetained(t *testing.T) {
 	o := deployTagOptions(t, karpenterArgs())
 	n := 0
@@ -179,7 +179,7 @@ func TestKarpenterSubnetTagIsNotRetained(t *testing.T) {
 			t.Errorf("%s is retained; it names this cluster alone", name)
 		}
 	}
-	if n != 2 {
-		t.Errorf("%d Karpenter discovery tags, want one per private subnet (2)", n)
+	if n != 3 {
+		t.Errorf("%d Karpenter discovery tags, want one per private subnet (2) and the cluster security group's", n)
 	}
 }
