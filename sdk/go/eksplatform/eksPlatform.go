@@ -140,7 +140,7 @@ type eksPlatformArgs struct {
 	RoleMappings []RoleMapping `pulumi:"roleMappings"`
 	// Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given, and also encrypts the control-plane log group with that key.
 	SecretsEncryption *bool `pulumi:"secretsEncryption"`
-	// Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
+	// Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. These tags belong to no one cluster, so the platform never deletes them (they are retained on delete, and once written their value is left to whoever else changes it); destroying one of several platforms sharing the subnets never takes them from the others. Turning this from `true` to `false` stops managing them and leaves them on the subnets. Set `false` to leave the role tags to the VPC's own program. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written, and removed with the platform.
 	SubnetRoleTags *bool `pulumi:"subnetRoleTags"`
 	// Tags applied to every taggable AWS resource the component creates. With `nodeSecurityGroup` enabled a `kubernetes.io/cluster/...` key is refused: it would also tag the node security group.
 	Tags map[string]string `pulumi:"tags"`
@@ -218,7 +218,7 @@ type EksPlatformArgs struct {
 	RoleMappings RoleMappingArrayInput
 	// Whether Kubernetes secrets are envelope-encrypted with KMS. Defaults to `true`; the component creates a key with rotation on unless `kmsKeyArn` is given, and also encrypts the control-plane log group with that key.
 	SecretsEncryption pulumi.BoolPtrInput
-	// Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
+	// Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. These tags belong to no one cluster, so the platform never deletes them (they are retained on delete, and once written their value is left to whoever else changes it); destroying one of several platforms sharing the subnets never takes them from the others. Turning this from `true` to `false` stops managing them and leaves them on the subnets. Set `false` to leave the role tags to the VPC's own program. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written, and removed with the platform.
 	SubnetRoleTags pulumi.BoolPtrInput
 	// Tags applied to every taggable AWS resource the component creates. With `nodeSecurityGroup` enabled a `kubernetes.io/cluster/...` key is refused: it would also tag the node security group.
 	Tags pulumi.StringMapInput
