@@ -306,7 +306,7 @@ export interface EksPlatformArgs {
      */
     secretsEncryption?: pulumi.Input<boolean | undefined>;
     /**
-     * Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. Set `false` when several platforms share the subnets (a fleet) and tag them once outside, or destroying one platform would remove tags the others' load balancers rely on. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written.
+     * Whether the platform tags the subnets `kubernetes.io/role/elb=1` (public) and `kubernetes.io/role/internal-elb=1` (private) for load balancer discovery. Defaults to `true`. These tags belong to no one cluster, so the platform never deletes them (they are retained on delete, and once written their value is left to whoever else changes it); destroying one of several platforms sharing the subnets never takes them from the others. Turning this from `true` to `false` stops managing them and leaves them on the subnets. Set `false` to leave the role tags to the VPC's own program. The per-cluster tag `kubernetes.io/cluster/<clusterName>=shared` is always written, and removed with the platform.
      */
     subnetRoleTags?: pulumi.Input<boolean | undefined>;
     /**

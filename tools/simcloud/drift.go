@@ -46,6 +46,9 @@ type Drift struct {
 	// (kubelive.go): each key written is owned by the writer's field manager from then
 	// on. The ConfigMap is made if it does not exist.
 	ConfigMapWrites map[string]ConfigMapWrite `json:"configMapWrites,omitempty"`
+	// Tag writes tags out of band, as CreateTags does (ec2tags.go): the VPC module or a
+	// person tags a subnet. Applied after Delete, Set and ConfigMapWrites.
+	Tag []TagDrift `json:"tag,omitempty"`
 }
 
 // ConfigMapWrite is one out-of-band write: the writer's field manager (an Update
@@ -86,7 +89,7 @@ func liveResources(entries []Entry) []live {
 	w := replay(entries)
 	last := map[string]Entry{}
 	for _, e := range entries {
-		if e.Op == "create" && e.Error == "" {
+		if (e.Op == "create" || e.Op == opDriftTag) && e.Error == "" {
 			last[e.Type+"\x00"+e.ID] = e
 		}
 	}
@@ -266,7 +269,10 @@ func (s *Server) applyDrift(d Drift) error {
 			return err
 		}
 	}
-	return s.applyConfigMapWrites(d.ConfigMapWrites, t)
+	if err := s.applyConfigMapWrites(d.ConfigMapWrites, t); err != nil {
+		return err
+	}
+	return s.applyTagDrift(d.Tag, t)
 }
 
 // applyConfigMapWrites writes the live ConfigMaps; it must run under locked.

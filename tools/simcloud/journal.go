@@ -102,6 +102,10 @@ type world struct {
 func replay(entries []Entry) *world {
 	w := &world{count: map[string]int{}, cluster: map[string]string{}, creates: map[string]int{}}
 	for _, e := range entries {
+		if e.Type == typTag { // one value per key, however many stacks wrote it (ec2tags.go)
+			replayTag(w, e)
+			continue
+		}
 		k := e.Type + "\x00" + e.ID
 		switch e.Op {
 		case OpLaunch: // an instance Karpenter launched (karpenter.go)

@@ -286,6 +286,9 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 		if err == nil && isConfigMapType(r.Type) {
 			err = s.configMapDelete(r, e.Cluster) // kubelive.go
 		}
+		if r.Type == typTag { // DeleteTags with the state's value (ec2tags.go)
+			e.Detail = tagDeleteDetail(r.Inputs, req.GetId(), v)
+		}
 		return op{Op: "delete", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
 	})
 	if err == nil {

@@ -1,7 +1,14 @@
 package platform
 
 import (
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
+
+	"github.com/eksplatform/pulumi-eksplatform/provider/internal/mocktest"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 func TestSubnetTagsOnePerSubnetAndKey(t *testing.T) {
@@ -69,8 +76,8 @@ func TestSubnetTagNamesDoNotDependOnListOrder(t *testing.T) {
 	}
 }
 
-// A fleet shares subnets: each platform writes only its own cluster tag, so destroying
-// one cannot remove the load balancer role tags the others rely on.
+// subnetRoleTags false: the platform writes only its own cluster tag and leaves the load
+// balancer role tags to the VPC's own program.
 func TestSubnetRoleTagsOff(t *testing.T) {
 	args := minimalArgs()
 	args.SubnetRoleTags = boolIn(false)
@@ -85,4 +92,94 @@ func TestSubnetRoleTagsOff(t *testing.T) {
 		}
 	}
 	m.RequireOrder(t, "rule 1", tags, m.OfType("aws:eks/cluster:Cluster"))
+}
+
+// tagOptions is what the engine is told about each subnet tag's lifecycle: retainOnDelete
+// and ignoreChanges, from the registration itself (mocktest records neither).
+type tagOptions struct {
+	*mocktest.Mocks
+	mu      sync.Mutex
+	retain  map[string]bool
+	ignored map[string][]string
+}
+
+func (o *tagOptions) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if rpc := args.RegisterRPC; rpc != nil && args.TypeToken == "aws:ec2/tag:Tag" {
+		o.mu.Lock()
+		o.retain[args.Name] = rpc.GetRetainOnDelete()
+		o.ignored[args.Name] = rpc.GetIgnoreChanges()
+		o.mu.Unlock()
+	}
+	return o.Mocks.NewResource(args)
+}
+
+func deployTagOptions(t *testing.T, args *Args) *tagOptions {
+	t.Helper()
+	o := &tagOptions{Mocks: mocktest.New(), retain: map[string]bool{}, ignored: map[string][]string{}}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := New(ctx, "demo", args)
+		return err
+	}, pulumi.WithMocks("project", "stack", o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// The role tags belong to no one cluster: EC2 holds one value per key and subnet, so
+// deleting the platform's Tag would delete it for every other platform on the subnet and
+// for whoever wrote it first. They are retained on delete and, once written, keep the
+// value someone else gives them. The cluster tag names this cluster alone: it goes with
+// the platform (no retain) and is kept at "shared". Names are those of 0.1.0 (no alias
+// needed: options are not part of a URN).
+func TestSharedSubnetTagsAreNeverDeleted(t *testing.T) {
+	o := deployTagOptions(t, minimalArgs())
+	want := map[string]bool{}
+	for _, id := range []string{pub1, pub2} {
+		want["demo-"+id+"-elb-tag"] = true
+		want["demo-"+id+"-cluster-tag"] = false
+	}
+	for _, id := range []string{priv1, priv2} {
+		want["demo-"+id+"-internal-elb-tag"] = true
+		want["demo-"+id+"-cluster-tag"] = false
+	}
+	if len(o.retain) != len(want) {
+		t.Errorf("registered tags %v, want %v", o.retain, want)
+	}
+	for name, shared := range want {
+		retain, ok := o.retain[name]
+		if !ok {
+			t.Errorf("%s not registered", name)
+			continue
+		}
+		if retain != shared {
+			t.Errorf("%s: retainOnDelete %v, want %v (shared tags stay, the cluster tag goes)", name, retain, shared)
+		}
+		ignored := fmt.Sprint(o.ignored[name])
+		if shared && ignored != "[value]" {
+			t.Errorf("%s: ignoreChanges %s, want [value]: a value someone else sets is theirs", name, ignored)
+		}
+		if !shared && ignored != "[]" {
+			t.Errorf("%s: ignoreChanges %s, want none: the cluster tag is the platform's own", name, ignored)
+		}
+	}
+}
+
+// Karpenter's discovery tag is per cluster (its value is the cluster name), on the private
+// subnets and on the cluster security group: it goes with the platform like the cluster tag.
+func TestKarpenterSubnetTagIsNotRetained(t *testing.T) {
+	o := deployTagOptions(t, karpenterArgs())
+	n := 0
+	for name, retain := range o.retain {
+		if !strings.HasSuffix(name, "-karpenter-tag") {
+			continue
+		}
+		n++
+		if retain {
+			t.Errorf("%s is retained; it names this cluster alone", name)
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d Karpenter discovery tags, want one per private subnet (2) and the cluster security group's", n)
+	}
 }

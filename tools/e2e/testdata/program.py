@@ -326,6 +326,15 @@ def outputs_program(variant):
             p = eksplatform.EksPlatform("platform", **args)
             pulumi.export("clusterName", p.cluster_name)
 
+    elif variant == "shared-subnets":
+        # Blue/green in one VPC (SCENARIOS #13, shared_subnets_test.go): a small platform
+        # named E2E_PLATFORM (so is its cluster) on the subnets every stack shares, with
+        # the default subnetRoleTags.
+
+        def program():
+            p = eksplatform.EksPlatform(os.environ["E2E_PLATFORM"], **small_platform([PUB1, PUB2], [PRIV1, PRIV2]))
+            pulumi.export("clusterName", p.cluster_name)
+
     else:
         return None
     return program
