@@ -152,9 +152,10 @@ func TestBumpMovesUnpinnedAddons(t *testing.T) {
 
 // The order of a bump: the control plane first, then the add-ons and the node groups,
 // each after the cluster (its name and version outputs: a dependent is updated only
-// once the cluster's update is done). Node groups do not wait for kube-proxy: the skew
-// policy allows kube-proxy up to three minors older or newer than the kubelet, and
-// only never newer than the API server.
+// once the cluster's update is done). Node groups follow vpc-cni and kube-proxy, which
+// rule 4 makes them wait for at any --parallel (nodes need both to become Ready); the
+// skew policy allows that order (kube-proxy is never newer than the API server, and may
+// be newer than the kubelet), so a bump costs the add-ons' minute before the nodes roll.
 func TestBumpOrder(t *testing.T) {
 	rec, err := deployLive(t, withVersion(computeArgs(""), "1.36"), "1.35", nil)
 	if err != nil {
@@ -167,8 +168,13 @@ func TestBumpOrder(t *testing.T) {
 		}
 	}
 	for _, ng := range []string{"demo-ng-general", "demo-ng-batch"} {
-		if slices.Contains(rec.Find(t, ng).DependsOn, "demo-kube-proxy") {
-			t.Errorf("%s waits for kube-proxy; the skew policy does not require it", ng)
+		for _, addon := range []string{"demo-vpc-cni", "demo-kube-proxy"} {
+			if !slices.Contains(rec.Find(t, ng).DependsOn, addon) {
+				t.Errorf("%s does not wait for %s: rule 4 (nodes need it to become Ready)", ng, addon)
+			}
+		}
+		if slices.Contains(rec.Find(t, ng).DependsOn, "demo-eks-pod-identity-agent") {
+			t.Errorf("%s waits for the pod identity agent, which no node needs to become Ready (rule 8)", ng)
 		}
 	}
 }
