@@ -109,7 +109,7 @@ func TestLiveClusterInvokes(t *testing.T) {
 		t.Errorf("names %v, want [c1]", list.Names)
 	}
 	var c struct {
-		ID, Name, Version, Status, RoleArn string
+		ID, Name, Version, Status, RoleArn, Arn string
 		// The data source's own names (pulumi-aws v6.83.4 LookupClusterResult).
 		Tags           map[string]string
 		ComputeConfigs []struct {
@@ -121,6 +121,10 @@ func TestLiveClusterInvokes(t *testing.T) {
 	invoke(t, s, "aws:eks/getCluster:getCluster", map[string]any{"name": "c1"}, &c)
 	if c.Version != "1.35" {
 		t.Errorf("getCluster version %q", c.Version)
+	}
+	// The cluster guard reads whose cluster it is, and in which account, from the ARN.
+	if c.Arn != "arn:aws:eks:us-west-2:123456789012:cluster/c1" {
+		t.Errorf("getCluster arn %q", c.Arn)
 	}
 	if c.Tags["eksplatform:platform"] != "p/s/c1" || len(c.ComputeConfigs) != 1 || !c.ComputeConfigs[0].Enabled ||
 		c.ComputeConfigs[0].NodeRoleArn != "arn:aws:iam::123456789012:role/c1-auto-node" {
