@@ -141,7 +141,7 @@ func TestEveryObjectThePlatformMakesIsAccepted(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("%d objects applied: %v", len(objs), kinds)
+			t.Logf("%d objects sent: %v", len(objs), kinds)
 		})
 	}
 }

@@ -45,11 +45,11 @@ func TestInvalidNodePoolsAreRefusedWithTheServersMessage(t *testing.T) {
 	}{
 		{"without-consolidate-after", nodePool("without-consolidate-after",
 			map[string]any{"consolidationPolicy": "WhenEmptyOrUnderutilized"}, nil),
-			`NodePool.karpenter.sh "without-consolidate-after" is invalid: spec.disruption.consolidateAfter: Required value`},
+			`NodePool.karpenter.sh "without-consolidate-after" is invalid: [spec.disruption.consolidateAfter: Required value`},
 		{"karpenter-sh-label", nodePool("karpenter-sh-label",
 			map[string]any{"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30s"},
 			map[string]any{"team.karpenter.sh/owner": "ml"}),
-			`NodePool.karpenter.sh "karpenter-sh-label" is invalid: spec.template.metadata.labels: Invalid value: "object": label domain "karpenter.sh" is restricted`},
+			`NodePool.karpenter.sh "karpenter-sh-label" is invalid: spec.template.metadata.labels: Invalid value: label domain "karpenter.sh" is restricted`},
 	}
 	for _, c := range cases {
 		_, err := s.Apply(ctx, c.pool, o)
