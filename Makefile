@@ -25,6 +25,18 @@ K8S_SDK        := github.com/pulumi/pulumi-kubernetes/sdk/v4
 K8S_SLIM       := $(BIN)/slim/pulumi-kubernetes-sdk
 PLUGIN_MOD     := $(BIN)/slim/plugin.mod
 PULUMI         := $(BIN)/pulumi
+# A real Kubernetes control plane for the tests (tools/internal/kubeapi), built from Go
+# modules in a module of its own (tools/kubeapi, which pins both versions) once per
+# version: kube-apiserver of k8s.io/kubernetes and etcd (go.etcd.io/etcd/server/v3, the
+# version that Kubernetes release pins, through a small embed main of ours).
+KUBE_VERSION   := v1.36.3
+ETCD_VERSION   := v3.6.8
+KUBE_APISERVER := $(BIN)/kube-apiserver
+ETCD           := $(BIN)/etcd
+# /version reports v0.0.0 unless the release's version is stamped in.
+KUBE_LDFLAGS   := -s -w -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
+	-X k8s.io/component-base/version.gitMajor=$(word 1,$(subst ., ,$(patsubst v%,%,$(KUBE_VERSION)))) \
+	-X k8s.io/component-base/version.gitMinor=$(word 2,$(subst ., ,$(KUBE_VERSION)))
 YAMLHOST       := $(BIN)/pulumi-language-yaml
 SIM_PLUGINS    := $(BIN)/pulumi-resource-aws $(BIN)/pulumi-resource-kubernetes $(BIN)/pulumi-resource-tls
 # The previous release's plugin, for the upgrade test (tools/e2e/upgrade010_test.go).
@@ -39,7 +51,7 @@ PREV_PLUGIN    := $(BIN)/eksplatform-$(PREV_VERSION)/pulumi-resource-eksplatform
 export PATH := $(BIN):$(PATH)
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK := true
 
-.PHONY: build schema sdk crds docs lint test unit check-sdks e2e demo bench dist tools clean
+.PHONY: build schema sdk crds docs lint test unit check-sdks e2e demo bench dist tools kubeapi clean
 
 ## build: the plugin, bin/pulumi-resource-eksplatform
 build: $(PLUGIN_MOD)
@@ -87,8 +99,9 @@ $(BIN)/.golangci-lint-$(GOLANGCI_LINT_VERSION):
 	GOBIN=$(BIN) GOFLAGS=-mod=mod $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 	touch $@
 
-## unit: unit tests of both modules (the end-to-end tests run in `make e2e`)
-unit:
+## unit: unit tests of both modules (the end-to-end tests run in `make e2e`); the tools
+## module's include the checks against a real API server, so they need its binaries
+unit: kubeapi
 	$(GO) test ./...
 	cd tools && $(GO) test $$($(GO) list ./... | grep -v /e2e)
 
@@ -96,8 +109,8 @@ unit:
 check-sdks:
 	bash tools/scripts/check-sdks.sh
 
-## tools: the Pulumi CLI and YAML language host (built from Go modules, cached), the simulated cloud plugins and the previous release's plugin
-tools: $(PULUMI) $(YAMLHOST) $(SIM_PLUGINS) $(PREV_PLUGIN)
+## tools: the Pulumi CLI, YAML language host, kube-apiserver and etcd (built from Go modules, cached), the simulated cloud plugins and the previous release's plugin
+tools: $(PULUMI) $(YAMLHOST) kubeapi $(SIM_PLUGINS) $(PREV_PLUGIN)
 
 $(PREV_PLUGIN):
 	mkdir -p $(dir $@)
@@ -118,6 +131,23 @@ $(YAMLHOST): $(BIN)/.pulumi-language-yaml-$(YAML_VERSION)
 $(BIN)/.pulumi-language-yaml-$(YAML_VERSION):
 	mkdir -p $(BIN)
 	cd tools/yamlhost && $(GO) build -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$(YAML_VERSION)" -o $(YAMLHOST) github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+	touch $@
+
+## kubeapi: bin/kube-apiserver and bin/etcd only (the tests' real control plane)
+kubeapi: $(KUBE_APISERVER) $(ETCD)
+
+# Built once per version like the CLI (about 5 minutes cold on 2 idle cores, 2 s warm).
+$(KUBE_APISERVER): $(BIN)/.kube-apiserver-$(KUBE_VERSION)
+$(BIN)/.kube-apiserver-$(KUBE_VERSION):
+	mkdir -p $(BIN)
+	cd tools/kubeapi && $(GO) build -ldflags "$(KUBE_LDFLAGS)" -o $(KUBE_APISERVER) k8s.io/kubernetes/cmd/kube-apiserver
+	touch $@
+
+# Our embed main is rebuilt when it changes, etcd itself once per version.
+$(ETCD): $(BIN)/.etcd-$(ETCD_VERSION)
+$(BIN)/.etcd-$(ETCD_VERSION): tools/kubeapi/cmd/etcd/main.go
+	mkdir -p $(BIN)
+	cd tools/kubeapi && $(GO) build -ldflags "-s -w" -o $(ETCD) ./cmd/etcd
 	touch $@
 
 $(SIM_PLUGINS): $(shell find tools/simcloud tools/cmd/simcloud -name '*.go' 2>/dev/null) $(wildcard provider/pkg/fakeaws/*.go)

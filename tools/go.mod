@@ -4,6 +4,8 @@ go 1.26.6
 
 require github.com/pulumi/pulumi/pkg/v3 v3.259.0
 
+require github.com/pulumi/pulumi-tls/sdk/v5 v5.5.1 // indirect
+
 // Helm's semver library, at the version the module graph already selects: the
 // simulator evaluates charts' kubeVersion constraints as Helm does (simcloud/helmkube.go).
 require github.com/Masterminds/semver/v3 v3.1.1
