@@ -564,17 +564,24 @@ func contains(ss []string, s string) bool {
 
 // checkKubernetesProvider asserts rule 7 from the state: every kubernetes:*
 // resource's provider is the component's explicit provider, a child of the
-// component, never the default provider (ambient kubeconfig).
+// component, never the default provider (ambient kubeconfig). In the modes that read
+// aws-auth, the aws-auth ConfigMap alone uses a second explicit provider of the
+// component's ("<name>-k8s-aws-auth", upsert for that object only: rule 3).
 func checkKubernetesProvider(t *testing.T, g *journal.Graph) {
 	t.Helper()
-	var own []*journal.Node
+	var own, awsAuth []*journal.Node
 	for _, n := range g.OfType(tK8sProvider) {
 		if p := g.ByURN[n.Parent]; p != nil && p.Type == tComponent {
-			own = append(own, n)
+			if strings.HasSuffix(n.Name, "-k8s-aws-auth") {
+				awsAuth = append(awsAuth, n)
+			} else {
+				own = append(own, n)
+			}
 		}
 	}
-	if len(own) != 1 {
-		t.Errorf("rule 7: want exactly one kubernetes provider parented to the component, got %d", len(own))
+	if len(own) != 1 || len(awsAuth) > 1 {
+		t.Errorf("rule 7: want exactly one kubernetes provider parented to the component and at most one for aws-auth, got %d and %d",
+			len(own), len(awsAuth))
 		return
 	}
 	k8s := 0
@@ -583,15 +590,21 @@ func checkKubernetesProvider(t *testing.T, g *journal.Graph) {
 			continue
 		}
 		k8s++
-		if n.Provider != own[0].URN {
-			t.Errorf("rule 7: %s %s uses provider %q, not the component's %q", n.Type, n.Name, n.Provider, own[0].URN)
+		want := own[0].URN
+		if n.Type == "kubernetes:core/v1:ConfigMap" && strings.HasSuffix(n.Name, "-aws-auth") && len(awsAuth) == 1 {
+			want = awsAuth[0].URN
+		}
+		if n.Provider != want {
+			t.Errorf("rule 7: %s %s uses provider %q, want the component's %q", n.Type, n.Name, n.Provider, want)
 		}
 	}
 	if k8s == 0 {
 		t.Errorf("rule 7: no Kubernetes resource in the state to check")
 	}
-	if !g.DependsOn(own[0].URN, firstURN(g, tCluster)) {
-		t.Errorf("rule 7: the component's kubernetes provider does not depend on the cluster (endpoint/CA)")
+	for _, p := range append(own, awsAuth...) {
+		if !g.DependsOn(p.URN, firstURN(g, tCluster)) {
+			t.Errorf("rule 7: the component's kubernetes provider %s does not depend on the cluster (endpoint/CA)", p.Name)
+		}
 	}
 }
 
