@@ -613,6 +613,37 @@ func boundaryCases() []boundaryCase {
 				}
 			},
 		},
+		// 4. awsAuthTakeover: the explicit input that forces aws-auth's apply over another
+		// field manager. Known true, aws-auth carries pulumi.com/patchForce; unknown at
+		// preview it takes its default (not forced); in API mode there is no aws-auth.
+		{
+			name: "awsAuthTakeover forces aws-auth",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"authenticationMode": "CONFIG_MAP", "awsAuthTakeover": e.wrap(true)})
+			},
+			expect: succeed,
+			check: func(r *report, e enc, res *constructtest.Result) {
+				cm, ok := res.Named("demo-aws-auth")
+				if !ok {
+					r.errorf("no aws-auth ConfigMap; registered: %s", strings.Join(res.Names(), ", "))
+					return
+				}
+				v, _, _, found := get(cm.Inputs, "metadata", "annotations", "pulumi.com/patchForce")
+				switch {
+				case e.known() && (!found || !v.IsString() || v.StringValue() != "true"):
+					r.errorf("aws-auth pulumi.com/patchForce = %v (found %v); want \"true\"", v, found)
+				case !e.known() && found:
+					r.errorf("an unknown awsAuthTakeover forces aws-auth at preview (%v); it takes its default, false", v)
+				}
+			},
+		},
+		{
+			name: "awsAuthTakeover in API mode",
+			inputs: func(e enc) resource.PropertyMap {
+				return inputs(map[string]any{"authenticationMode": "API", "awsAuthTakeover": e.wrap(true)})
+			},
+			expect: rejectKnown("awsAuthTakeover: authenticationMode API does not read the aws-auth ConfigMap", "; remove awsAuthTakeover"),
+		},
 		// 5. Secrets are accepted and stay secret.
 		{
 			name: "tag value",

@@ -39,6 +39,9 @@ type accessConfig struct {
 	Entries      []accessEntryConfig
 	RoleMappings []roleMappingConfig
 	UserMappings []userMappingConfig
+	// AwsAuthTakeover forces aws-auth's apply (pulumi.com/patchForce): the platform's
+	// mappings replace what another field manager wrote (awsauth.go).
+	AwsAuthTakeover bool
 }
 
 // AccessEntryConfig is one access entry. The principal may be an Output; Key, which
@@ -128,6 +131,11 @@ func resolveAccess(p *problems, args *Args, cluster *clusterConfig, compute *com
 		if len(args.UserMappings) > 0 {
 			p.addf("userMappings: authenticationMode API does not read the aws-auth ConfigMap; choose authenticationMode API_AND_CONFIG_MAP (or CONFIG_MAP), or grant access with accessEntries/admins instead")
 		}
+	}
+	// Unknown at preview, it takes its default (not forced) and is checked at the update.
+	a.AwsAuthTakeover = r.boolean("awsAuthTakeover", args.AwsAuthTakeover, false)
+	if a.AwsAuthTakeover && mode == "API" {
+		p.addf("awsAuthTakeover: authenticationMode API does not read the aws-auth ConfigMap, so the platform writes none to take over; remove awsAuthTakeover, or choose authenticationMode API_AND_CONFIG_MAP (or CONFIG_MAP)")
 	}
 	seen := map[string]string{}
 	for i, m := range args.RoleMappings {

@@ -42,6 +42,9 @@ type Args struct {
 	AccessEntries                           []AccessEntryArgs       `pulumi:"accessEntries"`
 	RoleMappings                            []RoleMappingArgs       `pulumi:"roleMappings"`
 	UserMappings                            []UserMappingArgs       `pulumi:"userMappings"`
+	// AwsAuthTakeover forces the platform's aws-auth apply over other field managers
+	// (awsauth.go); without it a mapping another manager wrote is a conflict.
+	AwsAuthTakeover pulumi.BoolInput `pulumi:"awsAuthTakeover"`
 
 	NodeSsmAccess   pulumi.BoolInput     `pulumi:"nodeSsmAccess"`
 	NodeGroups      []NodeGroupArgs      `pulumi:"nodeGroups"`

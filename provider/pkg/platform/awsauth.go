@@ -51,6 +51,11 @@ type awsAuthEntry struct {
 // not write. The platform owns what it wrote itself (its own field manager), so its
 // later changes apply. docs/ordering.md rule 3 says how to resolve a conflict.
 //
+// awsAuthTakeover is the explicit input that resolves it: it sets pulumi.com/patchForce
+// on aws-auth, so the apply is forced and the platform's mapRoles/mapUsers replace what
+// the other manager wrote; mappings not in the platform's inputs are then dropped, as
+// the user asked. It is off by default, so nothing is dropped without being asked for.
+//
 // Because the platform owns mapRoles, it writes every mapping EKS would have added:
 // each node role and the Fargate pod execution role.
 //
@@ -83,12 +88,16 @@ func (b *build) awsAuth(kube *kubeResult, workers *workerRolesResult, karpenter 
 	// The same name and type as in earlier releases: only its provider changes, which
 	// the engine carries over without replacing it (the new provider's configuration
 	// names the same cluster).
+	meta := metav1.ObjectMetaArgs{
+		Name:      pulumi.String("aws-auth"),
+		Namespace: pulumi.String("kube-system"),
+	}
+	if b.cfg.Access.AwsAuthTakeover {
+		meta.Annotations = pulumi.StringMap{"pulumi.com/patchForce": pulumi.String("true")}
+	}
 	cm, err := corev1.NewConfigMap(b.ctx, b.child("aws-auth"), &corev1.ConfigMapArgs{
-		Metadata: metav1.ObjectMetaArgs{
-			Name:      pulumi.String("aws-auth"),
-			Namespace: pulumi.String("kube-system"),
-		},
-		Data: data,
+		Metadata: meta,
+		Data:     data,
 	}, b.opts(pulumi.Provider(provider), pulumi.DependsOn(after))...)
 	if err != nil {
 		return nil, err

@@ -261,3 +261,62 @@ func TestNoAwsAuthProviderInApiMode(t *testing.T) {
 		}
 	}
 }
+
+// awsAuthTakeover forces aws-auth's apply (pulumi.com/patchForce) only when it is true;
+// unknown at preview it takes its default and is checked at the update; in API mode,
+// which has no aws-auth, it is an error.
+func TestAwsAuthTakeover(t *testing.T) {
+	patchForce := func(m *mocktest.Mocks) (string, bool) {
+		cm, _, _ := awsAuthData(t, m)
+		a := obj(cm, "metadata")["annotations"]
+		if !a.IsObject() || !a.ObjectValue().HasValue("pulumi.com/patchForce") {
+			return "", false
+		}
+		return a.ObjectValue()["pulumi.com/patchForce"].StringValue(), true
+	}
+	for _, tc := range []struct {
+		name  string
+		input pulumi.BoolInput
+		want  bool
+	}{{"absent", nil, false}, {"false", pulumi.Bool(false), false}, {"true", pulumi.Bool(true), true}, {"true as an Output", pulumi.Bool(true).ToBoolOutput(), true}} {
+		a := computeArgs("CONFIG_MAP")
+		a.AwsAuthTakeover = tc.input
+		v, ok := patchForce(must(deploy(t, "demo", a)))
+		if tc.want && (!ok || v != "true") {
+			t.Errorf("%s: aws-auth pulumi.com/patchForce = %q (present %v), want \"true\"", tc.name, v, ok)
+		}
+		if !tc.want && ok {
+			t.Errorf("%s: aws-auth carries pulumi.com/patchForce %q; only awsAuthTakeover true may force it", tc.name, v)
+		}
+	}
+	a := computeArgs("API_AND_CONFIG_MAP")
+	a.AwsAuthTakeover = pulumi.Bool(true)
+	if v, ok := patchForce(must(deploy(t, "demo", a))); !ok || v != "true" {
+		t.Errorf("API_AND_CONFIG_MAP: aws-auth pulumi.com/patchForce = %q (present %v), want \"true\"", v, ok)
+	}
+
+	unknown := func(mode string) *Args {
+		a := computeArgs(mode)
+		a.AwsAuthTakeover = pulumi.UnsafeUnknownOutput(nil).ApplyT(func(any) bool { return false }).(pulumi.BoolOutput)
+		return a
+	}
+	cfg, err := resolve(true, "demo", unknown("CONFIG_MAP"))
+	if err != nil || cfg.Access.AwsAuthTakeover {
+		t.Errorf("preview with an unknown awsAuthTakeover: err %v, takeover %v; want its default (false), no error", err, cfg != nil && cfg.Access.AwsAuthTakeover)
+	}
+	if _, err := resolve(true, "demo", unknown("API")); err != nil {
+		t.Errorf("preview with an unknown awsAuthTakeover in API mode: %v; it is checked at the update", err)
+	}
+	if _, err := resolve(false, "demo", unknown("CONFIG_MAP")); err == nil || !strings.Contains(err.Error(), "awsAuthTakeover: not known during the update") {
+		t.Errorf("update with an unknown awsAuthTakeover: %v", err)
+	}
+
+	api := computeArgs("API")
+	api.AwsAuthTakeover = pulumi.Bool(true)
+	requireInvalid(t, api, "awsAuthTakeover: authenticationMode API does not read the aws-auth ConfigMap", "; remove awsAuthTakeover")
+	off := computeArgs("API")
+	off.AwsAuthTakeover = pulumi.Bool(false)
+	if _, err := resolve(false, "demo", off); err != nil {
+		t.Errorf("awsAuthTakeover false in API mode asks for nothing: %v", err)
+	}
+}

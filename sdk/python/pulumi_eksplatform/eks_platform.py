@@ -28,6 +28,7 @@ class EksPlatformArgs:
                  allow_cluster_replacement: pulumi.Input[Optional[_builtins.bool]] = None,
                  authentication_mode: pulumi.Input[Optional[_builtins.str]] = None,
                  auto_mode: pulumi.Input[Optional['AutoModeArgs']] = None,
+                 aws_auth_takeover: pulumi.Input[Optional[_builtins.bool]] = None,
                  aws_profile: pulumi.Input[Optional[_builtins.str]] = None,
                  aws_role_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  bootstrap_cluster_creator_admin_permissions: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -68,6 +69,7 @@ class EksPlatformArgs:
         :param pulumi.Input[_builtins.bool] allow_cluster_replacement: Whether a change that replaces the EKS cluster may go ahead. Defaults to `false`: before anything changes, the platform compares the create-only settings it gives the cluster (`clusterName`, `bootstrapClusterCreatorAdminPermissions`, `secretsEncryption` turned off, `autoMode.nodeRoleArn` while Auto Mode compute is on) with the running cluster, and refuses a change that would replace it, and with it every node, add-on and workload. Set `true` for one run to replace the cluster on purpose: preview and the update warn, a cluster keeping its name is deleted before it is created again (EKS allows one cluster per name), and a renamed one is created before the old one is deleted. A value unknown at preview is decided by the update.
         :param pulumi.Input[_builtins.str] authentication_mode: How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
         :param pulumi.Input['AutoModeArgs'] auto_mode: EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
+        :param pulumi.Input[_builtins.bool] aws_auth_takeover: Whether the platform takes `aws-auth`'s `mapRoles` and `mapUsers` over from another field manager (EKS for a node group made outside the platform, another tool, `kubectl edit`). Defaults to `false`, so an `aws-auth` whose mappings another manager wrote with a different value stops the run with a server-side apply field conflict instead of dropping them. `true` forces the apply (`pulumi.com/patchForce`); the platform's mappings replace the other manager's, and every mapping not in `roleMappings`/`userMappings` (or a node role the platform maps) is removed. `CONFIG_MAP` or `API_AND_CONFIG_MAP` mode only.
         :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
         :param pulumi.Input[_builtins.str] aws_role_arn: IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
         :param pulumi.Input[_builtins.bool] bootstrap_cluster_creator_admin_permissions: Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
@@ -112,6 +114,8 @@ class EksPlatformArgs:
             pulumi.set(__self__, "authentication_mode", authentication_mode)
         if auto_mode is not None:
             pulumi.set(__self__, "auto_mode", auto_mode)
+        if aws_auth_takeover is not None:
+            pulumi.set(__self__, "aws_auth_takeover", aws_auth_takeover)
         if aws_profile is not None:
             pulumi.set(__self__, "aws_profile", aws_profile)
         if aws_role_arn is not None:
@@ -266,6 +270,18 @@ class EksPlatformArgs:
     @auto_mode.setter
     def auto_mode(self, value: pulumi.Input[Optional['AutoModeArgs']]):
         pulumi.set(self, "auto_mode", value)
+
+    @_builtins.property
+    @pulumi.getter(name="awsAuthTakeover")
+    def aws_auth_takeover(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether the platform takes `aws-auth`'s `mapRoles` and `mapUsers` over from another field manager (EKS for a node group made outside the platform, another tool, `kubectl edit`). Defaults to `false`, so an `aws-auth` whose mappings another manager wrote with a different value stops the run with a server-side apply field conflict instead of dropping them. `true` forces the apply (`pulumi.com/patchForce`); the platform's mappings replace the other manager's, and every mapping not in `roleMappings`/`userMappings` (or a node role the platform maps) is removed. `CONFIG_MAP` or `API_AND_CONFIG_MAP` mode only.
+        """
+        return pulumi.get(self, "aws_auth_takeover")
+
+    @aws_auth_takeover.setter
+    def aws_auth_takeover(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "aws_auth_takeover", value)
 
     @_builtins.property
     @pulumi.getter(name="awsProfile")
@@ -628,6 +644,7 @@ class EksPlatform(pulumi.ComponentResource):
                  allow_cluster_replacement: pulumi.Input[Optional[_builtins.bool]] = None,
                  authentication_mode: pulumi.Input[Optional[_builtins.str]] = None,
                  auto_mode: pulumi.Input[Optional[Union['AutoModeArgs', 'AutoModeArgsDict']]] = None,
+                 aws_auth_takeover: pulumi.Input[Optional[_builtins.bool]] = None,
                  aws_profile: pulumi.Input[Optional[_builtins.str]] = None,
                  aws_role_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  bootstrap_cluster_creator_admin_permissions: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -675,6 +692,7 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.bool] allow_cluster_replacement: Whether a change that replaces the EKS cluster may go ahead. Defaults to `false`: before anything changes, the platform compares the create-only settings it gives the cluster (`clusterName`, `bootstrapClusterCreatorAdminPermissions`, `secretsEncryption` turned off, `autoMode.nodeRoleArn` while Auto Mode compute is on) with the running cluster, and refuses a change that would replace it, and with it every node, add-on and workload. Set `true` for one run to replace the cluster on purpose: preview and the update warn, a cluster keeping its name is deleted before it is created again (EKS allows one cluster per name), and a renamed one is created before the old one is deleted. A value unknown at preview is decided by the update.
         :param pulumi.Input[_builtins.str] authentication_mode: How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
         :param pulumi.Input[Union['AutoModeArgs', 'AutoModeArgsDict']] auto_mode: EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
+        :param pulumi.Input[_builtins.bool] aws_auth_takeover: Whether the platform takes `aws-auth`'s `mapRoles` and `mapUsers` over from another field manager (EKS for a node group made outside the platform, another tool, `kubectl edit`). Defaults to `false`, so an `aws-auth` whose mappings another manager wrote with a different value stops the run with a server-side apply field conflict instead of dropping them. `true` forces the apply (`pulumi.com/patchForce`); the platform's mappings replace the other manager's, and every mapping not in `roleMappings`/`userMappings` (or a node role the platform maps) is removed. `CONFIG_MAP` or `API_AND_CONFIG_MAP` mode only.
         :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
         :param pulumi.Input[_builtins.str] aws_role_arn: IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
         :param pulumi.Input[_builtins.bool] bootstrap_cluster_creator_admin_permissions: Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
@@ -741,6 +759,7 @@ class EksPlatform(pulumi.ComponentResource):
                  allow_cluster_replacement: pulumi.Input[Optional[_builtins.bool]] = None,
                  authentication_mode: pulumi.Input[Optional[_builtins.str]] = None,
                  auto_mode: pulumi.Input[Optional[Union['AutoModeArgs', 'AutoModeArgsDict']]] = None,
+                 aws_auth_takeover: pulumi.Input[Optional[_builtins.bool]] = None,
                  aws_profile: pulumi.Input[Optional[_builtins.str]] = None,
                  aws_role_arn: pulumi.Input[Optional[_builtins.str]] = None,
                  bootstrap_cluster_creator_admin_permissions: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -789,6 +808,7 @@ class EksPlatform(pulumi.ComponentResource):
             __props__.__dict__["allow_cluster_replacement"] = allow_cluster_replacement
             __props__.__dict__["authentication_mode"] = authentication_mode
             __props__.__dict__["auto_mode"] = auto_mode
+            __props__.__dict__["aws_auth_takeover"] = aws_auth_takeover
             __props__.__dict__["aws_profile"] = aws_profile
             __props__.__dict__["aws_role_arn"] = aws_role_arn
             __props__.__dict__["bootstrap_cluster_creator_admin_permissions"] = bootstrap_cluster_creator_admin_permissions
