@@ -126,9 +126,14 @@ func TestEveryObjectThePlatformMakesIsAccepted(t *testing.T) {
 					t.Fatalf("seeding %v: %v", sd.object["metadata"], err)
 				}
 			}
+			refused := 0
 			for _, o := range objs {
 				got, err := s.Apply(ctx, o.body, kubeapi.ApplyOptions{FieldManager: o.fieldManager(), Force: o.force})
 				if err != nil {
+					if sc.refusedWith != "" && strings.Contains(err.Error(), sc.refusedWith) {
+						refused++
+						continue
+					}
 					t.Errorf("%s refused: %v", o, err)
 					continue
 				}
@@ -140,6 +145,9 @@ func TestEveryObjectThePlatformMakesIsAccepted(t *testing.T) {
 						t.Error(err)
 					}
 				}
+			}
+			if sc.refusedWith != "" && refused != 1 {
+				t.Errorf("want exactly one object refused with %q, got %d", sc.refusedWith, refused)
 			}
 			t.Logf("%d objects sent: %v", len(objs), kinds)
 		})

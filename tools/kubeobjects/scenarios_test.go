@@ -13,6 +13,9 @@ type scenario struct {
 	// seed are objects already in the cluster before the platform runs, as EKS makes
 	// them, with their field manager.
 	seed []seeded
+	// refusedWith, when set, is the API server's message for the one object of the
+	// scenario it must refuse (every other object is accepted).
+	refusedWith string
 }
 
 type seeded struct {
@@ -118,31 +121,47 @@ func scenarios() []scenario {
 				}),
 			wantKinds: []string{"apiextensions.k8s.io/v1 CustomResourceDefinition"},
 		},
-		{
-			name: "aws-auth-config-map",
-			inputs: with(base(),
-				"authenticationMode", "CONFIG_MAP",
-				"nodeGroups", []any{map[string]any{"name": "general"}},
-				"fargateProfiles", []any{map[string]any{"name": "kube-system",
-					"selectors": []any{map[string]any{"namespace": "kube-system"}}}},
-				"roleMappings", []any{map[string]any{"roleArn": "arn:aws:iam::123456789012:role/Ops",
-					"username": "ops", "groups": []any{"system:masters"}}},
-				"userMappings", []any{map[string]any{"userArn": "arn:aws:iam::123456789012:user/alice",
-					"username": "alice", "groups": []any{"viewers"}}}),
-			wantKinds: []string{"v1 ConfigMap"},
-			// EKS writes aws-auth itself when a managed node group's role first joins;
-			// the platform's apply must take over the field (pulumi.com/patchForce).
-			seed: []seeded{{manager: "eks", object: map[string]any{
-				"apiVersion": "v1", "kind": "ConfigMap",
-				"metadata": map[string]any{"name": "aws-auth", "namespace": "kube-system"},
-				"data": map[string]any{"mapRoles": "- rolearn: arn:aws:iam::123456789012:role/demo-node\n" +
-					"  username: system:node:{{EC2PrivateDNSName}}\n  groups:\n  - system:bootstrappers\n  - system:nodes\n"},
-			}}},
-		},
+		awsAuthOverEks("aws-auth-config-map-over-eks", false,
+			`Apply failed with 1 conflict: conflict with "eks": .data.mapRoles`),
+		awsAuthOverEks("aws-auth-config-map-takeover", true, ""),
 	}
 }
 
 // propertyMap is the inputs as the engine hands them to the plugin.
 func (s scenario) propertyMap() resource.PropertyMap {
 	return resource.NewPropertyMapFromMap(s.inputs)
+}
+
+// awsAuthOverEks is aws-auth in CONFIG_MAP mode applied over an aws-auth that EKS
+// wrote itself when a node group made outside the platform first joined (its field
+// manager owns mapRoles). Unforced, the real API server refuses the platform's apply
+// with a field conflict, so a mapping the platform does not know (that node group's
+// role) is never dropped silently; with awsAuthTakeover the apply is forced
+// (pulumi.com/patchForce) and the platform's mappings replace EKS's (docs/ordering.md
+// rule 3).
+func awsAuthOverEks(name string, takeover bool, refusedWith string) scenario {
+	inputs := with(base(),
+		"authenticationMode", "CONFIG_MAP",
+		"nodeGroups", []any{map[string]any{"name": "general"}},
+		"fargateProfiles", []any{map[string]any{"name": "kube-system",
+			"selectors": []any{map[string]any{"namespace": "kube-system"}}}},
+		"roleMappings", []any{map[string]any{"roleArn": "arn:aws:iam::123456789012:role/Ops",
+			"username": "ops", "groups": []any{"system:masters"}}},
+		"userMappings", []any{map[string]any{"userArn": "arn:aws:iam::123456789012:user/alice",
+			"username": "alice", "groups": []any{"viewers"}}})
+	if takeover {
+		inputs = with(inputs, "awsAuthTakeover", true)
+	}
+	return scenario{
+		name:        name,
+		inputs:      inputs,
+		wantKinds:   []string{"v1 ConfigMap"},
+		refusedWith: refusedWith,
+		seed: []seeded{{manager: "eks", object: map[string]any{
+			"apiVersion": "v1", "kind": "ConfigMap",
+			"metadata": map[string]any{"name": "aws-auth", "namespace": "kube-system"},
+			"data": map[string]any{"mapRoles": "- rolearn: arn:aws:iam::123456789012:role/outside-node\n" +
+				"  username: system:node:{{EC2PrivateDNSName}}\n  groups:\n  - system:bootstrappers\n  - system:nodes\n"},
+		}}},
+	}
 }

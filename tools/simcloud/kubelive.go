@@ -109,7 +109,7 @@ func (cm *liveConfigMap) apply(manager string, data map[string]string, force boo
 		if len(conflicts) > 1 {
 			noun = "conflicts"
 		}
-		return fmt.Errorf("Apply failed with %d %s: %s", len(conflicts), noun, strings.Join(conflicts, "\n"))
+		return fmt.Errorf("Apply failed with %d %s: %s", len(conflicts), noun, strings.Join(conflicts, "\n")) //nolint:staticcheck // the API server's own words, capital and all
 	}
 	for _, k := range sortedKeys(cm.Owners) {
 		if _, keep := data[k]; keep {
@@ -235,7 +235,7 @@ func isConfigMapType(typ string) bool { return typ == typConfigMap || typ == typ
 func ssaConflict(err error, manager string) error {
 	return errors.Join(
 		errors.New("server-side apply field conflict detected, see https://www.pulumi.com/registry/packages/kubernetes/how-to-guides/managing-resources-with-server-side-apply/#handle-field-conflicts-on-existing-resources for troubleshooting help"),
-		fmt.Errorf("The resource managed by field manager %q had an apply conflict: %w", manager, err))
+		fmt.Errorf("The resource managed by field manager %q had an apply conflict: %w", manager, err)) //nolint:staticcheck // the provider's own words
 }
 
 // configMapCreate applies a create of r to the live object, as described above; in
