@@ -31,19 +31,7 @@ func TestGoAwsAuthForeignMappingIsRefused(t *testing.T) {
 		Groups: pulumi.StringArray{pulumi.String("system:masters")},
 	}}
 	var takeover pulumi.BoolPtrInput
-	s, err := ws.GoStack(ctx, "e2e-awsauth-foreign", "legacy", func(ctx *pulumi.Context) error {
-		_, err := eksplatform.NewEksPlatform(ctx, component, &eksplatform.EksPlatformArgs{
-			PublicSubnetIds:    pulumi.StringArray{pulumi.String(pub1), pulumi.String(pub2)},
-			PrivateSubnetIds:   pulumi.StringArray{pulumi.String(priv1), pulumi.String(priv2)},
-			AuthenticationMode: pulumi.String("CONFIG_MAP"),
-			RoleMappings:       mappings,
-			AwsAuthTakeover:    takeover,
-			NodeGroups: eksplatform.NodeGroupArray{eksplatform.NodeGroupArgs{
-				Name: pulumi.String("general"), InstanceTypes: pulumi.StringArray{pulumi.String("m5.large")},
-			}},
-		})
-		return err
-	})
+	s, err := configMapStack(ctx, ws, "e2e-awsauth-foreign", &mappings, &takeover)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,19 +121,7 @@ func TestGoAwsAuthForeignMappingIsRefusedWhenEksWroteIt(t *testing.T) {
 	}
 	var mappings eksplatform.RoleMappingArray
 	var takeover pulumi.BoolPtrInput
-	s, err := ws.GoStack(ctx, "e2e-awsauth-eks", "legacy", func(ctx *pulumi.Context) error {
-		_, err := eksplatform.NewEksPlatform(ctx, component, &eksplatform.EksPlatformArgs{
-			PublicSubnetIds:    pulumi.StringArray{pulumi.String(pub1), pulumi.String(pub2)},
-			PrivateSubnetIds:   pulumi.StringArray{pulumi.String(priv1), pulumi.String(priv2)},
-			AuthenticationMode: pulumi.String("CONFIG_MAP"),
-			RoleMappings:       mappings,
-			AwsAuthTakeover:    takeover,
-			NodeGroups: eksplatform.NodeGroupArray{eksplatform.NodeGroupArgs{
-				Name: pulumi.String("general"), InstanceTypes: pulumi.StringArray{pulumi.String("m5.large")},
-			}},
-		})
-		return err
-	})
+	s, err := configMapStack(ctx, ws, "e2e-awsauth-eks", &mappings, &takeover)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,4 +160,24 @@ func TestGoAwsAuthForeignMappingIsRefusedWhenEksWroteIt(t *testing.T) {
 	for _, e := range j.Mutations().Entries {
 		t.Errorf("the up after the takeover touched the cloud: %s", journal.Label(e))
 	}
+}
+
+// configMapStack is a CONFIG_MAP platform with one node group, whose role mappings and
+// awsAuthTakeover each up reads from *mappings and *takeover, so a test changes them
+// between runs.
+func configMapStack(ctx context.Context, ws *runner.Workspace, project string,
+	mappings *eksplatform.RoleMappingArray, takeover *pulumi.BoolPtrInput) (*runner.Stack, error) {
+	return ws.GoStack(ctx, project, "legacy", func(ctx *pulumi.Context) error {
+		_, err := eksplatform.NewEksPlatform(ctx, component, &eksplatform.EksPlatformArgs{
+			PublicSubnetIds:    pulumi.StringArray{pulumi.String(pub1), pulumi.String(pub2)},
+			PrivateSubnetIds:   pulumi.StringArray{pulumi.String(priv1), pulumi.String(priv2)},
+			AuthenticationMode: pulumi.String("CONFIG_MAP"),
+			RoleMappings:       *mappings,
+			AwsAuthTakeover:    *takeover,
+			NodeGroups: eksplatform.NodeGroupArray{eksplatform.NodeGroupArgs{
+				Name: pulumi.String("general"), InstanceTypes: pulumi.StringArray{pulumi.String("m5.large")},
+			}},
+		})
+		return err
+	})
 }
