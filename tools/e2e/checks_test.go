@@ -121,6 +121,16 @@ func requireBefore(t *testing.T, rule, what string, as, bs []journal.Entry) {
 	}
 }
 
+// requireEntryBefore fails unless a ended before b started. Unlike requireBefore it
+// compares the two entries even when they share a URN: a replacement's delete and
+// create are one URN but two cloud objects, and their order is what is checked.
+func requireEntryBefore(t *testing.T, rule, what string, a, b journal.Entry) {
+	t.Helper()
+	if !journal.Before(a, b) {
+		t.Errorf("%s: %s: %s did not end before %s started", rule, what, journal.Label(a), journal.Label(b))
+	}
+}
+
 // requireReplacedNewFirst fails unless every resource both created and deleted in
 // the journal (a create-before-delete replacement: one URN, two cloud objects) had its
 // new object's create end before its old object's delete started: no capacity gap.

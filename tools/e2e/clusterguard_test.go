@@ -98,7 +98,12 @@ func TestGoClusterGuard(t *testing.T) {
 	if len(created) != 1 || len(deleted) != 1 {
 		t.Fatalf("allowed replacement: want the cluster deleted once and created once, got %d deletes and %d creates", len(deleted), len(created))
 	}
-	requireBefore(t, "allowed replacement", "the old cluster deleted before the new one is created", deleted, created)
+	// One URN, one EKS name: the delete and the create are compared as two entries
+	// (requireBefore skips pairs of one URN and would check nothing here).
+	if deleted[0].ID != created[0].ID {
+		t.Errorf("allowed replacement: want the cluster replaced under its name, got the old %q and the new %q", deleted[0].ID, created[0].ID)
+	}
+	requireEntryBefore(t, "allowed replacement", "the old cluster deleted before the new one is created", deleted[0], created[0])
 	for _, typ := range []string{tNodeGroup, tAddon} {
 		if j.Deletes().Type(typ).Len() == 0 || j.Creates().Type(typ).Len() == 0 {
 			t.Errorf("allowed replacement: the cluster's %s were not deleted and made again", typ)
@@ -116,7 +121,12 @@ func TestGoClusterGuard(t *testing.T) {
 	if len(created) != 1 || len(deleted) != 1 {
 		t.Fatalf("allowed rename: want one cluster created and the old one deleted, got %d creates and %d deletes", len(created), len(deleted))
 	}
-	requireBefore(t, "allowed rename", "the new cluster created before the old one is deleted", created, deleted)
+	// Two EKS names, one URN: the new cluster (its ID is its name) is created before the
+	// old one is deleted. Compared entry to entry, since requireBefore skips one URN.
+	if created[0].ID != "platform-2" || deleted[0].ID != "platform" {
+		t.Errorf("allowed rename: want platform-2 created and platform deleted, got %q created and %q deleted", created[0].ID, deleted[0].ID)
+	}
+	requireEntryBefore(t, "allowed rename", "the new cluster created before the old one is deleted", created[0], deleted[0])
 	if got := str(mustNode(t, g, tCluster, child("cluster")).Res.Inputs, "name"); got != "platform-2" {
 		t.Errorf("allowed rename: cluster name %q, want platform-2", got)
 	}

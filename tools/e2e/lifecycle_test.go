@@ -32,9 +32,14 @@ func scale() float64 {
 	return runner.DefaultScale
 }
 
+// newWorkspace makes a workspace in a temporary directory, at o.Scale when the test
+// asks for one (the "fires without the ordering" tests slow the clock so a create
+// outlasts the engine's round trips) and at scale() otherwise.
 func newWorkspace(t *testing.T, o runner.Options) *runner.Workspace {
 	t.Helper()
-	o.Scale = scale()
+	if o.Scale == 0 {
+		o.Scale = scale()
+	}
 	o.Dir = t.TempDir()
 	ws, err := runner.NewWorkspace(o)
 	if err != nil {
@@ -223,4 +228,16 @@ func tailStr(s string, n int) string {
 		return s
 	}
 	return "…" + s[len(s)-n:]
+}
+
+// TestNewWorkspaceKeepsAnExplicitScale: a test that asks for a clock (the "fires
+// without the ordering" tests ask for 0.01) runs at it; one that asks for none runs at
+// scale(). Nothing is started.
+func TestNewWorkspaceKeepsAnExplicitScale(t *testing.T) {
+	if ws := newWorkspace(t, runner.Options{Scale: 0.01}); ws.Scale != 0.01 || ws.Env["SIMCLOUD_SCALE"] != "0.01" {
+		t.Errorf("asked for scale 0.01, got %g (SIMCLOUD_SCALE=%q)", ws.Scale, ws.Env["SIMCLOUD_SCALE"])
+	}
+	if ws := newWorkspace(t, runner.Options{}); ws.Scale != scale() {
+		t.Errorf("asked for no scale, got %g, want scale() = %g", ws.Scale, scale())
+	}
 }

@@ -112,9 +112,10 @@ func TestHelmAddonsAllFourAfterTheirNodeGroupWithMatchingTrust(t *testing.T) {
 	if len(releases) != len(addons.Catalogue()) {
 		t.Fatalf("want %d releases, got %d: %v", len(addons.Catalogue()), len(releases), m.Names())
 	}
-	nodeGroups := m.OfType(nodeGroupType)
-	if len(nodeGroups) == 0 {
-		t.Skip("compute registers no node groups yet; ordering is covered by TestHelmAddonsOrderingWithStubStages")
+	// The two node groups above must be registered, or the ordering below has nothing
+	// to be after: fail rather than pass without checking it.
+	if nodeGroups := m.OfType(nodeGroupType); len(nodeGroups) != 2 {
+		t.Fatalf("want node groups system and batch registered, got %d: %v", len(nodeGroups), m.Names())
 	}
 	// Rule 4: after the first node group that can run them (system: untainted, with
 	// nodes), not every node group.

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -57,15 +58,34 @@ func TestEveryChildIsParentedToTheComponent(t *testing.T) {
 	}
 }
 
+// Rule 7: every Kubernetes object goes through the component's provider (demo-k8s),
+// except aws-auth in the CONFIG_MAP modes, which has one of its own (demo-k8s-aws-auth,
+// the only provider that upserts; rule 3). The platform registers Kubernetes objects of
+// every kind the component makes (aws-auth, Helm releases, Karpenter's NodeClass and
+// NodePools), and the check fails if it finds none, or no aws-auth, to look at.
 func TestKubernetesResourcesUseTheComponentsProvider(t *testing.T) {
-	m, _ := deploy(t, "demo", minimalArgs())
+	args := karpenterArgs()
+	args.AuthenticationMode = pulumi.String("API_AND_CONFIG_MAP")
+	m, _ := deploy(t, "demo", args)
+	var checked []string
+	sawAwsAuth := false
 	for _, r := range m.Resources() {
-		if len(r.Type) > 11 && r.Type[:11] == "kubernetes:" {
-			if r.Provider == "" || !containsName(r.Provider, "demo-k8s") {
-				t.Errorf("%s (%s) uses provider %q, want the component's explicit provider (rule 7)", r.Name, r.Type, r.Provider)
-			}
+		if !strings.HasPrefix(r.Type, "kubernetes:") {
+			continue
+		}
+		checked = append(checked, r.Name)
+		want := "demo-k8s"
+		if r.Name == "demo-aws-auth" && r.Type == typeConfigMap {
+			want, sawAwsAuth = "demo-k8s-aws-auth", true
+		}
+		if !strings.Contains(r.Provider, "::"+want+"::") {
+			t.Errorf("%s (%s) uses provider %q, want the component's explicit provider %s (rule 7)", r.Name, r.Type, r.Provider, want)
 		}
 	}
+	if len(checked) < 3 || !sawAwsAuth {
+		t.Fatalf("want aws-auth and other Kubernetes objects to check, got %d: %v", len(checked), checked)
+	}
+	t.Logf("checked %d Kubernetes objects: %v", len(checked), checked)
 }
 
 func TestDeterministicInputsAcrossRuns(t *testing.T) {
