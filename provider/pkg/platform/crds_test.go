@@ -14,17 +14,19 @@ import (
 )
 
 // optionRecorder is the recording mocks plus what the engine would be told about each
-// resource's retainOnDelete, which mocktest does not record.
+// resource's retainOnDelete and ignoreChanges, which mocktest does not record.
 type optionRecorder struct {
 	*mocktest.Mocks
-	mu     sync.Mutex
-	retain map[string]bool
+	mu      sync.Mutex
+	retain  map[string]bool
+	ignored map[string][]string
 }
 
 func (o *optionRecorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	if rpc := args.RegisterRPC; rpc != nil {
 		o.mu.Lock()
 		o.retain[args.Name] = rpc.GetRetainOnDelete()
+		o.ignored[args.Name] = rpc.GetIgnoreChanges()
 		o.mu.Unlock()
 	}
 	return o.Mocks.NewResource(args)
@@ -32,7 +34,7 @@ func (o *optionRecorder) NewResource(args pulumi.MockResourceArgs) (string, reso
 
 func deployWithOptions(t *testing.T, args *Args) *optionRecorder {
 	t.Helper()
-	o := &optionRecorder{Mocks: mocktest.New(), retain: map[string]bool{}}
+	o := &optionRecorder{Mocks: mocktest.New(), retain: map[string]bool{}, ignored: map[string][]string{}}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		_, err := New(ctx, "demo", args)
 		return err

@@ -3,12 +3,7 @@ package platform
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/eksplatform/pulumi-eksplatform/provider/internal/mocktest"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 func TestSubnetTagsOnePerSubnetAndKey(t *testing.T) {
@@ -94,36 +89,14 @@ func TestSubnetRoleTagsOff(t *testing.T) {
 	m.RequireOrder(t, "rule 1", tags, m.OfType("aws:eks/cluster:Cluster"))
 }
 
-// tagOptions is what the engine is told about each subnet tag's lifecycle: retainOnDelete
-// and ignoreChanges, from the registration itself (mocktest records neither).
-type tagOptions struct {
-	*mocktest.Mocks
-	mu      sync.Mutex
-	retain  map[string]bool
-	ignored map[string][]string
-}
-
-func (o *tagOptions) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	if rpc := args.RegisterRPC; rpc != nil && args.TypeToken == "aws:ec2/tag:Tag" {
-		o.mu.Lock()
-		o.retain[args.Name] = rpc.GetRetainOnDelete()
-		o.ignored[args.Name] = rpc.GetIgnoreChanges()
-		o.mu.Unlock()
+// tagRetain is, per subnet and security group tag the platform registers, whether it
+// is retained on delete (deployWithOptions records every resource's options).
+func tagRetain(o *optionRecorder) map[string]bool {
+	tags := map[string]bool{}
+	for _, r := range o.OfType("aws:ec2/tag:Tag") {
+		tags[r.Name] = o.retain[r.Name]
 	}
-	return o.Mocks.NewResource(args)
-}
-
-func deployTagOptions(t *testing.T, args *Args) *tagOptions {
-	t.Helper()
-	o := &tagOptions{Mocks: mocktest.New(), retain: map[string]bool{}, ignored: map[string][]string{}}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		_, err := New(ctx, "demo", args)
-		return err
-	}, pulumi.WithMocks("project", "stack", o))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o
+	return tags
 }
 
 // The role tags belong to no one cluster: EC2 holds one value per key and subnet, so
@@ -133,7 +106,8 @@ func deployTagOptions(t *testing.T, args *Args) *tagOptions {
 // the platform (no retain) and is kept at "shared". Names are those of 0.1.0 (no alias
 // needed: options are not part of a URN).
 func TestSharedSubnetTagsAreNeverDeleted(t *testing.T) {
-	o := deployTagOptions(t, minimalArgs())
+	o := deployWithOptions(t, minimalArgs())
+	tags := tagRetain(o)
 	want := map[string]bool{}
 	for _, id := range []string{pub1, pub2} {
 		want["demo-"+id+"-elb-tag"] = true
@@ -143,11 +117,11 @@ func TestSharedSubnetTagsAreNeverDeleted(t *testing.T) {
 		want["demo-"+id+"-internal-elb-tag"] = true
 		want["demo-"+id+"-cluster-tag"] = false
 	}
-	if len(o.retain) != len(want) {
-		t.Errorf("registered tags %v, want %v", o.retain, want)
+	if len(tags) != len(want) {
+		t.Errorf("registered tags %v, want %v", tags, want)
 	}
 	for name, shared := range want {
-		retain, ok := o.retain[name]
+		retain, ok := tags[name]
 		if !ok {
 			t.Errorf("%s not registered", name)
 			continue
@@ -168,9 +142,9 @@ func TestSharedSubnetTagsAreNeverDeleted(t *testing.T) {
 // Karpenter's discovery tag is per cluster (its value is the cluster name), on the private
 // subnets and on the cluster security group: it goes with the platform like the cluster tag.
 func TestKarpenterSubnetTagIsNotRetained(t *testing.T) {
-	o := deployTagOptions(t, karpenterArgs())
+	o := deployWithOptions(t, karpenterArgs())
 	n := 0
-	for name, retain := range o.retain {
+	for name, retain := range tagRetain(o) {
 		if !strings.HasSuffix(name, "-karpenter-tag") {
 			continue
 		}
