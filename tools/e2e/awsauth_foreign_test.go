@@ -88,16 +88,7 @@ func requireAwsAuthTakenOver(t *testing.T, ctx context.Context, ws *runner.Works
 	if !strings.HasPrefix(roles, platformRoles) || !strings.Contains(roles, `- rolearn: "`+added+`"`) {
 		t.Errorf("after the takeover mapRoles is not the platform's (its earlier mappings, then %s):\n%s", added, roles)
 	}
-	if len(owners["mapRoles"]) != 1 || !strings.HasPrefix(owners["mapRoles"][0], "pulumi-kubernetes-") {
-		t.Errorf("after the takeover mapRoles is owned by %v, want the platform's manager alone", owners["mapRoles"])
-	}
-	sum, j, _ := upOnce(t, ctx, ws, s, "again with awsAuthTakeover")
-	if sum.Changed() != 0 {
-		t.Errorf("the up after the takeover changed resources: %s", sum)
-	}
-	for _, e := range j.Mutations().Entries {
-		t.Errorf("the up after the takeover touched the cloud: %s", journal.Label(e))
-	}
+	requireOwnedAndSettled(t, ctx, ws, s, owners)
 }
 
 // TestGoAwsAuthForeignMappingIsRefusedWhenEksWroteIt (docs/ordering.md rule 3): EKS wrote
@@ -150,16 +141,7 @@ func TestGoAwsAuthForeignMappingIsRefusedWhenEksWroteIt(t *testing.T) {
 		strings.Count(roles, `- rolearn: "`) != 2 {
 		t.Errorf("after the takeover mapRoles is not the platform's (its node role, then the listed outside role, in its own form):\n%s", roles)
 	}
-	if len(owners["mapRoles"]) != 1 || !strings.HasPrefix(owners["mapRoles"][0], "pulumi-kubernetes-") {
-		t.Errorf("after the takeover mapRoles is owned by %v, want the platform's manager alone", owners["mapRoles"])
-	}
-	sum, j, _ := upOnce(t, ctx, ws, s, "again with awsAuthTakeover")
-	if sum.Changed() != 0 {
-		t.Errorf("the up after the takeover changed resources: %s", sum)
-	}
-	for _, e := range j.Mutations().Entries {
-		t.Errorf("the up after the takeover touched the cloud: %s", journal.Label(e))
-	}
+	requireOwnedAndSettled(t, ctx, ws, s, owners)
 }
 
 // configMapStack is a CONFIG_MAP platform with one node group, whose role mappings and
@@ -180,4 +162,20 @@ func configMapStack(ctx context.Context, ws *runner.Workspace, project string,
 		})
 		return err
 	})
+}
+
+// requireOwnedAndSettled: after a takeover the platform's manager alone owns mapRoles,
+// and the next up changes nothing, in the state or in the cloud.
+func requireOwnedAndSettled(t *testing.T, ctx context.Context, ws *runner.Workspace, s *runner.Stack, owners map[string][]string) {
+	t.Helper()
+	if len(owners["mapRoles"]) != 1 || !strings.HasPrefix(owners["mapRoles"][0], "pulumi-kubernetes-") {
+		t.Errorf("after the takeover mapRoles is owned by %v, want the platform's manager alone", owners["mapRoles"])
+	}
+	sum, j, _ := upOnce(t, ctx, ws, s, "again with awsAuthTakeover")
+	if sum.Changed() != 0 {
+		t.Errorf("the up after the takeover changed resources: %s", sum)
+	}
+	for _, e := range j.Mutations().Entries {
+		t.Errorf("the up after the takeover touched the cloud: %s", journal.Label(e))
+	}
 }
