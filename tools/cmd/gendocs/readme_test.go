@@ -57,7 +57,11 @@ func TestREADMEExampleIsExamplesYAML(t *testing.T) {
 		t.Fatal("README.md has no ```yaml block (the five-minute example's program)")
 	}
 	block := md[start+len("\n```yaml\n"):]
-	block = block[:strings.Index(block, "\n```")]
+	end := strings.Index(block, "\n```")
+	if end < 0 {
+		t.Fatal("README.md's ```yaml block is not closed")
+	}
+	block = block[:end]
 	raw, err := os.ReadFile(filepath.Join(repoRoot, "examples", "yaml", "Pulumi.yaml"))
 	if err != nil {
 		t.Fatal(err)
