@@ -312,17 +312,17 @@ func TestChartSourcesCoverTheCatalogue(t *testing.T) {
 	}
 }
 
-// The README's catalogue table and the catalogue cannot drift: one row per add-on, in
+// docs/catalogue.md's table and the catalogue cannot drift: one row per add-on, in
 // catalogue order, with its chart, repository, version and app version.
 func TestREADMECatalogueTableMatchesCatalogue(t *testing.T) {
-	raw, err := os.ReadFile("../../../README.md")
+	raw, err := os.ReadFile("../../../docs/catalogue.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := string(raw)
 	start := strings.Index(text, "### Helm add-ons\n")
 	if start < 0 {
-		t.Fatal("README has no \"### Helm add-ons\" section")
+		t.Fatal("docs/catalogue.md has no \"### Helm add-ons\" section")
 	}
 	var rows [][]string
 	for _, line := range strings.Split(text[start:], "\n")[1:] {
@@ -340,12 +340,12 @@ func TestREADMECatalogueTableMatchesCatalogue(t *testing.T) {
 	}
 	cat := Catalogue()
 	if len(rows) != len(cat) {
-		t.Fatalf("README catalogue table has %d rows, the catalogue %d add-ons", len(rows), len(cat))
+		t.Fatalf("docs/catalogue.md table has %d rows, the catalogue %d add-ons", len(rows), len(cat))
 	}
 	for i, a := range cat {
 		want := []string{"`" + a.Key + "`", fmt.Sprintf("`%s` (`%s`)", a.Chart, a.Repository), fmt.Sprintf("%s (%s)", a.Version, a.AppVersion), a.Namespace}
 		if len(rows[i]) < len(want) || !slices.Equal(rows[i][:len(want)], want) {
-			t.Errorf("README row %d = %q, want it to start %q", i+1, rows[i], want)
+			t.Errorf("docs/catalogue.md row %d = %q, want it to start %q", i+1, rows[i], want)
 		}
 	}
 }
