@@ -59,6 +59,8 @@ type placementIn struct {
 	AutoMode       *autoModeResult
 }
 
+// newPlacement answers for the compute of in; Karpenter's NodePools are added once they
+// exist (withKarpenterPools).
 func newPlacement(in placementIn) placement {
 	return placement{
 		groups: in.ComputeConfig.NodeGroups, profiles: in.ComputeConfig.FargateProfiles,
