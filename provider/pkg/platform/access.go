@@ -9,6 +9,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// accessIn is what accessEntries reads: the access inputs, and the cluster.
+type accessIn struct {
+	AccessConfig accessConfig
+	Cluster      *clusterResult
+}
+
 // accessEntries grants access to the cluster through EKS access entries with their
 // policy associations (API, API_AND_CONFIG_MAP modes; rule 3: compute waits for them).
 //
@@ -19,8 +25,8 @@ import (
 // deleting it on destroy would cut off nodes EKS still tracks. In the modes that read
 // aws-auth the platform maps the node and Fargate roles itself (awsauth.go), because the
 // ConfigMap is written before any node exists and a later update must keep them.
-func (b *build) accessEntries(cluster *clusterResult) (*readyResult, error) {
-	cfg := b.cfg.Access
+func (b *build) accessEntries(in accessIn) (*readyResult, error) {
+	cfg, cluster := in.AccessConfig, in.Cluster
 	res := &readyResult{}
 	if cfg.CallerIsAdmin {
 		// The entry is for the role behind the caller's session (an assumed-role

@@ -13,11 +13,18 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// autoModeResult is the Auto Mode compute the platform made beyond the cluster: its
-// NodeClass, the node role's access entry, and the custom NodePools, index for index.
-type autoModeResult struct {
-	NodePools []pulumi.Resource
-	Ready     []pulumi.Resource
+// autoModePoolsIn is what autoModePools reads. Besides Auto Mode's own section it needs
+// the cluster's: the private subnets its NodeClass launches nodes into.
+type autoModePoolsIn struct {
+	AutoModeConfig autoModeConfig
+	ClusterConfig  clusterConfig
+	Cluster        *clusterResult
+	Kube           *kubeResult
+	Workers        *workerRolesResult
+	SecurityGroups *securityGroupsResult
+	// After is what the Kubernetes objects wait for: access for the component's own
+	// provider (rule 3), as for the charts' CRDs.
+	After barrier
 }
 
 // autoModePools makes the custom NodePools and what they run on. EKS makes its own
@@ -26,13 +33,10 @@ type autoModeResult struct {
 // the Auto Mode node role (EKS's own access entry for it exists only with built-in
 // pools; otherwise the platform makes the EC2 entry with AmazonEKSAutoNodePolicy, as
 // AWS documents for custom NodeClasses).
-//
-// after is what the Kubernetes objects wait for: access for the component's own
-// provider (rule 3), as for the charts' CRDs.
-func (b *build) autoModePools(cluster *clusterResult, kube *kubeResult, workers *workerRolesResult, sg *securityGroupsResult, after []pulumi.Resource) (*autoModeResult, error) {
-	a := b.cfg.AutoMode
+func (b *build) autoModePools(in autoModePoolsIn) (*autoModeResult, error) {
+	a, cluster, kube, workers, sg, after := in.AutoModeConfig, in.Cluster, in.Kube, in.Workers, in.SecurityGroups, in.After
 	res := &autoModeResult{}
-	if err := b.autoModeClasses(kube, after, res); err != nil {
+	if err := b.autoModeClasses(a, kube, after, res); err != nil {
 		return nil, err
 	}
 	if !a.NodeClass() {
@@ -60,7 +64,7 @@ func (b *build) autoModePools(cluster *clusterResult, kube *kubeResult, workers 
 	roleName := workers.AutoNodeRoleArn.ApplyT(func(arn string) string {
 		return arn[strings.LastIndex(arn, "/")+1:]
 	}).(pulumi.StringOutput)
-	subnets := b.cfg.Cluster.PrivateSubnets.input().ToStringArrayOutput().ApplyT(func(ids []string) []map[string]string {
+	subnets := in.ClusterConfig.PrivateSubnets.input().ToStringArrayOutput().ApplyT(func(ids []string) []map[string]string {
 		terms := make([]map[string]string, len(ids))
 		for i, id := range ids {
 			terms[i] = map[string]string{"id": id}
@@ -153,8 +157,7 @@ func nodePoolSpec(np autoModeNodePoolConfig) pulumi.Map {
 // IngressClassParams) of Auto Mode's own controllers, when asked for: EKS makes neither,
 // and without them claims and Ingresses find no Auto Mode controller. Volumes are
 // encrypted gp3 (with the account's EBS key) and bound where their first pod runs.
-func (b *build) autoModeClasses(kube *kubeResult, after []pulumi.Resource, res *autoModeResult) error {
-	a := b.cfg.AutoMode
+func (b *build) autoModeClasses(a autoModeConfig, kube *kubeResult, after barrier, res *autoModeResult) error {
 	opts := b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(after))
 	isDefault := func(annotation string, on bool) pulumi.StringMap {
 		if !on {

@@ -14,8 +14,7 @@ import (
 //
 // Without the input nothing is sent, exactly as before the input existed: upgrading the
 // component shows no change to the cluster.
-func (b *build) autoModeFields(args *eks.ClusterArgs, nodeRoleArn pulumi.StringOutput) {
-	a := b.cfg.AutoMode
+func autoModeFields(args *eks.ClusterArgs, a autoModeConfig, nodeRoleArn pulumi.StringOutput) {
 	if !a.Given {
 		return
 	}

@@ -30,9 +30,22 @@ type awsAuthEntry struct {
 	groups   pulumi.StringArrayInput
 }
 
+// awsAuthIn is what awsAuth reads. It needs three sections: the authentication mode
+// (cluster), the mappings (access) and the node groups' own roles (compute).
+type awsAuthIn struct {
+	ClusterConfig clusterConfig
+	AccessConfig  accessConfig
+	ComputeConfig computeConfig
+	Kube          *kubeResult
+	Workers       *workerRolesResult
+	// Karpenter is Karpenter's node role and queue; nil when Karpenter is off.
+	Karpenter *karpenterPrereqs
+	// After is what aws-auth waits for (rule 3).
+	After barrier
+}
+
 // awsAuth writes the aws-auth ConfigMap in the modes that read it (CONFIG_MAP,
-// API_AND_CONFIG_MAP), before any node group or Fargate profile (rule 3); after is what
-// it waits for.
+// API_AND_CONFIG_MAP), before any node group or Fargate profile (rule 3).
 //
 // aws-auth may exist before the platform writes it: EKS makes it when the first managed
 // node group joins a CONFIG_MAP cluster, a killed run may have made it, another tool
@@ -62,26 +75,26 @@ type awsAuthEntry struct {
 // Karpenter's node role (karpenter, when enabled) is mapped in CONFIG_MAP mode only: in
 // the API modes its nodes join through the platform's EC2_LINUX access entry
 // (karpenter.go), since EKS makes entries only for managed node groups' roles.
-func (b *build) awsAuth(kube *kubeResult, workers *workerRolesResult, karpenter *karpenterPrereqs, after []pulumi.Resource) (*readyResult, error) {
-	if !b.cfg.Cluster.UsesConfigMap() {
+func (b *build) awsAuth(in awsAuthIn) (*readyResult, error) {
+	if !in.ClusterConfig.UsesConfigMap() {
 		return &readyResult{}, nil
 	}
-	roles := b.workerRoleMappings(workers)
-	if karpenter != nil && !b.cfg.Cluster.UsesAccessEntries() {
-		roles = append(roles, nodeRoleEntry(karpenter.NodeRole.Role.Arn, false))
+	roles := workerRoleMappings(in.ComputeConfig, in.Workers)
+	if in.Karpenter != nil && !in.ClusterConfig.UsesAccessEntries() {
+		roles = append(roles, nodeRoleEntry(in.Karpenter.NodeRole.Role.Arn, false))
 	}
-	for _, m := range b.cfg.Access.RoleMappings {
+	for _, m := range in.AccessConfig.RoleMappings {
 		roles = append(roles, awsAuthEntry{arn: m.RoleArn, username: m.Username, groups: m.Groups})
 	}
 	var users []awsAuthEntry
-	for _, m := range b.cfg.Access.UserMappings {
+	for _, m := range in.AccessConfig.UserMappings {
 		users = append(users, awsAuthEntry{arn: m.UserArn, username: m.Username, groups: m.Groups})
 	}
 	data := pulumi.StringMap{"mapRoles": renderAwsAuth("rolearn", roles)}
 	if len(users) > 0 {
 		data["mapUsers"] = renderAwsAuth("userarn", users)
 	}
-	provider, err := b.awsAuthProvider(kube)
+	provider, err := b.awsAuthProvider(in.Kube)
 	if err != nil {
 		return nil, err
 	}
@@ -92,13 +105,13 @@ func (b *build) awsAuth(kube *kubeResult, workers *workerRolesResult, karpenter 
 		Name:      pulumi.String("aws-auth"),
 		Namespace: pulumi.String("kube-system"),
 	}
-	if b.cfg.Access.AwsAuthTakeover {
+	if in.AccessConfig.AwsAuthTakeover {
 		meta.Annotations = pulumi.StringMap{"pulumi.com/patchForce": pulumi.String("true")}
 	}
 	cm, err := corev1.NewConfigMap(b.ctx, b.child("aws-auth"), &corev1.ConfigMapArgs{
 		Metadata: meta,
 		Data:     data,
-	}, b.opts(pulumi.Provider(provider), pulumi.DependsOn(after))...)
+	}, b.opts(pulumi.Provider(provider), pulumi.DependsOn(in.After))...)
 	if err != nil {
 		return nil, err
 	}
@@ -119,9 +132,9 @@ func (b *build) awsAuthProvider(kube *kubeResult) (*kubernetes.Provider, error) 
 
 // workerRoleMappings maps the shared node role, every node group's own role (once
 // each) and the Fargate pod execution role, as EKS would.
-func (b *build) workerRoleMappings(workers *workerRolesResult) []awsAuthEntry {
+func workerRoleMappings(compute computeConfig, workers *workerRolesResult) []awsAuthEntry {
 	var out []awsAuthEntry
-	groups := b.cfg.Compute.NodeGroups
+	groups := compute.NodeGroups
 	if workers.NodeRole != nil {
 		windows := false
 		for _, g := range groups {

@@ -11,22 +11,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// clusterResult is what later stages need of the cluster.
-type clusterResult struct {
-	Cluster *eks.Cluster
-	Role    *iam.Role
-	// KmsKeyArn is the key encrypting secrets, "" when encryption is off.
-	KmsKeyArn pulumi.StringOutput
-	// Name is the cluster's name as an Output, so consumers depend on the cluster.
-	Name pulumi.StringOutput
-}
-
-// secretsResult is the key that encrypts Kubernetes secrets and the cluster role's
-// permission to use it.
-type secretsResult struct {
-	// KeyArn is "" when encryption is off.
-	KeyArn pulumi.StringOutput
-	Ready  []pulumi.Resource
+// clusterRoleIn is what clusterRole reads: the cluster's name, and whether the autoMode
+// input is given.
+type clusterRoleIn struct {
+	ClusterConfig  clusterConfig
+	AutoModeConfig autoModeConfig
 }
 
 // clusterRole is the role the EKS control plane runs as. Under Auto Mode EKS also
@@ -34,11 +23,11 @@ type secretsResult struct {
 // gets the Auto Mode policies and sts:TagSession. It keeps them while the autoMode input
 // is there, enabled or not: after Auto Mode is switched off EKS still terminates the
 // instances and deletes the load balancers it made, with this role.
-func (b *build) clusterRole() (*madeRole, error) {
-	name := b.cfg.Cluster.Name
+func (b *build) clusterRole(in clusterRoleIn) (*madeRole, error) {
+	name := in.ClusterConfig.Name
 	trust := serviceTrust("eks.amazonaws.com", nil)
 	policies := []string{"AmazonEKSClusterPolicy"}
-	if b.cfg.AutoMode.Given {
+	if in.AutoModeConfig.Given {
 		trust.Statement[0].Action = append(trust.Statement[0].Action, "sts:TagSession")
 		policies = append(policies, autoModeClusterPolicies...)
 	}
@@ -51,11 +40,18 @@ func (b *build) clusterRole() (*madeRole, error) {
 	})
 }
 
+// secretsKeyIn is what secretsKey reads: the encryption settings, and the cluster role
+// that is granted the key.
+type secretsKeyIn struct {
+	ClusterConfig clusterConfig
+	ClusterRole   *madeRole
+}
+
 // secretsKey returns the key that encrypts secrets: the user's, or a key the platform
 // makes with rotation on. Either way the cluster role gets an inline policy to use
 // exactly that key. Nothing when encryption is off.
-func (b *build) secretsKey(role *madeRole) (*secretsResult, error) {
-	c := b.cfg.Cluster
+func (b *build) secretsKey(in secretsKeyIn) (*secretsResult, error) {
+	c := in.ClusterConfig
 	res := &secretsResult{KeyArn: pulumi.String("").ToStringOutput()}
 	if !c.SecretsEncryption {
 		return res, nil
@@ -87,7 +83,7 @@ func (b *build) secretsKey(role *madeRole) (*secretsResult, error) {
 		res.Ready = append(res.Ready, key)
 	}
 	policy, err := iam.NewRolePolicy(b.ctx, b.child("cluster-role-kms"), &iam.RolePolicyArgs{
-		Role: role.Role.Name,
+		Role: in.ClusterRole.Role.Name,
 		Policy: res.KeyArn.ApplyT(func(arn string) string {
 			return iampolicy.New(iampolicy.Statement{
 				Effect:   "Allow",
@@ -103,6 +99,13 @@ func (b *build) secretsKey(role *madeRole) (*secretsResult, error) {
 	return res, nil
 }
 
+// logGroupIn is what controlPlaneLogGroup reads: the cluster's logging settings and the
+// key that encrypts secrets.
+type logGroupIn struct {
+	ClusterConfig clusterConfig
+	Secrets       *secretsResult
+}
+
 // controlPlaneLogGroup makes /aws/eks/<name>/cluster with the platform's retention.
 // Rule 1: EKS would otherwise create it itself, with no retention, when logging is on,
 // and the platform's own create would then fail with "already exists".
@@ -112,12 +115,12 @@ func (b *build) secretsKey(role *madeRole) (*secretsResult, error) {
 // Logs' own encryption: CloudWatch may use a KMS key only when the key's policy allows
 // it for this log group, and the platform does not change the policy of a key it does
 // not own.
-func (b *build) controlPlaneLogGroup(secrets *secretsResult) (*readyResult, error) {
+func (b *build) controlPlaneLogGroup(in logGroupIn) (*readyResult, error) {
 	var key pulumi.StringInput
-	if b.cfg.Cluster.PlatformKey() {
-		key = secrets.KeyArn
+	if in.ClusterConfig.PlatformKey() {
+		key = in.Secrets.KeyArn
 	}
-	logGroup, err := b.logGroup(key)
+	logGroup, err := b.logGroup(in.ClusterConfig, key)
 	if err != nil {
 		return nil, err
 	}
@@ -125,8 +128,7 @@ func (b *build) controlPlaneLogGroup(secrets *secretsResult) (*readyResult, erro
 }
 
 // logGroup makes /aws/eks/<name>/cluster, encrypted with keyArn unless it is nil.
-func (b *build) logGroup(keyArn pulumi.StringInput) (*cloudwatch.LogGroup, error) {
-	c := b.cfg.Cluster
+func (b *build) logGroup(c clusterConfig, keyArn pulumi.StringInput) (*cloudwatch.LogGroup, error) {
 	args := &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(controlPlaneLogGroupName(c.Name)),
 		RetentionInDays: pulumi.Int(c.LogRetentionDays),
@@ -171,7 +173,7 @@ func secretsKeyPolicy(partition, region, account, cluster string) iampolicy.Docu
 // AWS is not told: a delete from outside Pulumi (console, CLI) still succeeds. Without
 // protectCluster no protect option is given, so the cluster inherits the component's
 // (a program may protect the whole platform).
-func clusterOptions(c clusterConfig, after []pulumi.Resource) []pulumi.ResourceOption {
+func clusterOptions(c clusterConfig, after barrier) []pulumi.ResourceOption {
 	opts := []pulumi.ResourceOption{pulumi.DependsOn(after)}
 	if c.Protect {
 		opts = append(opts, pulumi.Protect(true))
@@ -179,10 +181,22 @@ func clusterOptions(c clusterConfig, after []pulumi.Resource) []pulumi.ResourceO
 	return opts
 }
 
-// cluster makes the control plane; after is what it waits for (rule 1). autoNodeRoleArn
-// is the role of Auto Mode's built-in pools ("" without them).
-func (b *build) cluster(role *madeRole, secrets *secretsResult, autoNodeRoleArn pulumi.StringOutput, after []pulumi.Resource) (*clusterResult, error) {
-	c := b.cfg.Cluster
+// clusterIn is what cluster reads.
+type clusterIn struct {
+	ClusterConfig  clusterConfig
+	AutoModeConfig autoModeConfig
+	ClusterRole    *madeRole
+	Secrets        *secretsResult
+	// AutoNodeRoleArn is the role of Auto Mode's built-in pools ("" without them).
+	AutoNodeRoleArn pulumi.StringOutput
+	// After is what the cluster waits for (rule 1).
+	After barrier
+}
+
+// cluster makes the control plane.
+func (b *build) cluster(in clusterIn) (*clusterResult, error) {
+	c := in.ClusterConfig
+	secrets := in.Secrets
 	var encryption eks.ClusterEncryptionConfigPtrInput
 	if c.SecretsEncryption {
 		encryption = eks.ClusterEncryptionConfigArgs{
@@ -205,7 +219,7 @@ func (b *build) cluster(role *madeRole, secrets *secretsResult, autoNodeRoleArn 
 	args := &eks.ClusterArgs{
 		Name:                   pulumi.String(c.Name),
 		Version:                pulumi.String(c.Version),
-		RoleArn:                role.Role.Arn,
+		RoleArn:                in.ClusterRole.Role.Arn,
 		VpcConfig:              vpc,
 		EnabledClusterLogTypes: pulumi.ToStringArray(c.LogTypes),
 		// STANDARD: EKS upgrades the control plane at the end of standard support;
@@ -229,8 +243,8 @@ func (b *build) cluster(role *madeRole, secrets *secretsResult, autoNodeRoleArn 
 		// EKS does not report (clusterguard.go).
 		Tags: b.tags(b.guardTags()),
 	}
-	b.autoModeFields(args, autoNodeRoleArn)
-	opts := clusterOptions(c, after)
+	autoModeFields(args, in.AutoModeConfig, in.AutoNodeRoleArn)
+	opts := clusterOptions(c, in.After)
 	if b.guard.Replaces {
 		// Allowed, under the same name: EKS refuses a second cluster of that name, so the
 		// old one goes first (with everything that depends on it).
@@ -240,5 +254,5 @@ func (b *build) cluster(role *madeRole, secrets *secretsResult, autoNodeRoleArn 
 	if err != nil {
 		return nil, err
 	}
-	return &clusterResult{Cluster: cluster, Role: role.Role, KmsKeyArn: secrets.KeyArn, Name: cluster.Name}, nil
+	return &clusterResult{Cluster: cluster, Role: in.ClusterRole.Role, KmsKeyArn: secrets.KeyArn, Name: cluster.Name}, nil
 }

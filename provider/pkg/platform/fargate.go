@@ -5,14 +5,24 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// fargateIn is what fargateProfiles reads.
+type fargateIn struct {
+	ComputeConfig computeConfig
+	Cluster       *clusterResult
+	Workers       *workerRolesResult
+	// After is what every profile waits for (the script's beforeCompute).
+	After barrier
+}
+
 // fargateProfiles makes the Fargate profiles one after another (rule 5): EKS creates or
 // deletes one profile at a time per cluster and rejects a second concurrent one with
 // ResourceInUseException, so profile i+1 depends on profile i. Every profile also waits
-// for after (New's beforeCompute barrier).
-func (b *build) fargateProfiles(cluster *clusterResult, workers *workerRolesResult, after []pulumi.Resource) (*fargateResult, error) {
+// for in.After.
+func (b *build) fargateProfiles(in fargateIn) (*fargateResult, error) {
 	res := &fargateResult{}
+	cluster, workers := in.Cluster, in.Workers
 	var previous pulumi.Resource
-	for _, f := range b.cfg.Compute.FargateProfiles {
+	for _, f := range in.ComputeConfig.FargateProfiles {
 		var selectors eks.FargateProfileSelectorArray
 		for _, s := range f.Selectors {
 			sel := eks.FargateProfileSelectorArgs{Namespace: pulumi.String(s.Namespace)}
@@ -25,7 +35,7 @@ func (b *build) fargateProfiles(cluster *clusterResult, workers *workerRolesResu
 			}
 			selectors = append(selectors, sel)
 		}
-		deps := after
+		deps := in.After
 		if previous != nil {
 			deps = append(deps[:len(deps):len(deps)], previous)
 		}

@@ -180,15 +180,16 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*config)) *mocktest.Mo
 			return err
 		}
 		b := newBuild(ctx, cfg, p)
-		role, err := b.clusterRole()
+		role, err := b.clusterRole(clusterRoleIn{ClusterConfig: cfg.Cluster, AutoModeConfig: cfg.AutoMode})
 		if err != nil {
 			return err
 		}
-		secrets, err := b.secretsKey(role)
+		secrets, err := b.secretsKey(secretsKeyIn{ClusterConfig: cfg.Cluster, ClusterRole: role})
 		if err != nil {
 			return err
 		}
-		cluster, err := b.cluster(role, secrets, pulumi.String("").ToStringOutput(), nil)
+		cluster, err := b.cluster(clusterIn{ClusterConfig: cfg.Cluster, AutoModeConfig: cfg.AutoMode, ClusterRole: role,
+			Secrets: secrets, AutoNodeRoleArn: pulumi.String("").ToStringOutput()})
 		if err != nil {
 			return err
 		}
@@ -196,7 +197,7 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*config)) *mocktest.Mo
 		if err != nil {
 			return err
 		}
-		kube, err := b.kubernetesProvider(cluster)
+		kube, err := b.kubernetesProvider(kubeIn{KubeAuthConfig: cfg.Kube, Cluster: cluster})
 		if err != nil {
 			return err
 		}

@@ -6,25 +6,20 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// kubeResult is the component's own Kubernetes provider and the user-facing kubeconfig.
-type kubeResult struct {
-	// Provider is used by every Kubernetes resource of the platform (ordering rule 7):
-	// never an ambient kubeconfig, which could point at another cluster.
-	Provider *kubernetes.Provider
-	// Kubeconfig is the exec-based kubeconfig, for the output (made secret there).
-	Kubeconfig pulumi.StringOutput
-	// providerConfig is the kubeconfig the provider uses (the token form in token
-	// mode), for aws-auth's own provider (awsauth.go).
-	providerConfig pulumi.StringOutput
+// kubeIn is what kubernetesProvider reads: how the provider authenticates, and the
+// cluster it talks to.
+type kubeIn struct {
+	KubeAuthConfig kubeAuthConfig
+	Cluster        *clusterResult
 }
 
 // kubernetesProvider builds the kubeconfig and the explicit provider from the cluster's
 // endpoint and CA. In exec mode the provider's configuration is the kubeconfig itself,
 // identical on every run; in token mode it embeds a fresh token (secret), so the
 // provider shows an update on each `pulumi up`.
-func (b *build) kubernetesProvider(cluster *clusterResult) (*kubeResult, error) {
-	auth := b.cfg.Kube
-	cl := cluster.Cluster
+func (b *build) kubernetesProvider(in kubeIn) (*kubeResult, error) {
+	auth := in.KubeAuthConfig
+	cl := in.Cluster.Cluster
 	ca := cl.CertificateAuthority.Data().Elem()
 	kc := pulumi.All(cl.Name, cl.Endpoint, ca, b.region).ApplyT(func(v []any) string {
 		return kubeconfigJSON(v[0].(string), v[1].(string), v[2].(string), v[3].(string), auth, "")

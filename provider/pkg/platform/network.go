@@ -26,14 +26,21 @@ func sharedSubnetTagOptions() []pulumi.ResourceOption {
 	return []pulumi.ResourceOption{pulumi.RetainOnDelete(true), pulumi.IgnoreChanges([]string{"value"})}
 }
 
+// subnetTagsIn is what subnetTags reads: the subnets and subnetRoleTags, and whether
+// Karpenter discovers its nodes' subnets by tag.
+type subnetTagsIn struct {
+	ClusterConfig   clusterConfig
+	KarpenterConfig karpenterConfig
+}
+
 // subnetTags tags the user's subnets for EKS and for the load balancer controller's subnet
 // discovery. One aws.ec2.Tag per subnet and key: the platform owns these tags, never the
 // subnets. The cluster tag names this cluster alone and goes with the platform; the role
 // tags are shared (sharedSubnetTagOptions) and stay. With subnetRoleTags false only the
 // per-cluster tag is written. Tags are named by subnet ID, so reordering the subnet lists
 // changes nothing.
-func (b *build) subnetTags() (*readyResult, error) {
-	c := b.cfg.Cluster
+func (b *build) subnetTags(in subnetTagsIn) (*readyResult, error) {
+	c := in.ClusterConfig
 	own := subnetTag{suffix: "cluster", key: "kubernetes.io/cluster/" + c.Name, value: "shared"}
 	res := &readyResult{}
 	add := func(subnets stringList, role subnetTag) error {
@@ -71,7 +78,7 @@ func (b *build) subnetTags() (*readyResult, error) {
 	// Karpenter's EC2NodeClass selects its nodes' subnets by this tag (karpenter.go): the
 	// private subnets, where the platform's nodes run. Per cluster, so written whatever
 	// subnetRoleTags says.
-	if b.cfg.Karpenter.Enabled {
+	if in.KarpenterConfig.Enabled {
 		for i, id := range c.PrivateSubnets.Values {
 			tag, err := ec2.NewTag(b.ctx, b.child(nameKey(id, c.PrivateSubnets.Secret)+"-karpenter-tag"), &ec2.TagArgs{
 				ResourceId: c.PrivateSubnets.element(i),

@@ -12,16 +12,29 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// nodeGroups makes the managed node groups, in parallel; after is what every group
-// waits for (New's beforeNodes barrier).
-func (b *build) nodeGroups(cluster *clusterResult, workers *workerRolesResult, sg *securityGroupsResult, after []pulumi.Resource) (*nodeGroupsResult, error) {
+// nodeGroupsIn is what nodeGroups reads. Besides the compute inputs it needs the
+// cluster's name (the groups' EKS names) and the security group inputs (which groups
+// get a launch template's security groups).
+type nodeGroupsIn struct {
+	ComputeConfig        computeConfig
+	ClusterConfig        clusterConfig
+	SecurityGroupsConfig securityGroupsConfig
+	Cluster              *clusterResult
+	Workers              *workerRolesResult
+	SecurityGroups       *securityGroupsResult
+	// After is what every group waits for (the script's beforeNodes).
+	After barrier
+}
+
+// nodeGroups makes the managed node groups, in parallel.
+func (b *build) nodeGroups(in nodeGroupsIn) (*nodeGroupsResult, error) {
 	res := &nodeGroupsResult{}
 	// A group removed from nodeGroups is deleted by the engine; say so before it is.
-	for _, w := range b.cfg.Compute.removedGroupWarnings(b.upgrade.live, b.cfg.Cluster.Name) {
+	for _, w := range in.ComputeConfig.removedGroupWarnings(b.upgrade.live, in.ClusterConfig.Name) {
 		_ = b.ctx.Log.Warn(w, &pulumi.LogArgs{Resource: b.parent})
 	}
-	for _, g := range b.cfg.Compute.NodeGroups {
-		ng, planned, err := b.nodeGroup(cluster, workers, sg, g, after)
+	for _, g := range in.ComputeConfig.NodeGroups {
+		ng, planned, err := b.nodeGroup(in, g)
 		if err != nil {
 			return nil, err
 		}
@@ -33,7 +46,8 @@ func (b *build) nodeGroups(cluster *clusterResult, workers *workerRolesResult, s
 }
 
 // nodeGroup makes one managed node group and its launch template.
-func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, sg *securityGroupsResult, g nodeGroupConfig, after []pulumi.Resource) (*eks.NodeGroup, plannedName, error) {
+func (b *build) nodeGroup(in nodeGroupsIn, g nodeGroupConfig) (*eks.NodeGroup, plannedName, error) {
+	cluster, compute := in.Cluster, in.ComputeConfig
 	tags := b.tags(g.Tags)
 	instanceTags := b.tags(g.Tags, plainMapOf(map[string]string{"Name": g.EksName}))
 	lt, err := ec2.NewLaunchTemplate(b.ctx, b.child("ng-"+g.Name+"-lt"), &ec2.LaunchTemplateArgs{
@@ -70,7 +84,7 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, sg
 		Placement:                        placementGroup(g),
 		// The cluster security group, the node security group and the group's extras;
 		// nil when there are neither (securitygroups.go).
-		VpcSecurityGroupIds: launchTemplateSecurityGroups(g, sg, b.cfg.SecurityGroups),
+		VpcSecurityGroupIds: launchTemplateSecurityGroups(g, in.SecurityGroups, in.SecurityGroupsConfig),
 		Tags:                tags,
 	}, b.opts()...)
 	if err != nil {
@@ -79,7 +93,7 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, sg
 
 	roleArn := g.NodeRoleArn
 	if roleArn == nil {
-		roleArn = workers.NodeRoleArn
+		roleArn = in.Workers.NodeRoleArn
 	}
 	var taints eks.NodeGroupTaintArray
 	for _, t := range g.Taints {
@@ -129,12 +143,12 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, sg
 	live := b.upgrade.live
 	name := pulumi.All(roleArn, subnets, lt.ID()).ApplyT(func(v []any) string {
 		want := desiredNodeGroupFields(g, v[0].(string), v[1].([]string), string(v[2].(pulumi.ID)))
-		n := b.cfg.Compute.nodeGroupEksName(live, g, want)
+		n := compute.nodeGroupEksName(live, g, want)
 		// The preview (and the up) says which groups this run replaces, and why. With a
 		// create-only input unknown at preview the name is not this one (below), and
 		// warnUnknownNodeGroupNames says so instead.
 		if len(g.PreviewUnknown) == 0 {
-			if w := replacementWarning(g, b.cfg.Compute.liveGroupsOf(live, g), n, want, live); w != "" {
+			if w := replacementWarning(g, compute.liveGroupsOf(live, g), n, want, live); w != "" {
 				_ = b.ctx.Log.Warn(w, &pulumi.LogArgs{Resource: b.parent})
 			}
 		}
@@ -173,7 +187,7 @@ func (b *build) nodeGroup(cluster *clusterResult, workers *workerRolesResult, sg
 			Version: lt.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
 		},
 		Tags: tags,
-	}, b.opts(pulumi.DependsOn(after),
+	}, b.opts(pulumi.DependsOn(in.After),
 		// The desired size is only the size at creation; the Cluster Autoscaler (or a
 		// person) owns it afterwards, and `pulumi up` must not scale the group back.
 		pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}),

@@ -4,8 +4,17 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// outputsIn is what outputs reads: the component, every stage's result, and whether
+// Karpenter (whose role is among the add-on roles) is on.
+type outputsIn struct {
+	Platform        *EksPlatform
+	Results         *stageResults
+	KarpenterConfig karpenterConfig
+}
+
 // outputs sets the component's outputs and registers them with the engine.
-func (b *build) outputs(p *EksPlatform, s *stageResults) error {
+func (b *build) outputs(in outputsIn) error {
+	p, s := in.Platform, in.Results
 	cluster, identity, kube, workers := s.cluster, s.identity, s.kube, s.workers
 	cl := cluster.Cluster
 	p.Kubeconfig = pulumi.ToSecret(kube.Kubeconfig).(pulumi.StringOutput)
@@ -28,7 +37,7 @@ func (b *build) outputs(p *EksPlatform, s *stageResults) error {
 			roles[name] = set.RoleArns[name]
 		}
 	}
-	if s.karpenter != nil && b.cfg.Karpenter.Enabled {
+	if s.karpenter != nil && in.KarpenterConfig.Enabled {
 		// The controller's role, under its release name like the catalogue's.
 		roles["karpenter"] = s.karpenter.RoleArn
 	}

@@ -48,12 +48,24 @@ func (pl placement) withKarpenterPools(pools []karpenterNodePoolConfig, made []p
 	return pl
 }
 
-func newPlacement(cfg computeConfig, groups *nodeGroupsResult, profiles *fargateResult,
-	auto autoModeConfig, cluster *clusterResult, pools *autoModeResult,
-) placement {
+// placementIn is the compute placement answers about: the inputs and what the compute
+// stages made of them.
+type placementIn struct {
+	ComputeConfig  computeConfig
+	AutoModeConfig autoModeConfig
+	NodeGroups     *nodeGroupsResult
+	Fargate        *fargateResult
+	Cluster        *clusterResult
+	AutoMode       *autoModeResult
+}
+
+// newPlacement answers for the compute of in; Karpenter's NodePools are added once they
+// exist (withKarpenterPools).
+func newPlacement(in placementIn) placement {
 	return placement{
-		groups: cfg.NodeGroups, profiles: cfg.FargateProfiles, groupsMade: groups.Ready, profilesMade: profiles.Ready,
-		auto: auto, cluster: cluster.Cluster, poolsMade: pools.NodePools,
+		groups: in.ComputeConfig.NodeGroups, profiles: in.ComputeConfig.FargateProfiles,
+		groupsMade: in.NodeGroups.Ready, profilesMade: in.Fargate.Ready,
+		auto: in.AutoModeConfig, cluster: in.Cluster.Cluster, poolsMade: in.AutoMode.NodePools,
 	}
 }
 

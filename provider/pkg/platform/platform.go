@@ -7,7 +7,6 @@ package platform
 
 import (
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -43,12 +42,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 // newPlatform is New, also returning the barriers it ordered the stages with, so tests
-// can check each barrier's contents.
-//
-// The body is the whole ordering of the platform: every stage is one call, and every
-// wait that the data flow alone would not express is a named barrier passed to the
-// stage as its `after` list, with the rule of docs/ordering.md it implements beside it.
-// Stages never reach into each other's results to decide what to wait for.
+// can check each barrier's contents: resolve, the component, preflight (what the
+// running cluster decides), then the stage script.
 func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*EksPlatform, *barriers, error) {
 	cfg, err := resolve(ctx.DryRun(), name, args)
 	if err != nil {
@@ -58,104 +53,105 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	if err := ctx.RegisterComponentResource(TypeToken, name, p, opts...); err != nil {
 		return nil, nil, err
 	}
-	b := newBuild(ctx, cfg, p)
-	// The running cluster's version decides what a version change does, and a step EKS
-	// would refuse (two minors, a downgrade) is refused here, before any child exists.
-	var live liveCluster
-	if !cfg.Cluster.VersionStepUnread {
-		if live, err = b.readLive(); err != nil {
-			return nil, nil, err
-		}
-	}
-	kubeProxyPin, pinned := cfg.EksAddons.pins()
-	if b.upgrade, err = planUpgrade(cfg.Cluster, cfg.Compute, live, kubeProxyPin, pinned); err != nil {
+	b, err := preflight(ctx, cfg, p)
+	if err != nil {
 		return nil, nil, err
 	}
-	for _, w := range b.upgrade.Warnings {
-		_ = ctx.Log.Warn(w, &pulumi.LogArgs{Resource: p})
-	}
-	// Chart compatibility findings that do not stop the run (helmaddons_kubecompat.go).
-	for _, w := range cfg.Warnings {
-		_ = ctx.Log.Warn(w, &pulumi.LogArgs{Resource: p})
-	}
-	// A change that would replace the cluster is refused here too, unless allowed.
-	if err := b.guardCluster(live); err != nil {
+	// A stage that fails returns no barriers; outputs that fail to register still
+	// return the component with its error.
+	w, err := b.runStages(p)
+	if w == nil {
 		return nil, nil, err
 	}
+	return p, w, err
+}
+
+// runStages is the stage script: the whole ordering of the platform. Every stage is one
+// call taking one input struct: the results it uses, the configuration sections it
+// reads, and its waits by name. Every wait that the data flow alone would not express
+// is a named barrier, with the rule of docs/ordering.md it implements beside it.
+// Stages never reach into each other's results to decide what to wait for.
+func (b *build) runStages(p *EksPlatform) (*barriers, error) {
+	cfg := b.cfg
 	w := &barriers{}
 	var s stageResults
+	var err error
 
 	// Rule 8: the roles of the cluster, the nodes and Fargate pods, the subnet tags, the
 	// KMS key and the log group need nothing of each other and start together.
-	if s.subnets, err = b.subnetTags(); err != nil {
-		return nil, nil, err
+	if s.subnets, err = b.subnetTags(subnetTagsIn{ClusterConfig: cfg.Cluster, KarpenterConfig: cfg.Karpenter}); err != nil {
+		return nil, err
 	}
-	if s.clusterRole, err = b.clusterRole(); err != nil {
-		return nil, nil, err
+	if s.clusterRole, err = b.clusterRole(clusterRoleIn{ClusterConfig: cfg.Cluster, AutoModeConfig: cfg.AutoMode}); err != nil {
+		return nil, err
 	}
-	if s.secrets, err = b.secretsKey(s.clusterRole); err != nil {
-		return nil, nil, err
+	if s.secrets, err = b.secretsKey(secretsKeyIn{ClusterConfig: cfg.Cluster, ClusterRole: s.clusterRole}); err != nil {
+		return nil, err
 	}
-	if s.logs, err = b.controlPlaneLogGroup(s.secrets); err != nil {
-		return nil, nil, err
+	if s.logs, err = b.controlPlaneLogGroup(logGroupIn{ClusterConfig: cfg.Cluster, Secrets: s.secrets}); err != nil {
+		return nil, err
 	}
 	if s.workers, err = b.workerRoles(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Karpenter's node role and interruption queue need no cluster either.
 	if s.karpenterPre, err = b.karpenterPrerequisites(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 
 	// Rule 1: what EKS reads or would create itself exists before the cluster.
 	// Under Auto Mode the built-in pools launch nodes as soon as the cluster is active:
 	// their role and its policies come first too.
 	w.beforeCluster = join(s.subnets.Ready, s.clusterRole.Ready, s.secrets.Ready, s.logs.Ready, s.workers.AutoReady)
-	if s.cluster, err = b.cluster(s.clusterRole, s.secrets, s.workers.AutoNodeRoleArn, w.beforeCluster); err != nil {
-		return nil, nil, err
+	if s.cluster, err = b.cluster(clusterIn{ClusterConfig: cfg.Cluster, AutoModeConfig: cfg.AutoMode, ClusterRole: s.clusterRole,
+		Secrets: s.secrets, AutoNodeRoleArn: s.workers.AutoNodeRoleArn, After: w.beforeCluster}); err != nil {
+		return nil, err
 	}
 	// Rule 2: the OIDC provider follows the cluster through its issuer URL (data flow).
 	if s.identity, err = b.oidcProvider(s.cluster); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Rule 7: every Kubernetes resource uses this provider, built from the cluster.
-	if s.kube, err = b.kubernetesProvider(s.cluster); err != nil {
-		return nil, nil, err
+	if s.kube, err = b.kubernetesProvider(kubeIn{KubeAuthConfig: cfg.Kube, Cluster: s.cluster}); err != nil {
+		return nil, err
 	}
 
 	// The node security group and the security group rules need only the cluster (its
 	// security group and VPC), and run beside the access entries (rule 8).
-	if s.securityGroups, err = b.securityGroups(s.cluster); err != nil {
-		return nil, nil, err
+	if s.securityGroups, err = b.securityGroups(securityGroupsIn{SecurityGroupsConfig: cfg.SecurityGroups,
+		ClusterConfig: cfg.Cluster, KarpenterConfig: cfg.Karpenter, Cluster: s.cluster}); err != nil {
+		return nil, err
 	}
 
 	// Rule 3: access entries first; aws-auth maps the worker roles, and in
 	// API_AND_CONFIG_MAP mode the component's own Kubernetes provider may be authorized
 	// only through those entries.
-	if s.access, err = b.accessEntries(s.cluster); err != nil {
-		return nil, nil, err
+	if s.access, err = b.accessEntries(accessIn{AccessConfig: cfg.Access, Cluster: s.cluster}); err != nil {
+		return nil, err
 	}
 	w.beforeAwsAuth = join(s.access.Ready, s.workers.Ready, s.karpenterPre.nodeRoleReady())
-	if s.awsAuth, err = b.awsAuth(s.kube, s.workers, s.karpenterPre, w.beforeAwsAuth); err != nil {
-		return nil, nil, err
+	if s.awsAuth, err = b.awsAuth(awsAuthIn{ClusterConfig: cfg.Cluster, AccessConfig: cfg.Access, ComputeConfig: cfg.Compute,
+		Kube: s.kube, Workers: s.workers, Karpenter: s.karpenterPre, After: w.beforeAwsAuth}); err != nil {
+		return nil, err
 	}
 
 	// Rule 4: the add-ons nodes need (vpc-cni, kube-proxy, pod identity agent).
 	if s.nodeAddons, err = b.nodeAddons(s.cluster, s.identity); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Rule 4: eksAddons.extra node agents (DaemonSets only, which EKS reports active with
 	// no node yet) start with them; nothing waits for them but the ALB controller.
-	if s.earlyAddons, err = b.extraEksAddons(s.cluster, s.identity, b.cfg.EksAddons.extraEksAddonsPlaced(false),
+	if s.earlyAddons, err = b.extraEksAddons(s.cluster, s.identity, cfg.EksAddons.extraEksAddonsPlaced(false),
 		func(string) []pulumi.Resource { return nil }); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 
 	// Auto Mode's custom NodePools and their NodeClass are Kubernetes objects: they need
 	// the component's access to the API server (rule 3), like the charts' CRDs.
 	w.beforeAutoModePools = join(s.access.Ready, s.awsAuth.Ready)
-	if s.autoMode, err = b.autoModePools(s.cluster, s.kube, s.workers, s.securityGroups, w.beforeAutoModePools); err != nil {
-		return nil, nil, err
+	if s.autoMode, err = b.autoModePools(autoModePoolsIn{AutoModeConfig: cfg.AutoMode, ClusterConfig: cfg.Cluster, Cluster: s.cluster,
+		Kube: s.kube, Workers: s.workers, SecurityGroups: s.securityGroups, After: w.beforeAutoModePools}); err != nil {
+		return nil, err
 	}
 
 	// Rule 3: no node or Fargate pod tries to join before it is granted access, and the
@@ -173,36 +169,39 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	// Rule 11: nodes start with the security groups and rules the user declared, and
 	// on destroy the rules go only after the nodes.
 	w.beforeNodes = join(w.beforeCompute, s.nodeAddons.nodesJoinWith, s.securityGroups.Ready)
-	if s.nodeGroups, err = b.nodeGroups(s.cluster, s.workers, s.securityGroups, w.beforeNodes); err != nil {
-		return nil, nil, err
+	if s.nodeGroups, err = b.nodeGroups(nodeGroupsIn{ComputeConfig: cfg.Compute, ClusterConfig: cfg.Cluster, SecurityGroupsConfig: cfg.SecurityGroups,
+		Cluster: s.cluster, Workers: s.workers, SecurityGroups: s.securityGroups, After: w.beforeNodes}); err != nil {
+		return nil, err
 	}
 	// Rule 5: the stage chains the profiles one after another.
-	if s.fargate, err = b.fargateProfiles(s.cluster, s.workers, w.beforeCompute); err != nil {
-		return nil, nil, err
+	if s.fargate, err = b.fargateProfiles(fargateIn{ComputeConfig: cfg.Compute, Cluster: s.cluster, Workers: s.workers,
+		After: w.beforeCompute}); err != nil {
+		return nil, err
 	}
 
 	// Rule 4: add-ons that run pods wait for the compute that can schedule them, not
 	// for all of it. coredns and the EBS CSI controller run in kube-system and tolerate
 	// CriticalAddonsOnly (a system node group's taint); with a node group they run on
 	// nodes (coredns is annotated for EC2), on a Fargate-only cluster on its profile.
-	place := newPlacement(b.cfg.Compute, s.nodeGroups, s.fargate, b.cfg.AutoMode, s.cluster, s.autoMode)
+	place := newPlacement(placementIn{ComputeConfig: cfg.Compute, AutoModeConfig: cfg.AutoMode,
+		NodeGroups: s.nodeGroups, Fargate: s.fargate, Cluster: s.cluster, AutoMode: s.autoMode})
 	w.systemAddonsSchedulable = place.schedulableFor("kube-system", corednsPodLabels, systemAddonTolerations,
-		len(b.cfg.Compute.NodeGroups) > 0)
+		len(cfg.Compute.NodeGroups) > 0)
 	// They also need the node add-ons, which nodes no longer wait for: kube-proxy routes
 	// a pod's way to the API server, the CNI gives it an address.
 	w.beforeSystemAddons = join(s.nodeAddons.Ready, w.systemAddonsSchedulable)
 	if s.workloadAddons, err = b.workloadAddons(s.cluster, s.identity, w.beforeSystemAddons); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Rule 4: eksAddons.extra add-ons with a Deployment (and every add-on the platform
 	// does not know) wait, like coredns, for the node add-ons and for the compute that
 	// can schedule pods of their namespace; with no namespace known, for all compute.
 	w.beforeLateEksAddons = s.nodeAddons.Ready
-	if s.lateAddons, err = b.extraEksAddons(s.cluster, s.identity, b.cfg.EksAddons.extraEksAddonsPlaced(true),
+	if s.lateAddons, err = b.extraEksAddons(s.cluster, s.identity, cfg.EksAddons.extraEksAddonsPlaced(true),
 		func(namespace string) []pulumi.Resource {
 			return join(w.beforeLateEksAddons, place.schedulableForNamespace(namespace))
 		}); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Rule 6: Helm add-ons wait for access and the node add-ons (kube-proxy routes the
 	// pods' way to the API server), and for the compute that can run them (rule 4), so
@@ -221,11 +220,11 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	w.karpenterControllerSchedulable = place.schedulableFor(addons.KarpenterNamespace, addons.KarpenterPodLabels, karpenterTolerations, false)
 	w.beforeKarpenter = join(w.beforeWorkloads, s.workloadAddons.Ready, w.karpenterControllerSchedulable)
 	if s.karpenter, err = b.karpenter(s.cluster, s.identity, s.kube, s.karpenterPre, s.securityGroups, w.beforePodIdentity, w.beforeCRDs, w.beforeKarpenter); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Rule 4: Helm releases no node group or profile fits may run on Karpenter's
 	// capacity, once a NodePool exists.
-	place = place.withKarpenterPools(b.cfg.Karpenter.NodePools, s.karpenter.NodePools)
+	place = place.withKarpenterPools(cfg.Karpenter.NodePools, s.karpenter.NodePools)
 	releaseAfter := func(extra []pulumi.Resource) func(string) []pulumi.Resource {
 		return func(namespace string) []pulumi.Resource {
 			return join(w.beforeWorkloads, extra, place.schedulableFor(namespace, nil, nil, false))
@@ -238,16 +237,16 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	// install is done when its pods are ready, so the webhook is then served).
 	// The Karpenter chart makes Services too, so its release is done before the ALB
 	// controller's starts.
-	blockers, rest, releases := b.cfg.HelmAddons.split()
+	blockers, rest, releases := cfg.HelmAddons.split()
 	w.beforeServiceBlockers = join(s.workloadAddons.Ready, s.earlyAddons.Ready, s.lateAddons.Ready, s.karpenter.Controller)
 	if s.serviceBlockers, err = b.helmAddons(s.cluster, s.identity, s.kube, blockers, w.beforePodIdentity, w.beforeCRDs,
 		releaseAfter(w.beforeServiceBlockers)); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	w.beforeOtherReleases = s.serviceBlockers.Ready
 	if s.helm, err = b.helmAddons(s.cluster, s.identity, s.kube, rest, w.beforePodIdentity, w.beforeCRDs,
 		releaseAfter(w.beforeOtherReleases)); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Rule 9: cert-manager's and external-secrets' webhooks (failurePolicy Fail) reject
 	// their own kinds (a Certificate, an ExternalSecret) until their pods serve them; a
@@ -255,57 +254,10 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	w.beforeUserReleases = join(w.beforeOtherReleases, s.helm.Guards)
 	if s.helmReleases, err = b.helmAddons(s.cluster, s.identity, s.kube, releases, w.beforePodIdentity, w.beforeCRDs,
 		releaseAfter(w.beforeUserReleases)); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	err = b.outputs(p, &s)
+	err = b.outputs(outputsIn{Platform: p, Results: &s, KarpenterConfig: cfg.Karpenter})
 	// Last, so reading the planned node group names holds no registration up.
 	b.warnUnknownNodeGroupNames(s.nodeGroups.planned)
-	return p, w, err
-}
-
-// build carries what every stage needs: the context, the resolved config, the parent.
-type build struct {
-	ctx    *pulumi.Context
-	cfg    *config
-	parent pulumi.Resource
-	// partition and region are read once (invokes in Output form, so previews work).
-	partition pulumi.StringOutput
-	region    pulumi.StringOutput
-	// upgrade is what this run does to the Kubernetes version (upgrade.go).
-	upgrade upgrade
-	// guard is what the cluster guard decided (clusterguard.go).
-	guard clusterGuard
-}
-
-func newBuild(ctx *pulumi.Context, cfg *config, parent pulumi.Resource) *build {
-	return &build{
-		ctx:       ctx,
-		cfg:       cfg,
-		parent:    parent,
-		partition: aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, pulumi.Parent(parent)).Partition(),
-		region:    aws.GetRegionOutput(ctx, aws.GetRegionOutputArgs{}, pulumi.Parent(parent)).Name(),
-	}
-}
-
-// child names a child resource "<name>-<part>", so two platforms in one stack never
-// collide.
-func (b *build) child(part string) string {
-	return b.cfg.Name + "-" + part
-}
-
-// opts are a child's options: parented to the component and depending on what the
-// inputs depend on (the values were read before any child existed, so the data flow
-// would not record it), plus extra.
-func (b *build) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	base := []pulumi.ResourceOption{pulumi.Parent(b.parent)}
-	if len(b.cfg.InputDeps) > 0 {
-		base = append(base, pulumi.DependsOn(b.cfg.InputDeps))
-	}
-	return append(base, extra...)
-}
-
-// tags are the platform's tags overlaid with extra, for every taggable AWS resource.
-// They stay an Output when a value is one (a secret tag value keeps the tags secret).
-func (b *build) tags(extra ...stringMap) pulumi.StringMapInput {
-	return mergeMaps(append([]stringMap{b.cfg.Cluster.Tags}, extra...)...)
+	return w, err
 }

@@ -1,52 +1,19 @@
 package platform
 
 import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Every stage returns what it made and its Ready list: the resources a consumer must
-// depend on to be ordered after the stage. Many orderings carry no data (aws-auth
-// before nodes, coredns after nodes), so New passes Ready lists on as barriers rather
-// than relying on the data flow.
+// Every stage's result type is here: what the stage made and its Ready list, the
+// resources a consumer must depend on to be ordered after the stage. Many orderings carry no data (aws-auth before nodes,
+// coredns after nodes), so the script passes Ready lists on as barriers (barriers.go)
+// rather than relying on the data flow. A stage's input struct is beside the stage.
 
-// barriers are the named waits of New, kept for tests (platform_test.go checks each
-// one's contents). Each is documented where New builds it.
-type barriers struct {
-	beforeCluster []pulumi.Resource
-	beforeAwsAuth []pulumi.Resource
-	beforeCompute []pulumi.Resource
-	// beforeNodes includes the node security group and every security group rule.
-	beforeNodes []pulumi.Resource
-	// systemAddonsSchedulable is the compute coredns and the EBS CSI driver wait for;
-	// beforeSystemAddons adds the node add-ons.
-	systemAddonsSchedulable []pulumi.Resource
-	beforeSystemAddons      []pulumi.Resource
-	// beforeLateEksAddons is what every eksAddons.extra add-on placed after compute
-	// waits for, besides the compute that can schedule its namespace.
-	beforeLateEksAddons []pulumi.Resource
-	beforeWorkloads     []pulumi.Resource
-	beforePodIdentity   []pulumi.Resource
-	// beforeAutoModePools is what Auto Mode's NodeClass and NodePools wait for.
-	beforeAutoModePools []pulumi.Resource
-	// beforeCRDs is what the charts' CRDs wait for.
-	beforeCRDs []pulumi.Resource
-	// beforeOtherReleases are the releases every other release waits for (rule 9).
-	beforeOtherReleases []pulumi.Resource
-	// beforeUserReleases are those plus the catalogue add-ons whose webhooks guard
-	// objects a user's chart may make: what every helmReleases entry waits for (rule 9).
-	beforeUserReleases []pulumi.Resource
-	// karpenterControllerSchedulable is the compute the Karpenter controller runs on
-	// (never Karpenter's own); beforeKarpenter is all its release waits for but its
-	// role and queue.
-	karpenterControllerSchedulable []pulumi.Resource
-	beforeKarpenter                []pulumi.Resource
-	// beforeServiceBlockers is what the ALB controller waits for besides its compute:
-	// the add-ons and releases that create Services before it (rule 9).
-	beforeServiceBlockers []pulumi.Resource
-}
-
-// stageResults is what each stage of New returned.
+// stageResults is what each stage of the script returned.
 type stageResults struct {
 	subnets         *readyResult
 	clusterRole     *madeRole
@@ -73,18 +40,65 @@ type stageResults struct {
 	helmReleases    *addonsResult
 }
 
-// join concatenates Ready lists into one barrier.
-func join(lists ...[]pulumi.Resource) []pulumi.Resource {
-	var all []pulumi.Resource
-	for _, l := range lists {
-		all = append(all, l...)
-	}
-	return all
-}
-
 // readyResult is a stage that hands on nothing but its Ready list.
 type readyResult struct {
 	Ready []pulumi.Resource
+}
+
+// clusterResult is what later stages need of the cluster.
+type clusterResult struct {
+	Cluster *eks.Cluster
+	Role    *iam.Role
+	// KmsKeyArn is the key encrypting secrets, "" when encryption is off.
+	KmsKeyArn pulumi.StringOutput
+	// Name is the cluster's name as an Output, so consumers depend on the cluster.
+	Name pulumi.StringOutput
+}
+
+// secretsResult is the key that encrypts Kubernetes secrets and the cluster role's
+// permission to use it.
+type secretsResult struct {
+	// KeyArn is "" when encryption is off.
+	KeyArn pulumi.StringOutput
+	Ready  []pulumi.Resource
+}
+
+// kubeResult is the component's own Kubernetes provider and the user-facing kubeconfig.
+type kubeResult struct {
+	// Provider is used by every Kubernetes resource of the platform (ordering rule 7):
+	// never an ambient kubeconfig, which could point at another cluster.
+	Provider *kubernetes.Provider
+	// Kubeconfig is the exec-based kubeconfig, for the output (made secret there).
+	Kubeconfig pulumi.StringOutput
+	// providerConfig is the kubeconfig the provider uses (the token form in token
+	// mode), for aws-auth's own provider (awsauth.go).
+	providerConfig pulumi.StringOutput
+}
+
+// securityGroupsResult is the node security group and the rules of both groups.
+type securityGroupsResult struct {
+	// ClusterID is the cluster security group EKS made.
+	ClusterID pulumi.StringOutput
+	// Node is the node security group; nil when not made. NodeID is its ID, "" then.
+	Node   *ec2.SecurityGroup
+	NodeID pulumi.StringOutput
+	// Ready are the node security group and every rule: what nodes wait for.
+	Ready []pulumi.Resource
+}
+
+// nodeGroup is the node security group as a dependency list (empty when not made).
+func (r *securityGroupsResult) nodeGroup() []pulumi.Resource {
+	if r.Node == nil {
+		return nil
+	}
+	return []pulumi.Resource{r.Node}
+}
+
+// autoModeResult is the Auto Mode compute the platform made beyond the cluster: its
+// NodeClass, the node role's access entry, and the custom NodePools, index for index.
+type autoModeResult struct {
+	NodePools []pulumi.Resource
+	Ready     []pulumi.Resource
 }
 
 // workerRolesResult holds the roles nodes and Fargate pods run as.

@@ -6,15 +6,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// securityGroupsResult is the node security group and the rules of both groups.
-type securityGroupsResult struct {
-	// ClusterID is the cluster security group EKS made.
-	ClusterID pulumi.StringOutput
-	// Node is the node security group; nil when not made. NodeID is its ID, "" then.
-	Node   *ec2.SecurityGroup
-	NodeID pulumi.StringOutput
-	// Ready are the node security group and every rule: what nodes wait for.
-	Ready []pulumi.Resource
+// securityGroupsIn is what securityGroups reads. Besides the security group inputs it
+// needs the cluster's name (the group's name and tags) and whether Karpenter discovers
+// its nodes' groups by tag.
+type securityGroupsIn struct {
+	SecurityGroupsConfig securityGroupsConfig
+	ClusterConfig        clusterConfig
+	KarpenterConfig      karpenterConfig
+	Cluster              *clusterResult
 }
 
 // securityGroups makes the node security group and the rules (securitygroups_config.go).
@@ -23,16 +22,16 @@ type securityGroupsResult struct {
 // One resource per rule (vpc.SecurityGroupIngressRule / EgressRule, the provider's
 // current practice, each with its own rule ID), named by the rule's name, never its
 // position, so reordering the list changes nothing.
-func (b *build) securityGroups(cluster *clusterResult) (*securityGroupsResult, error) {
-	c := b.cfg.SecurityGroups
+func (b *build) securityGroups(in securityGroupsIn) (*securityGroupsResult, error) {
+	c, cluster := in.SecurityGroupsConfig, in.Cluster
 	res := &securityGroupsResult{
 		ClusterID: cluster.Cluster.VpcConfig.ClusterSecurityGroupId().Elem(),
 		NodeID:    pulumi.String("").ToStringOutput(),
 	}
 	if c.Node.Enabled {
-		name := b.cfg.Cluster.Name
+		name := in.ClusterConfig.Name
 		own := map[string]string{"Name": name + "-node"}
-		if b.cfg.Karpenter.Enabled {
+		if in.KarpenterConfig.Enabled {
 			// Karpenter's EC2NodeClass selects its nodes' groups by this tag (karpenter.go),
 			// as it does the cluster security group.
 			own[karpenterDiscoveryTag] = name
@@ -157,12 +156,4 @@ func intPtr(in pulumi.IntInput) pulumi.IntPtrInput {
 		return pulumi.IntPtr(int(n))
 	}
 	return in.ToIntOutput().ToIntPtrOutput()
-}
-
-// nodeGroup is the node security group as a dependency list (empty when not made).
-func (r *securityGroupsResult) nodeGroup() []pulumi.Resource {
-	if r.Node == nil {
-		return nil
-	}
-	return []pulumi.Resource{r.Node}
 }
