@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"github.com/eksplatform/pulumi-eksplatform/provider/internal/clock"
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -48,8 +49,8 @@ func resolve(preview bool, name string, args *Args) (*config, error) {
 		}
 	}
 	cfg := &config{Name: name}
-	// The run's date, read once: validation takes it as a value (clock.go).
-	cfg.Cluster = resolveCluster(p, name, args, Today())
+	// The run's date, read once: validation takes it as a value.
+	cfg.Cluster = resolveCluster(p, name, args, clock.Today())
 	cfg.Kube = resolveKubeAuth(p, args)
 	cfg.AutoMode = resolveAutoMode(p, args, &cfg.Cluster)
 	cfg.Compute = resolveCompute(p, args, &cfg.Cluster, &cfg.AutoMode)
