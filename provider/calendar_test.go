@@ -6,15 +6,15 @@ import (
 	"time"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/constructtest"
+	"github.com/eksplatform/pulumi-eksplatform/provider/internal/clock"
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/eksversions"
-	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/platform"
 )
 
-// Every test of the package runs on 2026-12-07 (platform.Today): the EKS release
+// Every test of the package runs on 2026-12-07 (clock.Today): the EKS release
 // calendar decides which versions are valid, and the tests must not rot as it moves.
 func TestMain(m *testing.M) {
 	day := eksversions.Day("2026-12-07").Add(12 * time.Hour)
-	platform.Today = func() time.Time { return day }
+	clock.Today = func() time.Time { return day }
 	os.Exit(m.Run())
 }
 
@@ -22,10 +22,10 @@ func TestMain(m *testing.M) {
 // cluster on 2027-02-01 (54 days before its standard support ends) gets a warning on
 // the component saying what EKS will do and when, at preview and at up.
 func TestConstructSupportDeadlineWarning(t *testing.T) {
-	prev := platform.Today
+	prev := clock.Today
 	day := eksversions.Day("2027-02-01").Add(8 * time.Hour)
-	platform.Today = func() time.Time { return day }
-	t.Cleanup(func() { platform.Today = prev })
+	clock.Today = func() time.Time { return day }
+	t.Cleanup(func() { clock.Today = prev })
 	for _, mode := range []constructtest.Mode{constructtest.Preview, constructtest.Up} {
 		res, err := constructOnLiveCluster(t, map[string]any{"kubernetesVersion": "1.35"}, mode, "1.35", nil)
 		if err != nil {

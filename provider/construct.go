@@ -1,10 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/internal/plugininputs"
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/platform"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 	pulumiprovider "github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
 )
 
@@ -34,8 +37,9 @@ func constructPlatform(ctx *pulumi.Context, name string, inputs pulumiprovider.C
 	}
 	if all, err := inputs.Map(); err == nil {
 		if v, ok := all[unknownInputsKey]; ok {
-			if names, ok := platform.PlainStrings(v); ok {
-				args.MarkUnknownAtPreview(names...)
+			if names, ok := plainStrings(v); ok {
+				mark := plugininputs.MarkUnknownAtPreview.(func(*platform.Args, ...string))
+				mark(args, names...)
 			}
 		}
 	}
@@ -44,4 +48,28 @@ func constructPlatform(ctx *pulumi.Context, name string, inputs pulumiprovider.C
 		return nil, err
 	}
 	return pulumiprovider.NewConstructResult(p)
+}
+
+// plainStrings reads the list of strings PrepareInputs put under unknownInputsKey, as
+// the SDK decoded it (a list of strings, or of values that are strings).
+func plainStrings(in pulumi.Input) ([]string, bool) {
+	res, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(in))
+	if err != nil {
+		return nil, false
+	}
+	switch v := res.Value.(type) {
+	case []string:
+		return v, res.Known
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, s)
+		}
+		return out, res.Known
+	}
+	return nil, false
 }

@@ -85,7 +85,7 @@ type userMappingConfig struct {
 	Groups   pulumi.StringArrayInput
 }
 
-func resolveAccess(p *problems, args *Args, cluster *clusterConfig, compute *computeConfig) accessConfig {
+func resolveAccess(p *problems, args *Args, cluster clusterConfig, compute computeConfig) accessConfig {
 	r := reader{p}
 	mode := cluster.AuthenticationMode
 	a := accessConfig{}

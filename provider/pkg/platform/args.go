@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"github.com/eksplatform/pulumi-eksplatform/provider/internal/plugininputs"
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -62,7 +63,8 @@ type Args struct {
 	NodeSecurityGroup         *NodeSecurityGroupArgs  `pulumi:"nodeSecurityGroup"`
 
 	// unknownAtPreview are inputs given but not known yet at preview, which the plugin
-	// had to leave out of the typed decoding (lists and objects given as one Output).
+	// had to leave out of the typed decoding (lists and objects given as one Output):
+	// markUnknownAtPreview.
 	unknownAtPreview []string
 
 	AwsProfile             pulumi.StringInput `pulumi:"awsProfile"`
@@ -315,37 +317,16 @@ type HelmReleaseArgs struct {
 	Identity                 pulumi.StringInput `pulumi:"identity"`
 }
 
-// MarkUnknownAtPreview records inputs (by schema key) that the program gave but whose
+// markUnknownAtPreview records inputs (by schema key) that the program gave but whose
 // value is not known yet at preview, so the platform plans around them instead of
-// treating them as absent. The plugin calls it; Go programs never need to (their
-// Outputs reach the platform as they are).
-func (a *Args) MarkUnknownAtPreview(keys ...string) {
+// treating them as absent. Only the plugin needs it (for lists and objects given as one
+// Output, which its typed decoding leaves out), and reaches it through
+// provider/internal/plugininputs, so it is no part of the Go API.
+func markUnknownAtPreview(a *Args, keys ...string) {
 	a.unknownAtPreview = append(a.unknownAtPreview, keys...)
 }
 
-// PlainStrings reads a list of strings from a decoded input (for the plugin).
-func PlainStrings(in any) ([]string, bool) {
-	si, ok := in.(pulumi.Input)
-	if !ok {
-		return nil, false
-	}
-	a := await(si)
-	switch v := a.value.(type) {
-	case []string:
-		return v, a.known
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, e := range v {
-			s, ok := e.(string)
-			if !ok {
-				return nil, false
-			}
-			out = append(out, s)
-		}
-		return out, a.known
-	}
-	return nil, false
-}
+func init() { plugininputs.MarkUnknownAtPreview = markUnknownAtPreview }
 
 // KarpenterArgs are the settings of Karpenter.
 type KarpenterArgs struct {

@@ -124,7 +124,7 @@ func (c autoModeConfig) NodeClass() bool { return c.Enabled && len(c.NodePools) 
 // ResourceInUseException.
 func (c autoModeConfig) NodeAccessEntry() bool { return c.NodeClass() && len(c.BuiltInNodePools) == 0 }
 
-func resolveAutoMode(p *problems, args *Args, cluster *clusterConfig) autoModeConfig {
+func resolveAutoMode(p *problems, args *Args) autoModeConfig {
 	in := args.AutoMode
 	if in == nil {
 		return autoModeConfig{}
@@ -193,12 +193,15 @@ func resolveAutoMode(p *problems, args *Args, cluster *clusterConfig) autoModeCo
 	if len(c.BuiltInNodePools) == 0 && c.NodeRoleArn != nil && len(c.NodePools) == 0 {
 		p.addf("autoMode.nodeRoleArn: given with no built-in node pool and no custom NodePool, so no node would run as it (EKS refuses a node role without node pools); remove it, or add a pool")
 	}
-	if cluster.AuthenticationMode == "CONFIG_MAP" {
-		// Auto Mode's nodes and its controllers are authorized through access entries,
-		// which EKS refuses in CONFIG_MAP mode.
+	return c
+}
+
+// checkAutoModeAuthentication: Auto Mode's nodes and its controllers are authorized
+// through access entries, which EKS refuses in CONFIG_MAP mode.
+func checkAutoModeAuthentication(p *problems, cfg *config) {
+	if cfg.AutoMode.Enabled && cfg.Cluster.AuthenticationMode == "CONFIG_MAP" {
 		p.addf("authenticationMode: CONFIG_MAP has no access entries, and EKS Auto Mode's nodes join through access entries; use API or API_AND_CONFIG_MAP, or turn autoMode off")
 	}
-	return c
 }
 
 func resolveAutoModeNodePool(p *problems, path string, in AutoModeNodePoolArgs) autoModeNodePoolConfig {

@@ -53,8 +53,8 @@ var (
 type clusterConfig struct {
 	Name    string
 	Version string
-	// Today is the run's date, read once from the clock (Today): the EKS release
-	// calendar is checked against it.
+	// Today is the run's date, read once from the clock (provider/internal/clock): the
+	// EKS release calendar is checked against it.
 	Today time.Time
 	// UpgradePolicy is the cluster's support type, STANDARD or EXTENDED.
 	UpgradePolicy  string

@@ -148,12 +148,12 @@ func (s fargateSelectorConfig) selectsCoredns() bool {
 
 func (g nodeGroupConfig) windows() bool { return strings.HasPrefix(g.AmiType, "WINDOWS_") }
 
-func resolveCompute(p *problems, args *Args, cluster *clusterConfig, auto *autoModeConfig) computeConfig {
+func resolveCompute(p *problems, args *Args, cluster clusterConfig, auto autoModeConfig) computeConfig {
 	r := reader{p}
 	c := computeConfig{NodeSsmAccess: r.boolean("nodeSsmAccess", args.NodeSsmAccess, false)}
 	groups := uniqueNames{list: "nodeGroups", what: "node group"}
 	for i, g := range args.NodeGroups {
-		ng := resolveNodeGroup(p, fmt.Sprintf("nodeGroups[%d]", i), g, cluster)
+		ng := resolveNodeGroup(p, fmt.Sprintf("nodeGroups[%d]", i), g, &cluster)
 		groups.check(p, i, ng.Name)
 		c.NodeGroups = append(c.NodeGroups, ng)
 		c.NodeGroupsUnknown = c.NodeGroupsUnknown || p.unknown[fmt.Sprintf("nodeGroups[%d].name", i)]
@@ -170,7 +170,7 @@ func resolveCompute(p *problems, args *Args, cluster *clusterConfig, auto *autoM
 	}
 	profiles := uniqueNames{list: "fargateProfiles", what: "Fargate profile"}
 	for i, f := range args.FargateProfiles {
-		fp := resolveFargateProfile(p, fmt.Sprintf("fargateProfiles[%d]", i), f, cluster)
+		fp := resolveFargateProfile(p, fmt.Sprintf("fargateProfiles[%d]", i), f, &cluster)
 		profiles.check(p, i, fp.Name)
 		c.FargateProfiles = append(c.FargateProfiles, fp)
 	}

@@ -64,20 +64,26 @@ const (
 // add-on using EKS Pod Identity requires.
 func (c eksAddonsConfig) PodIdentityAgentEnabled() bool { return c.PodIdentityAgent.Enabled }
 
-func resolveEksAddons(p *problems, args *Args, cfg *config) eksAddonsConfig {
+// podIdentityAgentRuns reports whether the nodes run the Pod Identity agent: the EKS
+// add-on, or Auto Mode's own nodes, which run it themselves.
+func podIdentityAgentRuns(eks eksAddonsConfig, auto autoModeConfig) bool {
+	return eks.PodIdentityAgentEnabled() || auto.Enabled
+}
+
+// resolveEksAddons reads the EKS add-ons; which are on by default, and where they can
+// run, follow from compute and auto.
+func resolveEksAddons(p *problems, args *Args, compute computeConfig, auto autoModeConfig) eksAddonsConfig {
 	in := args.EksAddons
 	if in == nil {
 		in = &EksAddonsArgs{}
 	}
-	compute := cfg.Compute
 	corednsCanRun := len(compute.NodeGroups) > 0 || compute.FargateRunsCoredns()
 	hasNodeGroups := len(compute.NodeGroups) > 0
 	// Under Auto Mode, EKS runs pod networking, kube-proxy and the Pod Identity agent as
 	// part of its own nodes, and not on node groups' nodes: the add-ons are installed
 	// only for node groups (an existing platform moving to Auto Mode keeps them until
 	// its last node group is gone).
-	auto := cfg.AutoMode.Enabled
-	nodeAddonDefault := !auto || hasNodeGroups
+	nodeAddonDefault := !auto.Enabled || hasNodeGroups
 	c := eksAddonsConfig{
 		VpcCni:    resolveEksAddon(p, "eksAddons.vpcCni", addonVpcCni, in.VpcCni, nodeAddonDefault, true),
 		KubeProxy: resolveEksAddon(p, "eksAddons.kubeProxy", addonKubeProxy, in.KubeProxy, nodeAddonDefault, false),
@@ -90,7 +96,7 @@ func resolveEksAddons(p *problems, args *Args, cfg *config) eksAddonsConfig {
 		Coredns:      resolveEksAddon(p, "eksAddons.coredns", addonCoredns, in.Coredns, corednsCanRun, false),
 		EbsCsiDriver: resolveEksAddon(p, "eksAddons.ebsCsiDriver", addonEbsCsiDriver, in.EbsCsiDriver, false, true),
 	}
-	if auto && !hasNodeGroups {
+	if auto.Enabled && !hasNodeGroups {
 		// With no node group, each of these is off by default (coredns stays for a
 		// Fargate profile that selects it), so one that is on was asked for: it would be
 		// a second copy of what Auto Mode runs, or a DaemonSet with no node to run on.
@@ -117,8 +123,7 @@ func resolveEksAddons(p *problems, args *Args, cfg *config) eksAddonsConfig {
 		path string
 		c    eksAddonConfig
 	}{{"eksAddons.vpcCni", c.VpcCni}, {"eksAddons.ebsCsiDriver", c.EbsCsiDriver}} {
-		// Auto Mode nodes run the agent themselves.
-		if a.c.Enabled && a.c.Identity == addons.PodIdentity && !c.PodIdentityAgent.Enabled && !auto {
+		if a.c.Enabled && a.c.Identity == addons.PodIdentity && !podIdentityAgentRuns(c, auto) {
 			p.addf("%s.identity: podIdentity needs the eks-pod-identity-agent add-on; set eksAddons.podIdentityAgent.enabled to true (it needs a node group), or use irsa", a.path)
 		}
 	}
@@ -129,7 +134,7 @@ func resolveEksAddons(p *problems, args *Args, cfg *config) eksAddonsConfig {
 		p.addf("eksAddons.ebsCsiDriver: enabled, but there is no node group and Fargate pods cannot mount EBS volumes; add a node group or disable the EBS CSI driver")
 	}
 	c.CorednsOnFargate = c.Coredns.Enabled && compute.CorednsOnFargate()
-	c.Extra = resolveExtraEksAddons(p, in.Extra, cfg, c)
+	c.Extra = resolveExtraEksAddons(p, in.Extra, compute, auto, c)
 	return c
 }
 

@@ -82,14 +82,14 @@ func (c extraEksAddonConfig) HasRole() bool {
 	return len(c.Policies) > 0 || c.PoliciesUnknown || c.IamPolicy != nil
 }
 
-func resolveExtraEksAddons(p *problems, list []ExtraEksAddonArgs, cfg *config, typed eksAddonsConfig) []extraEksAddonConfig {
+func resolveExtraEksAddons(p *problems, list []ExtraEksAddonArgs, compute computeConfig, auto autoModeConfig, typed eksAddonsConfig) []extraEksAddonConfig {
 	var out []extraEksAddonConfig
 	seen := map[string]string{}
-	hasCompute := len(cfg.Compute.NodeGroups) > 0 || len(cfg.Compute.FargateProfiles) > 0 || cfg.AutoMode.HasCompute()
+	hasCompute := len(compute.NodeGroups) > 0 || len(compute.FargateProfiles) > 0 || auto.HasCompute()
 	// Auto Mode with no node group runs some node agents on its own nodes.
-	autoOnly := cfg.AutoMode.Enabled && len(cfg.Compute.NodeGroups) == 0
+	autoOnly := auto.Enabled && len(compute.NodeGroups) == 0
 	for i, in := range list {
-		c, ok := resolveExtraEksAddon(p, fmt.Sprintf("eksAddons.extra[%d]", i), in, typed, cfg.AutoMode.Enabled)
+		c, ok := resolveExtraEksAddon(p, fmt.Sprintf("eksAddons.extra[%d]", i), in, typed, auto.Enabled)
 		if !ok {
 			continue
 		}

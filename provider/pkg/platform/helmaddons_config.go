@@ -72,7 +72,10 @@ type helmReleaseConfig struct {
 // HasRole reports whether the release gets its own IAM role.
 func (r helmReleaseConfig) HasRole() bool { return r.IamPolicy != nil }
 
-func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
+// resolveHelmAddons reads the catalogue add-ons and the user's charts. The add-ons'
+// settings and values are read for cluster; agentRuns is whether the nodes run the Pod
+// Identity agent (podIdentityAgentRuns), which podIdentity needs.
+func resolveHelmAddons(p *problems, args *Args, cluster clusterConfig, agentRuns bool) helmAddonsConfig {
 	r := reader{p}
 	var out helmAddonsConfig
 	given := args.Addons
@@ -110,11 +113,11 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 		// depends on them, and the identity check on that.
 		if a.Settings != nil {
 			c.Settings = a.Settings(path, own, addonReader{r}, addons.SettingsContext{
-				ClusterName:       cfg.Cluster.Name,
-				KubernetesVersion: cfg.Cluster.Version,
+				ClusterName:       cluster.Name,
+				KubernetesVersion: cluster.Version,
 			})
 		}
-		c.Identity = resolveIdentity(p, path+".identity", c.Identity, cfg, c.HasRole())
+		c.Identity = resolveIdentity(p, path+".identity", c.Identity, agentRuns, c.HasRole())
 		values, valuesKnown := readValues(p, path+".values", in.Values)
 		if valuesKnown {
 			checkServiceAccountName(p, path+".values", values, a.ServiceAccountPath, a.ServiceAccount)
@@ -123,8 +126,8 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 			// The platform's values are rendered with what is known at resolve time (not
 			// the region, VPC or role).
 			for _, problem := range a.CheckValues(path+".values", values, a.Render(addons.ValuesContext{
-				ClusterName:       cfg.Cluster.Name,
-				KubernetesVersion: cfg.Cluster.Version,
+				ClusterName:       cluster.Name,
+				KubernetesVersion: cluster.Version,
 				Namespace:         c.Namespace,
 				Identity:          c.Identity,
 				Settings:          c.Settings,
@@ -182,7 +185,7 @@ func resolveHelmAddons(p *problems, args *Args, cfg *config) helmAddonsConfig {
 		if c.ServiceAccount != "" && !helmServiceAccountPattern.MatchString(c.ServiceAccount) {
 			p.addf("%s.serviceAccount: %q is not a Kubernetes service account name; use lowercase letters, digits, '-' and '.'", path, c.ServiceAccount)
 		}
-		c.Identity = resolveIdentity(p, path+".identity", c.Identity, cfg, c.HasRole())
+		c.Identity = resolveIdentity(p, path+".identity", c.Identity, agentRuns, c.HasRole())
 		out.Releases = append(out.Releases, c)
 	}
 	return out
@@ -205,8 +208,8 @@ func validateNamespace(p *problems, path, ns string) {
 }
 
 // resolveIdentity defaults the identity to irsa and checks that podIdentity has its
-// agent.
-func resolveIdentity(p *problems, path, identity string, cfg *config, hasRole bool) string {
+// agent (agentRuns).
+func resolveIdentity(p *problems, path, identity string, agentRuns, hasRole bool) string {
 	if identity == "" {
 		return addons.IRSA
 	}
@@ -214,8 +217,7 @@ func resolveIdentity(p *problems, path, identity string, cfg *config, hasRole bo
 		p.addf("%s: unknown identity %q; use one of %s", path, identity, strings.Join(addons.Identities, ", "))
 		return identity
 	}
-	// Auto Mode nodes run the Pod Identity agent themselves.
-	if identity == addons.PodIdentity && hasRole && !cfg.EksAddons.PodIdentityAgentEnabled() && !cfg.AutoMode.Enabled {
+	if identity == addons.PodIdentity && hasRole && !agentRuns {
 		p.addf("%s: podIdentity needs the eks-pod-identity-agent add-on; set eksAddons.podIdentityAgent.enabled to true, or use irsa", path)
 	}
 	return identity

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/internal/clock"
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -30,7 +31,7 @@ func TestEveryPinFitsEveryAcceptedMinor(t *testing.T) {
 			t.Errorf("%s %s: no facts", key, version)
 			continue
 		}
-		for _, v := range acceptedVersions(Today()) {
+		for _, v := range acceptedVersions(clock.Today()) {
 			m, _ := minorOf(v)
 			if fits, excepted := k.Fits(m), kubeCompatExceptions[key+" "+v]; fits == excepted {
 				t.Errorf("%s %s on %s: fits %v, listed as an exception %v", key, version, v, fits, excepted)

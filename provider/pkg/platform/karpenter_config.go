@@ -100,7 +100,9 @@ func defaultKarpenterNodePool() karpenterNodePoolConfig {
 	}
 }
 
-func resolveKarpenter(p *problems, args *Args, cfg *config) karpenterConfig {
+// resolveKarpenter reads karpenter: its controller runs on compute, under cluster's name
+// and tags; podIdentityAgent is whether the eks-pod-identity-agent add-on is on.
+func resolveKarpenter(p *problems, args *Args, cluster clusterConfig, compute computeConfig, podIdentityAgent bool) karpenterConfig {
 	in := args.Karpenter
 	if in == nil {
 		return karpenterConfig{}
@@ -117,29 +119,14 @@ func resolveKarpenter(p *problems, args *Args, cfg *config) karpenterConfig {
 	}
 	c.Values = in.Values
 
-	// Karpenter and the Cluster Autoscaler would both react to the same pending pods: the
-	// autoscaler by growing node groups, Karpenter by launching instances; each then
-	// removes what the other made as underused. One node autoscaler per cluster.
-	for _, a := range cfg.HelmAddons.Addons {
-		if a.Addon.Key == addons.ClusterAutoscaler().Key {
-			p.addf("addons.clusterAutoscaler: enabled together with karpenter; both would scale nodes for the same pending pods and undo each other's work; disable addons.clusterAutoscaler (Karpenter scales the cluster; size the node group the controller runs on with its scaling inputs) or disable karpenter")
-		}
-	}
-
-	// Auto Mode runs EKS's own Karpenter, which manages karpenter.sh/v1 NodePools too:
-	// two controllers would race for the same NodePools and pending pods.
-	if cfg.AutoMode.Enabled {
-		p.addf("karpenter: enabled together with autoMode; Auto Mode runs Karpenter itself (its NodePools are autoMode.nodePools), and a second controller would fight it over the same NodePools; disable karpenter, or disable autoMode")
-	}
-
 	// The controller must run on compute Karpenter does not manage, or it could
 	// consolidate away the node it runs on, and nothing would launch the first node.
-	fargate, group := karpenterControllerCompute(cfg.Compute)
+	fargate, group := karpenterControllerCompute(compute)
 	switch {
 	case fargate >= 0:
 		c.ControllerOnFargate = true
 	case group >= 0:
-		g := cfg.Compute.NodeGroups[group]
+		g := compute.NodeGroups[group]
 		if values, known := readValues(p, "karpenter.values", in.Values); !known || values["replicas"] == nil {
 			if g.DesiredSize < karpenterReplicas {
 				p.addf("nodeGroups[%d].scaling.desiredSize: the Karpenter controller runs %d replicas on different nodes (the chart's pod anti-affinity), and node group %q, where it runs, starts with %d; give the group at least %d nodes, or set karpenter.values.replicas",
@@ -157,21 +144,21 @@ func resolveKarpenter(p *problems, args *Args, cfg *config) karpenterConfig {
 		p.addf("karpenter.identity: unknown identity %q; use one of %s", c.Identity, strings.Join(addons.Identities, ", "))
 	case c.Identity == addons.PodIdentity && c.ControllerOnFargate:
 		p.addf("karpenter.identity: podIdentity, but the controller runs on Fargate, where EKS Pod Identity is not available; set karpenter.identity to irsa")
-	case c.Identity == addons.PodIdentity && !cfg.EksAddons.PodIdentityAgentEnabled():
+	case c.Identity == addons.PodIdentity && !podIdentityAgent:
 		p.addf("karpenter.identity: podIdentity needs the eks-pod-identity-agent add-on; set eksAddons.podIdentityAgent.enabled to true, or set karpenter.identity to irsa")
 	}
 
 	if values, known := readValues(p, "karpenter.values", in.Values); known {
 		a := karpenterAddon(c.Interruption)
 		checkServiceAccountName(p, "karpenter.values", values, a.ServiceAccountPath, a.ServiceAccount)
-		for _, problem := range a.CheckValues("karpenter.values", values, karpenterValues(cfg.Cluster.Name, "", "", "", c)) {
+		for _, problem := range a.CheckValues("karpenter.values", values, karpenterValues(cluster.Name, "", "", "", c)) {
 			p.addf("%s", problem)
 		}
 	}
 
 	c.NodeClass = resolveKarpenterNodeClass(p, in.NodeClass)
 	// The platform's tags go on the EC2NodeClass with the node class's own (b.tags).
-	checkEC2NodeClassTags(p, "tags", cfg.Cluster.Tags.Values, "with karpenter enabled the platform writes its tags into the EC2NodeClass")
+	checkEC2NodeClassTags(p, "tags", cluster.Tags.Values, "with karpenter enabled the platform writes its tags into the EC2NodeClass")
 	if in.NodePools == nil && !p.unknown["karpenter.nodePools"] {
 		c.NodePools = []karpenterNodePoolConfig{defaultKarpenterNodePool()}
 	}
@@ -182,6 +169,26 @@ func resolveKarpenter(p *problems, args *Args, cfg *config) karpenterConfig {
 		c.NodePools = append(c.NodePools, pool)
 	}
 	return c
+}
+
+// checkNodeAutoscalers allows one node autoscaler per cluster. Karpenter and the
+// Cluster Autoscaler would both react to the same pending pods: the autoscaler by
+// growing node groups, Karpenter by launching instances; each then removes what the
+// other made as underused. Auto Mode runs EKS's own Karpenter, which manages
+// karpenter.sh/v1 NodePools too: two controllers would race for the same NodePools and
+// pending pods.
+func checkNodeAutoscalers(p *problems, cfg *config) {
+	if !cfg.Karpenter.Enabled {
+		return
+	}
+	for _, a := range cfg.HelmAddons.Addons {
+		if a.Addon.Key == addons.ClusterAutoscaler().Key {
+			p.addf("addons.clusterAutoscaler: enabled together with karpenter; both would scale nodes for the same pending pods and undo each other's work; disable addons.clusterAutoscaler (Karpenter scales the cluster; size the node group the controller runs on with its scaling inputs) or disable karpenter")
+		}
+	}
+	if cfg.AutoMode.Enabled {
+		p.addf("karpenter: enabled together with autoMode; Auto Mode runs Karpenter itself (its NodePools are autoMode.nodePools), and a second controller would fight it over the same NodePools; disable karpenter, or disable autoMode")
+	}
 }
 
 // karpenterControllerCompute is where the controller's pods run, by the rules of

@@ -95,7 +95,16 @@ var eksClusterSGRules = map[string]string{
 	permissionKey(true, "-1", -1, -1, "group:cluster"):      "outbound all traffic to the cluster security group itself (EFA)",
 }
 
-func resolveSecurityGroups(p *problems, args *Args, cfg *config) securityGroupsConfig {
+// nodeSecurityGroupCarriers reports whether a node would carry the node security group:
+// it goes on node groups' launch templates, Karpenter's EC2NodeClass and Auto Mode's
+// custom NodeClass only.
+func nodeSecurityGroupCarriers(compute computeConfig, karpenter karpenterConfig, auto autoModeConfig) bool {
+	return len(compute.NodeGroups) > 0 || karpenter.Enabled || auto.NodeClass()
+}
+
+// resolveSecurityGroups reads the security group inputs; the platform's tags (cluster's)
+// go on the node security group too, and carried is nodeSecurityGroupCarriers.
+func resolveSecurityGroups(p *problems, args *Args, cluster clusterConfig, carried bool) securityGroupsConfig {
 	r := reader{p}
 	var c securityGroupsConfig
 	var nodeEnabledKnown bool
@@ -120,14 +129,12 @@ func resolveSecurityGroups(p *problems, args *Args, cfg *config) securityGroupsC
 	}
 	if c.Node.Enabled {
 		// The platform's tags go on the node security group too.
-		for _, k := range sortedKeys(cfg.Cluster.Tags.Values) {
+		for _, k := range sortedKeys(cluster.Tags.Values) {
 			if strings.HasPrefix(k, clusterTagPrefix) {
 				p.addf("tags: key %q would also tag the node security group, a second security group for the cluster (the AWS Load Balancer Controller fails when a node has two); remove it from tags (EKS tags the cluster security group itself)", k)
 			}
 		}
-		// Nothing would carry the group: it goes on node groups' launch templates,
-		// Karpenter's EC2NodeClass and Auto Mode's custom NodeClass only.
-		if len(cfg.Compute.NodeGroups) == 0 && !p.unknown["nodeGroups"] && !cfg.Karpenter.Enabled && !cfg.AutoMode.NodeClass() {
+		if !carried && !p.unknown["nodeGroups"] {
 			p.addf("nodeSecurityGroup: no node would carry it (it goes on the node groups, Karpenter's nodes and Auto Mode's custom NodePools; Fargate pods and Auto Mode's built-in pools use the cluster security group); add a node group, or remove nodeSecurityGroup and put the rules in clusterSecurityGroupRules")
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/internal/clock"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -29,7 +30,7 @@ func TestSupportDeadlineWarnings(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pinToday(t, tc.day)
-			c := clusterConfig{Name: "demo", Version: tc.version, UpgradePolicy: tc.policy, Today: Today()}
+			c := clusterConfig{Name: "demo", Version: tc.version, UpgradePolicy: tc.policy, Today: clock.Today()}
 			live := liveCluster{Exists: tc.live != "", Version: tc.live}
 			u, err := planUpgrade(c, computeConfig{}, live, "", nil)
 			if err != nil {

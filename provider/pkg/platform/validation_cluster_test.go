@@ -156,7 +156,7 @@ func TestSupportCalendarWithUnknownPolicyAtPreview(t *testing.T) {
 	args := minimalArgs()
 	args.KubernetesVersion = strIn("1.34")
 	args.UpgradePolicy = pulumi.UnsafeUnknownOutput(nil).ApplyT(func(any) string { return "EXTENDED" }).(pulumi.StringOutput)
-	args.MarkUnknownAtPreview("upgradePolicy")
+	markUnknownAtPreview(args, "upgradePolicy")
 	cfg, err := resolve(true, "demo", args)
 	if err != nil {
 		t.Fatalf("preview with an unknown upgradePolicy: %v", err)
