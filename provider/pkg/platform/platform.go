@@ -1,8 +1,9 @@
 // Package platform is the EksPlatform component: plain Pulumi Go code, usable in-process
 // from Go programs and served to other languages by the provider plugin's Construct.
 //
-// The public surface is New, Args (and the types it nests) and EksPlatform's outputs.
-// Everything else (the resolved configuration, defaults, the stages) is internal.
+// The public surface is New, Args (and the types it nests), EksPlatform and its outputs,
+// and TypeToken. Everything else (the resolved configuration, defaults, the stages) is
+// internal; what the plugin alone needs reaches it through provider/internal packages.
 package platform
 
 import (
