@@ -12,6 +12,7 @@ package addons
 
 import (
 	"slices"
+	"strings"
 )
 
 // Identities an add-on can get AWS credentials through.
@@ -91,13 +92,26 @@ type Addon struct {
 	// (helmReleases) may (a Certificate, an ExternalSecret), so those releases are
 	// installed after it (rule 9 of docs/ordering.md).
 	GuardsAPIGroups []string
-	// CRDFiles are the vendored copies (VendoredFiles entries under crds/) of every file
-	// in the chart's crds/ directory at Version. The platform applies their
-	// CustomResourceDefinitions as resources of their own before the release and
-	// installs the release with skipCrds, because Helm installs crds/ on first install
-	// only and never upgrades them (see crds.go). Empty when the chart ships no CRDs.
-	// Update them together with Version.
-	CRDFiles []string
+	// sources are where the pin and the vendored files come from and what upstream says
+	// about the Kubernetes versions the chart runs on: a value the add-on's file defines
+	// (provenance.go), so every fact of an add-on is typed in its file only.
+	sources provenance
+}
+
+// CRDFiles are the vendored copies (the add-on's vendored files under crds/) of every
+// file in the chart's crds/ directory at Version. The platform applies their
+// CustomResourceDefinitions as resources of their own before the release and installs
+// the release with skipCrds, because Helm installs crds/ on first install only and
+// never upgrades them (see crds.go). Empty when the chart ships no CRDs. Update them
+// together with Version.
+func (a Addon) CRDFiles() []string {
+	var out []string
+	for _, f := range a.sources.files {
+		if strings.HasPrefix(f.File, "crds/") {
+			out = append(out, f.File)
+		}
+	}
+	return out
 }
 
 // PolicyContext is what a policy may depend on.

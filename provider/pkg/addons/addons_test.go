@@ -230,8 +230,8 @@ func TestALBPolicyIsTheVendoredFileByteForByte(t *testing.T) {
 	}
 }
 
-// Every vendored file is listed in VendoredFiles with the sha256 of its bytes, every
-// listed file exists, and SOURCES.md records the same sha256.
+// Every vendored file is listed in an add-on's provenance with the sha256 of its
+// bytes, every listed file exists, and SOURCES.md records the same sha256.
 func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 	var onDisk []string
 	for _, pattern := range []string{"policies/*.json", "policies/*.yaml", "crds/*.yaml"} {
@@ -246,7 +246,7 @@ func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := map[string]bool{}
-	for _, v := range VendoredFiles {
+	for _, v := range vendoredFiles() {
 		listed[v.File] = true
 		raw, err := os.ReadFile(v.File)
 		if err != nil {
@@ -271,7 +271,7 @@ func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 	}
 	for _, f := range onDisk {
 		if !listed[f] {
-			t.Errorf("%s is vendored but not in VendoredFiles (provenance.go)", f)
+			t.Errorf("%s is vendored but in no add-on's provenance (its files)", f)
 		}
 	}
 	// The embedded .gz files are exactly the .yaml files compressed (the check above
@@ -291,24 +291,17 @@ func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 		}
 	}
 	if _, err := vendored("policies/aws-load-balancer-controller.json"); err == nil {
-		t.Error("vendored reads a file VendoredFiles does not list")
+		t.Error("vendored reads a file no add-on lists")
 	}
 }
 
 // Every pin has its source: the upstream tag it was read at names the pinned version.
 func TestChartSourcesCoverTheCatalogue(t *testing.T) {
 	for _, a := range Catalogue() {
-		src, ok := ChartSources[a.Key]
-		if !ok {
-			t.Errorf("%s: no ChartSources entry", a.Key)
-			continue
+		src := a.sources
+		if !strings.HasSuffix(src.upstream.Tag, a.Version) || src.upstream.Repository == "" || src.upstream.Commit == "" || !strings.HasSuffix(src.chartYAML, "Chart.yaml") {
+			t.Errorf("%s: source %+v does not name chart %s", a.Key, src.upstream, a.Version)
 		}
-		if !strings.HasSuffix(src.Tag, a.Version) || src.Commit == "" || !strings.HasSuffix(src.ChartYAML, "Chart.yaml") {
-			t.Errorf("%s: source %+v does not name chart %s", a.Key, src, a.Version)
-		}
-	}
-	if len(ChartSources) != len(Catalogue()) {
-		t.Errorf("ChartSources has %d entries, the catalogue %d", len(ChartSources), len(Catalogue()))
 	}
 }
 

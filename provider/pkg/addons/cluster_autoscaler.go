@@ -57,13 +57,32 @@ func ClusterAutoscaler() Addon {
 		Namespace:          "kube-system",
 		ServiceAccount:     "cluster-autoscaler",
 		ServiceAccountPath: []string{"rbac", "serviceAccount"},
-		Summary:            "set desired capacity and terminate instances only in ASGs tagged k8s.io/cluster-autoscaler/<cluster>=owned; describe ASGs, launch templates, instance types and node groups",
+		Summary:            "set desired capacity / terminate instances only in ASGs tagged `k8s.io/cluster-autoscaler/<cluster>=owned`; describe ASGs, launch templates, instance types and this cluster's node groups",
+		sources:            clusterAutoscalerSources,
 		Policy:             clusterAutoscalerPolicy,
 		Given:              func(a *Args) (*CommonArgs, any) { return a.ClusterAutoscaler, nil },
 		Settings:           clusterAutoscalerSettings,
 		Values:             clusterAutoscalerValues,
 		Owned:              []string{"cloudProvider", "awsRegion", "autoDiscovery.clusterName"},
 	}
+}
+
+// clusterAutoscalerSources: the chart at cluster-autoscaler-chart-9.59.0 and its
+// Kubernetes versions.
+var clusterAutoscalerSources = provenance{
+	upstream: upstreamRelease{
+		Repository: "kubernetes/autoscaler",
+		Tag:        "cluster-autoscaler-chart-9.59.0",
+		Commit:     "5a0b98e45f896e98132737240ac131a519d3b33d",
+	},
+	chartYAML: "cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml",
+	kube: KubeCompat{
+		KubeVersionSource: "kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0:cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml (no kubeVersion)",
+		MinMinor:          8,
+		// The autoscaler itself supports the minor it is built for: the platform sets the
+		// image per minor (ClusterAutoscalerImageTags) and refuses a minor without one.
+		SupportedSource: `kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0:cluster-autoscaler/charts/cluster-autoscaler/README.md, "Prerequisites": "Kubernetes 1.8+"`,
+	},
 }
 
 // clusterAutoscalerSettings checks that the cluster's Kubernetes minor has an image in

@@ -55,7 +55,8 @@ func ExternalDNS() Addon {
 		Namespace:          "external-dns",
 		ServiceAccount:     "external-dns",
 		ServiceAccountPath: []string{"serviceAccount"},
-		Summary:            "change and list record sets and list tags only in the given Route 53 hosted zones; list zones",
+		Summary:            "change and list record sets and list tags only in the given `hostedZoneIds`; list zones",
+		sources:            externalDNSSources,
 		Given: func(a *Args) (*CommonArgs, any) {
 			x := a.ExternalDns
 			if x == nil {
@@ -70,10 +71,28 @@ func ExternalDNS() Addon {
 		// and AWS_DEFAULT_REGION, which a replaced list would drop silently.
 		MergedLists: []string{"extraArgs", "env"},
 		Owned:       []string{"provider.name", "txtOwnerId", "domainFilters"},
-		// charts/external-dns/crds/ at external-dns-helm-chart-1.21.1: DNSEndpoint (read
-		// by the crd source).
-		CRDFiles: []string{"crds/external-dns-1.21.1-dnsendpoints.externaldns.k8s.io.yaml"},
 	}
+}
+
+// externalDNSSources: the chart and its CRD at external-dns-helm-chart-1.21.1, and its
+// Kubernetes versions.
+var externalDNSSources = provenance{
+	upstream: upstreamRelease{
+		Repository: "kubernetes-sigs/external-dns",
+		Tag:        "external-dns-helm-chart-1.21.1",
+		Commit:     "9f26451346774099a8b3e3e5cc46a53bf2fd1461",
+	},
+	chartYAML: "charts/external-dns/Chart.yaml",
+	files: []vendoredFile{
+		// The chart's crds/ holds one CRD, DNSEndpoint (read by the crd source).
+		{File: "crds/external-dns-1.21.1-dnsendpoints.externaldns.k8s.io.yaml", Path: "charts/external-dns/crds/dnsendpoints.externaldns.k8s.io.yaml",
+			SHA256: "96f4383d550a04d7c78b3312edc6e0f9dab9777d8195ff4cfdc76a0ca9587bbe"},
+	},
+	kube: KubeCompat{
+		KubeVersionSource: "kubernetes-sigs/external-dns@external-dns-helm-chart-1.21.1:charts/external-dns/Chart.yaml (no kubeVersion)",
+		MinMinor:          21,
+		SupportedSource:   `kubernetes-sigs/external-dns@external-dns-helm-chart-1.21.1:README.md, "Kubernetes version compatibility": ExternalDNS >= 0.18.x (the chart ships v0.21.0) on Kubernetes 1.21, 1.22-1.32 and >= 1.33; not on 1.20 and older`,
+	},
 }
 
 // externalDNSSettings reads ExternalDNS's own inputs and applies their defaults: the

@@ -63,7 +63,8 @@ func ExternalSecrets() Addon {
 		Namespace:          "external-secrets",
 		ServiceAccount:     "external-secrets",
 		ServiceAccountPath: []string{"serviceAccount"},
-		Summary:            "with secretsManagerArns / parameterStoreArns: read only those secrets and parameters, list secrets; without: no IAM role",
+		Summary:            "read only the given secrets (`GetSecretValue`, `DescribeSecret`, `GetResourcePolicy`, `ListSecretVersionIds`) and parameters (`ssm:GetParameter*`); list secrets and batch-read (still needs `GetSecretValue` per secret); without: nothing (no IAM role)",
+		sources:            externalSecretsSources,
 		Given: func(a *Args) (*CommonArgs, any) {
 			x := a.ExternalSecrets
 			if x == nil {
@@ -83,15 +84,39 @@ func ExternalSecrets() Addon {
 			return map[string]any{"installCRDs": false}
 		},
 		Owned: []string{"installCRDs"},
-		// deploy/crds/bundle.yaml at the chart's release commit: the chart's
-		// templates/crds/ are generated from it at packaging, and with the chart's
-		// defaults render the same objects (policies/SOURCES.md, "external-secrets").
-		CRDFiles: []string{"crds/external-secrets-2.9.0-bundle.yaml"},
 		// Its validating webhooks (webhook.failurePolicy, default Fail) match only
 		// SecretStores, ClusterSecretStores and ExternalSecrets (templates/
 		// validatingwebhook.yaml at 2.9.0), never a Service.
 		GuardsAPIGroups: []string{"external-secrets.io"},
 	}
+}
+
+// externalSecretsSources: the chart and its CRDs at helm-chart-2.9.0 and its Kubernetes
+// versions.
+var externalSecretsSources = provenance{
+	upstream: upstreamRelease{
+		Repository: "external-secrets/external-secrets",
+		Tag:        "helm-chart-2.9.0",
+		Commit:     "cc5bfbc2234ace9cb0caff4ea89c435cf517b27b",
+	},
+	chartYAML: "deploy/charts/external-secrets/Chart.yaml",
+	files: []vendoredFile{
+		// deploy/crds/bundle.yaml at the chart's release commit: the chart's
+		// templates/crds/ are generated from it at packaging, and with the chart's
+		// defaults render the same objects (policies/SOURCES.md, "external-secrets").
+		{File: "crds/external-secrets-2.9.0-bundle.yaml", Path: "deploy/crds/bundle.yaml",
+			SHA256: "08b08d88e9522436698d6c90510b530d491081fbf92015faa7a571bb8b50bc5b"},
+	},
+	kube: KubeCompat{
+		KubeVersion:       ">= 1.19.0-0",
+		KubeVersionSource: "external-secrets/external-secrets@helm-chart-2.9.0:deploy/charts/external-secrets/Chart.yaml",
+		// Nothing but the chart's constraint bounds it; the page below lists the tested
+		// version only.
+		MinMinor:        19,
+		SupportedSource: "the chart's kubeVersion (no other bound is documented)",
+		TestedMinors:    []int{36},
+		TestedSource:    `external-secrets/external-secrets@helm-chart-2.9.0:docs/introduction/stability-support.md: ESO 2.9, Kubernetes Version 1.36; "We do not do test coverage for any other kubernetes version than the ones running on our test suites"`,
+	},
 }
 
 // externalSecretsSettings reads the secret and parameter ARNs and checks their shape.

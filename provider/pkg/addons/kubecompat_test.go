@@ -7,7 +7,7 @@ import (
 
 // Every chart version the platform installs by default has its facts: each catalogue
 // pin and the Karpenter pin, under the chart name the release uses, read at the tag
-// ChartSources names for the pin.
+// the add-on's provenance names for the pin.
 func TestKubeCompatsCoverEveryPin(t *testing.T) {
 	for _, a := range Catalogue() {
 		k, ok := KubeCompats.For(a.Key, a.Version)
@@ -18,8 +18,8 @@ func TestKubeCompatsCoverEveryPin(t *testing.T) {
 		if k.Chart != a.Chart || k.Version != a.Version {
 			t.Errorf("%s: entry for chart %s %s, the pin is %s %s", a.Key, k.Chart, k.Version, a.Chart, a.Version)
 		}
-		src := ChartSources[a.Key]
-		if want := src.Repository + "@" + src.Tag + ":" + src.ChartYAML; !strings.HasPrefix(k.KubeVersionSource, want) {
+		src := a.sources
+		if want := src.upstream.Repository + "@" + src.upstream.Tag + ":" + src.chartYAML; !strings.HasPrefix(k.KubeVersionSource, want) {
 			t.Errorf("%s: kubeVersion read at %q, the pin's Chart.yaml is %s", a.Key, k.KubeVersionSource, want)
 		}
 	}
