@@ -246,6 +246,10 @@ func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := map[string]bool{}
+	generated, err := SourcesMarkdown(string(sources))
+	if err != nil || generated != string(sources) {
+		t.Errorf("SOURCES.md is not what the provenance generates (%v): run `make docs`", err)
+	}
 	for _, v := range vendoredFiles() {
 		listed[v.File] = true
 		raw, err := os.ReadFile(v.File)
@@ -305,23 +309,20 @@ func TestChartSourcesCoverTheCatalogue(t *testing.T) {
 	}
 }
 
-// docs/catalogue.md's table and the catalogue cannot drift: one row per add-on, in
-// catalogue order, with its chart, repository, version and app version.
-func TestREADMECatalogueTableMatchesCatalogue(t *testing.T) {
-	raw, err := os.ReadFile("../../../docs/catalogue.md")
+// docs/catalogue.md is what the catalogue generates (`make docs`), and so cannot drift
+// from it: one row per add-on, in catalogue order, with its chart, repository, version
+// and app version.
+func TestCatalogueFileIsGenerated(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", CatalogueFile))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v (run `make docs`)", err)
 	}
-	text := string(raw)
-	start := strings.Index(text, "### Helm add-ons\n")
-	if start < 0 {
-		t.Fatal("docs/catalogue.md has no \"### Helm add-ons\" section")
+	text := CatalogueMarkdown()
+	if string(raw) != text {
+		t.Errorf("%s is not what the catalogue generates: run `make docs` and commit it", CatalogueFile)
 	}
 	var rows [][]string
-	for _, line := range strings.Split(text[start:], "\n")[1:] {
-		if strings.HasPrefix(line, "#") {
-			break
-		}
+	for _, line := range strings.Split(text, "\n") {
 		if !strings.HasPrefix(line, "| `") {
 			continue
 		}
@@ -333,13 +334,38 @@ func TestREADMECatalogueTableMatchesCatalogue(t *testing.T) {
 	}
 	cat := Catalogue()
 	if len(rows) != len(cat) {
-		t.Fatalf("docs/catalogue.md table has %d rows, the catalogue %d add-ons", len(rows), len(cat))
+		t.Fatalf("catalogue table has %d rows, the catalogue %d add-ons", len(rows), len(cat))
 	}
 	for i, a := range cat {
 		want := []string{"`" + a.Key + "`", fmt.Sprintf("`%s` (`%s`)", a.Chart, a.Repository), fmt.Sprintf("%s (%s)", a.Version, a.AppVersion), a.Namespace}
 		if len(rows[i]) < len(want) || !slices.Equal(rows[i][:len(want)], want) {
-			t.Errorf("docs/catalogue.md row %d = %q, want it to start %q", i+1, rows[i], want)
+			t.Errorf("catalogue row %d = %q, want it to start %q", i+1, rows[i], want)
 		}
+	}
+}
+
+// SOURCES.md's tables of pins and vendored files are what the add-ons' provenance
+// generates, and every pin's upstream release is recorded there.
+func TestSourcesTablesAreGenerated(t *testing.T) {
+	raw, err := os.ReadFile("policies/SOURCES.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := SourcesMarkdown(string(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(raw) != want {
+		t.Errorf("%s: its generated tables are stale: run `make docs` and commit it", SourcesFile)
+	}
+	for _, a := range charts() {
+		u := a.sources.upstream
+		if row := fmt.Sprintf("| `%s` | `%s` | %s (%s) | %s | `%s` (`%s`) |", a.Key, a.Chart, a.Version, a.AppVersion, u.Repository, u.Tag, u.Commit); !strings.Contains(string(raw), row) {
+			t.Errorf("%s: SOURCES.md has no row %q", a.Key, row)
+		}
+	}
+	if _, err := SourcesMarkdown("# no markers\n"); err == nil || !strings.Contains(err.Error(), "BEGIN GENERATED chart pins") {
+		t.Errorf("a SOURCES.md without markers: want an error naming them, got %v", err)
 	}
 }
 

@@ -63,7 +63,7 @@ func ExternalSecrets() Addon {
 		Namespace:          "external-secrets",
 		ServiceAccount:     "external-secrets",
 		ServiceAccountPath: []string{"serviceAccount"},
-		Summary:            "read only the given secrets (`GetSecretValue`, `DescribeSecret`, `GetResourcePolicy`, `ListSecretVersionIds`) and parameters (`ssm:GetParameter*`); list secrets and batch-read (still needs `GetSecretValue` per secret); without: nothing (no IAM role)",
+		Summary:            "with `secretsManagerArns` / `parameterStoreArns`: read only the given secrets (`GetSecretValue`, `DescribeSecret`, `GetResourcePolicy`, `ListSecretVersionIds`) and parameters (`ssm:GetParameter*`); list secrets and batch-read (still needs `GetSecretValue` per secret); without: nothing (no IAM role)",
 		sources:            externalSecretsSources,
 		Given: func(a *Args) (*CommonArgs, any) {
 			x := a.ExternalSecrets
