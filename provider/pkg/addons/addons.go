@@ -2,12 +2,16 @@
 // no Pulumi resources. Each add-on lives in a file of its own holding everything
 // specific to it: its official chart repository, chart, pinned chart version (and the
 // app version it ships), namespace, service account, its own inputs with their
-// defaults and validation, its IAM policy and the chart values the platform sets. The
-// platform package reads the Catalogue table and turns each enabled entry into an IAM
-// role and a Helm release; it knows nothing of any one add-on.
+// defaults and validation, its IAM policy, the chart values the platform sets, and its
+// provenance (the upstream release the pin and its vendored files were read at, their
+// sha256, and upstream's word on the Kubernetes versions it runs on). The tables other
+// code reads (KubeCompats, the vendored files) and the generated pages (docs.go) are
+// derived from Catalogue. The platform package reads the Catalogue table and turns each
+// enabled entry into an IAM role and a Helm release; it knows nothing of any one add-on.
 //
-// Adding an add-on is its file here (the Addon value, registered in Catalogue), its
-// field in Args, and its entry under HelmAddons in schema.yaml (then `make sdk`).
+// Adding an add-on is its file here (the Addon value with its provenance), its line in
+// Catalogue, its field in Args, and its entry under HelmAddons in schema.yaml (then
+// `make sdk docs`); TestAHelmAddonIsThreeGoFiles checks that nothing else names it.
 package addons
 
 import (
@@ -151,17 +155,17 @@ func (a Addon) HasRoleFor(settings any) bool {
 	return a.Policy != nil && (a.WantsRole == nil || a.WantsRole(settings))
 }
 
-// Pending is implemented by Settings results that can hold values not known yet at
+// pending is implemented by Settings results that can hold values not known yet at
 // preview; then the add-on's policy is left unknown until the update.
-type Pending interface {
-	Pending() bool
+type pending interface {
+	pending() bool
 }
 
 // PolicyPending reports whether settings hold values the policy needs that are not
 // known yet.
 func PolicyPending(settings any) bool {
-	p, ok := settings.(Pending)
-	return ok && p.Pending()
+	p, ok := settings.(pending)
+	return ok && p.pending()
 }
 
 // Render returns the platform's chart values for the add-on, with the service account
@@ -286,16 +290,16 @@ func deepCopyValue(v any) any {
 func Catalogue() []Addon {
 	return []Addon{
 		AWSLoadBalancerController(),
-		ExternalDNS(),
+		externalDNS(),
 		ClusterAutoscaler(),
-		MetricsServer(),
+		metricsServer(),
 		CertManager(),
 		ExternalSecrets(),
 	}
 }
 
-// Keys are the catalogue's schema property names, in catalogue order.
-func Keys() []string {
+// catalogueKeys are the catalogue's schema property names, in catalogue order.
+func catalogueKeys() []string {
 	var keys []string
 	for _, a := range Catalogue() {
 		keys = append(keys, a.Key)

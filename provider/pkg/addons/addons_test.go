@@ -54,7 +54,7 @@ func ctxFor(a Addon, identity string) ValuesContext {
 }
 
 func policyCtx() PolicyContext {
-	return PolicyContext{Partition: "aws", ClusterName: "demo", Settings: ExternalDNSSettings{HostedZoneIDs: []string{"Z111", "Z222"}}}
+	return PolicyContext{Partition: "aws", ClusterName: "demo", Settings: externalDNSSettings{HostedZoneIDs: []string{"Z111", "Z222"}}}
 }
 
 // Example inputs of the add-ons with inputs of their own, the AWS access on.
@@ -123,8 +123,8 @@ func TestCatalogueEntriesAreComplete(t *testing.T) {
 			t.Errorf("%s: no Given (how the platform finds its inputs)", a.Key)
 		}
 	}
-	if !reflect.DeepEqual(Keys(), []string{"awsLoadBalancerController", "externalDns", "clusterAutoscaler", "metricsServer", "certManager", "externalSecrets"}) {
-		t.Errorf("catalogue order changed: %v", Keys())
+	if !reflect.DeepEqual(catalogueKeys(), []string{"awsLoadBalancerController", "externalDns", "clusterAutoscaler", "metricsServer", "certManager", "externalSecrets"}) {
+		t.Errorf("catalogue order changed: %v", catalogueKeys())
 	}
 }
 
@@ -380,7 +380,7 @@ func TestALBValuesCarryClusterRegionVpc(t *testing.T) {
 }
 
 func TestExternalDNSPolicyNamesOnlyTheGivenZones(t *testing.T) {
-	js, err := ExternalDNS().Policy(PolicyContext{Partition: "aws-us-gov", Settings: ExternalDNSSettings{HostedZoneIDs: []string{"Z111", "Z222", "Z111"}}})
+	js, err := externalDNS().Policy(PolicyContext{Partition: "aws-us-gov", Settings: externalDNSSettings{HostedZoneIDs: []string{"Z111", "Z222", "Z111"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,13 +415,13 @@ func TestExternalDNSPolicyNamesOnlyTheGivenZones(t *testing.T) {
 	if strings.Contains(js, "hostedzone/*") {
 		t.Error("policy allows every zone")
 	}
-	if _, err := ExternalDNS().Policy(PolicyContext{}); err == nil {
+	if _, err := externalDNS().Policy(PolicyContext{}); err == nil {
 		t.Error("a policy without zones must be refused")
 	}
 }
 
 func TestExternalDNSValues(t *testing.T) {
-	a := ExternalDNS()
+	a := externalDNS()
 	vc := ctxFor(a, IRSA)
 	v := a.Render(vc)
 	if v["policy"] != "upsert-only" || v["txtOwnerId"] != "demo" {
@@ -436,7 +436,7 @@ func TestExternalDNSValues(t *testing.T) {
 	if !reflect.DeepEqual(v["domainFilters"], []any{"example.com"}) {
 		t.Errorf("domainFilters = %v", v["domainFilters"])
 	}
-	e := vc.Settings.(ExternalDNSSettings)
+	e := vc.Settings.(externalDNSSettings)
 	e.Policy, e.TxtOwnerID = "sync", "owner-1"
 	vc.Settings = e
 	v = a.Render(vc)
@@ -526,7 +526,7 @@ func TestClusterAutoscalerImageFollowsKubernetesMinor(t *testing.T) {
 }
 
 func TestMetricsServerHighlyAvailableByDefault(t *testing.T) {
-	a := MetricsServer()
+	a := metricsServer()
 	v := a.Render(ctxFor(a, IRSA))
 	if v["replicas"] != 2 {
 		t.Errorf("replicas = %v, want 2", v["replicas"])
@@ -538,7 +538,7 @@ func TestMetricsServerHighlyAvailableByDefault(t *testing.T) {
 
 // The user's extraArgs and env are added to the platform's, never replace them.
 func TestExternalDNSMergeKeepsThePlatformsListEntries(t *testing.T) {
-	a := ExternalDNS()
+	a := externalDNS()
 	platform := a.Render(ctxFor(a, IRSA))
 	user := map[string]any{
 		"extraArgs": []any{"--txt-cache-interval=1m", "--zone-id-filter=Z111"},
@@ -572,7 +572,7 @@ func TestExternalDNSMergeKeepsThePlatformsListEntries(t *testing.T) {
 }
 
 func TestCheckValuesRejectsWhatWouldDropThePlatformsValues(t *testing.T) {
-	dns := ExternalDNS()
+	dns := externalDNS()
 	vc := ctxFor(dns, IRSA)
 	vc.Region = "" // not known at resolve time
 	platform := dns.Render(vc)
@@ -621,7 +621,7 @@ func TestCheckValuesRejectsWhatWouldDropThePlatformsValues(t *testing.T) {
 			t.Errorf("%s: unexpected problems %v", name, problems)
 		}
 	}
-	if problems := MetricsServer().CheckValues("addons.x.values", map[string]any{"replicas": nil, "podDisruptionBudget": nil}, nil); len(problems) != 0 {
+	if problems := metricsServer().CheckValues("addons.x.values", map[string]any{"replicas": nil, "podDisruptionBudget": nil}, nil); len(problems) != 0 {
 		t.Errorf("metrics-server's HA defaults may be removed: %v", problems)
 	}
 }
@@ -662,8 +662,8 @@ func TestArgsFieldsAreTheCatalogue(t *testing.T) {
 	for i := range typ.NumField() {
 		fields = append(fields, strings.Split(typ.Field(i).Tag.Get("pulumi"), ",")[0])
 	}
-	if !slices.Equal(fields, Keys()) {
-		t.Fatalf("Args fields %v, catalogue keys %v", fields, Keys())
+	if !slices.Equal(fields, catalogueKeys()) {
+		t.Fatalf("Args fields %v, catalogue keys %v", fields, catalogueKeys())
 	}
 	for i, a := range Catalogue() {
 		args := &Args{}

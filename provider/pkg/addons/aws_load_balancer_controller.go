@@ -25,15 +25,12 @@ var albPolicyFiles = map[string]string{
 // until a controller pod backs aws-load-balancer-webhook-service, every new Service
 // fails with "no endpoints available". The platform does not set them; ordering the
 // releases after the controller is ready is the platform's answer.
-const (
-	// ALBServiceMutatorWebhookValue turns the webhook on (chart default true). With
-	// false, new LoadBalancer Services stay with the in-tree provider unless they set
-	// spec.loadBalancerClass: service.k8s.aws/nlb.
-	ALBServiceMutatorWebhookValue = "enableServiceMutatorWebhook"
-	// ALBServiceMutatorFailurePolicyValue is the webhook's failurePolicy (chart default
-	// Fail; Ignore lets Services be created while the controller is not ready).
-	ALBServiceMutatorFailurePolicyValue = "serviceMutatorWebhookConfig.failurePolicy"
-)
+//
+//   - enableServiceMutatorWebhook turns the webhook on (chart default true). With
+//     false, new LoadBalancer Services stay with the in-tree provider unless they set
+//     spec.loadBalancerClass: service.k8s.aws/nlb.
+//   - serviceMutatorWebhookConfig.failurePolicy is the webhook's failurePolicy (chart
+//     default Fail; Ignore lets Services be created while the controller is not ready).
 
 // AWSLoadBalancerController provisions ALBs for Ingresses and NLBs for Services.
 func AWSLoadBalancerController() Addon {

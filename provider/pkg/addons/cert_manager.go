@@ -29,8 +29,8 @@ type CertManagerSettings struct {
 	ZonesPending bool
 }
 
-// Pending reports whether the settings hold values not known yet (at preview).
-func (s CertManagerSettings) Pending() bool { return s.ZonesPending }
+// pending reports whether the settings hold values not known yet (at preview).
+func (s CertManagerSettings) pending() bool { return s.ZonesPending }
 
 // CertManager issues and renews TLS certificates (ACME, private CAs), optionally solving
 // DNS-01 challenges in Route 53 with a role of its own.
@@ -175,9 +175,9 @@ func certManagerPolicy(pc PolicyContext) (string, error) {
 	).JSON(), nil
 }
 
-// CertManagerIRSAFsGroup is the group the route53 page's optional IRSA step runs the
+// certManagerIRSAFsGroup is the group the route53 page's optional IRSA step runs the
 // controller with, so it can read the projected service account token.
-const CertManagerIRSAFsGroup = 1001
+const certManagerIRSAFsGroup = 1001
 
 // certManagerValues are the chart values (values.yaml at v1.21.1): crds.enabled false
 // (the chart's default, set so it stays so: the platform applies the CRDs). With an IRSA
@@ -187,7 +187,7 @@ const CertManagerIRSAFsGroup = 1001
 func certManagerValues(vc ValuesContext) map[string]any {
 	values := map[string]any{"crds": map[string]any{"enabled": false}}
 	if vc.Identity == IRSA && vc.RoleArn != "" {
-		values["securityContext"] = map[string]any{"fsGroup": CertManagerIRSAFsGroup}
+		values["securityContext"] = map[string]any{"fsGroup": certManagerIRSAFsGroup}
 	}
 	return values
 }

@@ -118,11 +118,11 @@ func TestCRDObjectsAreTheVendoredDocuments(t *testing.T) {
 			}
 		}
 	}
-	ext, err := ExternalDNS().CRDs()
+	ext, err := externalDNS().CRDs()
 	if err != nil || len(ext) != 1 || ext[0].Name != "dnsendpoints.externaldns.k8s.io" {
 		t.Errorf("external-dns: CRDs %+v (%v), want dnsendpoints.externaldns.k8s.io", ext, err)
 	}
-	for _, a := range []Addon{ClusterAutoscaler(), MetricsServer()} {
+	for _, a := range []Addon{ClusterAutoscaler(), metricsServer()} {
 		if len(a.CRDFiles()) != 0 {
 			t.Errorf("%s: its chart ships no crds/, yet CRDFiles is %v", a.Key, a.CRDFiles())
 		}

@@ -12,12 +12,12 @@ import (
 
 // ExternalDNS policies.
 const (
-	ExternalDNSUpsertOnly = "upsert-only"
-	ExternalDNSSync       = "sync"
+	externalDNSUpsertOnly = "upsert-only"
+	externalDNSSync       = "sync"
 )
 
-// ExternalDNSPolicies are the valid ExternalDNS policies, the default first.
-var ExternalDNSPolicies = []string{ExternalDNSUpsertOnly, ExternalDNSSync}
+// externalDNSPolicies are the valid ExternalDNS policies, the default first.
+var externalDNSPolicies = []string{externalDNSUpsertOnly, externalDNSSync}
 
 // ExternalDNSArgs are ExternalDNS's inputs: the common ones and its own.
 type ExternalDNSArgs struct {
@@ -32,8 +32,8 @@ type ExternalDNSArgs struct {
 	TxtOwnerId    pulumi.StringInput      `pulumi:"txtOwnerId"`
 }
 
-// ExternalDNSSettings are ExternalDNS's own inputs, defaults applied.
-type ExternalDNSSettings struct {
+// externalDNSSettings are ExternalDNS's own inputs, defaults applied.
+type externalDNSSettings struct {
 	HostedZoneIDs []string
 	DomainFilters []string
 	// Policy is upsert-only or sync.
@@ -43,8 +43,8 @@ type ExternalDNSSettings struct {
 
 var hostedZoneIDPattern = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
 
-// ExternalDNS publishes Services' and Ingresses' hostnames in Route 53.
-func ExternalDNS() Addon {
+// externalDNS publishes Services' and Ingresses' hostnames in Route 53.
+func externalDNS() Addon {
 	return Addon{
 		Key:                "externalDns",
 		Name:               "external-dns",
@@ -64,7 +64,7 @@ func ExternalDNS() Addon {
 			}
 			return &CommonArgs{Enabled: x.Enabled, Version: x.Version, Namespace: x.Namespace, Values: x.Values, Identity: x.Identity}, x
 		},
-		Settings: externalDNSSettings,
+		Settings: readExternalDNSSettings,
 		Policy:   externalDNSPolicy,
 		Values:   externalDNSValues,
 		// The user's extraArgs and env are added to the platform's --zone-id-filter flags
@@ -95,15 +95,15 @@ var externalDNSSources = provenance{
 	},
 }
 
-// externalDNSSettings reads ExternalDNS's own inputs and applies their defaults: the
+// readExternalDNSSettings reads ExternalDNS's own inputs and applies their defaults: the
 // policy upsert-only (never delete a record the platform did not make) and the TXT
 // owner the cluster's name, so two clusters sharing a zone never claim each other's
 // records.
-func externalDNSSettings(path string, own any, r Reader, sc SettingsContext) any {
+func readExternalDNSSettings(path string, own any, r Reader, sc SettingsContext) any {
 	in := own.(*ExternalDNSArgs)
 	zones, zonesKnown := r.Strings(path+".hostedZoneIds", in.HostedZoneIds)
 	domains, _ := r.Strings(path+".domainFilters", in.DomainFilters)
-	e := ExternalDNSSettings{
+	e := externalDNSSettings{
 		HostedZoneIDs: zones,
 		DomainFilters: domains,
 		Policy:        r.String(path+".policy", in.Policy),
@@ -128,9 +128,9 @@ func externalDNSSettings(path string, own any, r Reader, sc SettingsContext) any
 		}
 	}
 	if e.Policy == "" {
-		e.Policy = ExternalDNSUpsertOnly
-	} else if !slices.Contains(ExternalDNSPolicies, e.Policy) {
-		r.Problem("%s.policy: unknown policy %q; use one of %s", path, e.Policy, strings.Join(ExternalDNSPolicies, ", "))
+		e.Policy = externalDNSUpsertOnly
+	} else if !slices.Contains(externalDNSPolicies, e.Policy) {
+		r.Problem("%s.policy: unknown policy %q; use one of %s", path, e.Policy, strings.Join(externalDNSPolicies, ", "))
 	}
 	if e.TxtOwnerID == "" {
 		e.TxtOwnerID = sc.ClusterName
@@ -143,7 +143,7 @@ func externalDNSSettings(path string, own any, r Reader, sc SettingsContext) any
 // zones, as the tutorial suggests: changing and listing record sets and listing tags on
 // those zones only; listing zones cannot be scoped, so it is on "*".
 func externalDNSPolicy(pc PolicyContext) (string, error) {
-	e, _ := pc.Settings.(ExternalDNSSettings)
+	e, _ := pc.Settings.(externalDNSSettings)
 	if len(e.HostedZoneIDs) == 0 {
 		return "", fmt.Errorf("external-dns: no hosted zone IDs")
 	}
@@ -181,7 +181,7 @@ func externalDNSPolicy(pc PolicyContext) (string, error) {
 // extraArgs is a list here (the chart also reads a map, but not both at once), so the
 // user's extraArgs must be a list too: it is appended (MergedLists).
 func externalDNSValues(vc ValuesContext) map[string]any {
-	e, _ := vc.Settings.(ExternalDNSSettings)
+	e, _ := vc.Settings.(externalDNSSettings)
 	// --zone-id-filter keeps ExternalDNS to the zones its policy names, so it never
 	// even tries another zone that happens to match a domain filter.
 	args := []any{}

@@ -32,11 +32,11 @@ type ExternalSecretsSettings struct {
 	ArnsPending bool
 }
 
-// Pending reports whether the settings hold values not known yet (at preview).
-func (s ExternalSecretsSettings) Pending() bool { return s.ArnsPending }
+// pending reports whether the settings hold values not known yet (at preview).
+func (s ExternalSecretsSettings) pending() bool { return s.ArnsPending }
 
-// HasArns reports whether any secret or parameter is given (then a role is made).
-func (s ExternalSecretsSettings) HasArns() bool {
+// hasArns reports whether any secret or parameter is given (then a role is made).
+func (s ExternalSecretsSettings) hasArns() bool {
 	return len(s.SecretsManagerArns)+len(s.ParameterStoreArns) > 0
 }
 
@@ -76,7 +76,7 @@ func ExternalSecrets() Addon {
 		Policy:   externalSecretsPolicy,
 		WantsRole: func(s any) bool {
 			e, _ := s.(ExternalSecretsSettings)
-			return e.HasArns() || e.ArnsPending
+			return e.hasArns() || e.ArnsPending
 		},
 		Values: func(ValuesContext) map[string]any {
 			// installCRDs false: the platform applies the CRDs (the chart's default is
@@ -131,7 +131,7 @@ func externalSecretsSettings(path string, own any, r Reader, _ SettingsContext) 
 		"arn:aws:secretsmanager:us-west-2:111122223333:secret:prod/app-*")
 	checkArns(r, path+".parameterStoreArns", ps, parameterStoreArnPattern,
 		"arn:aws:ssm:us-west-2:111122223333:parameter/prod/app/*")
-	if !s.ArnsPending && !s.HasArns() && r.String(path+".identity", in.Identity) != "" {
+	if !s.ArnsPending && !s.hasArns() && r.String(path+".identity", in.Identity) != "" {
 		r.Problem("%s.secretsManagerArns: required with identity (or parameterStoreArns); give the ARNs or ARN prefixes (ending in *) of the secrets and parameters external-secrets may read, or remove identity", path)
 	}
 	return s
@@ -170,7 +170,7 @@ func checkArns(r Reader, path string, arns []string, pattern *regexp.Regexp, exa
 // managed KMS key also need kms:Decrypt on it, which is not granted here.
 func externalSecretsPolicy(pc PolicyContext) (string, error) {
 	s, _ := pc.Settings.(ExternalSecretsSettings)
-	if !s.HasArns() {
+	if !s.hasArns() {
 		return "", fmt.Errorf("external-secrets: no secret or parameter ARNs")
 	}
 	var statements []iampolicy.Statement

@@ -124,9 +124,9 @@ func (k KubeCompat) Fits(minor int) bool { return k.AdmitsMinor(minor) && k.Supp
 // semantics (tools/simcloud checks AdmitsMinor against Helm's semver library).
 var kubeVersionPattern = regexp.MustCompile(`^>=\s*1\.([0-9]+)\.0-0$`)
 
-// KubeVersionMinMinor is the lowest minor the chart's kubeVersion admits; ok is false
+// kubeVersionMinMinor is the lowest minor the chart's kubeVersion admits; ok is false
 // when the chart has no constraint or it is not of the known form.
-func (k KubeCompat) KubeVersionMinMinor() (minor int, ok bool) {
+func (k KubeCompat) kubeVersionMinMinor() (minor int, ok bool) {
 	m := kubeVersionPattern.FindStringSubmatch(k.KubeVersion)
 	if m == nil {
 		return 0, false
@@ -141,7 +141,7 @@ func (k KubeCompat) AdmitsMinor(minor int) bool {
 	if k.KubeVersion == "" {
 		return true
 	}
-	lowest, ok := k.KubeVersionMinMinor()
+	lowest, ok := k.kubeVersionMinMinor()
 	return ok && minor >= lowest
 }
 

@@ -42,10 +42,10 @@ func TestKubeCompatEntriesAreComplete(t *testing.T) {
 		if k.Chart == "" || k.KubeVersionSource == "" || k.SupportedSource == "" {
 			t.Errorf("%s: chart, kubeVersion source and supported source are all required: %+v", id, k)
 		}
-		if _, ok := k.KubeVersionMinMinor(); k.KubeVersion != "" && !ok {
+		if _, ok := k.kubeVersionMinMinor(); k.KubeVersion != "" && !ok {
 			t.Errorf("%s: kubeVersion %q is not of the form >= 1.N.0-0; add its Helm semantics to AdmitsMinor", id, k.KubeVersion)
 		}
-		if lowest, ok := k.KubeVersionMinMinor(); ok && k.MinMinor < lowest {
+		if lowest, ok := k.kubeVersionMinMinor(); ok && k.MinMinor < lowest {
 			t.Errorf("%s: documented from 1.%d, below its kubeVersion %s", id, k.MinMinor, k.KubeVersion)
 		}
 		if k.MinMinor <= 0 || (k.MaxMinor != 0 && k.MaxMinor < k.MinMinor) {

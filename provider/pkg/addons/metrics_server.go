@@ -1,8 +1,8 @@
 package addons
 
-// MetricsServer serves the resource metrics API (kubectl top, HorizontalPodAutoscaler).
+// metricsServer serves the resource metrics API (kubectl top, HorizontalPodAutoscaler).
 // It talks only to kubelets and needs no AWS permission, so it gets no IAM role.
-func MetricsServer() Addon {
+func metricsServer() Addon {
 	return Addon{
 		Key:                "metricsServer",
 		Name:               "metrics-server",
