@@ -57,7 +57,7 @@ type Addon struct {
 	// ServiceAccountPath is where the chart reads its service account settings
 	// (create, name, annotations) in its values: ["serviceAccount"] for most charts.
 	ServiceAccountPath []string
-	// Summary says in a line what the add-on may do in AWS.
+	// Summary says in a line what the add-on may do in AWS (docs/catalogue.md shows it).
 	Summary string
 	// Given returns the add-on's common inputs and its whole input (for Settings), or
 	// nil when `addons` does not name it.
