@@ -81,9 +81,9 @@ sdk: schema
 crds:
 	for f in provider/pkg/addons/crds/*.yaml; do gzip -9 -n -k -f $$f; done
 
-## docs: regenerate docs/inputs.md (the inputs reference) from schema.yaml
+## docs: regenerate docs/inputs.md (the inputs reference) from schema.yaml, and docs/catalogue.md and the tables of provider/pkg/addons/policies/SOURCES.md from the add-on catalogue
 docs:
-	cd tools && $(GO) run ./cmd/gendocs -schema ../schema.yaml -out ../docs/inputs.md
+	cd tools && $(GO) run ./cmd/gendocs -schema ../schema.yaml -out ../docs/inputs.md -repo ..
 
 ## lint: go vet, gofmt and golangci-lint (pinned, built into bin/) over both modules
 lint: $(BIN)/.golangci-lint-$(GOLANGCI_LINT_VERSION)

@@ -2,16 +2,21 @@
 // no Pulumi resources. Each add-on lives in a file of its own holding everything
 // specific to it: its official chart repository, chart, pinned chart version (and the
 // app version it ships), namespace, service account, its own inputs with their
-// defaults and validation, its IAM policy and the chart values the platform sets. The
-// platform package reads the Catalogue table and turns each enabled entry into an IAM
-// role and a Helm release; it knows nothing of any one add-on.
+// defaults and validation, its IAM policy, the chart values the platform sets, and its
+// provenance (the upstream release the pin and its vendored files were read at, their
+// sha256, and upstream's word on the Kubernetes versions it runs on). The tables other
+// code reads (KubeCompats, the vendored files) and the generated pages (docs.go) are
+// derived from Catalogue. The platform package reads the Catalogue table and turns each
+// enabled entry into an IAM role and a Helm release; it knows nothing of any one add-on.
 //
-// Adding an add-on is its file here (the Addon value, registered in Catalogue), its
-// field in Args, and its entry under HelmAddons in schema.yaml (then `make sdk`).
+// Adding an add-on is its file here (the Addon value with its provenance), its line in
+// Catalogue, its field in Args, and its entry under HelmAddons in schema.yaml (then
+// `make sdk docs`); TestAHelmAddonIsThreeGoFiles checks that nothing else names it.
 package addons
 
 import (
 	"slices"
+	"strings"
 )
 
 // Identities an add-on can get AWS credentials through.
@@ -52,7 +57,7 @@ type Addon struct {
 	// ServiceAccountPath is where the chart reads its service account settings
 	// (create, name, annotations) in its values: ["serviceAccount"] for most charts.
 	ServiceAccountPath []string
-	// Summary says in a line what the add-on may do in AWS.
+	// Summary says in a line what the add-on may do in AWS (docs/catalogue.md shows it).
 	Summary string
 	// Given returns the add-on's common inputs and its whole input (for Settings), or
 	// nil when `addons` does not name it.
@@ -91,13 +96,26 @@ type Addon struct {
 	// (helmReleases) may (a Certificate, an ExternalSecret), so those releases are
 	// installed after it (rule 9 of docs/ordering.md).
 	GuardsAPIGroups []string
-	// CRDFiles are the vendored copies (VendoredFiles entries under crds/) of every file
-	// in the chart's crds/ directory at Version. The platform applies their
-	// CustomResourceDefinitions as resources of their own before the release and
-	// installs the release with skipCrds, because Helm installs crds/ on first install
-	// only and never upgrades them (see crds.go). Empty when the chart ships no CRDs.
-	// Update them together with Version.
-	CRDFiles []string
+	// sources are where the pin and the vendored files come from and what upstream says
+	// about the Kubernetes versions the chart runs on: a value the add-on's file defines
+	// (provenance.go), so every fact of an add-on is typed in its file only.
+	sources provenance
+}
+
+// CRDFiles are the vendored copies (the add-on's vendored files under crds/) of every
+// file in the chart's crds/ directory at Version. The platform applies their
+// CustomResourceDefinitions as resources of their own before the release and installs
+// the release with skipCrds, because Helm installs crds/ on first install only and
+// never upgrades them (see crds.go). Empty when the chart ships no CRDs. Update them
+// together with Version.
+func (a Addon) CRDFiles() []string {
+	var out []string
+	for _, f := range a.sources.files {
+		if strings.HasPrefix(f.File, "crds/") {
+			out = append(out, f.File)
+		}
+	}
+	return out
 }
 
 // PolicyContext is what a policy may depend on.
@@ -137,17 +155,17 @@ func (a Addon) HasRoleFor(settings any) bool {
 	return a.Policy != nil && (a.WantsRole == nil || a.WantsRole(settings))
 }
 
-// Pending is implemented by Settings results that can hold values not known yet at
+// pending is implemented by Settings results that can hold values not known yet at
 // preview; then the add-on's policy is left unknown until the update.
-type Pending interface {
-	Pending() bool
+type pending interface {
+	pending() bool
 }
 
 // PolicyPending reports whether settings hold values the policy needs that are not
 // known yet.
 func PolicyPending(settings any) bool {
-	p, ok := settings.(Pending)
-	return ok && p.Pending()
+	p, ok := settings.(pending)
+	return ok && p.pending()
 }
 
 // Render returns the platform's chart values for the add-on, with the service account
@@ -272,16 +290,16 @@ func deepCopyValue(v any) any {
 func Catalogue() []Addon {
 	return []Addon{
 		AWSLoadBalancerController(),
-		ExternalDNS(),
+		externalDNS(),
 		ClusterAutoscaler(),
-		MetricsServer(),
+		metricsServer(),
 		CertManager(),
 		ExternalSecrets(),
 	}
 }
 
-// Keys are the catalogue's schema property names, in catalogue order.
-func Keys() []string {
+// catalogueKeys are the catalogue's schema property names, in catalogue order.
+func catalogueKeys() []string {
 	var keys []string
 	for _, a := range Catalogue() {
 		keys = append(keys, a.Key)

@@ -54,7 +54,7 @@ func ctxFor(a Addon, identity string) ValuesContext {
 }
 
 func policyCtx() PolicyContext {
-	return PolicyContext{Partition: "aws", ClusterName: "demo", Settings: ExternalDNSSettings{HostedZoneIDs: []string{"Z111", "Z222"}}}
+	return PolicyContext{Partition: "aws", ClusterName: "demo", Settings: externalDNSSettings{HostedZoneIDs: []string{"Z111", "Z222"}}}
 }
 
 // Example inputs of the add-ons with inputs of their own, the AWS access on.
@@ -123,8 +123,8 @@ func TestCatalogueEntriesAreComplete(t *testing.T) {
 			t.Errorf("%s: no Given (how the platform finds its inputs)", a.Key)
 		}
 	}
-	if !reflect.DeepEqual(Keys(), []string{"awsLoadBalancerController", "externalDns", "clusterAutoscaler", "metricsServer", "certManager", "externalSecrets"}) {
-		t.Errorf("catalogue order changed: %v", Keys())
+	if !reflect.DeepEqual(catalogueKeys(), []string{"awsLoadBalancerController", "externalDns", "clusterAutoscaler", "metricsServer", "certManager", "externalSecrets"}) {
+		t.Errorf("catalogue order changed: %v", catalogueKeys())
 	}
 }
 
@@ -230,8 +230,8 @@ func TestALBPolicyIsTheVendoredFileByteForByte(t *testing.T) {
 	}
 }
 
-// Every vendored file is listed in VendoredFiles with the sha256 of its bytes, every
-// listed file exists, and SOURCES.md records the same sha256.
+// Every vendored file is listed in an add-on's provenance with the sha256 of its
+// bytes, every listed file exists, and SOURCES.md records the same sha256.
 func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 	var onDisk []string
 	for _, pattern := range []string{"policies/*.json", "policies/*.yaml", "crds/*.yaml"} {
@@ -246,7 +246,11 @@ func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := map[string]bool{}
-	for _, v := range VendoredFiles {
+	generated, err := SourcesMarkdown(string(sources))
+	if err != nil || generated != string(sources) {
+		t.Errorf("SOURCES.md is not what the provenance generates (%v): run `make docs`", err)
+	}
+	for _, v := range vendoredFiles() {
 		listed[v.File] = true
 		raw, err := os.ReadFile(v.File)
 		if err != nil {
@@ -271,7 +275,7 @@ func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 	}
 	for _, f := range onDisk {
 		if !listed[f] {
-			t.Errorf("%s is vendored but not in VendoredFiles (provenance.go)", f)
+			t.Errorf("%s is vendored but in no add-on's provenance (its files)", f)
 		}
 	}
 	// The embedded .gz files are exactly the .yaml files compressed (the check above
@@ -291,44 +295,34 @@ func TestVendoredFilesMatchTheirSHA256(t *testing.T) {
 		}
 	}
 	if _, err := vendored("policies/aws-load-balancer-controller.json"); err == nil {
-		t.Error("vendored reads a file VendoredFiles does not list")
+		t.Error("vendored reads a file no add-on lists")
 	}
 }
 
 // Every pin has its source: the upstream tag it was read at names the pinned version.
 func TestChartSourcesCoverTheCatalogue(t *testing.T) {
 	for _, a := range Catalogue() {
-		src, ok := ChartSources[a.Key]
-		if !ok {
-			t.Errorf("%s: no ChartSources entry", a.Key)
-			continue
+		src := a.sources
+		if !strings.HasSuffix(src.upstream.Tag, a.Version) || src.upstream.Repository == "" || src.upstream.Commit == "" || !strings.HasSuffix(src.chartYAML, "Chart.yaml") {
+			t.Errorf("%s: source %+v does not name chart %s", a.Key, src.upstream, a.Version)
 		}
-		if !strings.HasSuffix(src.Tag, a.Version) || src.Commit == "" || !strings.HasSuffix(src.ChartYAML, "Chart.yaml") {
-			t.Errorf("%s: source %+v does not name chart %s", a.Key, src, a.Version)
-		}
-	}
-	if len(ChartSources) != len(Catalogue()) {
-		t.Errorf("ChartSources has %d entries, the catalogue %d", len(ChartSources), len(Catalogue()))
 	}
 }
 
-// docs/catalogue.md's table and the catalogue cannot drift: one row per add-on, in
-// catalogue order, with its chart, repository, version and app version.
-func TestREADMECatalogueTableMatchesCatalogue(t *testing.T) {
-	raw, err := os.ReadFile("../../../docs/catalogue.md")
+// docs/catalogue.md is what the catalogue generates (`make docs`), and so cannot drift
+// from it: one row per add-on, in catalogue order, with its chart, repository, version
+// and app version.
+func TestCatalogueFileIsGenerated(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", CatalogueFile))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v (run `make docs`)", err)
 	}
-	text := string(raw)
-	start := strings.Index(text, "### Helm add-ons\n")
-	if start < 0 {
-		t.Fatal("docs/catalogue.md has no \"### Helm add-ons\" section")
+	text := CatalogueMarkdown()
+	if string(raw) != text {
+		t.Errorf("%s is not what the catalogue generates: run `make docs` and commit it", CatalogueFile)
 	}
 	var rows [][]string
-	for _, line := range strings.Split(text[start:], "\n")[1:] {
-		if strings.HasPrefix(line, "#") {
-			break
-		}
+	for _, line := range strings.Split(text, "\n") {
 		if !strings.HasPrefix(line, "| `") {
 			continue
 		}
@@ -340,13 +334,38 @@ func TestREADMECatalogueTableMatchesCatalogue(t *testing.T) {
 	}
 	cat := Catalogue()
 	if len(rows) != len(cat) {
-		t.Fatalf("docs/catalogue.md table has %d rows, the catalogue %d add-ons", len(rows), len(cat))
+		t.Fatalf("catalogue table has %d rows, the catalogue %d add-ons", len(rows), len(cat))
 	}
 	for i, a := range cat {
 		want := []string{"`" + a.Key + "`", fmt.Sprintf("`%s` (`%s`)", a.Chart, a.Repository), fmt.Sprintf("%s (%s)", a.Version, a.AppVersion), a.Namespace}
 		if len(rows[i]) < len(want) || !slices.Equal(rows[i][:len(want)], want) {
-			t.Errorf("docs/catalogue.md row %d = %q, want it to start %q", i+1, rows[i], want)
+			t.Errorf("catalogue row %d = %q, want it to start %q", i+1, rows[i], want)
 		}
+	}
+}
+
+// SOURCES.md's tables of pins and vendored files are what the add-ons' provenance
+// generates, and every pin's upstream release is recorded there.
+func TestSourcesTablesAreGenerated(t *testing.T) {
+	raw, err := os.ReadFile("policies/SOURCES.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := SourcesMarkdown(string(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(raw) != want {
+		t.Errorf("%s: its generated tables are stale: run `make docs` and commit it", SourcesFile)
+	}
+	for _, a := range charts() {
+		u := a.sources.upstream
+		if row := fmt.Sprintf("| `%s` | `%s` | %s (%s) | %s | `%s` (`%s`) |", a.Key, a.Chart, a.Version, a.AppVersion, u.Repository, u.Tag, u.Commit); !strings.Contains(string(raw), row) {
+			t.Errorf("%s: SOURCES.md has no row %q", a.Key, row)
+		}
+	}
+	if _, err := SourcesMarkdown("# no markers\n"); err == nil || !strings.Contains(err.Error(), "BEGIN GENERATED chart pins") {
+		t.Errorf("a SOURCES.md without markers: want an error naming them, got %v", err)
 	}
 }
 
@@ -361,7 +380,7 @@ func TestALBValuesCarryClusterRegionVpc(t *testing.T) {
 }
 
 func TestExternalDNSPolicyNamesOnlyTheGivenZones(t *testing.T) {
-	js, err := ExternalDNS().Policy(PolicyContext{Partition: "aws-us-gov", Settings: ExternalDNSSettings{HostedZoneIDs: []string{"Z111", "Z222", "Z111"}}})
+	js, err := externalDNS().Policy(PolicyContext{Partition: "aws-us-gov", Settings: externalDNSSettings{HostedZoneIDs: []string{"Z111", "Z222", "Z111"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,13 +415,13 @@ func TestExternalDNSPolicyNamesOnlyTheGivenZones(t *testing.T) {
 	if strings.Contains(js, "hostedzone/*") {
 		t.Error("policy allows every zone")
 	}
-	if _, err := ExternalDNS().Policy(PolicyContext{}); err == nil {
+	if _, err := externalDNS().Policy(PolicyContext{}); err == nil {
 		t.Error("a policy without zones must be refused")
 	}
 }
 
 func TestExternalDNSValues(t *testing.T) {
-	a := ExternalDNS()
+	a := externalDNS()
 	vc := ctxFor(a, IRSA)
 	v := a.Render(vc)
 	if v["policy"] != "upsert-only" || v["txtOwnerId"] != "demo" {
@@ -417,7 +436,7 @@ func TestExternalDNSValues(t *testing.T) {
 	if !reflect.DeepEqual(v["domainFilters"], []any{"example.com"}) {
 		t.Errorf("domainFilters = %v", v["domainFilters"])
 	}
-	e := vc.Settings.(ExternalDNSSettings)
+	e := vc.Settings.(externalDNSSettings)
 	e.Policy, e.TxtOwnerID = "sync", "owner-1"
 	vc.Settings = e
 	v = a.Render(vc)
@@ -507,7 +526,7 @@ func TestClusterAutoscalerImageFollowsKubernetesMinor(t *testing.T) {
 }
 
 func TestMetricsServerHighlyAvailableByDefault(t *testing.T) {
-	a := MetricsServer()
+	a := metricsServer()
 	v := a.Render(ctxFor(a, IRSA))
 	if v["replicas"] != 2 {
 		t.Errorf("replicas = %v, want 2", v["replicas"])
@@ -519,7 +538,7 @@ func TestMetricsServerHighlyAvailableByDefault(t *testing.T) {
 
 // The user's extraArgs and env are added to the platform's, never replace them.
 func TestExternalDNSMergeKeepsThePlatformsListEntries(t *testing.T) {
-	a := ExternalDNS()
+	a := externalDNS()
 	platform := a.Render(ctxFor(a, IRSA))
 	user := map[string]any{
 		"extraArgs": []any{"--txt-cache-interval=1m", "--zone-id-filter=Z111"},
@@ -553,7 +572,7 @@ func TestExternalDNSMergeKeepsThePlatformsListEntries(t *testing.T) {
 }
 
 func TestCheckValuesRejectsWhatWouldDropThePlatformsValues(t *testing.T) {
-	dns := ExternalDNS()
+	dns := externalDNS()
 	vc := ctxFor(dns, IRSA)
 	vc.Region = "" // not known at resolve time
 	platform := dns.Render(vc)
@@ -602,7 +621,7 @@ func TestCheckValuesRejectsWhatWouldDropThePlatformsValues(t *testing.T) {
 			t.Errorf("%s: unexpected problems %v", name, problems)
 		}
 	}
-	if problems := MetricsServer().CheckValues("addons.x.values", map[string]any{"replicas": nil, "podDisruptionBudget": nil}, nil); len(problems) != 0 {
+	if problems := metricsServer().CheckValues("addons.x.values", map[string]any{"replicas": nil, "podDisruptionBudget": nil}, nil); len(problems) != 0 {
 		t.Errorf("metrics-server's HA defaults may be removed: %v", problems)
 	}
 }
@@ -643,8 +662,8 @@ func TestArgsFieldsAreTheCatalogue(t *testing.T) {
 	for i := range typ.NumField() {
 		fields = append(fields, strings.Split(typ.Field(i).Tag.Get("pulumi"), ",")[0])
 	}
-	if !slices.Equal(fields, Keys()) {
-		t.Fatalf("Args fields %v, catalogue keys %v", fields, Keys())
+	if !slices.Equal(fields, catalogueKeys()) {
+		t.Fatalf("Args fields %v, catalogue keys %v", fields, catalogueKeys())
 	}
 	for i, a := range Catalogue() {
 		args := &Args{}

@@ -29,8 +29,8 @@ type CertManagerSettings struct {
 	ZonesPending bool
 }
 
-// Pending reports whether the settings hold values not known yet (at preview).
-func (s CertManagerSettings) Pending() bool { return s.ZonesPending }
+// pending reports whether the settings hold values not known yet (at preview).
+func (s CertManagerSettings) pending() bool { return s.ZonesPending }
 
 // CertManager issues and renews TLS certificates (ACME, private CAs), optionally solving
 // DNS-01 challenges in Route 53 with a role of its own.
@@ -47,7 +47,8 @@ func CertManager() Addon {
 		Namespace:          "cert-manager",
 		ServiceAccount:     "cert-manager",
 		ServiceAccountPath: []string{"serviceAccount"},
-		Summary:            "with route53HostedZoneIds: change and list record sets (TXT only) in those zones, read change status, find zones by name; without: no IAM role",
+		Summary:            "with `route53HostedZoneIds`: change and list TXT record sets only in those zones, read change status, find zones by name (cert-manager's documented DNS-01 policy, scoped); without: nothing (no IAM role)",
+		sources:            certManagerSources,
 		Given: func(a *Args) (*CommonArgs, any) {
 			x := a.CertManager
 			if x == nil {
@@ -62,22 +63,54 @@ func CertManager() Addon {
 		// The platform applies the CRDs; the chart rendering them too would make Helm
 		// fail on objects it does not own.
 		Owned: []string{"crds.enabled"},
-		// The chart keeps its CRDs in templates/ (gated by crds.enabled), not crds/; the
-		// vendored files are deploy/crds/ at v1.21.1, whose specs equal the chart's
-		// templates' (policies/SOURCES.md, "cert-manager").
-		CRDFiles: []string{
-			"crds/cert-manager-v1.21.1-acme.cert-manager.io_challenges.yaml",
-			"crds/cert-manager-v1.21.1-acme.cert-manager.io_orders.yaml",
-			"crds/cert-manager-v1.21.1-cert-manager.io_certificaterequests.yaml",
-			"crds/cert-manager-v1.21.1-cert-manager.io_certificates.yaml",
-			"crds/cert-manager-v1.21.1-cert-manager.io_clusterissuers.yaml",
-			"crds/cert-manager-v1.21.1-cert-manager.io_issuers.yaml",
-		},
 		// Its webhooks (failurePolicy Fail) match only cert-manager.io and
 		// acme.cert-manager.io objects (templates/webhook-*-webhook.yaml at v1.21.1),
 		// never a Service: it blocks nothing the other releases make by default.
 		GuardsAPIGroups: []string{"cert-manager.io", "acme.cert-manager.io"},
 	}
+}
+
+// certManagerSources: the chart and its CRDs at v1.21.1, its Kubernetes versions, and
+// those of v1.20.3, which the message for Kubernetes 1.32 recommends.
+var certManagerSources = provenance{
+	// Chart.yaml at the tag says v0.0.0: the release tool packages the chart with
+	// --version and --app-version set to the tag (make/manifests.mk at v1.21.1).
+	upstream: upstreamRelease{
+		Repository: "cert-manager/cert-manager",
+		Tag:        "v1.21.1",
+		Commit:     "24e33194fb39488eff2bbf10c6dc640f407cad44",
+	},
+	chartYAML: "deploy/charts/cert-manager/Chart.yaml",
+	// The chart keeps its CRDs in templates/ (gated by crds.enabled), not crds/; these
+	// are deploy/crds/ at the tag, the sources those templates are generated from, whose
+	// specs equal the chart's templates' (policies/SOURCES.md, "cert-manager").
+	files: []vendoredFile{
+		{File: "crds/cert-manager-v1.21.1-acme.cert-manager.io_challenges.yaml", Path: "deploy/crds/acme.cert-manager.io_challenges.yaml",
+			SHA256: "dff7542a2ee6581e3963a076410212ad3207201b70df8a328aa50826d569161c"},
+		{File: "crds/cert-manager-v1.21.1-acme.cert-manager.io_orders.yaml", Path: "deploy/crds/acme.cert-manager.io_orders.yaml",
+			SHA256: "b1e9c938b9724482cc0612aac949b40e062001fc9732234c591f24cb9ffc5ca7"},
+		{File: "crds/cert-manager-v1.21.1-cert-manager.io_certificaterequests.yaml", Path: "deploy/crds/cert-manager.io_certificaterequests.yaml",
+			SHA256: "74cf3801ab146a1745498de5f3b619cde6f2dc89ae03755084be08129ce726c3"},
+		{File: "crds/cert-manager-v1.21.1-cert-manager.io_certificates.yaml", Path: "deploy/crds/cert-manager.io_certificates.yaml",
+			SHA256: "7ad91029c00ec959d54215b19d3b1a9b7e0247eaa60f987151c2b70d8661f8af"},
+		{File: "crds/cert-manager-v1.21.1-cert-manager.io_clusterissuers.yaml", Path: "deploy/crds/cert-manager.io_clusterissuers.yaml",
+			SHA256: "30008001b78aafb8e110af61359561104b5fafc3a4dc6ac0013245d0ee3fe4ca"},
+		{File: "crds/cert-manager-v1.21.1-cert-manager.io_issuers.yaml", Path: "deploy/crds/cert-manager.io_issuers.yaml",
+			SHA256: "05e37efb02777e0362d24269fa103c2fc11419f9c85e31854ef873e5d9e5c5cc"},
+	},
+	kube: KubeCompat{
+		KubeVersion:       ">= 1.22.0-0",
+		KubeVersionSource: "cert-manager/cert-manager@v1.21.1:deploy/charts/cert-manager/Chart.yaml",
+		MinMinor:          33, MaxMinor: 36,
+		SupportedSource: `cert-manager/website@776e5dba56510fc9de84206b806b568447077f25:content/docs/releases/README.md, "Currently supported releases": 1.21, Supported Kubernetes 1.33 → 1.36`,
+	},
+	otherKube: []KubeCompat{{
+		Version:           "v1.20.3",
+		KubeVersion:       ">= 1.22.0-0",
+		KubeVersionSource: "cert-manager/cert-manager@v1.20.3:deploy/charts/cert-manager/Chart.template.yaml (packaged as Chart.yaml by make/manifests.mk)",
+		MinMinor:          32, MaxMinor: 35,
+		SupportedSource: `cert-manager/website@776e5dba56510fc9de84206b806b568447077f25:content/docs/releases/README.md, "Currently supported releases": 1.20, Supported Kubernetes 1.32 → 1.35`,
+	}},
 }
 
 // certManagerSettings reads the DNS-01 zones: optional, each a hosted zone ID, once.
@@ -142,9 +175,9 @@ func certManagerPolicy(pc PolicyContext) (string, error) {
 	).JSON(), nil
 }
 
-// CertManagerIRSAFsGroup is the group the route53 page's optional IRSA step runs the
+// certManagerIRSAFsGroup is the group the route53 page's optional IRSA step runs the
 // controller with, so it can read the projected service account token.
-const CertManagerIRSAFsGroup = 1001
+const certManagerIRSAFsGroup = 1001
 
 // certManagerValues are the chart values (values.yaml at v1.21.1): crds.enabled false
 // (the chart's default, set so it stays so: the platform applies the CRDs). With an IRSA
@@ -154,7 +187,7 @@ const CertManagerIRSAFsGroup = 1001
 func certManagerValues(vc ValuesContext) map[string]any {
 	values := map[string]any{"crds": map[string]any{"enabled": false}}
 	if vc.Identity == IRSA && vc.RoleArn != "" {
-		values["securityContext"] = map[string]any{"fsGroup": CertManagerIRSAFsGroup}
+		values["securityContext"] = map[string]any{"fsGroup": certManagerIRSAFsGroup}
 	}
 	return values
 }

@@ -74,8 +74,8 @@ func TestCertManagerRoleOnlyWithZones(t *testing.T) {
 		t.Fatal("zones given, but no role")
 	}
 	irsa := a.Render(ValuesContext{Identity: IRSA, RoleArn: "arn:aws:iam::1:role/demo-cert-manager", Settings: zones})
-	if v, _ := Lookup(irsa, "securityContext", "fsGroup"); v != CertManagerIRSAFsGroup {
-		t.Errorf("IRSA: securityContext.fsGroup = %v, want %d", v, CertManagerIRSAFsGroup)
+	if v, _ := Lookup(irsa, "securityContext", "fsGroup"); v != certManagerIRSAFsGroup {
+		t.Errorf("IRSA: securityContext.fsGroup = %v, want %d", v, certManagerIRSAFsGroup)
 	}
 	if v, _ := Lookup(irsa, "serviceAccount", "annotations", RoleArnAnnotation); v != "arn:aws:iam::1:role/demo-cert-manager" {
 		t.Errorf("IRSA: role annotation %v", v)
@@ -150,7 +150,7 @@ func TestCertManagerAndExternalSecretsBlockNoServices(t *testing.T) {
 	if g := ExternalSecrets().GuardsAPIGroups; !slices.Equal(g, []string{"external-secrets.io"}) {
 		t.Errorf("external-secrets guards %v", g)
 	}
-	for _, a := range []Addon{AWSLoadBalancerController(), ExternalDNS(), ClusterAutoscaler(), MetricsServer()} {
+	for _, a := range []Addon{AWSLoadBalancerController(), externalDNS(), ClusterAutoscaler(), metricsServer()} {
 		if len(a.GuardsAPIGroups) > 0 {
 			t.Errorf("%s guards %v", a.Key, a.GuardsAPIGroups)
 		}

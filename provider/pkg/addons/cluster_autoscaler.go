@@ -6,13 +6,13 @@ import (
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
 )
 
-// ClusterAutoscalerImageTags are the Cluster Autoscaler images by Kubernetes minor: the
+// clusterAutoscalerImageTags are the Cluster Autoscaler images by Kubernetes minor: the
 // autoscaler supports the Kubernetes minor it is built for, so the image follows the
 // cluster's version rather than the chart's default (v1.35.0 in chart 9.59.0). Each is
 // the newest cluster-autoscaler-<minor>.<patch> tag of kubernetes/autoscaler, checked
 // against cluster-autoscaler/version/version.go at the tag (policies/SOURCES.md).
 // Oldest first.
-var ClusterAutoscalerImageTags = []struct{ Minor, Tag string }{
+var clusterAutoscalerImageTags = []struct{ Minor, Tag string }{
 	{"1.33", "v1.33.6"},
 	{"1.34", "v1.34.5"},
 	{"1.35", "v1.35.2"},
@@ -21,7 +21,7 @@ var ClusterAutoscalerImageTags = []struct{ Minor, Tag string }{
 
 // clusterAutoscalerImageTag is the image tag for a Kubernetes minor.
 func clusterAutoscalerImageTag(minor string) (string, bool) {
-	for _, e := range ClusterAutoscalerImageTags {
+	for _, e := range clusterAutoscalerImageTags {
 		if e.Minor == minor {
 			return e.Tag, true
 		}
@@ -32,7 +32,7 @@ func clusterAutoscalerImageTag(minor string) (string, bool) {
 // clusterAutoscalerMinors are the supported minors, for messages.
 func clusterAutoscalerMinors() string {
 	var minors []string
-	for _, e := range ClusterAutoscalerImageTags {
+	for _, e := range clusterAutoscalerImageTags {
 		minors = append(minors, e.Minor)
 	}
 	return strings.Join(minors, ", ")
@@ -57,7 +57,8 @@ func ClusterAutoscaler() Addon {
 		Namespace:          "kube-system",
 		ServiceAccount:     "cluster-autoscaler",
 		ServiceAccountPath: []string{"rbac", "serviceAccount"},
-		Summary:            "set desired capacity and terminate instances only in ASGs tagged k8s.io/cluster-autoscaler/<cluster>=owned; describe ASGs, launch templates, instance types and node groups",
+		Summary:            "set desired capacity / terminate instances only in ASGs tagged `k8s.io/cluster-autoscaler/<cluster>=owned`; describe ASGs, launch templates, instance types and this cluster's node groups",
+		sources:            clusterAutoscalerSources,
 		Policy:             clusterAutoscalerPolicy,
 		Given:              func(a *Args) (*CommonArgs, any) { return a.ClusterAutoscaler, nil },
 		Settings:           clusterAutoscalerSettings,
@@ -66,8 +67,26 @@ func ClusterAutoscaler() Addon {
 	}
 }
 
+// clusterAutoscalerSources: the chart at cluster-autoscaler-chart-9.59.0 and its
+// Kubernetes versions.
+var clusterAutoscalerSources = provenance{
+	upstream: upstreamRelease{
+		Repository: "kubernetes/autoscaler",
+		Tag:        "cluster-autoscaler-chart-9.59.0",
+		Commit:     "5a0b98e45f896e98132737240ac131a519d3b33d",
+	},
+	chartYAML: "cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml",
+	kube: KubeCompat{
+		KubeVersionSource: "kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0:cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml (no kubeVersion)",
+		MinMinor:          8,
+		// The autoscaler itself supports the minor it is built for: the platform sets the
+		// image per minor (clusterAutoscalerImageTags) and refuses a minor without one.
+		SupportedSource: `kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0:cluster-autoscaler/charts/cluster-autoscaler/README.md, "Prerequisites": "Kubernetes 1.8+"`,
+	},
+}
+
 // clusterAutoscalerSettings checks that the cluster's Kubernetes minor has an image in
-// ClusterAutoscalerImageTags. It has no inputs of its own (nil result).
+// clusterAutoscalerImageTags. It has no inputs of its own (nil result).
 func clusterAutoscalerSettings(path string, _ any, r Reader, sc SettingsContext) any {
 	if sc.KubernetesVersion == "" {
 		return nil

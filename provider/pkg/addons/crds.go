@@ -16,15 +16,16 @@ import (
 // Helm installs a chart's crds/ directory on the release's first install only and never
 // upgrades or deletes it, so after a chart version bump the add-on would run against its
 // first install's CRDs. An add-on whose chart ships CRDs therefore vendors the chart's
-// crds/ files at the pinned version (Addon.CRDFiles, listed in VendoredFiles with their
-// sha256), and the platform applies each CustomResourceDefinition as a Kubernetes
+// crds/ files at the pinned version (Addon.CRDFiles, its vendored files under crds/,
+// listed with their sha256 in its provenance), and the platform applies each CustomResourceDefinition as a Kubernetes
 // resource of its own before the release, which skips crds/ (helm's --skip-crds). A
 // chart bump changes the vendored files, and Pulumi updates the CRDs in place.
 //
 // Adding an add-on's CRDs (Karpenter's, say) is: copy each file of the chart's crds/
 // directory at the tag of the pinned version with `git show <tag>:<path>` into crds/,
-// run `make crds` (the gzipped copy the plugin embeds), list it in VendoredFiles and in
-// policies/SOURCES.md, and name it in the add-on's CRDFiles. Nothing in the platform names an add-on.
+// run `make crds` (the gzipped copy the plugin embeds), and list it with its upstream
+// path and sha256 in the files of the add-on's provenance (its file); `make docs` adds
+// it to policies/SOURCES.md. Nothing in the platform names an add-on.
 
 // CRDAPIVersion and CRDKind are what every vendored document must be.
 const (
@@ -36,7 +37,7 @@ const (
 type CRD struct {
 	// Name is metadata.name (<plural>.<group>), unique in a cluster.
 	Name string
-	// File is the vendored file (a VendoredFiles entry) and Index the CRD's position
+	// File is the vendored file (one of the add-on's CRDFiles) and Index the CRD's position
 	// among the file's CRDs, from 0.
 	File  string
 	Index int
@@ -51,7 +52,7 @@ type CRD struct {
 func (a Addon) CRDs() ([]CRD, error) {
 	var out []CRD
 	seen := map[string]string{}
-	for _, file := range a.CRDFiles {
+	for _, file := range a.CRDFiles() {
 		text, err := vendored(file)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", a.Key, err)

@@ -69,7 +69,7 @@ func TestALBControllerCRDsAreTheChartsAtThePinnedTag(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Errorf("CRDs %v, want %v", names, want)
 	}
-	for _, f := range a.CRDFiles {
+	for _, f := range a.CRDFiles() {
 		if !strings.Contains(f, "v"+a.Version) {
 			t.Errorf("%s: the file name does not carry the chart version %s", f, a.Version)
 		}
@@ -79,21 +79,21 @@ func TestALBControllerCRDsAreTheChartsAtThePinnedTag(t *testing.T) {
 // Every add-on's CRD files are listed vendored files, and the objects the platform
 // applies equal an independent parse of the file's bytes, document for document.
 func TestCRDObjectsAreTheVendoredDocuments(t *testing.T) {
-	provenance := map[string]VendoredFile{}
-	for _, v := range VendoredFiles {
-		provenance[v.File] = v
+	listed := map[string]vendoredFile{}
+	for _, v := range vendoredFiles() {
+		listed[v.File] = v
 	}
 	for _, a := range Catalogue() {
-		for _, f := range a.CRDFiles {
-			v, ok := provenance[f]
+		for _, f := range a.CRDFiles() {
+			v, ok := listed[f]
 			if !ok {
-				t.Errorf("%s: CRD file %s is not in VendoredFiles", a.Key, f)
+				t.Errorf("%s: CRD file %s is not a vendored file", a.Key, f)
 				continue
 			}
 			if !strings.HasPrefix(f, "crds/") || !strings.Contains(v.Path, "/crds/") {
 				t.Errorf("%s: %s (from %s) is not a chart crds/ file", a.Key, f, v.Path)
 			}
-			if src := ChartSources[a.Key]; src.Repository != v.Repository || src.Tag != v.Tag || src.Commit != v.Commit {
+			if src := a.sources.upstream; src.Repository != v.Repository || src.Tag != v.Tag || src.Commit != v.Commit {
 				t.Errorf("%s: %s is from %s@%s, the chart pin from %s@%s", a.Key, f, v.Repository, v.Tag, src.Repository, src.Tag)
 			}
 		}
@@ -108,7 +108,7 @@ func TestCRDObjectsAreTheVendoredDocuments(t *testing.T) {
 			}
 			byFile[c.File] = append(byFile[c.File], c.Object)
 		}
-		for _, f := range a.CRDFiles {
+		for _, f := range a.CRDFiles() {
 			raw, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
@@ -118,13 +118,13 @@ func TestCRDObjectsAreTheVendoredDocuments(t *testing.T) {
 			}
 		}
 	}
-	ext, err := ExternalDNS().CRDs()
+	ext, err := externalDNS().CRDs()
 	if err != nil || len(ext) != 1 || ext[0].Name != "dnsendpoints.externaldns.k8s.io" {
 		t.Errorf("external-dns: CRDs %+v (%v), want dnsendpoints.externaldns.k8s.io", ext, err)
 	}
-	for _, a := range []Addon{ClusterAutoscaler(), MetricsServer()} {
-		if len(a.CRDFiles) != 0 {
-			t.Errorf("%s: its chart ships no crds/, yet CRDFiles is %v", a.Key, a.CRDFiles)
+	for _, a := range []Addon{ClusterAutoscaler(), metricsServer()} {
+		if len(a.CRDFiles()) != 0 {
+			t.Errorf("%s: its chart ships no crds/, yet CRDFiles is %v", a.Key, a.CRDFiles())
 		}
 	}
 }

@@ -12,12 +12,12 @@ import (
 
 // ExternalDNS policies.
 const (
-	ExternalDNSUpsertOnly = "upsert-only"
-	ExternalDNSSync       = "sync"
+	externalDNSUpsertOnly = "upsert-only"
+	externalDNSSync       = "sync"
 )
 
-// ExternalDNSPolicies are the valid ExternalDNS policies, the default first.
-var ExternalDNSPolicies = []string{ExternalDNSUpsertOnly, ExternalDNSSync}
+// externalDNSPolicies are the valid ExternalDNS policies, the default first.
+var externalDNSPolicies = []string{externalDNSUpsertOnly, externalDNSSync}
 
 // ExternalDNSArgs are ExternalDNS's inputs: the common ones and its own.
 type ExternalDNSArgs struct {
@@ -32,8 +32,8 @@ type ExternalDNSArgs struct {
 	TxtOwnerId    pulumi.StringInput      `pulumi:"txtOwnerId"`
 }
 
-// ExternalDNSSettings are ExternalDNS's own inputs, defaults applied.
-type ExternalDNSSettings struct {
+// externalDNSSettings are ExternalDNS's own inputs, defaults applied.
+type externalDNSSettings struct {
 	HostedZoneIDs []string
 	DomainFilters []string
 	// Policy is upsert-only or sync.
@@ -43,8 +43,8 @@ type ExternalDNSSettings struct {
 
 var hostedZoneIDPattern = regexp.MustCompile(`^Z[A-Z0-9]{1,32}$`)
 
-// ExternalDNS publishes Services' and Ingresses' hostnames in Route 53.
-func ExternalDNS() Addon {
+// externalDNS publishes Services' and Ingresses' hostnames in Route 53.
+func externalDNS() Addon {
 	return Addon{
 		Key:                "externalDns",
 		Name:               "external-dns",
@@ -55,7 +55,8 @@ func ExternalDNS() Addon {
 		Namespace:          "external-dns",
 		ServiceAccount:     "external-dns",
 		ServiceAccountPath: []string{"serviceAccount"},
-		Summary:            "change and list record sets and list tags only in the given Route 53 hosted zones; list zones",
+		Summary:            "change and list record sets and list tags only in the given `hostedZoneIds`; list zones",
+		sources:            externalDNSSources,
 		Given: func(a *Args) (*CommonArgs, any) {
 			x := a.ExternalDns
 			if x == nil {
@@ -63,28 +64,46 @@ func ExternalDNS() Addon {
 			}
 			return &CommonArgs{Enabled: x.Enabled, Version: x.Version, Namespace: x.Namespace, Values: x.Values, Identity: x.Identity}, x
 		},
-		Settings: externalDNSSettings,
+		Settings: readExternalDNSSettings,
 		Policy:   externalDNSPolicy,
 		Values:   externalDNSValues,
 		// The user's extraArgs and env are added to the platform's --zone-id-filter flags
 		// and AWS_DEFAULT_REGION, which a replaced list would drop silently.
 		MergedLists: []string{"extraArgs", "env"},
 		Owned:       []string{"provider.name", "txtOwnerId", "domainFilters"},
-		// charts/external-dns/crds/ at external-dns-helm-chart-1.21.1: DNSEndpoint (read
-		// by the crd source).
-		CRDFiles: []string{"crds/external-dns-1.21.1-dnsendpoints.externaldns.k8s.io.yaml"},
 	}
 }
 
-// externalDNSSettings reads ExternalDNS's own inputs and applies their defaults: the
+// externalDNSSources: the chart and its CRD at external-dns-helm-chart-1.21.1, and its
+// Kubernetes versions.
+var externalDNSSources = provenance{
+	upstream: upstreamRelease{
+		Repository: "kubernetes-sigs/external-dns",
+		Tag:        "external-dns-helm-chart-1.21.1",
+		Commit:     "9f26451346774099a8b3e3e5cc46a53bf2fd1461",
+	},
+	chartYAML: "charts/external-dns/Chart.yaml",
+	files: []vendoredFile{
+		// The chart's crds/ holds one CRD, DNSEndpoint (read by the crd source).
+		{File: "crds/external-dns-1.21.1-dnsendpoints.externaldns.k8s.io.yaml", Path: "charts/external-dns/crds/dnsendpoints.externaldns.k8s.io.yaml",
+			SHA256: "96f4383d550a04d7c78b3312edc6e0f9dab9777d8195ff4cfdc76a0ca9587bbe"},
+	},
+	kube: KubeCompat{
+		KubeVersionSource: "kubernetes-sigs/external-dns@external-dns-helm-chart-1.21.1:charts/external-dns/Chart.yaml (no kubeVersion)",
+		MinMinor:          21,
+		SupportedSource:   `kubernetes-sigs/external-dns@external-dns-helm-chart-1.21.1:README.md, "Kubernetes version compatibility": ExternalDNS >= 0.18.x (the chart ships v0.21.0) on Kubernetes 1.21, 1.22-1.32 and >= 1.33; not on 1.20 and older`,
+	},
+}
+
+// readExternalDNSSettings reads ExternalDNS's own inputs and applies their defaults: the
 // policy upsert-only (never delete a record the platform did not make) and the TXT
 // owner the cluster's name, so two clusters sharing a zone never claim each other's
 // records.
-func externalDNSSettings(path string, own any, r Reader, sc SettingsContext) any {
+func readExternalDNSSettings(path string, own any, r Reader, sc SettingsContext) any {
 	in := own.(*ExternalDNSArgs)
 	zones, zonesKnown := r.Strings(path+".hostedZoneIds", in.HostedZoneIds)
 	domains, _ := r.Strings(path+".domainFilters", in.DomainFilters)
-	e := ExternalDNSSettings{
+	e := externalDNSSettings{
 		HostedZoneIDs: zones,
 		DomainFilters: domains,
 		Policy:        r.String(path+".policy", in.Policy),
@@ -109,9 +128,9 @@ func externalDNSSettings(path string, own any, r Reader, sc SettingsContext) any
 		}
 	}
 	if e.Policy == "" {
-		e.Policy = ExternalDNSUpsertOnly
-	} else if !slices.Contains(ExternalDNSPolicies, e.Policy) {
-		r.Problem("%s.policy: unknown policy %q; use one of %s", path, e.Policy, strings.Join(ExternalDNSPolicies, ", "))
+		e.Policy = externalDNSUpsertOnly
+	} else if !slices.Contains(externalDNSPolicies, e.Policy) {
+		r.Problem("%s.policy: unknown policy %q; use one of %s", path, e.Policy, strings.Join(externalDNSPolicies, ", "))
 	}
 	if e.TxtOwnerID == "" {
 		e.TxtOwnerID = sc.ClusterName
@@ -124,7 +143,7 @@ func externalDNSSettings(path string, own any, r Reader, sc SettingsContext) any
 // zones, as the tutorial suggests: changing and listing record sets and listing tags on
 // those zones only; listing zones cannot be scoped, so it is on "*".
 func externalDNSPolicy(pc PolicyContext) (string, error) {
-	e, _ := pc.Settings.(ExternalDNSSettings)
+	e, _ := pc.Settings.(externalDNSSettings)
 	if len(e.HostedZoneIDs) == 0 {
 		return "", fmt.Errorf("external-dns: no hosted zone IDs")
 	}
@@ -162,7 +181,7 @@ func externalDNSPolicy(pc PolicyContext) (string, error) {
 // extraArgs is a list here (the chart also reads a map, but not both at once), so the
 // user's extraArgs must be a list too: it is appended (MergedLists).
 func externalDNSValues(vc ValuesContext) map[string]any {
-	e, _ := vc.Settings.(ExternalDNSSettings)
+	e, _ := vc.Settings.(externalDNSSettings)
 	// --zone-id-filter keeps ExternalDNS to the zones its policy names, so it never
 	// even tries another zone that happens to match a domain filter.
 	args := []any{}

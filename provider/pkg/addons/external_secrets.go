@@ -32,11 +32,11 @@ type ExternalSecretsSettings struct {
 	ArnsPending bool
 }
 
-// Pending reports whether the settings hold values not known yet (at preview).
-func (s ExternalSecretsSettings) Pending() bool { return s.ArnsPending }
+// pending reports whether the settings hold values not known yet (at preview).
+func (s ExternalSecretsSettings) pending() bool { return s.ArnsPending }
 
-// HasArns reports whether any secret or parameter is given (then a role is made).
-func (s ExternalSecretsSettings) HasArns() bool {
+// hasArns reports whether any secret or parameter is given (then a role is made).
+func (s ExternalSecretsSettings) hasArns() bool {
 	return len(s.SecretsManagerArns)+len(s.ParameterStoreArns) > 0
 }
 
@@ -63,7 +63,8 @@ func ExternalSecrets() Addon {
 		Namespace:          "external-secrets",
 		ServiceAccount:     "external-secrets",
 		ServiceAccountPath: []string{"serviceAccount"},
-		Summary:            "with secretsManagerArns / parameterStoreArns: read only those secrets and parameters, list secrets; without: no IAM role",
+		Summary:            "with `secretsManagerArns` / `parameterStoreArns`: read only the given secrets (`GetSecretValue`, `DescribeSecret`, `GetResourcePolicy`, `ListSecretVersionIds`) and parameters (`ssm:GetParameter*`); list secrets and batch-read (still needs `GetSecretValue` per secret); without: nothing (no IAM role)",
+		sources:            externalSecretsSources,
 		Given: func(a *Args) (*CommonArgs, any) {
 			x := a.ExternalSecrets
 			if x == nil {
@@ -75,7 +76,7 @@ func ExternalSecrets() Addon {
 		Policy:   externalSecretsPolicy,
 		WantsRole: func(s any) bool {
 			e, _ := s.(ExternalSecretsSettings)
-			return e.HasArns() || e.ArnsPending
+			return e.hasArns() || e.ArnsPending
 		},
 		Values: func(ValuesContext) map[string]any {
 			// installCRDs false: the platform applies the CRDs (the chart's default is
@@ -83,15 +84,39 @@ func ExternalSecrets() Addon {
 			return map[string]any{"installCRDs": false}
 		},
 		Owned: []string{"installCRDs"},
-		// deploy/crds/bundle.yaml at the chart's release commit: the chart's
-		// templates/crds/ are generated from it at packaging, and with the chart's
-		// defaults render the same objects (policies/SOURCES.md, "external-secrets").
-		CRDFiles: []string{"crds/external-secrets-2.9.0-bundle.yaml"},
 		// Its validating webhooks (webhook.failurePolicy, default Fail) match only
 		// SecretStores, ClusterSecretStores and ExternalSecrets (templates/
 		// validatingwebhook.yaml at 2.9.0), never a Service.
 		GuardsAPIGroups: []string{"external-secrets.io"},
 	}
+}
+
+// externalSecretsSources: the chart and its CRDs at helm-chart-2.9.0 and its Kubernetes
+// versions.
+var externalSecretsSources = provenance{
+	upstream: upstreamRelease{
+		Repository: "external-secrets/external-secrets",
+		Tag:        "helm-chart-2.9.0",
+		Commit:     "cc5bfbc2234ace9cb0caff4ea89c435cf517b27b",
+	},
+	chartYAML: "deploy/charts/external-secrets/Chart.yaml",
+	files: []vendoredFile{
+		// deploy/crds/bundle.yaml at the chart's release commit: the chart's
+		// templates/crds/ are generated from it at packaging, and with the chart's
+		// defaults render the same objects (policies/SOURCES.md, "external-secrets").
+		{File: "crds/external-secrets-2.9.0-bundle.yaml", Path: "deploy/crds/bundle.yaml",
+			SHA256: "08b08d88e9522436698d6c90510b530d491081fbf92015faa7a571bb8b50bc5b"},
+	},
+	kube: KubeCompat{
+		KubeVersion:       ">= 1.19.0-0",
+		KubeVersionSource: "external-secrets/external-secrets@helm-chart-2.9.0:deploy/charts/external-secrets/Chart.yaml",
+		// Nothing but the chart's constraint bounds it; the page below lists the tested
+		// version only.
+		MinMinor:        19,
+		SupportedSource: "the chart's kubeVersion (no other bound is documented)",
+		TestedMinors:    []int{36},
+		TestedSource:    `external-secrets/external-secrets@helm-chart-2.9.0:docs/introduction/stability-support.md: ESO 2.9, Kubernetes Version 1.36; "We do not do test coverage for any other kubernetes version than the ones running on our test suites"`,
+	},
 }
 
 // externalSecretsSettings reads the secret and parameter ARNs and checks their shape.
@@ -106,7 +131,7 @@ func externalSecretsSettings(path string, own any, r Reader, _ SettingsContext) 
 		"arn:aws:secretsmanager:us-west-2:111122223333:secret:prod/app-*")
 	checkArns(r, path+".parameterStoreArns", ps, parameterStoreArnPattern,
 		"arn:aws:ssm:us-west-2:111122223333:parameter/prod/app/*")
-	if !s.ArnsPending && !s.HasArns() && r.String(path+".identity", in.Identity) != "" {
+	if !s.ArnsPending && !s.hasArns() && r.String(path+".identity", in.Identity) != "" {
 		r.Problem("%s.secretsManagerArns: required with identity (or parameterStoreArns); give the ARNs or ARN prefixes (ending in *) of the secrets and parameters external-secrets may read, or remove identity", path)
 	}
 	return s
@@ -145,7 +170,7 @@ func checkArns(r Reader, path string, arns []string, pattern *regexp.Regexp, exa
 // managed KMS key also need kms:Decrypt on it, which is not granted here.
 func externalSecretsPolicy(pc PolicyContext) (string, error) {
 	s, _ := pc.Settings.(ExternalSecretsSettings)
-	if !s.HasArns() {
+	if !s.hasArns() {
 		return "", fmt.Errorf("external-secrets: no secret or parameter ARNs")
 	}
 	var statements []iampolicy.Statement

@@ -52,14 +52,42 @@ func KarpenterChartAddon() Addon {
 		AppVersion:     KarpenterVersion,
 		Namespace:      KarpenterNamespace,
 		ServiceAccount: KarpenterServiceAccount,
-		CRDFiles: []string{
-			"crds/karpenter-1.14.1-autoscaling.x-k8s.io_capacitybuffers.yaml",
-			"crds/karpenter-1.14.1-karpenter.k8s.aws_ec2nodeclasses.yaml",
-			"crds/karpenter-1.14.1-karpenter.sh_nodeclaims.yaml",
-			"crds/karpenter-1.14.1-karpenter.sh_nodeoverlays.yaml",
-			"crds/karpenter-1.14.1-karpenter.sh_nodepools.yaml",
-		},
+		sources:        karpenterSources,
 	}
+}
+
+// karpenterSources: the controller's policy template and the chart's CRDs at v1.14.1,
+// and the Kubernetes versions of the release. No chartYAML: Chart.yaml at the tag is
+// stale (see above), so the pin is read from the release script.
+var karpenterSources = provenance{
+	upstream: upstreamRelease{
+		Repository: "aws/karpenter-provider-aws",
+		Tag:        "v1.14.1",
+		Commit:     "bde00654cd316fddb3dccfba3f5ac07039865429",
+	},
+	files: []vendoredFile{
+		// Upstream's CloudFormation template of the controller's IAM policies, queue and
+		// EventBridge rules (rendered by KarpenterControllerPolicies).
+		{File: karpenterTemplate, Path: "website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml",
+			SHA256: "7ffeb01f04b5da482ef43087830de00a476098416e3b4576c38239ef1b0bef4b"},
+		// The chart's crds/: five symlinks into pkg/apis/crds/, vendored as their targets.
+		{File: "crds/karpenter-1.14.1-autoscaling.x-k8s.io_capacitybuffers.yaml", Path: "pkg/apis/crds/autoscaling.x-k8s.io_capacitybuffers.yaml",
+			SHA256: "66fd5680b902b38fb9657ad2b432196a06c42b37d078e53be2e39909200a6342"},
+		{File: "crds/karpenter-1.14.1-karpenter.k8s.aws_ec2nodeclasses.yaml", Path: "pkg/apis/crds/karpenter.k8s.aws_ec2nodeclasses.yaml",
+			SHA256: "62dec59f01c0972d4503ca3ed25f243ba9c2f561be0d964ce7a14c8df406132f"},
+		{File: "crds/karpenter-1.14.1-karpenter.sh_nodeclaims.yaml", Path: "pkg/apis/crds/karpenter.sh_nodeclaims.yaml",
+			SHA256: "96037dc241031fe0f7a09ddf78183d885ce6a1dfe115f7b3fbf8a12c564be694"},
+		{File: "crds/karpenter-1.14.1-karpenter.sh_nodeoverlays.yaml", Path: "pkg/apis/crds/karpenter.sh_nodeoverlays.yaml",
+			SHA256: "6ff6199aff096cc87cd9508f8c5ae62c6d3452aa90c2828ee36380340f3ece62"},
+		{File: "crds/karpenter-1.14.1-karpenter.sh_nodepools.yaml", Path: "pkg/apis/crds/karpenter.sh_nodepools.yaml",
+			SHA256: "3bb64a20c80776b77aa19a699ebdaf34480a7b2e7ec4ef890b43225b3517f878"},
+	},
+	kube: KubeCompat{
+		// The release script (hack/release/common.sh) sets only version and appVersion.
+		KubeVersionSource: "aws/karpenter-provider-aws@v1.14.1:charts/karpenter/Chart.yaml (no kubeVersion)",
+		MinMinor:          26, MaxMinor: 36,
+		SupportedSource: "aws/karpenter-provider-aws@v1.14.1:hack/docs/compatibilitymatrix_gen/compatibility.yaml (the compatibility matrix's source): appVersion 1.14.x, minK8sVersion 1.26, maxK8sVersion 1.36",
+	},
 }
 
 // KarpenterVars are the values of the template's ${...} variables.

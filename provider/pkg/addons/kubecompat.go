@@ -2,16 +2,19 @@ package addons
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 )
 
-// This file is the one place in code that says which Kubernetes versions each chart
-// version the platform installs runs on, as upstream states it at the chart's release
-// tag (policies/SOURCES.md, "Kubernetes compatibility of the charts", records how each
-// fact was read). Two kinds of fact, kept apart because they act differently:
+// Which Kubernetes versions each chart version the platform installs runs on, as
+// upstream states it at the chart's release tag, is data in each add-on's file (its
+// provenance's kube and otherKube); this file holds the type, the rules and the table
+// derived from the catalogue (policies/SOURCES.md, "Kubernetes compatibility of the
+// charts", records how each fact was read). Two kinds of fact, kept apart because they
+// act differently:
 //
 //   - the chart's own `kubeVersion` constraint in Chart.yaml, which Helm enforces: an
 //     install or upgrade on a cluster outside it fails with "chart requires
@@ -51,67 +54,23 @@ type KubeCompat struct {
 
 // KubeCompats are the facts, one entry per chart version: every catalogue pin, the
 // Karpenter pin, and chart versions the messages recommend for a minor a pin does not
-// support (cert-manager v1.20.3 for 1.32).
-var KubeCompats = KubeCompatTable{
-	{
-		Key: "awsLoadBalancerController", Chart: "aws-load-balancer-controller", Version: "3.5.0",
-		// The chart the repository serves is aws/eks-charts' copy (5239609, "aws-load-balancer-controller: v3.5.0"), which has none either.
-		KubeVersionSource: "kubernetes-sigs/aws-load-balancer-controller@v3.5.0:helm/aws-load-balancer-controller/Chart.yaml (no kubeVersion)",
-		MinMinor:          22,
-		SupportedSource:   `kubernetes-sigs/aws-load-balancer-controller@v3.5.0:docs/deploy/installation.md, "Supported Kubernetes versions": "AWS Load Balancer Controller v2.5.0+ requires Kubernetes 1.22+"`,
-	},
-	{
-		Key: "externalDns", Chart: "external-dns", Version: "1.21.1",
-		KubeVersionSource: "kubernetes-sigs/external-dns@external-dns-helm-chart-1.21.1:charts/external-dns/Chart.yaml (no kubeVersion)",
-		MinMinor:          21,
-		SupportedSource:   `kubernetes-sigs/external-dns@external-dns-helm-chart-1.21.1:README.md, "Kubernetes version compatibility": ExternalDNS >= 0.18.x (the chart ships v0.21.0) on Kubernetes 1.21, 1.22-1.32 and >= 1.33; not on 1.20 and older`,
-	},
-	{
-		Key: "clusterAutoscaler", Chart: "cluster-autoscaler", Version: "9.59.0",
-		KubeVersionSource: "kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0:cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml (no kubeVersion)",
-		MinMinor:          8,
-		// The autoscaler itself supports the minor it is built for: the platform sets the
-		// image per minor (ClusterAutoscalerImageTags) and refuses a minor without one.
-		SupportedSource: `kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0:cluster-autoscaler/charts/cluster-autoscaler/README.md, "Prerequisites": "Kubernetes 1.8+"`,
-	},
-	{
-		Key: "metricsServer", Chart: "metrics-server", Version: "3.13.1",
-		KubeVersionSource: "kubernetes-sigs/metrics-server@metrics-server-helm-chart-3.13.1:charts/metrics-server/Chart.yaml (no kubeVersion)",
-		MinMinor:          31,
-		SupportedSource:   `kubernetes-sigs/metrics-server@metrics-server-helm-chart-3.13.1:README.md, "Compatibility Matrix": Metrics Server 0.8.x (the chart ships v0.8.1), Kubernetes 1.31+`,
-	},
-	{
-		Key: "certManager", Chart: "cert-manager", Version: "v1.21.1",
-		KubeVersion:       ">= 1.22.0-0",
-		KubeVersionSource: "cert-manager/cert-manager@v1.21.1:deploy/charts/cert-manager/Chart.yaml",
-		MinMinor:          33, MaxMinor: 36,
-		SupportedSource: `cert-manager/website@776e5dba56510fc9de84206b806b568447077f25:content/docs/releases/README.md, "Currently supported releases": 1.21, Supported Kubernetes 1.33 → 1.36`,
-	},
-	{
-		Key: "certManager", Chart: "cert-manager", Version: "v1.20.3",
-		KubeVersion:       ">= 1.22.0-0",
-		KubeVersionSource: "cert-manager/cert-manager@v1.20.3:deploy/charts/cert-manager/Chart.template.yaml (packaged as Chart.yaml by make/manifests.mk)",
-		MinMinor:          32, MaxMinor: 35,
-		SupportedSource: `cert-manager/website@776e5dba56510fc9de84206b806b568447077f25:content/docs/releases/README.md, "Currently supported releases": 1.20, Supported Kubernetes 1.32 → 1.35`,
-	},
-	{
-		Key: "externalSecrets", Chart: "external-secrets", Version: "2.9.0",
-		KubeVersion:       ">= 1.19.0-0",
-		KubeVersionSource: "external-secrets/external-secrets@helm-chart-2.9.0:deploy/charts/external-secrets/Chart.yaml",
-		// Nothing but the chart's constraint bounds it; the page below lists the tested
-		// version only.
-		MinMinor:        19,
-		SupportedSource: "the chart's kubeVersion (no other bound is documented)",
-		TestedMinors:    []int{36},
-		TestedSource:    `external-secrets/external-secrets@helm-chart-2.9.0:docs/introduction/stability-support.md: ESO 2.9, Kubernetes Version 1.36; "We do not do test coverage for any other kubernetes version than the ones running on our test suites"`,
-	},
-	{
-		Key: "karpenter", Chart: "karpenter", Version: KarpenterVersion,
-		// The release script (hack/release/common.sh) sets only version and appVersion.
-		KubeVersionSource: "aws/karpenter-provider-aws@v1.14.1:charts/karpenter/Chart.yaml (no kubeVersion)",
-		MinMinor:          26, MaxMinor: 36,
-		SupportedSource: "aws/karpenter-provider-aws@v1.14.1:hack/docs/compatibilitymatrix_gen/compatibility.yaml (the compatibility matrix's source): appVersion 1.14.x, minK8sVersion 1.26, maxK8sVersion 1.36",
-	},
+// support (cert-manager v1.20.3 for 1.32). Derived from each add-on's own provenance
+// (its file), in charts order.
+var KubeCompats = kubeCompats(charts())
+
+// kubeCompats lists the add-ons' facts: each pin's (with the add-on's key, chart name
+// and version), then the other versions it names.
+func kubeCompats(charts []Addon) KubeCompatTable {
+	var out KubeCompatTable
+	for _, a := range charts {
+		pin := a.sources.kube
+		pin.Version = a.Version
+		for _, k := range append(KubeCompatTable{pin}, a.sources.otherKube...) {
+			k.Key, k.Chart = a.Key, path.Base(a.Chart)
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // KubeCompatTable is a list of KubeCompat, one entry per chart version.
@@ -165,9 +124,9 @@ func (k KubeCompat) Fits(minor int) bool { return k.AdmitsMinor(minor) && k.Supp
 // semantics (tools/simcloud checks AdmitsMinor against Helm's semver library).
 var kubeVersionPattern = regexp.MustCompile(`^>=\s*1\.([0-9]+)\.0-0$`)
 
-// KubeVersionMinMinor is the lowest minor the chart's kubeVersion admits; ok is false
+// kubeVersionMinMinor is the lowest minor the chart's kubeVersion admits; ok is false
 // when the chart has no constraint or it is not of the known form.
-func (k KubeCompat) KubeVersionMinMinor() (minor int, ok bool) {
+func (k KubeCompat) kubeVersionMinMinor() (minor int, ok bool) {
 	m := kubeVersionPattern.FindStringSubmatch(k.KubeVersion)
 	if m == nil {
 		return 0, false
@@ -182,7 +141,7 @@ func (k KubeCompat) AdmitsMinor(minor int) bool {
 	if k.KubeVersion == "" {
 		return true
 	}
-	lowest, ok := k.KubeVersionMinMinor()
+	lowest, ok := k.kubeVersionMinMinor()
 	return ok && minor >= lowest
 }
 

@@ -7,7 +7,7 @@ import (
 
 // Every chart version the platform installs by default has its facts: each catalogue
 // pin and the Karpenter pin, under the chart name the release uses, read at the tag
-// ChartSources names for the pin.
+// the add-on's provenance names for the pin.
 func TestKubeCompatsCoverEveryPin(t *testing.T) {
 	for _, a := range Catalogue() {
 		k, ok := KubeCompats.For(a.Key, a.Version)
@@ -18,8 +18,8 @@ func TestKubeCompatsCoverEveryPin(t *testing.T) {
 		if k.Chart != a.Chart || k.Version != a.Version {
 			t.Errorf("%s: entry for chart %s %s, the pin is %s %s", a.Key, k.Chart, k.Version, a.Chart, a.Version)
 		}
-		src := ChartSources[a.Key]
-		if want := src.Repository + "@" + src.Tag + ":" + src.ChartYAML; !strings.HasPrefix(k.KubeVersionSource, want) {
+		src := a.sources
+		if want := src.upstream.Repository + "@" + src.upstream.Tag + ":" + src.chartYAML; !strings.HasPrefix(k.KubeVersionSource, want) {
 			t.Errorf("%s: kubeVersion read at %q, the pin's Chart.yaml is %s", a.Key, k.KubeVersionSource, want)
 		}
 	}
@@ -42,10 +42,10 @@ func TestKubeCompatEntriesAreComplete(t *testing.T) {
 		if k.Chart == "" || k.KubeVersionSource == "" || k.SupportedSource == "" {
 			t.Errorf("%s: chart, kubeVersion source and supported source are all required: %+v", id, k)
 		}
-		if _, ok := k.KubeVersionMinMinor(); k.KubeVersion != "" && !ok {
+		if _, ok := k.kubeVersionMinMinor(); k.KubeVersion != "" && !ok {
 			t.Errorf("%s: kubeVersion %q is not of the form >= 1.N.0-0; add its Helm semantics to AdmitsMinor", id, k.KubeVersion)
 		}
-		if lowest, ok := k.KubeVersionMinMinor(); ok && k.MinMinor < lowest {
+		if lowest, ok := k.kubeVersionMinMinor(); ok && k.MinMinor < lowest {
 			t.Errorf("%s: documented from 1.%d, below its kubeVersion %s", id, k.MinMinor, k.KubeVersion)
 		}
 		if k.MinMinor <= 0 || (k.MaxMinor != 0 && k.MaxMinor < k.MinMinor) {

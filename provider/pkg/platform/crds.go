@@ -23,7 +23,7 @@ const patchForceAnnotation = "pulumi.com/patchForce"
 // files would be another release's, so the chart's crds/ are left to Helm (first install
 // only) and a warning says so.
 func (b *build) vendorsCRDs(a addons.Addon, version string) bool {
-	if len(a.CRDFiles) == 0 {
+	if len(a.CRDFiles()) == 0 {
 		return false
 	}
 	if strings.TrimPrefix(version, "v") == strings.TrimPrefix(a.Version, "v") {

@@ -42,6 +42,29 @@ func TestCommittedReferenceIsCurrent(t *testing.T) {
 	}
 }
 
+// TestCommittedCataloguePagesAreCurrent fails when docs/catalogue.md or the generated
+// tables of provider/pkg/addons/policies/SOURCES.md are not what the add-on catalogue
+// gives (run `make docs`).
+func TestCommittedCataloguePagesAreCurrent(t *testing.T) {
+	repo := filepath.Join("..", "..", "..")
+	pages, err := cataloguePages(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 2 {
+		t.Fatalf("%d pages, want docs/catalogue.md and SOURCES.md", len(pages))
+	}
+	for path, want := range pages {
+		got, err := os.ReadFile(filepath.Join(repo, path))
+		if err != nil {
+			t.Fatalf("%v (run `make docs`)", err)
+		}
+		if string(got) != want {
+			t.Errorf("%s is stale: run `make docs` and commit it", path)
+		}
+	}
+}
+
 const small = `
 name: x
 resources:
