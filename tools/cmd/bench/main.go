@@ -76,7 +76,7 @@ func main() {
 	runs := flag.Int("coldstarts", 0, "plugin cold starts to take the median of (default 5, -quick 3)")
 	// The engine's default --parallel is 4 per core (8 on 2 cores): a platform has more
 	// independent operations than that in flight, all waiting on AWS, not on the CPU. The
-	// shipped programs (examples/automation, the README's instructions) pass 32; every
+	// shipped programs (examples/automation, docs/reference.md's instructions) pass 32; every
 	// platform is also measured at the engine's default.
 	parallel := flag.Int("parallel", 32, "pulumi up --parallel of the main runs (the shipped programs' setting; 0: the engine's default, 4 per core)")
 	flag.Parse()

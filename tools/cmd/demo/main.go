@@ -35,7 +35,7 @@ func main() {
 	// about the engine than about the platform.
 	scale := flag.Float64("scale", 0.02, "SIMCLOUD_SCALE: real seconds per simulated second (0.02: a 9-minute cluster takes 10.8 s)")
 	keep := flag.Bool("keep", false, "keep the platform (skip the destroy) and the workspace folder")
-	parallel := flag.Int("parallel", 32, "pulumi up --parallel, as examples/ and the README run it (0: the engine's default, 4 per core, which queues node groups behind each other)")
+	parallel := flag.Int("parallel", 32, "pulumi up --parallel, as examples/ and docs/reference.md run it (0: the engine's default, 4 per core, which queues node groups behind each other)")
 	out := flag.String("out", "", "folder for timeline.html and run.json (default <repo>/bin/demo)")
 	render := flag.String("render", "", "draw the page again from a run.json the demo wrote, and run nothing")
 	flag.Parse()

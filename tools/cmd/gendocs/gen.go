@@ -343,7 +343,7 @@ func render(s *schema) []byte {
 	w("<!-- Generated from schema.yaml by `make docs` (tools/cmd/gendocs). Do not edit: CI fails when this file is stale. -->\n\n")
 	w("The reference of every input of `%s`, generated from [`schema.yaml`](../schema.yaml), the source of truth of the SDKs. ", s.Resource)
 	w("Names are the schema's (camelCase); the Python SDK spells them in snake_case. ")
-	w("The README explains how the inputs fit together; this page lists them all.\n\n")
+	w("[reference.md](reference.md) explains how the inputs fit together; this page lists them all.\n\n")
 	if s.ResDesc != "" {
 		w("%s\n\n", cell(s.ResDesc))
 	}
