@@ -196,21 +196,6 @@ func TestRule2OidcAfterClusterAndThumbprintFromTls(t *testing.T) {
 	}
 }
 
-func TestIrsaTrustIsScopedToOneServiceAccountAndAudience(t *testing.T) {
-	doc := irsaTrust("arn:aws:iam::1:oidc-provider/oidc.example/id/X", "oidc.example/id/X", "kube-system", "ebs-csi-controller-sa")
-	var parsed policy
-	if err := json.Unmarshal([]byte(doc.JSON()), &parsed); err != nil {
-		t.Fatal(err)
-	}
-	s := parsed.Statement[0]
-	eq := s.Condition["StringEquals"]
-	if s.Principal.Federated != "arn:aws:iam::1:oidc-provider/oidc.example/id/X" || s.Action[0] != "sts:AssumeRoleWithWebIdentity" ||
-		eq["oidc.example/id/X:sub"] != "system:serviceaccount:kube-system:ebs-csi-controller-sa" ||
-		eq["oidc.example/id/X:aud"] != "sts.amazonaws.com" || len(s.Condition) != 1 || len(eq) != 2 {
-		t.Errorf("trust %+v", s)
-	}
-}
-
 // Helpers for reading recorded inputs.
 
 type policy struct {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -27,17 +26,11 @@ func (b *build) nodeAddons(cluster *clusterResult, identity *identityResult) (*a
 		if !a.Enabled {
 			continue
 		}
-		var role *addonRole
+		var role *serviceAccountRole
 		if a.Name == addonVpcCni {
 			var err error
-			role, err = b.eksAddonRole(a, eksAddonRoleSpec{
-				part:            "vpc-cni-role",
-				roleSuffix:      "-vpc-cni",
-				description:     "Amazon VPC CNI of EKS cluster ",
-				namespace:       "kube-system",
-				serviceAccount:  vpcCniServiceAccount,
-				managedPolicies: []string{"AmazonEKS_CNI_Policy"},
-			}, identity)
+			role, err = b.serviceAccountRole(b.eksAddonRoleSpec(a, "vpc-cni", "Amazon VPC CNI", vpcCniServiceAccount,
+				"AmazonEKS_CNI_Policy"), identity)
 			if err != nil {
 				return nil, err
 			}
@@ -75,16 +68,8 @@ func (b *build) workloadAddons(cluster *clusterResult, identity *identityResult,
 		res.Ready = append(res.Ready, addon)
 	}
 	if c.EbsCsiDriver.Enabled {
-		role, err := b.eksAddonRole(c.EbsCsiDriver, eksAddonRoleSpec{
-			part:           "ebs-csi-role",
-			roleSuffix:     "-ebs-csi",
-			description:    "EBS CSI driver of EKS cluster ",
-			namespace:      "kube-system",
-			serviceAccount: ebsCsiDriverServiceAccount,
-			// Attached by eksAddonRole rather than newRole: the policy lives under
-			// service-role/, which would put a '/' in the attachment's resource name.
-			servicePolicies: map[string]string{"AmazonEBSCSIDriverPolicy": "service-role/AmazonEBSCSIDriverPolicy"},
-		}, identity)
+		role, err := b.serviceAccountRole(b.eksAddonRoleSpec(c.EbsCsiDriver, "ebs-csi", "EBS CSI driver", ebsCsiDriverServiceAccount,
+			"service-role/AmazonEBSCSIDriverPolicy"), identity)
 		if err != nil {
 			return nil, err
 		}
@@ -98,63 +83,27 @@ func (b *build) workloadAddons(cluster *clusterResult, identity *identityResult,
 	return res, nil
 }
 
-// eksAddonRoleSpec is the IAM role of an EKS add-on's service account.
-type eksAddonRoleSpec struct {
-	part        string
-	roleSuffix  string
-	description string
-	// namespace and serviceAccount are what the IRSA trust or the Pod Identity
-	// association names.
-	namespace, serviceAccount string
-	// managedPolicies are AWS-managed policies attached by name; servicePolicies those
-	// whose ARN has a path, by attachment suffix.
-	managedPolicies []string
-	servicePolicies map[string]string
-}
-
-// addonRole is an EKS add-on's role: its ARN, how the add-on uses it, and what must
-// exist before the add-on does.
-type addonRole struct {
-	arn      pulumi.StringOutput
-	identity string
-	// serviceAccounts run as the role: one Pod Identity association each.
-	serviceAccounts []string
-	ready           []pulumi.Resource
-}
-
-// eksAddonRole makes the role an EKS add-on runs as: trusted by exactly its service
-// account through the OIDC provider (IRSA), or by EKS Pod Identity for this account
-// and cluster, with its AWS-managed policies attached.
-func (b *build) eksAddonRole(a eksAddonConfig, spec eksAddonRoleSpec, identity *identityResult) (*addonRole, error) {
+// eksAddonRoleSpec is the role vpc-cni or the EBS CSI driver runs as: "<name>-<short>-role"
+// (IAM name "<cluster>-<short>"), trusted by exactly its kube-system service account,
+// with one AWS-managed policy, attached as "<name>-<short>-role-<policy's name>". With
+// Pod Identity the add-on names the association (eksAddon), and EKS makes it.
+func (b *build) eksAddonRoleSpec(a eksAddonConfig, short, what, serviceAccount, managed string) serviceAccountRoleSpec {
 	name := b.cfg.Cluster.Name
-	role, err := b.newRole(roleSpec{
-		part:            spec.part,
-		roleName:        name + spec.roleSuffix,
-		description:     spec.description + name,
-		trust:           b.serviceAccountTrust(a.Identity, identity, spec.namespace, spec.serviceAccount),
-		managedPolicies: spec.managedPolicies,
-	})
-	if err != nil {
-		return nil, err
+	return serviceAccountRoleSpec{
+		part:            short + "-role",
+		roleName:        name + "-" + short,
+		description:     what + " of EKS cluster " + name,
+		identity:        a.Identity,
+		namespace:       "kube-system",
+		serviceAccounts: []string{serviceAccount},
+		policies:        []rolePolicy{awsManagedPolicy(managed)},
 	}
-	ready := append([]pulumi.Resource{}, role.Ready...)
-	for _, suffix := range sortedKeys(spec.servicePolicies) {
-		attachment, err := iam.NewRolePolicyAttachment(b.ctx, b.child(spec.part+"-"+suffix), &iam.RolePolicyAttachmentArgs{
-			Role:      role.Role.Name,
-			PolicyArn: b.managedPolicyArn(spec.servicePolicies[suffix]),
-		}, b.opts()...)
-		if err != nil {
-			return nil, err
-		}
-		ready = append(ready, attachment)
-	}
-	return &addonRole{arn: role.Role.Arn, identity: a.Identity, serviceAccounts: []string{spec.serviceAccount}, ready: ready}, nil
 }
 
 // eksAddon makes one EKS managed add-on. extra are configuration values the platform
-// sets (the user's win over them); roleArn is its IRSA role, if any; after is what it
+// sets (the user's win over them); role is the one it runs as, if any; after is what it
 // waits for.
-func (b *build) eksAddon(cluster *clusterResult, a eksAddonConfig, extra map[string]any, role *addonRole,
+func (b *build) eksAddon(cluster *clusterResult, a eksAddonConfig, extra map[string]any, role *serviceAccountRole,
 	after []pulumi.Resource,
 ) (*eks.Addon, error) {
 	args := &eks.AddonArgs{

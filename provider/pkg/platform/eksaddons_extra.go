@@ -1,9 +1,6 @@
 package platform
 
-import (
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
+import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 // extraEksAddons makes the eksAddons.extra add-ons of one placement (New calls it once
 // with the node add-ons and once after compute, rule 4): each with its own IAM role
@@ -13,10 +10,10 @@ func (b *build) extraEksAddons(cluster *clusterResult, identity *identityResult,
 ) (*addonsResult, error) {
 	res := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
 	for _, a := range list {
-		var role *addonRole
+		var role *serviceAccountRole
 		if a.HasRole() {
 			var err error
-			if role, err = b.extraEksAddonRole(a, identity); err != nil {
+			if role, err = b.serviceAccountRole(b.extraEksAddonRoleSpec(a), identity); err != nil {
 				return nil, err
 			}
 			res.RoleArns[a.Name] = role.arn
@@ -38,50 +35,33 @@ func (a extraEksAddonConfig) serviceAccounts() []string {
 	return append([]string{a.ServiceAccount}, a.AlsoServiceAccounts...)
 }
 
-// extraEksAddonRole makes the role an extra add-on runs as: trusted by exactly its
+// extraEksAddonRoleSpec is the role an extra add-on runs as: trusted by exactly its
 // service accounts through the OIDC provider (IRSA, set as the add-on's
-// serviceAccountRoleArn) or by EKS Pod Identity for that service account of this cluster (named by
-// the add-on's own podIdentityAssociations, so EKS makes and deletes the association
-// with the add-on), with its managed policies attached and its inline policy, if any.
-// eksAddon makes the add-on wait for all of them, so its pods never start without
-// their permissions.
-func (b *build) extraEksAddonRole(a extraEksAddonConfig, identity *identityResult) (*addonRole, error) {
+// serviceAccountRoleArn) or by EKS Pod Identity for those service accounts of this
+// cluster (named by the add-on's own podIdentityAssociations, so EKS makes and deletes
+// the associations with the add-on), with its managed policies attached and its inline
+// policy, if any. eksAddon makes the add-on wait for all of them, so its pods never
+// start without their permissions.
+func (b *build) extraEksAddonRoleSpec(a extraEksAddonConfig) serviceAccountRoleSpec {
 	cluster := b.cfg.Cluster.Name
-	part := "eks-addon-" + a.Name + "-role"
-	role, err := b.newRole(roleSpec{
-		part:        part,
-		roleName:    cluster + "-addon-" + a.Name,
-		description: "EKS add-on " + a.Name + " of EKS cluster " + cluster,
-		trust:       b.serviceAccountTrust(a.Identity, identity, a.Namespace, a.serviceAccounts()...),
-	})
-	if err != nil {
-		return nil, err
-	}
-	ready := append([]pulumi.Resource{}, role.Ready...)
+	var policies []rolePolicy
 	for _, policy := range a.Policies {
-		arn := policy.Arn
-		if arn == nil {
-			arn = b.managedPolicyArn(policy.Managed)
+		if policy.Arn == nil {
+			policies = append(policies, managedPolicy{key: policy.Key, path: policy.Managed})
+		} else {
+			policies = append(policies, policyArn{key: policy.Key, arn: policy.Arn})
 		}
-		attachment, err := iam.NewRolePolicyAttachment(b.ctx, b.child(part+"-"+policy.Key), &iam.RolePolicyAttachmentArgs{
-			Role:      role.Role.Name,
-			PolicyArn: arn,
-		}, b.opts()...)
-		if err != nil {
-			return nil, err
-		}
-		ready = append(ready, attachment)
 	}
 	if a.IamPolicy != nil {
-		inline, err := iam.NewRolePolicy(b.ctx, b.child(part+"-inline"), &iam.RolePolicyArgs{
-			Role:   role.Role.Name,
-			Name:   pulumi.String(physicalName(cluster+"-addon-"+a.Name, 128)),
-			Policy: a.IamPolicy,
-		}, b.opts()...)
-		if err != nil {
-			return nil, err
-		}
-		ready = append(ready, inline)
+		policies = append(policies, inlinePolicy{name: cluster + "-addon-" + a.Name, document: a.IamPolicy})
 	}
-	return &addonRole{arn: role.Role.Arn, identity: a.Identity, serviceAccounts: a.serviceAccounts(), ready: ready}, nil
+	return serviceAccountRoleSpec{
+		part:            "eks-addon-" + a.Name + "-role",
+		roleName:        cluster + "-addon-" + a.Name,
+		description:     "EKS add-on " + a.Name + " of EKS cluster " + cluster,
+		identity:        a.Identity,
+		namespace:       a.Namespace,
+		serviceAccounts: a.serviceAccounts(),
+		policies:        policies,
+	}
 }

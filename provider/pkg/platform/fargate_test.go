@@ -5,8 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
-
 	"github.com/eksplatform/pulumi-eksplatform/provider/internal/mocktest"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -78,17 +76,6 @@ func TestFargateTrustCondition(t *testing.T) {
 	m.RequireOrder(t, "profiles after the pod execution role's policy", []mocktest.Resource{att}, m.OfType(typeFargate))
 	if got := awaitString(t, p.FargatePodExecutionRoleArn); got != "arn:aws:iam::123456789012:role/demo-fargate" {
 		t.Errorf("fargatePodExecutionRoleArn output = %q", got)
-	}
-}
-
-func TestFargateTrustPartition(t *testing.T) {
-	// The trust names the cluster's partition, so it works in aws-cn and aws-us-gov.
-	var doc iampolicy.Document
-	if err := json.Unmarshal([]byte(fargateTrust("aws-cn", "cn-north-1", "123456789012", "prod").JSON()), &doc); err != nil {
-		t.Fatal(err)
-	}
-	if got := doc.Statement[0].Condition["ArnLike"]["aws:SourceArn"]; got != "arn:aws-cn:eks:cn-north-1:123456789012:fargateprofile/prod/*" {
-		t.Errorf("SourceArn = %q", got)
 	}
 }
 

@@ -2,8 +2,6 @@ package platform
 
 import (
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -40,15 +38,9 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 				// policy is unknown too (never a policy of what is known so far).
 				policy = pulumi.UnsafeUnknownOutput(nil).ApplyT(func(any) string { return "" }).(pulumi.StringOutput)
 			}
-			made, err := b.workloadRole(workloadRoleSpec{
-				part:           a.Name,
-				roleName:       b.cfg.Cluster.Name + "-" + a.Name,
-				description:    a.Chart + " add-on of " + b.cfg.Cluster.Name,
-				policy:         policy,
-				namespace:      c.Namespace,
-				serviceAccount: a.ServiceAccount,
-				identity:       c.Identity,
-			}, cluster, identity, agent)
+			made, err := b.serviceAccountRole(helmRoleSpec(a.Name, b.cfg.Cluster.Name+"-"+a.Name,
+				a.Chart+" add-on of "+b.cfg.Cluster.Name, policy, c.Namespace, a.ServiceAccount, c.Identity,
+				cluster, agent), identity)
 			if err != nil {
 				return nil, err
 			}
@@ -107,15 +99,9 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 		var ready []pulumi.Resource
 		values := c.Values
 		if c.HasRole() {
-			made, err := b.workloadRole(workloadRoleSpec{
-				part:           part,
-				roleName:       b.cfg.Cluster.Name + "-" + c.Namespace + "-" + c.Name,
-				description:    "Helm release " + c.Namespace + "/" + c.Name + " of " + b.cfg.Cluster.Name,
-				policy:         c.IamPolicy,
-				namespace:      c.Namespace,
-				serviceAccount: c.ServiceAccount,
-				identity:       c.Identity,
-			}, cluster, identity, agent)
+			made, err := b.serviceAccountRole(helmRoleSpec(part, b.cfg.Cluster.Name+"-"+c.Namespace+"-"+c.Name,
+				"Helm release "+c.Namespace+"/"+c.Name+" of "+b.cfg.Cluster.Name, c.IamPolicy, c.Namespace, c.ServiceAccount, c.Identity,
+				cluster, agent), identity)
 			if err != nil {
 				return nil, err
 			}
@@ -200,62 +186,22 @@ func userValues(in pulumi.MapInput) pulumi.MapOutput {
 	return in.ToMapOutput()
 }
 
-// workloadRoleSpec is the IAM role of a workload's service account.
-type workloadRoleSpec struct {
-	part, roleName, description string
-	policy                      pulumi.StringInput
-	namespace, serviceAccount   string
-	identity                    string
-}
-
-type workloadRole struct {
-	arn   pulumi.StringOutput
-	ready []pulumi.Resource
-}
-
-// workloadRole makes the policy, the role trusted by exactly one service account (IRSA)
-// or by EKS Pod Identity plus the association naming that service account, and the
-// attachment. The service account name comes from the caller's one source, the same
-// one the chart's values use.
-func (b *build) workloadRole(spec workloadRoleSpec, cluster *clusterResult, identity *identityResult, agent []pulumi.Resource) (*workloadRole, error) {
-	role, err := b.newRole(roleSpec{
-		part:        spec.part + "-role",
-		roleName:    spec.roleName,
-		description: spec.description,
-		trust:       b.serviceAccountTrust(spec.identity, identity, spec.namespace, spec.serviceAccount),
-	})
-	if err != nil {
-		return nil, err
+// helmRoleSpec is the role of a chart's service account: one policy of its own, made
+// from document, and with Pod Identity the association in cluster, after agent, which
+// the platform makes (a chart cannot, as an EKS add-on does). Its resources are
+// "<part>-role", "<part>-policy" (the IAM policy, named and described as the role) and
+// "<part>-pod-identity".
+func helmRoleSpec(part, roleName, description string, document pulumi.StringInput,
+	namespace, serviceAccount, identity string, cluster *clusterResult, agent []pulumi.Resource,
+) serviceAccountRoleSpec {
+	return serviceAccountRoleSpec{
+		part:            part + "-role",
+		roleName:        roleName,
+		description:     description,
+		identity:        identity,
+		namespace:       namespace,
+		serviceAccounts: []string{serviceAccount},
+		policies:        []rolePolicy{policyDocument{part: part + "-policy", name: roleName, description: description, document: document}},
+		association:     &podIdentityAssociation{part: part + "-pod-identity", cluster: cluster.Name, agent: agent},
 	}
-	policy, err := iam.NewPolicy(b.ctx, b.child(spec.part+"-policy"), &iam.PolicyArgs{
-		Name:        pulumi.String(physicalName(spec.roleName, 128)),
-		Description: pulumi.String(spec.description),
-		Policy:      spec.policy,
-		Tags:        b.tags(),
-	}, b.opts()...)
-	if err != nil {
-		return nil, err
-	}
-	attachment, err := iam.NewRolePolicyAttachment(b.ctx, b.child(spec.part+"-policy-attachment"), &iam.RolePolicyAttachmentArgs{
-		Role:      role.Role.Name,
-		PolicyArn: policy.Arn,
-	}, b.opts()...)
-	if err != nil {
-		return nil, err
-	}
-	ready := append(append([]pulumi.Resource{}, role.Ready...), policy, attachment)
-	if spec.identity == addons.PodIdentity {
-		assoc, err := eks.NewPodIdentityAssociation(b.ctx, b.child(spec.part+"-pod-identity"), &eks.PodIdentityAssociationArgs{
-			ClusterName:    cluster.Name,
-			Namespace:      pulumi.String(spec.namespace),
-			ServiceAccount: pulumi.String(spec.serviceAccount),
-			RoleArn:        role.Role.Arn,
-			Tags:           b.tags(),
-		}, b.opts(pulumi.DependsOn(agent))...)
-		if err != nil {
-			return nil, err
-		}
-		ready = append(ready, assoc)
-	}
-	return &workloadRole{arn: role.Role.Arn, ready: ready}, nil
 }

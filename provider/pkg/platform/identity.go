@@ -1,12 +1,9 @@
 package platform
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-tls/sdk/v5/go/tls"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -90,53 +87,4 @@ func (c *config) usesIrsa() bool {
 		}
 	}
 	return false
-}
-
-// irsaRoleTrust is IrsaTrust for this cluster's provider, as an Output. Building it from
-// the provider's outputs makes every IRSA role depend on the provider.
-func (id *identityResult) irsaRoleTrust(namespace string, serviceAccounts ...string) pulumi.StringOutput {
-	if id.Provider == nil {
-		// usesIrsa decides whether the provider exists from the same configuration the
-		// roles are made from, so this is a bug, reported on the role's trust.
-		return pulumi.String("").ToStringOutput().ApplyT(func(string) (string, error) {
-			return "", errors.New("internal error: an IRSA role for " + namespace + "/" + strings.Join(serviceAccounts, ",") + " but no OIDC provider was made")
-		}).(pulumi.StringOutput)
-	}
-	return pulumi.All(id.Provider.Arn, id.IssuerHost).ApplyT(func(v []any) string {
-		return irsaTrust(v[0].(string), v[1].(string), namespace, serviceAccounts...).JSON()
-	}).(pulumi.StringOutput)
-}
-
-// accountID is the account the platform is deployed in (an invoke in Output form).
-func (b *build) accountID() pulumi.StringOutput {
-	return aws.GetCallerIdentityOutput(b.ctx, aws.GetCallerIdentityOutputArgs{}, pulumi.Parent(b.parent)).AccountId()
-}
-
-// clusterArn is the cluster's ARN, arn:<partition>:eks:<region>:<account>:cluster/<name>,
-// built from its fixed name rather than read from the cluster, so roles that name it
-// need not wait for the cluster (rule 8).
-func (b *build) clusterArn(account pulumi.StringOutput) pulumi.StringOutput {
-	name := b.cfg.Cluster.Name
-	return pulumi.All(b.partition, b.region, account).ApplyT(func(v []any) string {
-		return fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", v[0], v[1], v[2], name)
-	}).(pulumi.StringOutput)
-}
-
-// podIdentityRoleTrust is PodIdentityTrust for service accounts of this cluster, as an
-// Output.
-func (b *build) podIdentityRoleTrust(namespace string, serviceAccounts ...string) pulumi.StringOutput {
-	return b.clusterArn(b.accountID()).ApplyT(func(clusterArn string) string {
-		return podIdentityTrust(clusterArn, namespace, serviceAccounts...).JSON()
-	}).(pulumi.StringOutput)
-}
-
-// serviceAccountTrust is the trust policy of a role service accounts run as (one, but
-// for an add-on whose several workloads share its role): EKS Pod Identity for exactly
-// those service accounts of this cluster, or IRSA for exactly them through the
-// cluster's OIDC provider.
-func (b *build) serviceAccountTrust(how string, identity *identityResult, namespace string, serviceAccounts ...string) pulumi.StringInput {
-	if how == addons.PodIdentity {
-		return b.podIdentityRoleTrust(namespace, serviceAccounts...)
-	}
-	return identity.irsaRoleTrust(namespace, serviceAccounts...)
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -42,13 +41,8 @@ func (b *build) karpenterPrerequisites() (*karpenterPrereqs, error) {
 		return nil, nil
 	}
 	name := b.cfg.Cluster.Name
-	role, err := b.newRole(roleSpec{
-		part:            "karpenter-node-role",
-		roleName:        name + "-karpenter-node",
-		description:     "Nodes Karpenter launches for EKS cluster " + name,
-		trust:           pulumi.String(serviceTrust("ec2.amazonaws.com", nil).JSON()),
-		managedPolicies: addons.KarpenterNodeRolePolicies(b.cfg.Compute.NodeSsmAccess),
-	})
+	role, err := b.instanceRole("karpenter-node-role", name+"-karpenter-node", "Nodes Karpenter launches for EKS cluster "+name,
+		addons.KarpenterNodeRolePolicies(b.cfg.Compute.NodeSsmAccess))
 	if err != nil {
 		return nil, err
 	}
@@ -202,10 +196,20 @@ func (b *build) karpenter(cluster *clusterResult, identity *identityResult, kube
 		return nil, err
 	}
 
-	roleReady, roleArn, err := b.karpenterControllerRole(cluster, identity, pre, agent)
+	role, err := b.serviceAccountRole(serviceAccountRoleSpec{
+		part:            "karpenter-controller-role",
+		roleName:        name + "-karpenter",
+		description:     "Karpenter controller of EKS cluster " + name,
+		identity:        k.Identity,
+		namespace:       addons.KarpenterNamespace,
+		serviceAccounts: []string{addons.KarpenterServiceAccount},
+		policies:        b.karpenterControllerPolicies(pre),
+		association:     &podIdentityAssociation{part: "karpenter-pod-identity", cluster: cluster.Name, agent: agent},
+	}, identity)
 	if err != nil {
 		return nil, err
 	}
+	roleReady, roleArn := role.ready, role.arn
 	out.RoleArn = roleArn
 	crds, err := b.crds(a, kube, crdsAfter)
 	if err != nil {
@@ -260,22 +264,11 @@ func (b *build) karpenter(cluster *clusterResult, identity *identityResult, kube
 	return out, nil
 }
 
-// karpenterControllerRole makes the controller's role, trusted by exactly
-// kube-system/karpenter, with upstream's policies attached one IAM policy each, and for
-// Pod Identity the association (after the agent).
-func (b *build) karpenterControllerRole(cluster *clusterResult, identity *identityResult, pre *karpenterPrereqs, agent []pulumi.Resource) ([]pulumi.Resource, pulumi.StringOutput, error) {
+// karpenterControllerPolicies are upstream's policies of the controller, one IAM policy
+// each (none near the size limit), rendered for this cluster, its node role and queue.
+func (b *build) karpenterControllerPolicies(pre *karpenterPrereqs) []rolePolicy {
 	k := b.cfg.Karpenter
 	name := b.cfg.Cluster.Name
-	role, err := b.newRole(roleSpec{
-		part:        "karpenter-controller-role",
-		roleName:    name + "-karpenter",
-		description: "Karpenter controller of EKS cluster " + name,
-		trust:       b.serviceAccountTrust(k.Identity, identity, addons.KarpenterNamespace, addons.KarpenterServiceAccount),
-	})
-	if err != nil {
-		return nil, pulumi.StringOutput{}, err
-	}
-	ready := append([]pulumi.Resource{}, role.Ready...)
 	queueArn := pulumi.String("").ToStringOutput()
 	if pre.Queue != nil {
 		queueArn = pre.Queue.Arn
@@ -300,40 +293,16 @@ func (b *build) karpenterControllerRole(cluster *clusterResult, identity *identi
 		}
 		return out, nil
 	}).(pulumi.StringMapOutput)
+	var policies []rolePolicy
 	for _, key := range keys {
-		doc := rendered.MapIndex(pulumi.String(key))
-		policy, err := iam.NewPolicy(b.ctx, b.child("karpenter-"+key+"-policy"), &iam.PolicyArgs{
-			Name:        pulumi.String(physicalName(name+"-karpenter-"+key, 128)),
-			Description: pulumi.String("Karpenter controller of EKS cluster " + name + ": upstream's " + key + " policy"),
-			Policy:      doc,
-			Tags:        b.tags(),
-		}, b.opts()...)
-		if err != nil {
-			return nil, pulumi.StringOutput{}, err
-		}
-		attachment, err := iam.NewRolePolicyAttachment(b.ctx, b.child("karpenter-"+key+"-policy-attachment"), &iam.RolePolicyAttachmentArgs{
-			Role:      role.Role.Name,
-			PolicyArn: policy.Arn,
-		}, b.opts()...)
-		if err != nil {
-			return nil, pulumi.StringOutput{}, err
-		}
-		ready = append(ready, policy, attachment)
+		policies = append(policies, policyDocument{
+			part:        "karpenter-" + key + "-policy",
+			name:        name + "-karpenter-" + key,
+			description: "Karpenter controller of EKS cluster " + name + ": upstream's " + key + " policy",
+			document:    rendered.MapIndex(pulumi.String(key)),
+		})
 	}
-	if k.Identity == addons.PodIdentity {
-		assoc, err := eks.NewPodIdentityAssociation(b.ctx, b.child("karpenter-pod-identity"), &eks.PodIdentityAssociationArgs{
-			ClusterName:    cluster.Name,
-			Namespace:      pulumi.String(addons.KarpenterNamespace),
-			ServiceAccount: pulumi.String(addons.KarpenterServiceAccount),
-			RoleArn:        role.Role.Arn,
-			Tags:           b.tags(),
-		}, b.opts(pulumi.DependsOn(agent))...)
-		if err != nil {
-			return nil, pulumi.StringOutput{}, err
-		}
-		ready = append(ready, assoc)
-	}
-	return ready, role.Role.Arn, nil
+	return policies
 }
 
 // karpenterPolicyKeys are the keys of upstream's policies the platform makes, in the

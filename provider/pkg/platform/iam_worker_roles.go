@@ -1,11 +1,6 @@
 package platform
 
-import (
-	"fmt"
-
-	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/iampolicy"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
+import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 // Policies of the shared node role, as EKS documents them for managed node groups,
 // except AmazonEKS_CNI_Policy: vpc-cni has a role of its own (eksaddons.go), so a pod
@@ -30,13 +25,7 @@ func (b *build) workerRoles() (*workerRolesResult, error) {
 		if c.NodeSsmAccess {
 			policies = append(policies[:len(policies):len(policies)], "AmazonSSMManagedInstanceCore")
 		}
-		role, err := b.newRole(roleSpec{
-			part:            "node-role",
-			roleName:        name + "-node",
-			description:     "Nodes of EKS cluster " + name,
-			trust:           pulumi.String(serviceTrust("ec2.amazonaws.com", nil).JSON()),
-			managedPolicies: policies,
-		})
+		role, err := b.instanceRole("node-role", name+"-node", "Nodes of EKS cluster "+name, policies)
 		if err != nil {
 			return nil, err
 		}
@@ -46,15 +35,11 @@ func (b *build) workerRoles() (*workerRolesResult, error) {
 	}
 
 	if len(c.FargateProfiles) > 0 {
-		account := b.accountID()
-		trust := pulumi.All(b.partition, b.region, account).ApplyT(func(v []any) string {
-			return fargateTrust(v[0].(string), v[1].(string), v[2].(string), name).JSON()
-		}).(pulumi.StringOutput)
 		role, err := b.newRole(roleSpec{
 			part:            "fargate-role",
 			roleName:        name + "-fargate",
 			description:     "Fargate pod execution role of EKS cluster " + name,
-			trust:           trust,
+			trust:           b.fargateRoleTrust(),
 			managedPolicies: []string{"AmazonEKSFargatePodExecutionRolePolicy"},
 		})
 		if err != nil {
@@ -65,16 +50,6 @@ func (b *build) workerRoles() (*workerRolesResult, error) {
 		res.Ready = append(res.Ready, role.Ready...)
 	}
 	return res, nil
-}
-
-// FargateTrust is the trust policy of the Fargate pod execution role: the Fargate
-// service may assume it only on behalf of this cluster's profiles (the confused-deputy
-// guard AWS documents), whose ARNs are
-// arn:<partition>:eks:<region>:<account>:fargateprofile/<cluster>/<profile>/<id>.
-func fargateTrust(partition, region, account, cluster string) iampolicy.Document {
-	return serviceTrust("eks-fargate-pods.amazonaws.com", iampolicy.Condition{
-		"ArnLike": {"aws:SourceArn": fmt.Sprintf("arn:%s:eks:%s:%s:fargateprofile/%s/*", partition, region, account, cluster)},
-	})
 }
 
 // autoModeNodeRole is the role Auto Mode's instances run as, with the two managed
@@ -92,14 +67,8 @@ func (b *build) autoModeNodeRole(res *workerRolesResult) error {
 		return nil
 	}
 	name := b.cfg.Cluster.Name
-	role, err := b.newRole(roleSpec{
-		part:        "auto-node-role",
-		roleName:    name + "-auto-node",
-		description: "EKS Auto Mode nodes of " + name,
-		// Auto Mode launches EC2 instances with this role's instance profile.
-		trust:           pulumi.String(serviceTrust("ec2.amazonaws.com", nil).JSON()),
-		managedPolicies: autoModeNodePolicies,
-	})
+	// Auto Mode launches EC2 instances with this role's instance profile.
+	role, err := b.instanceRole("auto-node-role", name+"-auto-node", "EKS Auto Mode nodes of "+name, autoModeNodePolicies)
 	if err != nil {
 		return err
 	}
