@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
@@ -90,6 +91,20 @@ func TestArchivesHoldTheirRecordedCharts(t *testing.T) {
 		}
 		if !slices.Equal(deps, want) {
 			t.Errorf("%s: bundles %v, recorded %v", s.File(), deps, want)
+		}
+	}
+}
+
+// SOURCES.md, the record people read, names every archive with its recorded sha256.
+func TestSourcesMarkdownRecordsEveryArchive(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(Dir(), "SOURCES.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range Sources {
+		if !strings.Contains(string(b), "| `"+s.File()+"` | "+s.Repository+" | `"+s.Tag+"` (`"+s.Commit+"`) | `"+s.Path+"` |") ||
+			!strings.Contains(string(b), "`"+s.SHA256+"`") {
+			t.Errorf("SOURCES.md has no row for %s from %s@%s:%s with sha256 %s", s.File(), s.Repository, s.Tag, s.Path, s.SHA256)
 		}
 	}
 }

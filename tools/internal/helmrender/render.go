@@ -117,8 +117,8 @@ func Render(path string, o Options) (*Rendered, error) {
 	return out, nil
 }
 
-// decode splits a multi-document YAML stream into objects, skipping empty documents, as
-// Helm's Kubernetes client reads a manifest.
+// decode splits a multi-document YAML stream into objects, skipping empty documents and
+// flattening Lists, as Helm's Kubernetes client reads a manifest.
 func decode(manifest []byte) ([]map[string]any, error) {
 	d := k8syaml.NewYAMLOrJSONDecoder(bytes.NewReader(manifest), 4096)
 	var out []map[string]any
@@ -131,9 +131,21 @@ func decode(manifest []byte) ([]map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(obj) > 0 {
-			out = append(out, obj)
+		if len(obj) == 0 {
+			continue
 		}
+		// A v1 List is its items: Helm's Kubernetes client flattens it (the resource
+		// builder's Flatten) and sends each item; the API server serves no List kind.
+		if obj["apiVersion"] == "v1" && obj["kind"] == "List" {
+			items, _ := obj["items"].([]any)
+			for _, it := range items {
+				if m, ok := it.(map[string]any); ok {
+					out = append(out, m)
+				}
+			}
+			continue
+		}
+		out = append(out, obj)
 	}
 }
 

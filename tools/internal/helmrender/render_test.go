@@ -98,3 +98,17 @@ func TestRenderRefusesWhatHelmRefuses(t *testing.T) {
 		t.Errorf("cert-manager with replicaCount \"two\": %v", err)
 	}
 }
+
+// The AWS Load Balancer Controller's chart renders its IngressClassParams and
+// IngressClass as one v1 List; they come back as its two items, as Helm sends them.
+func TestRenderFlattensLists(t *testing.T) {
+	r, err := Render(archive(t, "aws-load-balancer-controller", "3.5.0"), Options{ReleaseName: "aws-load-balancer-controller",
+		Namespace: "kube-system", KubeVersion: "1.36", Values: map[string]any{"clusterName": "demo"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(kinds(r.Objects), ", ")
+	if strings.Contains(got, "List ") || !strings.Contains(got, "IngressClassParams alb") || !strings.Contains(got, "IngressClass alb") {
+		t.Errorf("objects %s, want IngressClassParams alb and IngressClass alb and no List", got)
+	}
+}
