@@ -47,7 +47,9 @@ func (s *Server) kubeCluster(w *world) string {
 		return ""
 	}
 	for _, c := range w.ids(typCluster) {
-		if strings.Contains(kc, clusterHash(c)) {
+		// Its real control plane's endpoint (controlplane.go), or, for a cluster made
+		// before the test bed had one, EKS's hostname.
+		if ep, _, ok := s.knownClusterAddress(c); (ok && strings.Contains(kc, `"`+ep+`"`)) || strings.Contains(kc, clusterHash(c)) {
 			return c
 		}
 	}

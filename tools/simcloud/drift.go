@@ -283,12 +283,7 @@ func (s *Server) applyConfigMapWrites(writes map[string]ConfigMapWrite, t int64)
 		if len(parts) != 3 || w.Manager == "" {
 			return fmt.Errorf("simcloud: SIMCLOUD_DRIFT: configMapWrites %q: want \"<cluster>/<namespace>/<name>\" and a manager", key)
 		}
-		cm, ok := s.ledger.getLiveConfigMap(parts[0], parts[1], parts[2])
-		if !ok {
-			cm = newLiveConfigMap()
-		}
-		cm.update(w.Manager, w.Data)
-		if err := s.ledger.putLiveConfigMap(parts[0], parts[1], parts[2], cm); err != nil {
+		if err := s.writeConfigMap(context.Background(), parts[0], parts[1], parts[2], w.Manager, w.Data); err != nil {
 			return err
 		}
 		if err := s.ledger.append(Entry{Op: opDriftSet, Type: typConfigMap, Name: parts[2], StartMS: t, EndMS: t,
@@ -366,7 +361,7 @@ func setIn(cur resource.PropertyValue, path []string, v resource.PropertyValue) 
 // (with any drift applied); an empty id when it was deleted, by the engine or
 // out of band; the engine's own state for an id the simulator never created
 // (a resource made outside the simulated cloud).
-func (s *Server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+func (s *Server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	if err := s.absorbDrift(); err != nil {
 		return nil, err
 	}
@@ -387,6 +382,13 @@ func (s *Server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc
 			out, err := decodeMap(o.Props)
 			if err != nil {
 				return err
+			}
+			if isKubeObjectType(typ) { // what its API server holds (kubeobjects.go)
+				gone, err := s.kubeRead(ctx, typ, string(u), v, in, out)
+				if err != nil || gone {
+					resp, detail = &pulumirpc.ReadResponse{}, "not found"
+					return err
+				}
 			}
 			if resp.Properties, err = marshal(out); err != nil {
 				return err

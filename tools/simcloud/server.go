@@ -90,6 +90,9 @@ type Server struct {
 	mu     sync.Mutex
 	config resource.PropertyMap // from Configure: region, kubeconfig, ...
 
+	planes controlPlanes // the clusters' real API servers (controlplane.go)
+	kube   kubeTarget    // the kubernetes personality's API server (kubeobjects.go)
+
 	cancelCtx context.Context // ended by Cancel so sleeping operations return
 	cancel    context.CancelFunc
 }

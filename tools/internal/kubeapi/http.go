@@ -30,7 +30,7 @@ type response struct {
 }
 
 // do sends one authenticated request.
-func (s *Server) do(ctx context.Context, method, path, contentType string, body []byte) (response, error) {
+func (s *Client) do(ctx context.Context, method, path, contentType string, body []byte) (response, error) {
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)
@@ -75,13 +75,13 @@ func statusError(r response) error {
 }
 
 // get is a GET returning the status code and body.
-func (s *Server) get(ctx context.Context, path string) (int, []byte, error) {
+func (s *Client) get(ctx context.Context, path string) (int, []byte, error) {
 	r, err := s.do(ctx, http.MethodGet, path, "", nil)
 	return r.code, r.body, err
 }
 
 // getJSON GETs path and decodes a 200 answer into v.
-func (s *Server) getJSON(ctx context.Context, path string, v any) error {
+func (s *Client) getJSON(ctx context.Context, path string, v any) error {
 	r, err := s.do(ctx, http.MethodGet, path, "", nil)
 	if err != nil {
 		return err
