@@ -164,6 +164,9 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	}
 	if err == nil && r.Type == typCluster { // its real control plane's address (controlplane.go)
 		err = s.withControlPlaneAddress(ctx, r.Named("name"), computed, true)
+		if err == nil {
+			err = s.eksInstallsAutoModeCRDs(ctx, r, e.Cluster) // automodecrds.go
+		}
 	}
 	if err == nil {
 		err = s.sleep(ctx, r.Type)
@@ -254,6 +257,9 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	})
 	if err == nil && isKubeObjectType(r.Type) && e.Cluster != "" {
 		err = s.kubeUpdate(ctx, r, e.Cluster, false) // the real API server (kubeobjects.go)
+	}
+	if err == nil && r.Type == typCluster {
+		err = s.eksInstallsAutoModeCRDs(ctx, r, e.Cluster) // automodecrds.go
 	}
 	if err == nil {
 		err = s.sleep(ctx, r.Type)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // StatusError is a request the API server refused, with its own Status: the message is
@@ -29,8 +30,26 @@ type response struct {
 	warnings []string
 }
 
-// do sends one authenticated request.
+// do sends one authenticated request, again while the server answers 429 (a restarted
+// server answers "storage is (re)initializing" for a kind until its cache is filled;
+// client-go retries it the same way), for up to a minute.
 func (s *Client) do(ctx context.Context, method, path, contentType string, body []byte) (response, error) {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		r, err := s.doOnce(ctx, method, path, contentType, body)
+		if err != nil || r.code != http.StatusTooManyRequests || time.Now().After(deadline) {
+			return r, err
+		}
+		select {
+		case <-ctx.Done():
+			return r, nil
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// doOnce sends one authenticated request.
+func (s *Client) doOnce(ctx context.Context, method, path, contentType string, body []byte) (response, error) {
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)
