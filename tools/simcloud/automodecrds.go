@@ -23,7 +23,7 @@ var autoModeUpstreamCRDs = []string{"nodepools.karpenter.sh", "nodeclaims.karpen
 
 // eksInstallsAutoModeCRDs installs them in cluster's API server, as EKS's manager.
 func (s *Server) eksInstallsAutoModeCRDs(ctx context.Context, r *res, cluster string) error {
-	if !readAutoMode(r.Inputs).compute {
+	if s.opts.NoKubeAPI || !readAutoMode(r.Inputs).compute {
 		return nil
 	}
 	c, err := s.controlPlane(ctx, cluster, false)

@@ -93,6 +93,9 @@ func (s *Server) controlPlaneDir(cluster string) (string, error) {
 // cluster whose control plane was never started (not created yet, or created before the
 // test bed had one) is otherwise an error.
 func (s *Server) controlPlane(ctx context.Context, cluster string, create bool) (*kubeapi.Client, error) {
+	if s.opts.NoKubeAPI {
+		return nil, errors.New("simcloud: SIMCLOUD_KUBE_API=off: this simulated cloud runs no Kubernetes API server")
+	}
 	s.planes.mu.Lock()
 	if c, ok := s.planes.clients[cluster]; ok {
 		s.planes.mu.Unlock()
@@ -196,6 +199,9 @@ func (s *Server) knownClusterAddress(cluster string) (endpoint, caData string, o
 // the cluster. The folder's objects are listed first into "<dir>.deleted.json"
 // (deletedObjects), so a test can see what the platform left in the cluster.
 func (s *Server) dropControlPlane(ctx context.Context, cluster string) error {
+	if s.opts.NoKubeAPI {
+		return nil
+	}
 	dir, err := s.controlPlaneDir(cluster)
 	if err != nil {
 		return err
@@ -392,6 +398,9 @@ func logStart(dir, endpoint string, d time.Duration) {
 // withControlPlaneAddress sets a cluster's endpoint and CA data in its computed outputs
 // to its control plane's; with start false (a preview) only when it was started before.
 func (s *Server) withControlPlaneAddress(ctx context.Context, cluster string, computed resource.PropertyMap, start bool) error {
+	if s.opts.NoKubeAPI {
+		return nil
+	}
 	var endpoint, ca string
 	if start {
 		var err error

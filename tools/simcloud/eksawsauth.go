@@ -18,7 +18,7 @@ const eksManager = "eks"
 // server, a server-side apply by EKS's manager when no aws-auth exists.
 func (s *Server) eksWritesAwsAuth(ctx context.Context, r *res, cluster string) error {
 	role := str(r.Inputs, "nodeRoleArn")
-	if cluster == "" || role == "" {
+	if cluster == "" || role == "" || s.opts.NoKubeAPI {
 		return nil
 	}
 	reads := false

@@ -62,6 +62,9 @@ func isPatchType(typ string) bool { return isKubeObjectType(typ) && strings.HasS
 // token its user yields. With start false (a preview), a control plane not started yet
 // gives no client and no error.
 func (s *Server) kubeClient(ctx context.Context, cluster string, start bool) (*kubeapi.Client, error) {
+	if s.opts.NoKubeAPI {
+		return nil, nil
+	}
 	s.kube.mu.Lock()
 	defer s.kube.mu.Unlock()
 	if s.kube.client != nil && s.kube.cluster == cluster {
@@ -255,7 +258,7 @@ func (s *Server) kubeUpdate(ctx context.Context, r *res, cluster string, preview
 // kubeDelete deletes r's object (r.Inputs holds the state), or gives up a Patch's fields.
 func (s *Server) kubeDelete(ctx context.Context, r *res, cluster string) error {
 	c, err := s.kubeClient(ctx, cluster, true)
-	if err != nil {
+	if err != nil || c == nil {
 		return err
 	}
 	obj, err := kubeBody(r)
@@ -283,6 +286,9 @@ func (s *Server) kubeLive(ctx context.Context, r *res, cluster string) (obj map[
 	c, err := s.kubeClient(ctx, cluster, true)
 	if err != nil {
 		return nil, false, err
+	}
+	if c == nil { // no API server (SIMCLOUD_KUBE_API=off): the record stands
+		return nil, true, nil
 	}
 	body, err := kubeBody(r)
 	if err != nil {
