@@ -346,7 +346,8 @@ func writeBaseline(ctx context.Context, dir string, c *kubeapi.Client) error {
 }
 
 // objectsLeft lists the objects that are neither the fresh control plane's nor written
-// by EKS alone (aws-auth when a node group joined).
+// by EKS or the API server alone (aws-auth when a node group joined; the APIService the
+// server registers for each CRD's group).
 func objectsLeft(ctx context.Context, dir string, c *kubeapi.Client) ([]kubeapi.ObjectRef, error) {
 	refs, err := c.ListAll(ctx)
 	if err != nil {
@@ -362,7 +363,7 @@ func objectsLeft(ctx context.Context, dir string, c *kubeapi.Client) ([]kubeapi.
 	}
 	left := []kubeapi.ObjectRef{}
 	for _, r := range refs {
-		if seen[r.Key()] || (len(r.Managers) == 1 && r.Managers[0] == eksManager) {
+		if seen[r.Key()] || controlPlanesOwn(r) {
 			continue
 		}
 		left = append(left, r)
@@ -418,4 +419,14 @@ func (s *Server) withControlPlaneAddress(ctx context.Context, cluster string, co
 	computed["certificateAuthority"] = data
 	computed["certificateAuthorities"] = resource.NewArrayProperty([]resource.PropertyValue{data})
 	return nil
+}
+
+// controlPlanesOwn: every manager of the object is EKS or the API server itself.
+func controlPlanesOwn(r kubeapi.ObjectRef) bool {
+	for _, m := range r.Managers {
+		if m != eksManager && m != "kube-apiserver" {
+			return false
+		}
+	}
+	return len(r.Managers) > 0
 }

@@ -47,24 +47,29 @@ func ssaConflict(err error, manager string) error {
 		fmt.Errorf("The resource managed by field manager %q had an apply conflict: %w", manager, err)) //nolint:staticcheck // the provider's own words
 }
 
-// LiveConfigMap reads a ConfigMap from the API server of a cluster of the simulated
-// cloud journalled at journal (starting that control plane for the read, and stopping
-// it after, when no plugin runs it): its data and each key's field managers
-// ("name (Apply)", "name (Update)") from metadata.managedFields; ok is false when it
-// does not exist. For tests.
-func LiveConfigMap(journal, cluster, ns, name string) (data map[string]string, owners map[string][]string, ok bool, err error) {
+// LiveObject reads an object from the API server of a cluster of the simulated cloud
+// journalled at journal, starting that control plane for the read and stopping it after
+// when no plugin runs it; found is false when it does not exist. For tests: they read
+// what the real server holds, not what the simulator recorded.
+func LiveObject(journal, cluster, apiVersion, kind, ns, name string) (obj map[string]any, found bool, err error) {
 	srv, err := NewServer(Options{Name: "kubernetes", Journal: journal})
 	if err != nil {
-		return nil, nil, false, err
+		return nil, false, err
 	}
 	defer func() { err = errors.Join(err, srv.Close()) }()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	c, err := srv.controlPlane(ctx, cluster, false)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, false, err
 	}
-	obj, found, err := c.Get(ctx, "v1", "ConfigMap", ns, name)
+	return c.Get(ctx, apiVersion, kind, ns, name)
+}
+
+// LiveConfigMap is LiveObject for a ConfigMap: its data and each key's field managers
+// ("name (Apply)", "name (Update)") from metadata.managedFields.
+func LiveConfigMap(journal, cluster, ns, name string) (data map[string]string, owners map[string][]string, ok bool, err error) {
+	obj, found, err := LiveObject(journal, cluster, "v1", "ConfigMap", ns, name)
 	if err != nil || !found {
 		return nil, nil, false, err
 	}
