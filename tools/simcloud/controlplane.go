@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -371,18 +372,27 @@ func objectsLeft(ctx context.Context, dir string, c *kubeapi.Client) ([]kubeapi.
 	return left, nil
 }
 
-// ObjectsLeftAtDelete reads what the platform's objects were in cluster's API server
-// when EKS deleted the cluster (beyond the control plane's own and EKS's); ok is false
-// when the cluster was not deleted. For tests.
-func ObjectsLeftAtDelete(journal, cluster string) (left []kubeapi.ObjectRef, ok bool, err error) {
-	b, err := os.ReadFile(filepath.Join(journal+".kubeapi", cluster) + ".deleted.json")
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, false, nil
-	}
+// ObjectsLeftAtDelete reads, for each cluster of the simulated cloud journalled at
+// journal that EKS deleted, what its API server held then beyond the control plane's own
+// objects and EKS's (objectsLeft). For tests.
+func ObjectsLeftAtDelete(journal string) (map[string][]kubeapi.ObjectRef, error) {
+	files, err := filepath.Glob(filepath.Join(journal+".kubeapi", "*.deleted.json"))
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	return left, true, json.Unmarshal(b, &left)
+	out := map[string][]kubeapi.ObjectRef{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var left []kubeapi.ObjectRef
+		if err := json.Unmarshal(b, &left); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		out[strings.TrimSuffix(filepath.Base(f), ".deleted.json")] = left
+	}
+	return out, nil
 }
 
 // logStart appends the start's duration to "<dir>/starts.log" (the journal's lock may be
