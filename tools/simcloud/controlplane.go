@@ -440,3 +440,36 @@ func controlPlanesOwn(r kubeapi.ObjectRef) bool {
 	}
 	return len(r.Managers) > 0
 }
+
+// ControlPlaneInfo describes one simulated cluster's API server, for reports.
+type ControlPlaneInfo struct {
+	Cluster  string
+	Endpoint string
+	// Version is the kube-apiserver's (the binaries' pin).
+	Version string
+	// Starts are the lines of "<dir>/starts.log": when, by which process, how long.
+	Starts []string
+}
+
+// ControlPlanes lists the API servers of the clusters of the simulated cloud journalled
+// at journal that still exist.
+func ControlPlanes(journal string) ([]ControlPlaneInfo, error) {
+	dirs, err := filepath.Glob(filepath.Join(journal+".kubeapi", "*", "control-plane.json"))
+	if err != nil {
+		return nil, err
+	}
+	var out []ControlPlaneInfo
+	for _, f := range dirs {
+		dir := filepath.Dir(f)
+		st, ok := readControlPlaneState(dir)
+		if !ok {
+			continue
+		}
+		info := ControlPlaneInfo{Cluster: filepath.Base(dir), Endpoint: endpointOf(st), Version: kubeapi.KubernetesVersion}
+		if b, err := os.ReadFile(filepath.Join(dir, "starts.log")); err == nil {
+			info.Starts = strings.Split(strings.TrimSpace(string(b)), "\n")
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
