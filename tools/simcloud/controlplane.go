@@ -245,8 +245,8 @@ func (s *Server) dropControlPlane(ctx context.Context, cluster string) error {
 	return os.RemoveAll(dir)
 }
 
-// Close stops the control planes this process started (API server before etcd), so
-// nothing outlives the plugin. The engine ends a plugin with SIGTERM; cmd/simcloud
+// Close stops the control planes this process started (the API server killed, then
+// etcd stopped cleanly), so nothing outlives the plugin. The engine ends a plugin with SIGTERM; cmd/simcloud
 // calls Close then.
 func (s *Server) Close() error {
 	s.planes.mu.Lock()
@@ -256,7 +256,7 @@ func (s *Server) Close() error {
 	s.planes.mu.Unlock()
 	var errs []error
 	for _, srv := range owned {
-		errs = append(errs, srv.Stop())
+		errs = append(errs, srv.Kill()) // the engine waits for its plugins' exit
 	}
 	if tmp != "" {
 		errs = append(errs, os.RemoveAll(tmp))

@@ -271,6 +271,29 @@ func (s *Server) Stop() error {
 	return s.stopErr
 }
 
+// Kill ends a control plane fast, for a process that is being told to exit: the API
+// server holds no state of its own, so it is killed (SIGKILL); etcd gets SIGTERM and
+// closes its data cleanly. A kept folder stays, to start again on.
+func (s *Server) Kill() error {
+	var errs []error
+	s.stopOnce.Do(func() {
+		if s.apiserver != nil && s.apiserver.Process != nil {
+			_ = s.apiserver.Process.Kill()
+			<-s.exited
+		}
+		if s.etcd != nil && s.etcd.Process != nil {
+			done := make(chan struct{})
+			go func() { _ = s.etcd.Wait(); close(done) }()
+			errs = append(errs, terminate(s.etcd, done))
+		}
+		if !s.keepDir {
+			errs = append(errs, os.RemoveAll(s.dir))
+		}
+		s.stopErr = errors.Join(errs...)
+	})
+	return s.stopErr
+}
+
 // terminate sends SIGTERM and waits up to 30 s before killing.
 func terminate(cmd *exec.Cmd, done <-chan struct{}) error {
 	_ = cmd.Process.Signal(syscall.SIGTERM)
