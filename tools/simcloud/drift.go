@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/kubeapi"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
@@ -215,6 +216,9 @@ func (s *Server) applyDrift(d Drift) error {
 		if err != nil {
 			return err
 		}
+		if isKubeObjectType(l.Type) {
+			return fmt.Errorf("simcloud: SIMCLOUD_DRIFT: %s is a Kubernetes object, which its cluster's API server holds: change it with configMapWrites (a write under a field manager)", target)
+		}
 		st := set{l: l, o: o, in: in, out: out}
 		for _, p := range sortedDriftKeys(d.Set[target]) {
 			v := resource.NewPropertyValue(d.Set[target][p])
@@ -244,6 +248,9 @@ func (s *Server) applyDrift(d Drift) error {
 		detail := "deleted out of band"
 		if l.Type == typPolicyAsc {
 			detail = "deleted with its access entry"
+		}
+		if err := s.deleteKubeObjectOutOfBand(l); err != nil {
+			return err
 		}
 		if err := s.ledger.append(Entry{Op: opDriftDelete, Type: l.Type, URN: l.URN, Name: l.Name,
 			StartMS: t, EndMS: t, ID: l.ID, Cluster: l.Cluster, Detail: detail}); err != nil {
@@ -425,4 +432,35 @@ func everCreated(entries []Entry, typ, id string) bool {
 		}
 	}
 	return false
+}
+
+// deleteKubeObjectOutOfBand deletes a Kubernetes object from its cluster's API server, as
+// `kubectl delete` would (a Patch's object is not the resource's to delete: it is left);
+// it must run under locked.
+func (s *Server) deleteKubeObjectOutOfBand(l live) error {
+	if !isKubeObjectType(l.Type) || isPatchType(l.Type) || l.Cluster == "" || s.opts.NoKubeAPI {
+		return nil
+	}
+	o, ok := s.ledger.getObject(l.Type, l.ID)
+	if !ok {
+		return nil
+	}
+	in, err := decodeMap(o.Inputs)
+	if err != nil {
+		return err
+	}
+	obj, err := kubeBody(s.newRes(l.URN, in, nil))
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	c, err := s.controlPlane(ctx, l.Cluster, false)
+	if err != nil {
+		return err
+	}
+	apiVersion, kind, ns, name := kubeIdentity(obj)
+	if _, err := c.Delete(ctx, apiVersion, kind, ns, name); err != nil && !errors.Is(err, kubeapi.ErrNotServed) {
+		return fmt.Errorf("simcloud: SIMCLOUD_DRIFT: deleting %s: %w", l.URN, err)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package simcloud
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -208,4 +209,34 @@ func TestDeleteConfigMapAndPatch(t *testing.T) {
 	if _, _, ok, _ := LiveConfigMap(j, "demo", "kube-system", "other"); ok {
 		t.Errorf("a deleted ConfigMap is still live")
 	}
+}
+
+// A Kubernetes object deleted out of band (SIMCLOUD_DRIFT delete) is gone from its
+// cluster's API server, so refresh reports it gone and the next create makes it again
+// (rather than meeting it with AlreadyExists); changing one with "set" is refused.
+func TestDriftDeletesAKubeObjectFromTheAPIServer(t *testing.T) {
+	j, k := configMapCluster(t, nil)
+	in := map[string]any{"metadata": map[string]any{"name": "team", "namespace": "default"}, "data": map[string]any{"k": "v"}}
+	mustCreate(t, k, typConfigMap, "team", in)
+	if _, found, err := LiveObject(j, "demo", "v1", "ConfigMap", "default", "team"); err != nil || !found {
+		t.Fatalf("the ConfigMap is not in the API server (err %v)", err)
+	}
+	drift := filepath.Join(t.TempDir(), "drift.json")
+	if err := WriteDrift(drift, Drift{Set: map[string]map[string]any{urnOf(typConfigMap, "team"): {"data.k": "w"}}}); err != nil {
+		t.Fatal(err)
+	}
+	k.opts.Drift = drift
+	if err := k.absorbDrift(); err == nil || !strings.Contains(err.Error(), "configMapWrites") {
+		t.Errorf("set on a Kubernetes object: err = %v, want a refusal naming configMapWrites", err)
+	}
+	if err := WriteDrift(drift, Drift{Delete: []string{urnOf(typConfigMap, "team")}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.absorbDrift(); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := LiveObject(j, "demo", "v1", "ConfigMap", "default", "team"); err != nil || found {
+		t.Errorf("after an out-of-band delete the ConfigMap is still in the API server (found %v, err %v)", found, err)
+	}
+	mustCreate(t, k, typConfigMap, "team", in)
 }
