@@ -56,6 +56,7 @@ func TestGoConfigMap(t *testing.T) {
 	}
 	j := readJournal(t, ws)
 	checkDestroy(t, j, j.Since(n), g)
+	requireNothingLeftInTheCluster(t, ws)
 }
 
 // TestGoFaults: the first node group create fails; up fails naming the

@@ -6,10 +6,12 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/addons"
 	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -163,6 +165,7 @@ func TestRule10FiresWithoutTheOrdering(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)
 	ws := newWorkspace(t, runner.Options{Scale: 0.01})
+	nodePoolCRDSpec := vendoredCRDSpec(t, "nodepools.karpenter.sh")
 	var ordered atomic.Bool
 	ordered.Store(true)
 	program := func(ctx *pulumi.Context) error {
@@ -180,7 +183,8 @@ func TestRule10FiresWithoutTheOrdering(t *testing.T) {
 		}
 		crd, err := apiextensions.NewCustomResource(ctx, "race-crd", &apiextensions.CustomResourceArgs{
 			ApiVersion: pulumi.String("apiextensions.k8s.io/v1"), Kind: pulumi.String("CustomResourceDefinition"),
-			Metadata: metav1.ObjectMetaArgs{Name: pulumi.String("nodepools.karpenter.sh")},
+			Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String("nodepools.karpenter.sh")},
+			OtherFields: kubernetes.UntypedArgs{"spec": pulumi.ToMap(nodePoolCRDSpec)},
 		}, pulumi.Provider(k8s))
 		if err != nil {
 			return err
@@ -201,7 +205,8 @@ func TestRule10FiresWithoutTheOrdering(t *testing.T) {
 		}
 		_, err = apiextensions.NewCustomResource(ctx, "race-nodepool", &apiextensions.CustomResourceArgs{
 			ApiVersion: pulumi.String("karpenter.sh/v1"), Kind: pulumi.String("NodePool"),
-			Metadata: metav1.ObjectMetaArgs{Name: pulumi.String("general")},
+			Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String("general")},
+			OtherFields: kubernetes.UntypedArgs{"spec": minimalNodePoolSpec()},
 		}, pulumi.Provider(k8s), pulumi.DependsOn(deps))
 		return err
 	}
@@ -227,6 +232,37 @@ func TestRule10FiresWithoutTheOrdering(t *testing.T) {
 }
 
 var _ = context.Background
+
+// vendoredCRDSpec is the spec of a CRD the platform vendors (Karpenter's, at its pin):
+// the cluster's API server validates the objects of its kind by it.
+func vendoredCRDSpec(t *testing.T, name string) map[string]any {
+	t.Helper()
+	crds, err := addons.KarpenterChartAddon().CRDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range crds {
+		if c.Name == name {
+			spec, _ := c.Object["spec"].(map[string]any)
+			return spec
+		}
+	}
+	t.Fatalf("no vendored CRD %s", name)
+	return nil
+}
+
+// minimalNodePoolSpec is a NodePool spec Karpenter's CRD accepts.
+func minimalNodePoolSpec() pulumi.Map {
+	return pulumi.Map{
+		"template": pulumi.Map{"spec": pulumi.Map{
+			"nodeClassRef": pulumi.Map{"group": pulumi.String("karpenter.k8s.aws"), "kind": pulumi.String("EC2NodeClass"),
+				"name": pulumi.String("default")},
+			"requirements": pulumi.Array{pulumi.Map{"key": pulumi.String("karpenter.sh/capacity-type"),
+				"operator": pulumi.String("In"), "values": pulumi.ToStringArray([]string{"on-demand"})}},
+		}},
+		"disruption": pulumi.Map{"consolidationPolicy": pulumi.String("WhenEmpty"), "consolidateAfter": pulumi.String("30s")},
+	}
+}
 
 // TestTypeScriptKarpenterExample: the shipped Karpenter example (examples/karpenter,
 // SCENARIOS #9) run unchanged from TypeScript (compiled into the e2e project beside

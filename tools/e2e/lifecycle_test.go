@@ -124,6 +124,7 @@ func lifecycle(t *testing.T, ctx context.Context, ws *runner.Workspace, d driver
 	}
 	j = readJournal(t, ws)
 	checkDestroy(t, j, j.Since(n), g)
+	requireNothingLeftInTheCluster(t, ws)
 	if _, g2, err := d.state(ctx); err == nil {
 		for _, n := range g2.Nodes {
 			if n.Simulated() {

@@ -168,9 +168,15 @@ func TestRule9GuardWebhookFiresWithoutTheOrdering(t *testing.T) {
 }
 
 // bareClusterProvider is the Kubernetes provider of a cluster a rule-fires test makes
-// itself, without the platform (so without its ordering): named "<name>-k8s", pointed
-// at the simulated cluster's endpoint.
+// itself, without the platform (so without its ordering): named "<name>-k8s", with the
+// kubeconfig `aws eks update-kubeconfig` writes (the cluster's endpoint and CA, a user
+// running `aws eks get-token`), which reaches the simulated cluster's API server.
 func bareClusterProvider(ctx *pulumi.Context, name string, cluster *eks.Cluster) (*kubernetes.Provider, error) {
-	kubeconfig := pulumi.Sprintf("apiVersion: v1\nclusters:\n- cluster:\n    server: %s\n  name: %s\n", cluster.Endpoint, name)
+	kubeconfig := pulumi.Sprintf(`{"apiVersion":"v1","kind":"Config","current-context":%[1]q,`+
+		`"clusters":[{"name":%[1]q,"cluster":{"server":%[2]q,"certificate-authority-data":%[3]q}}],`+
+		`"contexts":[{"name":%[1]q,"context":{"cluster":%[1]q,"user":%[1]q}}],`+
+		`"users":[{"name":%[1]q,"user":{"exec":{"apiVersion":"client.authentication.k8s.io/v1beta1","command":"aws",`+
+		`"args":["eks","get-token","--cluster-name",%[4]q,"--output","json"]}}}]}`,
+		name, cluster.Endpoint, cluster.CertificateAuthority.Data().Elem(), cluster.Name)
 	return kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{Kubeconfig: kubeconfig})
 }

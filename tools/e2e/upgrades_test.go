@@ -10,6 +10,7 @@ import (
 	"github.com/eksplatform/pulumi-eksplatform/sdk/go/eksplatform"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
+	"github.com/eksplatform/pulumi-eksplatform/tools/simcloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -387,11 +388,17 @@ func TestGoConfigMapAddsMapping(t *testing.T) {
 	if nodeRole == "" {
 		t.Fatalf("node role has no arn output")
 	}
+	// The state's outputs and inputs, and the aws-auth the cluster's API server holds,
+	// which is what EKS's authenticator reads.
+	live, _, found, err := simcloud.LiveConfigMap(ws.Journal, component, "kube-system", "aws-auth")
+	if err != nil || !found {
+		t.Fatalf("add mapping: no aws-auth in the cluster's API server (err %v)", err)
+	}
 	for _, where := range []struct {
-		name  string
-		props map[string]any
-	}{{"outputs", cm.Res.Outputs}, {"inputs", cm.Res.Inputs}} {
-		mapRoles := str(where.props, "data", "mapRoles")
+		name     string
+		mapRoles string
+	}{{"outputs", str(cm.Res.Outputs, "data", "mapRoles")}, {"inputs", str(cm.Res.Inputs, "data", "mapRoles")}, {"in the API server", live["mapRoles"]}} {
+		mapRoles := where.mapRoles
 		for _, want := range []string{nodeRole, teamRole, auditors, "system:nodes", "platform-team", "view-only"} {
 			if !strings.Contains(mapRoles, `"`+want+`"`) {
 				t.Errorf("aws-auth %s: mapRoles lacks %q:\n%s", where.name, want, mapRoles)
@@ -404,4 +411,5 @@ func TestGoConfigMapAddsMapping(t *testing.T) {
 
 	all, del := destroyAll(t, ctx, ws, s)
 	checkDestroy(t, all, del, g)
+	requireNothingLeftInTheCluster(t, ws)
 }

@@ -7,7 +7,8 @@
 // the vendored CRDs. Each registered Helm release is rendered with Helm's engine from its
 // chart's archive under tools/charts (tools/internal/helmrender) with the values the
 // platform computed, applied too, and read for the service accounts the IAM side names
-// (charts_test.go, identities_test.go). The simulated cloud's kubernetes provider does
-// not use the API server yet. The package has tests only; it needs bin/kube-apiserver and
-// bin/etcd (`make tools`).
+// (charts_test.go, identities_test.go). End to end, the simulated cloud's kubernetes
+// provider applies the platform's objects (not yet the charts) to each simulated cluster's
+// own API server (tools/simcloud/kubeobjects.go). The package has tests only; it needs
+// bin/kube-apiserver and bin/etcd (`make tools`).
 package kubeobjects

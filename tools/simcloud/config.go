@@ -3,10 +3,12 @@ package simcloud
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/eksplatform/pulumi-eksplatform/provider/pkg/fakeaws"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"gopkg.in/yaml.v3"
 )
 
 // region is the aws provider's configured region (default us-west-2).
@@ -46,8 +48,11 @@ func (s *Server) kubeCluster(w *world) string {
 	default:
 		return ""
 	}
+	servers := kubeconfigServers(kc)
 	for _, c := range w.ids(typCluster) {
-		if strings.Contains(kc, clusterHash(c)) {
+		// Its real control plane's endpoint (controlplane.go), or, for a cluster made
+		// before the test bed had one, EKS's hostname.
+		if ep, _, ok := s.knownClusterAddress(c); (ok && slices.Contains(servers, ep)) || strings.Contains(kc, clusterHash(c)) {
 			return c
 		}
 	}
@@ -55,4 +60,23 @@ func (s *Server) kubeCluster(w *world) string {
 		return m[1]
 	}
 	return ""
+}
+
+// kubeconfigServers lists the server URLs of a kubeconfig's clusters (JSON or YAML).
+func kubeconfigServers(kc string) []string {
+	var doc struct {
+		Clusters []struct {
+			Cluster struct {
+				Server string `yaml:"server"`
+			} `yaml:"cluster"`
+		} `yaml:"clusters"`
+	}
+	if yaml.Unmarshal([]byte(kc), &doc) != nil {
+		return nil
+	}
+	var out []string
+	for _, c := range doc.Clusters {
+		out = append(out, c.Cluster.Server)
+	}
+	return out
 }

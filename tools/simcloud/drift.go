@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/kubeapi"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
@@ -215,6 +216,9 @@ func (s *Server) applyDrift(d Drift) error {
 		if err != nil {
 			return err
 		}
+		if isKubeObjectType(l.Type) {
+			return fmt.Errorf("simcloud: SIMCLOUD_DRIFT: %s is a Kubernetes object, which its cluster's API server holds: change it with configMapWrites (a write under a field manager)", target)
+		}
 		st := set{l: l, o: o, in: in, out: out}
 		for _, p := range sortedDriftKeys(d.Set[target]) {
 			v := resource.NewPropertyValue(d.Set[target][p])
@@ -244,6 +248,9 @@ func (s *Server) applyDrift(d Drift) error {
 		detail := "deleted out of band"
 		if l.Type == typPolicyAsc {
 			detail = "deleted with its access entry"
+		}
+		if err := s.deleteKubeObjectOutOfBand(l); err != nil {
+			return err
 		}
 		if err := s.ledger.append(Entry{Op: opDriftDelete, Type: l.Type, URN: l.URN, Name: l.Name,
 			StartMS: t, EndMS: t, ID: l.ID, Cluster: l.Cluster, Detail: detail}); err != nil {
@@ -283,12 +290,7 @@ func (s *Server) applyConfigMapWrites(writes map[string]ConfigMapWrite, t int64)
 		if len(parts) != 3 || w.Manager == "" {
 			return fmt.Errorf("simcloud: SIMCLOUD_DRIFT: configMapWrites %q: want \"<cluster>/<namespace>/<name>\" and a manager", key)
 		}
-		cm, ok := s.ledger.getLiveConfigMap(parts[0], parts[1], parts[2])
-		if !ok {
-			cm = newLiveConfigMap()
-		}
-		cm.update(w.Manager, w.Data)
-		if err := s.ledger.putLiveConfigMap(parts[0], parts[1], parts[2], cm); err != nil {
+		if err := s.writeConfigMap(context.Background(), parts[0], parts[1], parts[2], w.Manager, w.Data); err != nil {
 			return err
 		}
 		if err := s.ledger.append(Entry{Op: opDriftSet, Type: typConfigMap, Name: parts[2], StartMS: t, EndMS: t,
@@ -366,7 +368,7 @@ func setIn(cur resource.PropertyValue, path []string, v resource.PropertyValue) 
 // (with any drift applied); an empty id when it was deleted, by the engine or
 // out of band; the engine's own state for an id the simulator never created
 // (a resource made outside the simulated cloud).
-func (s *Server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+func (s *Server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	if err := s.absorbDrift(); err != nil {
 		return nil, err
 	}
@@ -387,6 +389,13 @@ func (s *Server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc
 			out, err := decodeMap(o.Props)
 			if err != nil {
 				return err
+			}
+			if isKubeObjectType(typ) { // what its API server holds (kubeobjects.go)
+				gone, err := s.kubeRead(ctx, typ, string(u), v, in, out)
+				if err != nil || gone {
+					resp, detail = &pulumirpc.ReadResponse{}, "not found"
+					return err
+				}
 			}
 			if resp.Properties, err = marshal(out); err != nil {
 				return err
@@ -423,4 +432,35 @@ func everCreated(entries []Entry, typ, id string) bool {
 		}
 	}
 	return false
+}
+
+// deleteKubeObjectOutOfBand deletes a Kubernetes object from its cluster's API server, as
+// `kubectl delete` would (a Patch's object is not the resource's to delete: it is left);
+// it must run under locked.
+func (s *Server) deleteKubeObjectOutOfBand(l live) error {
+	if !isKubeObjectType(l.Type) || isPatchType(l.Type) || l.Cluster == "" || s.opts.NoKubeAPI {
+		return nil
+	}
+	o, ok := s.ledger.getObject(l.Type, l.ID)
+	if !ok {
+		return nil
+	}
+	in, err := decodeMap(o.Inputs)
+	if err != nil {
+		return err
+	}
+	obj, err := kubeBody(s.newRes(l.URN, in, nil))
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	c, err := s.controlPlane(ctx, l.Cluster, false)
+	if err != nil {
+		return err
+	}
+	apiVersion, kind, ns, name := kubeIdentity(obj)
+	if _, err := c.Delete(ctx, apiVersion, kind, ns, name); err != nil && !errors.Is(err, kubeapi.ErrNotServed) {
+		return fmt.Errorf("simcloud: SIMCLOUD_DRIFT: deleting %s: %w", l.URN, err)
+	}
+	return nil
 }

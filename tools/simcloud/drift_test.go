@@ -14,7 +14,7 @@ func driftServer(t *testing.T) (*Server, string, string) {
 	t.Helper()
 	j := tempJournal(t)
 	drift := filepath.Join(filepath.Dir(j), "drift.json")
-	s, err := NewServer(Options{Name: "aws", Journal: j, Scale: testScale, Drift: drift, Today: pinnedToday})
+	s, err := NewServer(Options{Name: "aws", Journal: j, Scale: testScale, Drift: drift, Today: pinnedToday, NoKubeAPI: true})
 	if err != nil {
 		t.Fatal(err)
 	}

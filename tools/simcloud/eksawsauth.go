@@ -1,5 +1,11 @@
 package simcloud
 
+import (
+	"context"
+
+	"github.com/eksplatform/pulumi-eksplatform/tools/internal/kubeapi"
+)
+
 // EKS writes aws-auth itself: when a managed node group's nodes join a cluster whose
 // authentication mode reads the ConfigMap and no aws-auth exists yet, EKS creates it
 // with that node group's role mapped (only the first node group: later ones are not
@@ -8,21 +14,28 @@ package simcloud
 // platform's apply meets an object another manager owns.
 const eksManager = "eks"
 
-// eksWritesAwsAuth runs after a node group's create succeeded; it must run under locked.
-func (s *Server) eksWritesAwsAuth(r *res, cluster string) error {
-	if cluster == "" || !s.clusterReadsConfigMap(cluster) {
-		return nil
-	}
-	if _, ok := s.ledger.getLiveConfigMap(cluster, "kube-system", "aws-auth"); ok {
-		return nil
-	}
+// eksWritesAwsAuth runs after a node group's create succeeded: in the cluster's API
+// server, a server-side apply by EKS's manager when no aws-auth exists.
+func (s *Server) eksWritesAwsAuth(ctx context.Context, r *res, cluster string) error {
 	role := str(r.Inputs, "nodeRoleArn")
-	if role == "" {
+	if cluster == "" || role == "" || s.opts.NoKubeAPI {
 		return nil
 	}
-	cm := newLiveConfigMap()
-	cm.update(eksManager, map[string]string{"mapRoles": eksRoleEntry(role)})
-	return s.ledger.putLiveConfigMap(cluster, "kube-system", "aws-auth", cm)
+	reads := false
+	if err := s.ledger.locked(func() error { reads = s.clusterReadsConfigMap(cluster); return nil }); err != nil || !reads {
+		return err
+	}
+	c, err := s.controlPlane(ctx, cluster, false)
+	if err != nil {
+		return err
+	}
+	if _, found, err := c.Get(ctx, "v1", "ConfigMap", "kube-system", "aws-auth"); err != nil || found {
+		return err
+	}
+	_, err = c.Apply(ctx, map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"name": "aws-auth", "namespace": "kube-system"},
+		"data":     map[string]any{"mapRoles": eksRoleEntry(role)}}, kubeapi.ApplyOptions{FieldManager: eksManager})
+	return err
 }
 
 // eksRoleEntry is the mapRoles text EKS writes for a node role (plain YAML, unlike

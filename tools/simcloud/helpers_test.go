@@ -13,13 +13,42 @@ import (
 // testScale makes a 9-minute cluster take 54 ms and a Fargate profile 18 ms.
 const testScale = 0.0001
 
+// newServer is a simulated cloud without API servers: the simulator's rules about AWS
+// need none, and each would cost a control plane's start (kubeServers have them).
 func newServer(t *testing.T, name, journal, fail string) *Server {
 	t.Helper()
-	s, err := NewServer(Options{Name: name, Journal: journal, Scale: testScale, FailCreate: fail, Today: pinnedToday})
+	s, err := NewServer(Options{Name: name, Journal: journal, Scale: testScale, FailCreate: fail, Today: pinnedToday, NoKubeAPI: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// newKubeServer is a simulated cloud whose clusters have real API servers (the
+// repository's bin/kube-apiserver and bin/etcd), stopped when the test ends.
+func newKubeServer(t *testing.T, name, journal string) *Server {
+	t.Helper()
+	t.Setenv("SIMCLOUD_KUBE_BIN", repoBin(t))
+	s, err := NewServer(Options{Name: name, Journal: journal, Scale: testScale, Today: pinnedToday})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return s
+}
+
+// repoBin is the repository's bin/.
+func repoBin(t *testing.T) string {
+	t.Helper()
+	abs, err := filepath.Abs(filepath.Join("..", "..", "bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
 }
 
 func tempJournal(t *testing.T) string { return filepath.Join(t.TempDir(), "journal.jsonl") }

@@ -49,7 +49,7 @@ func TestParseKills(t *testing.T) {
 // the cloud too (AWS carries on), and neither is reported to the engine.
 func TestKillCompletesInFlightOperationsFirst(t *testing.T) {
 	j := tempJournal(t)
-	s, err := NewServer(Options{Name: "aws", Journal: j, Scale: testScale, KillAfter: typNodeGroup, Today: pinnedToday})
+	s, err := NewServer(Options{Name: "aws", Journal: j, Scale: testScale, KillAfter: typNodeGroup, Today: pinnedToday, NoKubeAPI: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ var invokes = map[string]func(s *Server, args resource.PropertyMap) (map[string]
 	},
 	"aws:eks/getClusterAuth:getClusterAuth": func(_ *Server, args resource.PropertyMap) (map[string]any, error) {
 		n := str(args, "name")
-		return map[string]any{"id": n, "name": n, "token": "k8s-aws-v1." + hexOf(48, "token", n)}, nil
+		return map[string]any{"id": n, "name": n, "token": eksToken(n)}, nil
 	},
 	"aws:eks/getAddonVersion:getAddonVersion": func(_ *Server, args resource.PropertyMap) (map[string]any, error) {
 		a, k := str(args, "addonName"), str(args, "kubernetesVersion")

@@ -94,7 +94,7 @@ func TestInvokesDecode(t *testing.T) {
 }
 
 func TestCallerARNOverride(t *testing.T) {
-	s, err := NewServer(Options{Name: "aws", CallerARN: "arn:aws:iam::210987654321:user/ci", Today: pinnedToday})
+	s, err := NewServer(Options{Name: "aws", CallerARN: "arn:aws:iam::210987654321:user/ci", Today: pinnedToday, NoKubeAPI: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ func karpenterCluster(t *testing.T, scale float64) (a, k *Server, j string) {
 	t.Helper()
 	j = tempJournal(t)
 	mk := func(name string) *Server {
-		s, err := NewServer(Options{Name: name, Journal: j, Scale: scale, Today: pinnedToday})
+		s, err := NewServer(Options{Name: name, Journal: j, Scale: scale, Today: pinnedToday, NoKubeAPI: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,8 @@ package simcloud
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,7 +16,7 @@ import (
 func configMapCluster(t *testing.T, providerConfig map[string]any) (j string, k *Server) {
 	t.Helper()
 	j = tempJournal(t)
-	a := newServer(t, "aws", j, "")
+	a := newKubeServer(t, "aws", j)
 	c := clusterInputs("demo")
 	c["accessConfig"] = map[string]any{"authenticationMode": "CONFIG_MAP"}
 	mustCreate(t, a, typCluster, "c", c)
@@ -24,11 +26,21 @@ func configMapCluster(t *testing.T, providerConfig map[string]any) (j string, k 
 	return j, kubeServerWith(t, j, "demo", providerConfig)
 }
 
-// kubeServerWith is kubeServer with more provider configuration.
+// kubeServerWith is a kubernetes personality with real API servers, configured with
+// the kubeconfig the platform writes for cluster (its endpoint and CA, and the exec of
+// `aws eks get-token`) and more provider configuration.
 func kubeServerWith(t *testing.T, j, cluster string, providerConfig map[string]any) *Server {
 	t.Helper()
-	k := newServer(t, "kubernetes", j, "")
-	cfg := map[string]any{"kubeconfig": "apiVersion: v1\nclusters:\n- cluster:\n    server: https://" + clusterHash(cluster) + ".gr7.us-west-2.eks.amazonaws.com\n"}
+	k := newKubeServer(t, "kubernetes", j)
+	endpoint, ca, ok := k.knownClusterAddress(cluster)
+	if !ok {
+		t.Fatalf("cluster %s has no control plane", cluster)
+	}
+	kc := fmt.Sprintf(`{"apiVersion":"v1","kind":"Config","clusters":[{"name":%[1]q,"cluster":{"server":%[2]q,"certificate-authority-data":%[3]q}}],`+
+		`"contexts":[{"name":%[1]q,"context":{"cluster":%[1]q,"user":%[1]q}}],"current-context":%[1]q,`+
+		`"users":[{"name":%[1]q,"user":{"exec":{"apiVersion":"client.authentication.k8s.io/v1beta1","command":"aws",`+
+		`"args":["--region","us-west-2","eks","get-token","--cluster-name",%[1]q,"--output","json"]}}}]}`, cluster, endpoint, ca)
+	cfg := map[string]any{"kubeconfig": kc}
 	for key, v := range providerConfig {
 		cfg[key] = v
 	}
@@ -71,7 +83,7 @@ func TestEksWritesAwsAuthWithTheFirstNodeGroup(t *testing.T) {
 	if !strings.Contains(data["mapRoles"], "rolearn: arn:aws:iam::123456789012:role/outside-node") {
 		t.Errorf("mapRoles = %q, want the node group's role", data["mapRoles"])
 	}
-	if got := owners["mapRoles"]; len(got) != 1 || got[0] != "eks (Update)" {
+	if got := owners["mapRoles"]; len(got) != 1 || got[0] != "eks (Apply)" {
 		t.Errorf("mapRoles owners = %v, want EKS's manager", got)
 	}
 }
@@ -93,11 +105,13 @@ func TestPlainConfigMapMeetsExistingAwsAuth(t *testing.T) {
 
 // With upsertExistingObjects the create is a server-side apply: it meets EKS's
 // mapRoles (another manager, another value) with a conflict unless forced; forced, the
-// platform owns it alone.
+// platform owns it alone. The words are the API server's: EKS's write is an apply, and
+// a conflict with an Apply manager names no "using <apiVersion>" (the ownership model
+// this replaced wrote that for every manager).
 func TestUpsertConflictsWithEksUnlessForced(t *testing.T) {
 	j, k := configMapCluster(t, map[string]any{"upsertExistingObjects": "true"})
 	_, _, err := create(t, k, typConfigMap, "aws-auth", awsAuthInputs(platformRoles, nil))
-	if err == nil || !strings.Contains(err.Error(), `Apply failed with 1 conflict: conflict with "eks" using v1: .data.mapRoles`) ||
+	if err == nil || !strings.Contains(err.Error(), `Apply failed with 1 conflict: conflict with "eks": .data.mapRoles`) ||
 		!strings.Contains(err.Error(), "server-side apply field conflict detected") {
 		t.Fatalf("err = %v, want the provider's apply conflict with eks", err)
 	}
@@ -116,7 +130,7 @@ func TestUpsertConflictsWithEksUnlessForced(t *testing.T) {
 // two managers is no conflict.
 func TestForeignWriteIsAConflict(t *testing.T) {
 	j := tempJournal(t)
-	a := newServer(t, "aws", j, "")
+	a := newKubeServer(t, "aws", j)
 	mustCreate(t, a, typCluster, "c", clusterInputs("demo"))
 	k := kubeServerWith(t, j, "demo", map[string]any{"upsertExistingObjects": true})
 	in := awsAuthInputs(platformRoles, nil)
@@ -147,9 +161,9 @@ func TestForeignWriteIsAConflict(t *testing.T) {
 // conflicts with its own creation; a ConfigMapPatch takes nothing.
 func TestUpdateTakesTheProvidersClientSideFields(t *testing.T) {
 	j := tempJournal(t)
-	a := newServer(t, "aws", j, "")
+	a := newKubeServer(t, "aws", j)
 	mustCreate(t, a, typCluster, "c", clusterInputs("demo"))
-	k := kubeServer(t, j, "demo")
+	k := kubeServerWith(t, j, "demo", nil)
 	in := awsAuthInputs(platformRoles, nil)
 	mustCreate(t, k, typConfigMap, "aws-auth", in)
 	if _, owners := liveAwsAuth(t, j); owners["mapRoles"][0] != "pulumi-kubernetes (Update)" {
@@ -171,9 +185,9 @@ func TestUpdateTakesTheProvidersClientSideFields(t *testing.T) {
 // stays; deleting a ConfigMap removes the object.
 func TestDeleteConfigMapAndPatch(t *testing.T) {
 	j := tempJournal(t)
-	a := newServer(t, "aws", j, "")
+	a := newKubeServer(t, "aws", j)
 	mustCreate(t, a, typCluster, "c", clusterInputs("demo"))
-	k := kubeServer(t, j, "demo")
+	k := kubeServerWith(t, j, "demo", nil)
 	in := awsAuthInputs(platformRoles, nil)
 	mustCreate(t, k, typConfigMapPatch, "p", in)
 	mustCreate(t, k, typConfigMapPatch, "q", map[string]any{"metadata": map[string]any{"name": "aws-auth", "namespace": "kube-system"},
@@ -195,4 +209,34 @@ func TestDeleteConfigMapAndPatch(t *testing.T) {
 	if _, _, ok, _ := LiveConfigMap(j, "demo", "kube-system", "other"); ok {
 		t.Errorf("a deleted ConfigMap is still live")
 	}
+}
+
+// A Kubernetes object deleted out of band (SIMCLOUD_DRIFT delete) is gone from its
+// cluster's API server, so refresh reports it gone and the next create makes it again
+// (rather than meeting it with AlreadyExists); changing one with "set" is refused.
+func TestDriftDeletesAKubeObjectFromTheAPIServer(t *testing.T) {
+	j, k := configMapCluster(t, nil)
+	in := map[string]any{"metadata": map[string]any{"name": "team", "namespace": "default"}, "data": map[string]any{"k": "v"}}
+	mustCreate(t, k, typConfigMap, "team", in)
+	if _, found, err := LiveObject(j, "demo", "v1", "ConfigMap", "default", "team"); err != nil || !found {
+		t.Fatalf("the ConfigMap is not in the API server (err %v)", err)
+	}
+	drift := filepath.Join(t.TempDir(), "drift.json")
+	if err := WriteDrift(drift, Drift{Set: map[string]map[string]any{urnOf(typConfigMap, "team"): {"data.k": "w"}}}); err != nil {
+		t.Fatal(err)
+	}
+	k.opts.Drift = drift
+	if err := k.absorbDrift(); err == nil || !strings.Contains(err.Error(), "configMapWrites") {
+		t.Errorf("set on a Kubernetes object: err = %v, want a refusal naming configMapWrites", err)
+	}
+	if err := WriteDrift(drift, Drift{Delete: []string{urnOf(typConfigMap, "team")}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.absorbDrift(); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := LiveObject(j, "demo", "v1", "ConfigMap", "default", "team"); err != nil || found {
+		t.Errorf("after an out-of-band delete the ConfigMap is still in the API server (found %v, err %v)", found, err)
+	}
+	mustCreate(t, k, typConfigMap, "team", in)
 }

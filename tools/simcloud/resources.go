@@ -129,8 +129,8 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	r := s.newRes(req.GetUrn(), in, nil)
 	id, computed := infoFor(r.Type).outputs(r)
 	if req.GetPreview() {
-		if isConfigMapType(r.Type) { // a dry-run create meets an existing object too (kubelive.go)
-			if err := s.ledger.peek(func(v view) error { return s.configMapCreate(r, s.clusterOf(r, v.world), true) }); err != nil {
+		if isKubeObjectType(r.Type) { // a dry-run create (kubeobjects.go)
+			if err := s.kubeCreate(ctx, r, s.peekCluster(r), true); err != nil {
 				return nil, err
 			}
 		}
@@ -156,12 +156,18 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 		if err == nil {
 			err = s.checkSecurityGroupRule(r, v) // securitygroups.go
 		}
-		if err == nil && isConfigMapType(r.Type) {
-			err = s.configMapCreate(r, e.Cluster, false) // kubelive.go
-		}
 		e.Warning = w
 		return op{Op: "create", Type: r.Type, Name: displayName(r), Cluster: e.Cluster, ID: id}, err
 	})
+	if err == nil && isKubeObjectType(r.Type) && e.Cluster != "" {
+		err = s.kubeCreate(ctx, r, e.Cluster, false) // the real API server (kubeobjects.go)
+	}
+	if err == nil && r.Type == typCluster { // its real control plane's address (controlplane.go)
+		err = s.withControlPlaneAddress(ctx, r.Named("name"), computed, true)
+		if err == nil {
+			err = s.eksInstallsAutoModeCRDs(ctx, r, e.Cluster) // automodecrds.go
+		}
+	}
 	if err == nil {
 		err = s.sleep(ctx, r.Type)
 	}
@@ -187,7 +193,7 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 		err = s.remember(r.Type, id, r.URN, in, out) // before the journal line: see interrupt
 	}
 	if err == nil && r.Type == typNodeGroup { // its nodes joined: EKS may write aws-auth
-		err = s.ledger.locked(func() error { return s.eksWritesAwsAuth(r, e.Cluster) })
+		err = s.eksWritesAwsAuth(ctx, r, e.Cluster)
 	}
 	if err := s.finish(t, e, err); err != nil {
 		return nil, err
@@ -219,7 +225,17 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	}
 	r := s.newRes(req.GetUrn(), in, old)
 	_, computed := infoFor(r.Type).outputs(r)
+	if r.Type == typCluster { // the address stays its control plane's (controlplane.go)
+		if err := s.withControlPlaneAddress(ctx, r.Named("name"), computed, !req.GetPreview()); err != nil {
+			return nil, err
+		}
+	}
 	if req.GetPreview() {
+		if isKubeObjectType(r.Type) { // a dry-run apply (kubeobjects.go)
+			if err := s.kubeUpdate(ctx, r, s.peekCluster(r), true); err != nil {
+				return nil, err
+			}
+		}
 		props, err := marshal(withOutputs(in, old, computed, true))
 		return &pulumirpc.UpdateResponse{Properties: props}, err
 	}
@@ -237,11 +253,14 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 		if err == nil {
 			err = s.checkVersions(r, old, e.Cluster, v)
 		}
-		if err == nil && isConfigMapType(r.Type) {
-			err = s.configMapUpdate(r, e.Cluster) // kubelive.go
-		}
 		return op{Op: "update", Type: r.Type, Name: displayName(r), Cluster: e.Cluster}, err
 	})
+	if err == nil && isKubeObjectType(r.Type) && e.Cluster != "" {
+		err = s.kubeUpdate(ctx, r, e.Cluster, false) // the real API server (kubeobjects.go)
+	}
+	if err == nil && r.Type == typCluster {
+		err = s.eksInstallsAutoModeCRDs(ctx, r, e.Cluster) // automodecrds.go
+	}
 	if err == nil {
 		err = s.sleep(ctx, r.Type)
 	}
@@ -283,9 +302,6 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 		if err == nil {
 			err = s.checkSecurityGroupDelete(r, req.GetId(), v) // securitygroups.go
 		}
-		if err == nil && isConfigMapType(r.Type) {
-			err = s.configMapDelete(r, e.Cluster) // kubelive.go
-		}
 		if r.Type == typTag { // DeleteTags with the state's value (ec2tags.go)
 			e.Detail = tagDeleteDetail(r.Inputs, req.GetId(), v)
 		}
@@ -294,8 +310,14 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 	if err == nil {
 		err = s.sleep(ctx, r.Type)
 	}
+	if err == nil && isKubeObjectType(r.Type) && e.Cluster != "" {
+		err = s.kubeDelete(ctx, r, e.Cluster) // the real API server (kubeobjects.go)
+	}
 	if err == nil && r.Type == typNodePool { // the NodeClaims' finalizers (karpenter.go)
 		err = s.karpenterTerminate(ctx, r, e.Cluster, karpenterUp)
+	}
+	if err == nil && r.Type == typCluster { // EKS deletes its control plane (controlplane.go)
+		err = s.dropControlPlane(ctx, e.Cluster)
 	}
 	if err := s.finish(t, e, err); err != nil {
 		return nil, err
@@ -332,4 +354,11 @@ func displayName(r *res) string {
 		return str(r.Inputs, "chart")
 	}
 	return r.Name
+}
+
+// peekCluster is the EKS cluster r belongs to, read under the ledger's lock.
+func (s *Server) peekCluster(r *res) string {
+	var c string
+	_ = s.ledger.peek(func(v view) error { c = s.clusterOf(r, v.world); return nil })
+	return c
 }

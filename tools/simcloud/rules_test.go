@@ -145,7 +145,7 @@ func configureKube(t *testing.T, k *Server, cluster string) {
 // 60 ms), so an install's in-flight window is wide enough to hit.
 func slowServer(t *testing.T, j, name string) *Server {
 	t.Helper()
-	s, err := NewServer(Options{Name: name, Journal: j, Scale: 0.001, Today: pinnedToday})
+	s, err := NewServer(Options{Name: name, Journal: j, Scale: 0.001, Today: pinnedToday, NoKubeAPI: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,14 +159,14 @@ func awsAuth() map[string]any {
 
 func TestSecondConfigMapOfTheSameNameAlreadyExists(t *testing.T) {
 	j := tempJournal(t)
-	a := newServer(t, "aws", j, "")
+	a := newKubeServer(t, "aws", j)
 	mustCreate(t, a, typCluster, "c", clusterInputs("demo"))
-	k := kubeServer(t, j, "demo")
+	k := kubeServerWith(t, j, "demo", nil)
 	mustCreate(t, k, typConfigMap, "before", awsAuth())                                                  // before any node group: fine
 	mustCreate(t, a, typAddon, "vpc-cni", map[string]any{"clusterName": "demo", "addonName": "vpc-cni"}) // nodes need a CNI to join
 	mustCreate(t, a, typNodeGroup, "ng", map[string]any{"clusterName": "demo", "nodeGroupName": "ng"})
 	// A second plain ConfigMap of the same name is a client-side create: AlreadyExists
-	// (kubelive.go; the cluster reads no aws-auth, so EKS wrote none).
+	// (kubeobjects.go; the cluster reads no aws-auth, so EKS wrote none).
 	_, _, err := create(t, k, typConfigMap, "after", awsAuth())
 	if err == nil || err.Error() != `configmaps "aws-auth" already exists` {
 		t.Errorf("err = %v", err)

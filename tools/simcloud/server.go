@@ -48,6 +48,10 @@ type Options struct {
 	CallerARN  string  // SIMCLOUD_CALLER_ARN
 	Drift      string  // SIMCLOUD_DRIFT: file of out-of-band changes (drift.go)
 	KillAfter  string  // SIMCLOUD_KILL_AFTER_CREATE_OF: "<type>[#<n>],..." (interrupt.go)
+	// NoKubeAPI (SIMCLOUD_KUBE_API=off) runs no API server: clusters keep EKS-style
+	// endpoints and Kubernetes objects are only recorded. For the simulator's unit tests
+	// of AWS rules, which need no Kubernetes; every end-to-end run has one.
+	NoKubeAPI bool
 	// Today is the simulated cloud's clock for the EKS release calendar (versions.go);
 	// nil is the real date. Tests pin it.
 	Today func() time.Time
@@ -72,6 +76,7 @@ func OptionsFromEnv(name string) Options {
 		CallerARN:  orDefault(os.Getenv("SIMCLOUD_CALLER_ARN"), DefaultCallerARN),
 		Drift:      os.Getenv("SIMCLOUD_DRIFT"),
 		KillAfter:  os.Getenv("SIMCLOUD_KILL_AFTER_CREATE_OF"),
+		NoKubeAPI:  os.Getenv("SIMCLOUD_KUBE_API") == "off",
 	}
 }
 
@@ -89,6 +94,9 @@ type Server struct {
 
 	mu     sync.Mutex
 	config resource.PropertyMap // from Configure: region, kubeconfig, ...
+
+	planes controlPlanes // the clusters' real API servers (controlplane.go)
+	kube   kubeTarget    // the kubernetes personality's API server (kubeobjects.go)
 
 	cancelCtx context.Context // ended by Cancel so sleeping operations return
 	cancel    context.CancelFunc

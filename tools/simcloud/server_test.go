@@ -181,7 +181,7 @@ func with(in map[string]any, k string, v any) map[string]any {
 
 func TestPreviewDoesNotSleepOrJournalAndReturnsUnknowns(t *testing.T) {
 	j := tempJournal(t)
-	s, err := NewServer(Options{Name: "aws", Journal: j, Scale: 1, Today: pinnedToday}) // a real 9-minute cluster
+	s, err := NewServer(Options{Name: "aws", Journal: j, Scale: 1, Today: pinnedToday, NoKubeAPI: true}) // a real 9-minute cluster
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/journal"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/runner"
 	"github.com/eksplatform/pulumi-eksplatform/tools/internal/timeline"
+	"github.com/eksplatform/pulumi-eksplatform/tools/simcloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -198,6 +199,12 @@ func run(scale float64, parallel int, keep bool, out string) error {
 	}
 	fmt.Printf("%s\n\n", strings.Join(summary, "\n"))
 	notes = append(notes, summary...)
+	apiServers, err := apiServerLines(ws.Journal)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s\n\n", strings.Join(apiServers, "\n"))
+	notes = append(notes, apiServers...)
 
 	n := j.Len()
 	fmt.Println("pulumi up (again) ...")
@@ -238,6 +245,29 @@ func run(scale float64, parallel int, keep bool, out string) error {
 	downPhase := timeline.Phase{Name: "pulumi destroy", Reverse: true, Entries: j3.Since(j2.Len()).Entries}
 	printStages(timeline.New("", scale, g, downPhase).Views[0], scale, "the destroy", "first delete")
 	return writeRun(out, timeline.NewRecord(title, scale, g, notes, upPhase, downPhase))
+}
+
+// apiServerLines say which Kubernetes API server each simulated cluster had: a real
+// kube-apiserver, which every Kubernetes object of the platform (not the Helm charts)
+// was applied to.
+func apiServerLines(journalPath string) ([]string, error) {
+	cps, err := simcloud.ControlPlanes(journalPath)
+	if err != nil {
+		return nil, err
+	}
+	if len(cps) == 0 {
+		return []string{"Kubernetes API server: none (no simulated cluster had one)"}, nil
+	}
+	var out []string
+	for _, c := range cps {
+		last := ""
+		if n := len(c.Starts); n > 0 {
+			last = "; last start: " + c.Starts[n-1]
+		}
+		out = append(out, fmt.Sprintf("Kubernetes API server of cluster %s: a real kube-apiserver %s (with etcd) at %s, every Kubernetes object of the platform applied to it, Helm charts not rendered%s",
+			c.Cluster, c.Version, c.Endpoint, last))
+	}
+	return out, nil
 }
 
 // writeRun writes the run and its page, and says where the page is.

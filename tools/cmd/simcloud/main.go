@@ -16,6 +16,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/eksplatform/pulumi-eksplatform/tools/simcloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
@@ -29,10 +31,22 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	// The engine ends a plugin with SIGTERM (then SIGKILL): stop the clusters' API servers
+	// this process started first (simcloud/controlplane.go). A SIGKILL still leaks nothing:
+	// the kernel kills them with their parent.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		<-sig
+		_ = srv.Close()
+		os.Exit(0)
+	}()
+	defer func() { _ = srv.Close() }()
 	err = provider.Main(name, func(*provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
 		return srv, nil
 	})
 	if err != nil {
+		_ = srv.Close()
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

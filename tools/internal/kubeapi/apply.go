@@ -16,6 +16,9 @@ import (
 type ApplyOptions struct {
 	FieldManager string
 	Force        bool
+	// DryRun asks the server to admit and validate the request without storing it, as
+	// the provider does in a preview.
+	DryRun bool
 }
 
 // Applied is the object as the server stored it, and the warnings it answered with
@@ -30,7 +33,7 @@ type Applied struct {
 // Apply creates or updates obj with server-side apply: a PATCH of type
 // application/apply-patch+yaml (JSON is YAML) to the object's own URL. A refusal is a
 // *StatusError carrying the server's message.
-func (s *Server) Apply(ctx context.Context, obj map[string]any, o ApplyOptions) (Applied, error) {
+func (s *Client) Apply(ctx context.Context, obj map[string]any, o ApplyOptions) (Applied, error) {
 	if o.FieldManager == "" {
 		return Applied{}, errors.New("kubeapi: Apply needs a field manager")
 	}
@@ -51,6 +54,9 @@ func (s *Server) Apply(ctx context.Context, obj map[string]any, o ApplyOptions) 
 		"force":           {strconv.FormatBool(o.Force)},
 		"fieldValidation": {"Warn"},
 	}
+	if o.DryRun {
+		q.Set("dryRun", "All")
+	}
 	r, err := s.do(ctx, http.MethodPatch, path+"?"+q.Encode(), "application/apply-patch+yaml", body)
 	if err != nil {
 		return Applied{}, err
@@ -66,7 +72,7 @@ func (s *Server) Apply(ctx context.Context, obj map[string]any, o ApplyOptions) 
 }
 
 // Get reads an object; found is false on 404.
-func (s *Server) Get(ctx context.Context, apiVersion, kind, namespace, name string) (obj map[string]any, found bool, err error) {
+func (s *Client) Get(ctx context.Context, apiVersion, kind, namespace, name string) (obj map[string]any, found bool, err error) {
 	path, err := s.objectPath(ctx, apiVersion, kind, namespace, name)
 	if err != nil {
 		return nil, false, err

@@ -14,7 +14,7 @@ const (
 
 // InstallCRDs applies CustomResourceDefinitions with server-side apply and waits until
 // each is Established (its API served), so custom resources of them can be applied next.
-func (s *Server) InstallCRDs(ctx context.Context, crds []map[string]any, o ApplyOptions) error {
+func (s *Client) InstallCRDs(ctx context.Context, crds []map[string]any, o ApplyOptions) error {
 	var names []string
 	for _, c := range crds {
 		apiVersion, kind, _, name := identity(c)
@@ -35,7 +35,7 @@ func (s *Server) InstallCRDs(ctx context.Context, crds []map[string]any, o Apply
 }
 
 // WaitEstablished waits for a CRD's Established condition (about 0.1 s on this machine).
-func (s *Server) WaitEstablished(ctx context.Context, name string) error {
+func (s *Client) WaitEstablished(ctx context.Context, name string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // StatusError is a request the API server refused, with its own Status: the message is
@@ -29,8 +30,26 @@ type response struct {
 	warnings []string
 }
 
-// do sends one authenticated request.
-func (s *Server) do(ctx context.Context, method, path, contentType string, body []byte) (response, error) {
+// do sends one authenticated request, again while the server answers 429 (a restarted
+// server answers "storage is (re)initializing" for a kind until its cache is filled;
+// client-go retries it the same way), for up to a minute.
+func (s *Client) do(ctx context.Context, method, path, contentType string, body []byte) (response, error) {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		r, err := s.doOnce(ctx, method, path, contentType, body)
+		if err != nil || r.code != http.StatusTooManyRequests || time.Now().After(deadline) {
+			return r, err
+		}
+		select {
+		case <-ctx.Done():
+			return r, nil
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// doOnce sends one authenticated request.
+func (s *Client) doOnce(ctx context.Context, method, path, contentType string, body []byte) (response, error) {
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)
@@ -75,13 +94,13 @@ func statusError(r response) error {
 }
 
 // get is a GET returning the status code and body.
-func (s *Server) get(ctx context.Context, path string) (int, []byte, error) {
+func (s *Client) get(ctx context.Context, path string) (int, []byte, error) {
 	r, err := s.do(ctx, http.MethodGet, path, "", nil)
 	return r.code, r.body, err
 }
 
 // getJSON GETs path and decodes a 200 answer into v.
-func (s *Server) getJSON(ctx context.Context, path string, v any) error {
+func (s *Client) getJSON(ctx context.Context, path string, v any) error {
 	r, err := s.do(ctx, http.MethodGet, path, "", nil)
 	if err != nil {
 		return err

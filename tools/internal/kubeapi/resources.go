@@ -2,6 +2,7 @@ package kubeapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -33,9 +34,13 @@ func discoveryPath(apiVersion string) string {
 	return "/apis/" + apiVersion
 }
 
+// ErrNotServed is what a request for a kind the server does not serve (yet: its CRD
+// is not installed) wraps.
+var ErrNotServed = errors.New("kind not served")
+
 // resourceFor finds the resource of apiVersion/kind, asking discovery when the cache
 // does not know it.
-func (s *Server) resourceFor(ctx context.Context, apiVersion, kind string) (apiResource, error) {
+func (s *Client) resourceFor(ctx context.Context, apiVersion, kind string) (apiResource, error) {
 	s.resources.mu.Lock()
 	r, ok := s.resources.kinds[apiVersion][kind]
 	s.resources.mu.Unlock()
@@ -50,7 +55,7 @@ func (s *Server) resourceFor(ctx context.Context, apiVersion, kind string) (apiR
 		} `json:"resources"`
 	}
 	if err := s.getJSON(ctx, discoveryPath(apiVersion), &list); err != nil {
-		return apiResource{}, fmt.Errorf("kubeapi: no API %s on the server (is its CRD installed?): %w", apiVersion, err)
+		return apiResource{}, fmt.Errorf("kubeapi: no API %s on the server (is its CRD installed?): %w: %w", apiVersion, ErrNotServed, err)
 	}
 	byKind := map[string]apiResource{}
 	for _, x := range list.Resources {
@@ -64,13 +69,22 @@ func (s *Server) resourceFor(ctx context.Context, apiVersion, kind string) (apiR
 	s.resources.mu.Unlock()
 	r, ok = byKind[kind]
 	if !ok {
-		return apiResource{}, fmt.Errorf("kubeapi: the server has no kind %s in %s", kind, apiVersion)
+		return apiResource{}, fmt.Errorf("kubeapi: the server has no kind %s in %s: %w", kind, apiVersion, ErrNotServed)
 	}
 	return r, nil
 }
 
 // objectPath is the URL path of a named object.
-func (s *Server) objectPath(ctx context.Context, apiVersion, kind, namespace, name string) (string, error) {
+func (s *Client) objectPath(ctx context.Context, apiVersion, kind, namespace, name string) (string, error) {
+	p, err := s.collectionPath(ctx, apiVersion, kind, namespace)
+	if err != nil {
+		return "", err
+	}
+	return p + "/" + name, nil
+}
+
+// collectionPath is the URL path of a kind's objects (in namespace, for a namespaced kind).
+func (s *Client) collectionPath(ctx context.Context, apiVersion, kind, namespace string) (string, error) {
 	r, err := s.resourceFor(ctx, apiVersion, kind)
 	if err != nil {
 		return "", err
@@ -84,5 +98,5 @@ func (s *Server) objectPath(ctx context.Context, apiVersion, kind, namespace, na
 		}
 		p += "/namespaces/" + namespace
 	}
-	return p + "/" + r.plural + "/" + name, nil
+	return p + "/" + r.plural, nil
 }
