@@ -2,12 +2,12 @@ module github.com/eksplatform/pulumi-eksplatform/tools
 
 go 1.26.6
 
-require github.com/pulumi/pulumi/pkg/v3 v3.259.0
-
 require (
-	github.com/aws/aws-sdk-go-v2/service/eks v1.105.6 // indirect
-	github.com/pulumi/pulumi-tls/sdk/v5 v5.5.1 // indirect
+	github.com/aws/aws-sdk-go-v2/service/eks v1.105.6
+	github.com/pulumi/pulumi/pkg/v3 v3.259.0
 )
+
+require github.com/pulumi/pulumi-tls/sdk/v5 v5.5.1 // indirect
 
 // Helm's semver library, at the version the module graph already selects: the
 // simulator evaluates charts' kubeVersion constraints as Helm does (simcloud/helmkube.go).
@@ -60,7 +60,7 @@ require (
 	github.com/alecthomas/chroma/v2 v2.13.0 // indirect
 	github.com/apparentlymart/go-textseg/v15 v15.0.0 // indirect
 	github.com/atotto/clipboard v0.1.4 // indirect
-	github.com/aws/aws-sdk-go-v2 v1.48.0 // indirect
+	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.14 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.19 // indirect
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.1 // indirect
