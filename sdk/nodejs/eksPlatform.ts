@@ -209,11 +209,11 @@ export interface EksPlatformArgs {
      */
     awsAuthTakeover?: pulumi.Input<boolean | undefined>;
     /**
-     * AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
+     * AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`. The plugin also uses it (instead of the stack's `aws:profile`) for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
      */
     awsProfile?: pulumi.Input<string | undefined>;
     /**
-     * IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
+     * IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`. The plugin also assumes it for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
      */
     awsRoleArn?: pulumi.Input<string | undefined>;
     /**

@@ -20,6 +20,7 @@ var (
 	// arn:<partition>:eks:<region>:<account>:cluster/<name>
 	clusterArnPattern = regexp.MustCompile(`^arn:(aws[a-z-]*):eks:([a-z0-9-]+):([0-9]{12}):cluster/(.+)$`)
 	regionPattern     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	roleArnPattern    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`)
 )
 
 // settings are the resource's inputs, read from a property map.
@@ -28,6 +29,7 @@ type settings struct {
 	ClusterArn  string
 	Region      string
 	Profile     string
+	RoleArn     string
 	// DeletionProtection and Tier are nil when the input is absent: EKS's value is left.
 	DeletionProtection *bool
 	Tier               *string
@@ -111,6 +113,7 @@ func readSettings(m resource.PropertyMap) (s settings, known bool, failures []fa
 	s.ClusterArn = str(settingsapi.ClusterArn, true)
 	s.Region = str(settingsapi.Region, true)
 	s.Profile = str(settingsapi.Profile, false)
+	s.RoleArn = str(settingsapi.RoleArn, false)
 	s.DeletionProtection = boolean(settingsapi.DeletionProtection)
 	if _, ok := m[settingsapi.ControlPlaneTier]; ok && !plain(m[settingsapi.ControlPlaneTier]).IsNull() {
 		before := known
@@ -152,6 +155,9 @@ func validate(s settings) []failure {
 	}
 	if s.Profile != "" && strings.TrimSpace(s.Profile) != s.Profile {
 		add(settingsapi.Profile, "%q has leading or trailing spaces; give the profile's name as in ~/.aws/config", s.Profile)
+	}
+	if s.RoleArn != "" && !roleArnPattern.MatchString(s.RoleArn) {
+		add(settingsapi.RoleArn, "%q is not an IAM role ARN; give arn:aws:iam::<account>:role/<name>", s.RoleArn)
 	}
 	if s.Tier != nil && *s.Tier != "" && !slices.Contains(settingsapi.Tiers, *s.Tier) {
 		add(settingsapi.ControlPlaneTier, "%q is not a provisioned control plane tier; use one of %s", *s.Tier, strings.Join(settingsapi.Tiers, ", "))

@@ -50,6 +50,8 @@ func TestCheckNamesEveryInput(t *testing.T) {
 		{"bad tier", map[string]any{"controlPlaneTier": "tier-3xl"}, `controlPlaneTier: "tier-3xl" is not a provisioned control plane tier; use one of standard, tier-xl, tier-2xl, tier-4xl, tier-8xl`},
 		{"empty tier", map[string]any{"controlPlaneTier": ""}, "controlPlaneTier: empty; use one of"},
 		{"protection not a bool", map[string]any{"deletionProtection": "yes"}, "deletionProtection: string is not a boolean; give true or false"},
+		{"bad role", map[string]any{"roleArn": "deployer"}, `roleArn: "deployer" is not an IAM role ARN; give arn:aws:iam::<account>:role/<name>`},
+		{"role", map[string]any{"roleArn": "arn:aws:iam::123456789012:role/deployer"}, ""},
 		{"profile spaces", map[string]any{"profile": " prod"}, `profile: " prod" has leading or trailing spaces; give`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,6 +86,7 @@ func TestDiffReplacesOnlyForAnotherCluster(t *testing.T) {
 		{"protection off", map[string]any{"controlPlaneTier": "tier-xl", "deletionProtection": false}, "", "deletionProtection"},
 		{"protectCluster set", map[string]any{"controlPlaneTier": "tier-xl", "releaseProtectionOnDelete": false}, "", "releaseProtectionOnDelete"},
 		{"profile", map[string]any{"controlPlaneTier": "tier-xl", "profile": "prod"}, "", "profile"},
+		{"role", map[string]any{"controlPlaneTier": "tier-xl", "roleArn": "arn:aws:iam::123456789012:role/deployer"}, "", "roleArn"},
 		{"unknown tier", map[string]any{"controlPlaneTier": resource.MakeComputed(resource.NewProperty(""))}, "", "controlPlaneTier"},
 		{"renamed cluster", map[string]any{"controlPlaneTier": "tier-xl", "clusterName": "other", "clusterArn": "arn:aws:eks:us-west-2:123456789012:cluster/other"}, "clusterName,clusterArn", ""},
 		{"replaced cluster (ARN unknown)", map[string]any{"controlPlaneTier": "tier-xl", "clusterArn": resource.MakeComputed(resource.NewProperty(""))}, "clusterArn", ""},

@@ -11,9 +11,9 @@ import (
 var replaceKeys = []string{settingsapi.ClusterName, settingsapi.ClusterArn, settingsapi.Region}
 
 // updateKeys change in place: the two EKS settings (one UpdateClusterConfig each), and
-// the profile and delete behaviour, which only the state holds.
+// the credentials' profile and role and the delete behaviour, which only the state holds.
 var updateKeys = []string{settingsapi.DeletionProtection, settingsapi.ControlPlaneTier,
-	settingsapi.Profile, settingsapi.ReleaseProtectionOnDelete}
+	settingsapi.Profile, settingsapi.RoleArn, settingsapi.ReleaseProtectionOnDelete}
 
 // change is what Diff decides.
 type change struct {

@@ -8,8 +8,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // eksAPI is what the resource calls of EKS (the SDK's *eks.Client).
@@ -21,8 +23,9 @@ type eksAPI interface {
 
 // newClient loads AWS credentials as the aws provider does: the standard environment
 // (AWS_ACCESS_KEY_ID…, AWS_PROFILE, web identity, SSO), the shared config and
-// credentials files, the instance or container role; with the stack's aws:profile when
-// the component passed it, in the region of the component's aws provider. The endpoint
+// credentials files, the instance or container role; with the profile the component
+// passed (awsProfile, else the stack's aws:profile), in the region of the component's
+// aws provider, assuming awsRoleArn when given. The endpoint
 // follows the SDK's own overrides: AWS_ENDPOINT_URL_EKS (or AWS_ENDPOINT_URL, or
 // endpoint_url in the profile), which service/eks v1.105.6 reads in resolveBaseEndpoint
 // (endpoints.go) through config's EnvConfig.GetServiceBaseEndpoint.
@@ -34,6 +37,12 @@ func newClient(ctx context.Context, s settings) (*eks.Client, error) {
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS credentials for EKS cluster %s (region %s, profile %q): %w", s.ClusterName, s.Region, s.Profile, err)
+	}
+	if s.RoleArn != "" {
+		// As the kubeconfig's aws eks get-token --role-arn: the role assumed with the
+		// credentials above (STS follows AWS_ENDPOINT_URL_STS like EKS its variable).
+		cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), s.RoleArn,
+			func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = "eksplatform-cluster-settings" }))
 	}
 	return eks.NewFromConfig(cfg), nil
 }

@@ -18,10 +18,14 @@ const (
 	ClusterName = "clusterName"
 	ClusterArn  = "clusterArn"
 	// Region is the region of the aws provider the component's AWS resources use, and
-	// Profile the stack's aws:profile: the plugin loads AWS credentials as that provider
-	// does (the standard environment, shared config, this profile).
+	// Profile the component's awsProfile, else the stack's aws:profile: the plugin loads
+	// AWS credentials as that provider does (the standard environment, shared config,
+	// this profile).
 	Region  = "region"
 	Profile = "profile"
+	// RoleArn is the component's awsRoleArn: the plugin assumes it (sts:AssumeRole) with
+	// those credentials, as the kubeconfig's aws eks get-token does.
+	RoleArn = "roleArn"
 	// DeletionProtection is EKS's deletionProtection; absent, the resource leaves it as
 	// EKS has it.
 	DeletionProtection = "deletionProtection"

@@ -21,7 +21,9 @@ type ClusterSettings struct {
 type clusterSettingsIn struct {
 	ClusterSettingsConfig clusterSettingsConfig
 	ClusterConfig         clusterConfig
-	Cluster               *clusterResult
+	// KubeAuthConfig holds awsProfile and awsRoleArn, the identity the plugin acts as.
+	KubeAuthConfig kubeAuthConfig
+	Cluster        *clusterResult
 }
 
 // clusterSettings sets deletion protection and the control plane tier on the cluster,
@@ -50,8 +52,17 @@ func (b *build) clusterSettings(in clusterSettingsIn) (*ClusterSettings, error) 
 		settingsapi.Region:                    b.region,
 		settingsapi.ReleaseProtectionOnDelete: pulumi.Bool(!in.ClusterConfig.Protect),
 	}
-	if profile := pulumiconfig.Get(b.ctx, "aws:profile"); profile != "" {
+	// The identity the kubeconfig uses (awsProfile, awsRoleArn) when given, as issue
+	// #27 asks; else the stack's aws:profile, which the aws provider reads.
+	kube := in.KubeAuthConfig
+	switch profile := pulumiconfig.Get(b.ctx, "aws:profile"); {
+	case kube.Profile != "":
+		props[settingsapi.Profile] = pulumi.String(kube.Profile)
+	case profile != "":
 		props[settingsapi.Profile] = pulumi.String(profile)
+	}
+	if kube.RoleArn != "" {
+		props[settingsapi.RoleArn] = pulumi.String(kube.RoleArn)
 	}
 	switch def := deletionProtectionDefault(live); {
 	case c.DeletionProtection != nil:

@@ -90,6 +90,24 @@ func TestClusterSettingsGiven(t *testing.T) {
 	if release, given := boolInput(t, s, settingsapi.ReleaseProtectionOnDelete); !given || release {
 		t.Error("releaseProtectionOnDelete true with protectCluster; want false")
 	}
+	if str(s, settingsapi.Profile) != "" || str(s, settingsapi.RoleArn) != "" {
+		t.Errorf("profile %q, roleArn %q without awsProfile, awsRoleArn or aws:profile", str(s, settingsapi.Profile), str(s, settingsapi.RoleArn))
+	}
+}
+
+// The plugin acts as the identity the kubeconfig uses, when the inputs name one.
+func TestClusterSettingsActAsAwsProfileAndRole(t *testing.T) {
+	a := minimalArgs()
+	a.AwsProfile = strIn("prod")
+	a.AwsRoleArn = strIn("arn:aws:iam::123456789012:role/deployer")
+	rec, err := deployOn(t, a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := settingsOf(rec)
+	if str(s, settingsapi.Profile) != "prod" || str(s, settingsapi.RoleArn) != "arn:aws:iam::123456789012:role/deployer" {
+		t.Errorf("profile %q, roleArn %q; want awsProfile and awsRoleArn", str(s, settingsapi.Profile), str(s, settingsapi.RoleArn))
+	}
 }
 
 // A platform made before deletion protection (0.1.0: no tag on its cluster) keeps its

@@ -111,7 +111,7 @@ func (b *build) runStages(p *EksPlatform) (*barriers, error) {
 	// Rule 12: the settings pulumi-aws v6 cannot express follow the cluster (data flow),
 	// so on destroy they go first and turn deletion protection off before its delete.
 	if _, err = b.clusterSettings(clusterSettingsIn{ClusterSettingsConfig: cfg.Cluster.Settings, ClusterConfig: cfg.Cluster,
-		Cluster: s.cluster}); err != nil {
+		KubeAuthConfig: cfg.Kube, Cluster: s.cluster}); err != nil {
 		return nil, err
 	}
 	// Rule 2: the OIDC provider follows the cluster through its issuer URL (data flow).

@@ -90,9 +90,9 @@ type eksPlatformArgs struct {
 	AutoMode *AutoMode `pulumi:"autoMode"`
 	// Whether the platform takes `aws-auth`'s `mapRoles` and `mapUsers` over from another field manager (EKS for a node group made outside the platform, another tool, `kubectl edit`). Defaults to `false`, so an `aws-auth` whose mappings another manager wrote with a different value stops the run with a server-side apply field conflict instead of dropping them. `true` forces the apply (`pulumi.com/patchForce`); the platform's mappings replace the other manager's, and every mapping not in `roleMappings`/`userMappings` (or a node role the platform maps) is removed. `CONFIG_MAP` or `API_AND_CONFIG_MAP` mode only.
 	AwsAuthTakeover *bool `pulumi:"awsAuthTakeover"`
-	// AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
+	// AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`. The plugin also uses it (instead of the stack's `aws:profile`) for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
 	AwsProfile *string `pulumi:"awsProfile"`
-	// IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
+	// IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`. The plugin also assumes it for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
 	AwsRoleArn *string `pulumi:"awsRoleArn"`
 	// Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
 	BootstrapClusterCreatorAdminPermissions *bool `pulumi:"bootstrapClusterCreatorAdminPermissions"`
@@ -174,9 +174,9 @@ type EksPlatformArgs struct {
 	AutoMode AutoModePtrInput
 	// Whether the platform takes `aws-auth`'s `mapRoles` and `mapUsers` over from another field manager (EKS for a node group made outside the platform, another tool, `kubectl edit`). Defaults to `false`, so an `aws-auth` whose mappings another manager wrote with a different value stops the run with a server-side apply field conflict instead of dropping them. `true` forces the apply (`pulumi.com/patchForce`); the platform's mappings replace the other manager's, and every mapping not in `roleMappings`/`userMappings` (or a node role the platform maps) is removed. `CONFIG_MAP` or `API_AND_CONFIG_MAP` mode only.
 	AwsAuthTakeover pulumi.BoolPtrInput
-	// AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
+	// AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`. The plugin also uses it (instead of the stack's `aws:profile`) for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
 	AwsProfile pulumi.StringPtrInput
-	// IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
+	// IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`. The plugin also assumes it for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
 	AwsRoleArn pulumi.StringPtrInput
 	// Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
 	BootstrapClusterCreatorAdminPermissions pulumi.BoolPtrInput

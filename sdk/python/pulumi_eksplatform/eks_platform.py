@@ -72,8 +72,8 @@ class EksPlatformArgs:
         :param pulumi.Input[_builtins.str] authentication_mode: How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
         :param pulumi.Input['AutoModeArgs'] auto_mode: EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
         :param pulumi.Input[_builtins.bool] aws_auth_takeover: Whether the platform takes `aws-auth`'s `mapRoles` and `mapUsers` over from another field manager (EKS for a node group made outside the platform, another tool, `kubectl edit`). Defaults to `false`, so an `aws-auth` whose mappings another manager wrote with a different value stops the run with a server-side apply field conflict instead of dropping them. `true` forces the apply (`pulumi.com/patchForce`); the platform's mappings replace the other manager's, and every mapping not in `roleMappings`/`userMappings` (or a node role the platform maps) is removed. `CONFIG_MAP` or `API_AND_CONFIG_MAP` mode only.
-        :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
-        :param pulumi.Input[_builtins.str] aws_role_arn: IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
+        :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`. The plugin also uses it (instead of the stack's `aws:profile`) for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
+        :param pulumi.Input[_builtins.str] aws_role_arn: IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`. The plugin also assumes it for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
         :param pulumi.Input[_builtins.bool] bootstrap_cluster_creator_admin_permissions: Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
         :param pulumi.Input[_builtins.bool] caller_is_admin: Whether the IAM identity running `pulumi up` gets a ClusterAdmin access entry (its role ARN, not the session ARN). Defaults to `true` outside `CONFIG_MAP` mode. Rotating who runs `pulumi up` replaces only that access entry.
         :param pulumi.Input[_builtins.str] cluster_name: Name of the EKS cluster (1-100 characters, starts with a letter or digit, then letters, digits, `-` or `_`). Defaults to the component's name.
@@ -295,7 +295,7 @@ class EksPlatformArgs:
     @pulumi.getter(name="awsProfile")
     def aws_profile(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
+        AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`. The plugin also uses it (instead of the stack's `aws:profile`) for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
         """
         return pulumi.get(self, "aws_profile")
 
@@ -307,7 +307,7 @@ class EksPlatformArgs:
     @pulumi.getter(name="awsRoleArn")
     def aws_role_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
+        IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`. The plugin also assumes it for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
         """
         return pulumi.get(self, "aws_role_arn")
 
@@ -727,8 +727,8 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] authentication_mode: How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
         :param pulumi.Input[Union['AutoModeArgs', 'AutoModeArgsDict']] auto_mode: EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
         :param pulumi.Input[_builtins.bool] aws_auth_takeover: Whether the platform takes `aws-auth`'s `mapRoles` and `mapUsers` over from another field manager (EKS for a node group made outside the platform, another tool, `kubectl edit`). Defaults to `false`, so an `aws-auth` whose mappings another manager wrote with a different value stops the run with a server-side apply field conflict instead of dropping them. `true` forces the apply (`pulumi.com/patchForce`); the platform's mappings replace the other manager's, and every mapping not in `roleMappings`/`userMappings` (or a node role the platform maps) is removed. `CONFIG_MAP` or `API_AND_CONFIG_MAP` mode only.
-        :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
-        :param pulumi.Input[_builtins.str] aws_role_arn: IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
+        :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`. The plugin also uses it (instead of the stack's `aws:profile`) for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
+        :param pulumi.Input[_builtins.str] aws_role_arn: IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`. The plugin also assumes it for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
         :param pulumi.Input[_builtins.bool] bootstrap_cluster_creator_admin_permissions: Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
         :param pulumi.Input[_builtins.bool] caller_is_admin: Whether the IAM identity running `pulumi up` gets a ClusterAdmin access entry (its role ARN, not the session ARN). Defaults to `true` outside `CONFIG_MAP` mode. Rotating who runs `pulumi up` replaces only that access entry.
         :param pulumi.Input[_builtins.str] cluster_name: Name of the EKS cluster (1-100 characters, starts with a letter or digit, then letters, digits, `-` or `_`). Defaults to the component's name.
