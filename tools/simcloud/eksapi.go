@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -297,7 +298,7 @@ func (a *EKSAPI) updateClusterConfig(name string, r *http.Request) (any, error) 
 			set = pendingSet{Field: "deletionProtection", Value: v}
 		case req.ControlPlaneScalingConfig != nil:
 			t := req.ControlPlaneScalingConfig.Tier
-			if !contains(tiers, t) {
+			if !slices.Contains(tiers, t) {
 				return apiError{http.StatusBadRequest, "InvalidParameterException", "Invalid tier " + t + "; valid tiers are " + strings.Join(tiers, ", ")}
 			}
 			if t == f.Tier {
@@ -311,7 +312,7 @@ func (a *EKSAPI) updateClusterConfig(name string, r *http.Request) (any, error) 
 		now := nowMS()
 		u.ID = fmt.Sprintf("%08x-sim-%d", now&0xffffffff, len(f.Updates)+1)
 		u.CreatedMS = now
-		u.EndMS = now + (time.Duration(updateMinutes[u.Type]*a.scale*float64(time.Minute))).Milliseconds()
+		u.EndMS = now + (time.Duration(updateMinutes[u.Type] * a.scale * float64(time.Minute))).Milliseconds()
 		set.EndMS = u.EndMS
 		f.Updates = append(f.Updates, u)
 		f.Pending = append(f.Pending, set)
@@ -351,13 +352,4 @@ func (u eksUpdate) wire(now int64) map[string]any {
 	}
 	return map[string]any{"id": u.ID, "status": status, "type": u.Type, "params": params,
 		"createdAt": float64(u.CreatedMS) / 1000, "errors": []any{}}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
