@@ -207,3 +207,45 @@ func TestProtectedClusterDeleteFiresWithoutTheOrdering(t *testing.T) {
 	}
 	requireAllDeleted(t, readJournal(t, ws))
 }
+
+// TestProtectedClusterKeepsDeletionProtection: with protectCluster the engine refuses
+// to delete the cluster (it deletes what is not protected, the settings among them,
+// and fails); the settings' delete leaves EKS's deletion protection on. With
+// protectCluster unset, the next up makes the settings again (protection already on:
+// no EKS call) and destroy turns protection off before the cluster's delete.
+func TestProtectedClusterKeepsDeletionProtection(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	ws := newWorkspace(t, runner.Options{})
+	api := consoleEKS(ws)
+	protect := true
+	s := platformStack(t, ctx, ws, "e2e-settings-protect", "dev", func() *eksplatform.EksPlatformArgs {
+		a := settingsArgs("")
+		a.ProtectCluster = pulumi.Bool(protect)
+		return a
+	})
+	_, _, g := upOnce(t, ctx, ws, s, "up")
+	if settingsOutput(t, g, "releaseProtectionOnDelete") != false {
+		t.Errorf("up: releaseProtectionOnDelete %v with protectCluster, want false", settingsOutput(t, g, "releaseProtectionOnDelete"))
+	}
+	n := readJournal(t, ws).Len()
+	if _, err := s.Destroy(ctx); err == nil || !strings.Contains(err.Error(), "protect") {
+		t.Fatalf("destroy with protectCluster: err %v, want the engine's refusal", err)
+	}
+	if off := calls(readJournal(t, ws).Since(n), "UpdateClusterConfig"); len(off) != 0 {
+		t.Errorf("the refused destroy changed EKS: %s", fmtEntries(off))
+	}
+	if on, _ := eksSays(t, ctx, api, "platform"); !on {
+		t.Error("the refused destroy turned deletion protection off")
+	}
+
+	protect = false
+	sum, j, _ := upOnce(t, ctx, ws, s, "protectCluster unset")
+	if len(calls(j, "UpdateClusterConfig")) != 0 || sum.Count("replace") != 0 {
+		t.Errorf("protectCluster unset: %s, calls %s; want no EKS update (protection is still on)", sum, fmtEntries(calls(j, "UpdateClusterConfig")))
+	}
+	if _, err := s.Destroy(ctx); err != nil {
+		t.Fatalf("destroy: %v", err)
+	}
+	requireAllDeleted(t, readJournal(t, ws))
+}
