@@ -9,6 +9,11 @@ import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 // with their rules.
 type barrier []pulumi.Resource
 
+// namespaceBarrier is a wait that depends on the namespace a workload runs in: the
+// compute that can schedule its pods (rule 4) and what every such workload waits for.
+// The stage script builds it (placement.go answers which compute).
+type namespaceBarrier func(namespace string) barrier
+
 // join concatenates Ready lists (and barriers) into one barrier.
 func join(lists ...[]pulumi.Resource) barrier {
 	var all barrier

@@ -241,7 +241,7 @@ func (b *build) cluster(in clusterIn) (*clusterResult, error) {
 		ZonalShiftConfig: eks.ClusterZonalShiftConfigArgs{Enabled: pulumi.Bool(c.ZonalShift)},
 		// The guard's tags record the platform's identity and the create-only settings
 		// EKS does not report (clusterguard.go).
-		Tags: b.tags(b.guardTags()),
+		Tags: b.tags(b.guardTags(c)),
 	}
 	autoModeFields(args, in.AutoModeConfig, in.AutoNodeRoleArn)
 	opts := clusterOptions(c, in.After)

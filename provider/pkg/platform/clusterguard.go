@@ -105,12 +105,11 @@ func platformIdentity(project, stack, name string) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// guardTags are the tags the cluster carries for the guard. Adding them to a cluster
-// made by an earlier release is a tag update, in place.
-func (b *build) guardTags() stringMap {
-	c := b.cfg.Cluster
+// guardTags are the tags the cluster of c carries for the guard. Adding them to a
+// cluster made by an earlier release is a tag update, in place.
+func (b *build) guardTags(c clusterConfig) stringMap {
 	tags := map[string]string{
-		identityTag:          platformIdentity(b.ctx.Project(), b.ctx.Stack(), b.cfg.Name),
+		identityTag:          platformIdentity(b.ctx.Project(), b.ctx.Stack(), b.name),
 		bootstrapAdminTag:    strconv.FormatBool(c.BootstrapCreatorAdmin),
 		secretsEncryptionTag: strconv.FormatBool(c.SecretsEncryption),
 	}
@@ -285,9 +284,10 @@ func planClusterGuard(c clusterConfig, live liveCluster, want desiredCreateOnly)
 
 // desiredCreateOnly reads what this run gives the guarded fields. The Auto Mode node
 // role is the user's, or the platform's "<clusterName>-auto-node", whose ARN is built
-// from the partition and account (invokes) like the role's own.
-func (b *build) desiredCreateOnly(live liveCluster) (desiredCreateOnly, error) {
-	c, a := b.cfg.Cluster, b.cfg.AutoMode
+// from the partition and account (invokes) like the role's own. A user's role not known
+// yet is recorded in c.Unread, which planClusterGuard reads.
+func (b *build) desiredCreateOnly(cp *clusterConfig, a autoModeConfig, live liveCluster) (desiredCreateOnly, error) {
+	c := *cp
 	d := desiredCreateOnly{BootstrapAdmin: c.BootstrapCreatorAdmin, SecretsEncryption: c.SecretsEncryption, AutoCompute: a.Given && a.Enabled}
 	if live.Exists {
 		var known bool
@@ -300,7 +300,7 @@ func (b *build) desiredCreateOnly(live liveCluster) (desiredCreateOnly, error) {
 	if a.NodeRoleArn != nil {
 		v, _, known := plainString(a.NodeRoleArn)
 		if !known {
-			b.cfg.Cluster.Unread = append(b.cfg.Cluster.Unread, "autoMode.nodeRoleArn")
+			cp.Unread = append(cp.Unread, "autoMode.nodeRoleArn")
 		}
 		d.AutoNodeRoleArn = v
 		return d, nil
@@ -320,18 +320,17 @@ func (b *build) desiredCreateOnly(live liveCluster) (desiredCreateOnly, error) {
 // guardCluster runs the guard and logs its warnings on the component. The owner of the
 // running cluster was checked first (readLive); at a preview that did not read it
 // (kubernetesVersion unknown) but knows the name, it is checked here, before the rest.
-func (b *build) guardCluster(live liveCluster) error {
-	c := b.cfg.Cluster
+func (b *build) guardCluster(c *clusterConfig, a autoModeConfig, live liveCluster) error {
 	if c.VersionStepUnread && !slices.Contains(c.Unread, "clusterName") {
 		if err := b.checkNameOwner(); err != nil {
 			return err
 		}
 	}
-	want, err := b.desiredCreateOnly(live)
+	want, err := b.desiredCreateOnly(c, a, live)
 	if err != nil {
 		return err
 	}
-	if b.guard, err = planClusterGuard(b.cfg.Cluster, live, want); err != nil {
+	if b.guard, err = planClusterGuard(*c, live, want); err != nil {
 		return err
 	}
 	for _, w := range b.guard.Warnings {

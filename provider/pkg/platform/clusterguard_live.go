@@ -29,14 +29,14 @@ func readOwnership(cluster eks.LookupClusterResultOutput, name string) (clusterO
 // checkOwner refuses the running cluster of the platform's name unless it is this
 // platform's (clusterowner.go).
 func (b *build) checkOwner(own clusterOwnership) error {
-	return checkClusterOwner(own, platformIdentity(b.ctx.Project(), b.ctx.Stack(), b.cfg.Name), platformClusterRole(b.cfg.Cluster.Name))
+	return checkClusterOwner(own, platformIdentity(b.ctx.Project(), b.ctx.Stack(), b.name), platformClusterRole(b.clusterName))
 }
 
 // checkNameOwner is the owner check on its own, for a preview where kubernetesVersion is
 // unknown and the running cluster is not read (readLive): the name is known, so a name
 // another cluster holds is refused there too, not first at the update.
 func (b *build) checkNameOwner() error {
-	name := b.cfg.Cluster.Name
+	name := b.clusterName
 	names, err := awaitStrings(eks.GetClustersOutput(b.ctx, pulumi.Parent(b.parent)).Names())
 	if err != nil {
 		return fmt.Errorf("reading the EKS clusters of the account to find %s: %w", name, err)
@@ -72,7 +72,7 @@ func readGuarded(cluster eks.LookupClusterResultOutput, live *liveCluster) error
 // It reads every other cluster of the account, so it runs only on a first create or a
 // rename; a platform that exists under its name costs no extra invoke.
 func (b *build) findRenamed(names []string) (string, error) {
-	identity := platformIdentity(b.ctx.Project(), b.ctx.Stack(), b.cfg.Name)
+	identity := platformIdentity(b.ctx.Project(), b.ctx.Stack(), b.name)
 	for _, n := range slices.Sorted(slices.Values(names)) {
 		c := eks.LookupClusterOutput(b.ctx, eks.LookupClusterOutputArgs{Name: pulumi.String(n)}, pulumi.Parent(b.parent))
 		r, err := internals.UnsafeAwaitOutput(context.Background(), c.Tags())

@@ -9,6 +9,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// nodeAddonsIn is what the node add-ons stage reads.
+type nodeAddonsIn struct {
+	EksAddonsConfig eksAddonsConfig
+	ClusterConfig   clusterConfig
+	Cluster         *clusterResult
+	Identity        *identityResult
+}
+
 // nodeAddons makes the add-ons nodes need (rule 4): vpc-cni (pod networking),
 // kube-proxy (service routing) and eks-pod-identity-agent. They are DaemonSets, so EKS
 // reports them active with no node yet. vpc-cni and kube-proxy are what a node needs
@@ -19,8 +27,8 @@ import (
 // node role no longer has: pods that reach the node's credentials cannot manage ENIs.
 // With IRSA the role trusts the OIDC provider, so the add-on follows it (rule 2, by
 // data flow).
-func (b *build) nodeAddons(cluster *clusterResult, identity *identityResult) (*addonsResult, error) {
-	c := b.cfg.EksAddons
+func (b *build) nodeAddons(in nodeAddonsIn) (*addonsResult, error) {
+	c := in.EksAddonsConfig
 	res := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
 	for _, a := range []eksAddonConfig{c.VpcCni, c.KubeProxy, c.PodIdentityAgent} {
 		if !a.Enabled {
@@ -29,14 +37,14 @@ func (b *build) nodeAddons(cluster *clusterResult, identity *identityResult) (*a
 		var role *serviceAccountRole
 		if a.Name == addonVpcCni {
 			var err error
-			role, err = b.serviceAccountRole(b.eksAddonRoleSpec(a, "vpc-cni", "Amazon VPC CNI", vpcCniServiceAccount,
-				"AmazonEKS_CNI_Policy"), identity)
+			role, err = b.serviceAccountRole(eksAddonRoleSpec(in.ClusterConfig.Name, a, "vpc-cni", "Amazon VPC CNI",
+				vpcCniServiceAccount, "AmazonEKS_CNI_Policy"), in.Identity)
 			if err != nil {
 				return nil, err
 			}
 			res.RoleArns[addonVpcCni] = role.arn
 		}
-		addon, err := b.eksAddon(cluster, a, nil, role, nil)
+		addon, err := b.eksAddon(in.Cluster, a, nil, role, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -48,11 +56,22 @@ func (b *build) nodeAddons(cluster *clusterResult, identity *identityResult) (*a
 	return res, nil
 }
 
+// workloadAddonsIn is what the workload add-ons stage reads.
+type workloadAddonsIn struct {
+	EksAddonsConfig eksAddonsConfig
+	ClusterConfig   clusterConfig
+	Cluster         *clusterResult
+	Identity        *identityResult
+	// After is what the add-ons wait for: the node add-ons and the compute that can
+	// schedule them (the script's beforeSystemAddons, rule 4).
+	After barrier
+}
+
 // workloadAddons makes the EKS add-ons that run pods (rule 4), after the compute in
-// after: coredns (configured for Fargate when only Fargate can run it) and the EBS CSI
-// driver with its own IAM role (IRSA or Pod Identity).
-func (b *build) workloadAddons(cluster *clusterResult, identity *identityResult, after []pulumi.Resource) (*addonsResult, error) {
-	c := b.cfg.EksAddons
+// in.After: coredns (configured for Fargate when only Fargate can run it) and the EBS
+// CSI driver with its own IAM role (IRSA or Pod Identity).
+func (b *build) workloadAddons(in workloadAddonsIn) (*addonsResult, error) {
+	c := in.EksAddonsConfig
 	res := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
 	if c.Coredns.Enabled {
 		var extra map[string]any
@@ -61,19 +80,19 @@ func (b *build) workloadAddons(cluster *clusterResult, identity *identityResult,
 			// schedule on the kube-system Fargate profile.
 			extra = map[string]any{"computeType": "Fargate"}
 		}
-		addon, err := b.eksAddon(cluster, c.Coredns, extra, nil, after)
+		addon, err := b.eksAddon(in.Cluster, c.Coredns, extra, nil, in.After)
 		if err != nil {
 			return nil, err
 		}
 		res.Ready = append(res.Ready, addon)
 	}
 	if c.EbsCsiDriver.Enabled {
-		role, err := b.serviceAccountRole(b.eksAddonRoleSpec(c.EbsCsiDriver, "ebs-csi", "EBS CSI driver", ebsCsiDriverServiceAccount,
-			"service-role/AmazonEBSCSIDriverPolicy"), identity)
+		role, err := b.serviceAccountRole(eksAddonRoleSpec(in.ClusterConfig.Name, c.EbsCsiDriver, "ebs-csi", "EBS CSI driver",
+			ebsCsiDriverServiceAccount, "service-role/AmazonEBSCSIDriverPolicy"), in.Identity)
 		if err != nil {
 			return nil, err
 		}
-		addon, err := b.eksAddon(cluster, c.EbsCsiDriver, nil, role, after)
+		addon, err := b.eksAddon(in.Cluster, c.EbsCsiDriver, nil, role, in.After)
 		if err != nil {
 			return nil, err
 		}
@@ -83,12 +102,12 @@ func (b *build) workloadAddons(cluster *clusterResult, identity *identityResult,
 	return res, nil
 }
 
-// eksAddonRoleSpec is the role vpc-cni or the EBS CSI driver runs as: "<name>-<short>-role"
-// (IAM name "<cluster>-<short>"), trusted by exactly its kube-system service account,
-// with one AWS-managed policy, attached as "<name>-<short>-role-<policy's name>". With
-// Pod Identity the add-on names the association (eksAddon), and EKS makes it.
-func (b *build) eksAddonRoleSpec(a eksAddonConfig, short, what, serviceAccount, managed string) serviceAccountRoleSpec {
-	name := b.cfg.Cluster.Name
+// eksAddonRoleSpec is the role vpc-cni or the EBS CSI driver of cluster name runs as:
+// "<name>-<short>-role" (IAM name "<cluster>-<short>"), trusted by exactly its
+// kube-system service account, with one AWS-managed policy, attached as
+// "<name>-<short>-role-<policy's name>". With Pod Identity the add-on names the
+// association (eksAddon), and EKS makes it.
+func eksAddonRoleSpec(name string, a eksAddonConfig, short, what, serviceAccount, managed string) serviceAccountRoleSpec {
 	return serviceAccountRoleSpec{
 		part:            short + "-role",
 		roleName:        name + "-" + short,
@@ -104,7 +123,7 @@ func (b *build) eksAddonRoleSpec(a eksAddonConfig, short, what, serviceAccount, 
 // sets (the user's win over them); role is the one it runs as, if any; after is what it
 // waits for.
 func (b *build) eksAddon(cluster *clusterResult, a eksAddonConfig, extra map[string]any, role *serviceAccountRole,
-	after []pulumi.Resource,
+	after barrier,
 ) (*eks.Addon, error) {
 	args := &eks.AddonArgs{
 		ClusterName: cluster.Name,

@@ -2,26 +2,36 @@ package platform
 
 import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-// extraEksAddons makes the eksAddons.extra add-ons of one placement (New calls it once
-// with the node add-ons and once after compute, rule 4): each with its own IAM role
-// when it has policies, waiting for after(its namespace).
-func (b *build) extraEksAddons(cluster *clusterResult, identity *identityResult, list []extraEksAddonConfig,
-	after func(namespace string) []pulumi.Resource,
-) (*addonsResult, error) {
+// extraEksAddonsIn is what one call of the extra EKS add-ons stage reads.
+type extraEksAddonsIn struct {
+	// Extra are the eksAddons.extra add-ons of one placement
+	// (eksAddonsConfig.extraEksAddonsPlaced).
+	Extra         []extraEksAddonConfig
+	ClusterConfig clusterConfig
+	Cluster       *clusterResult
+	Identity      *identityResult
+	// After is what an add-on of a namespace waits for.
+	After namespaceBarrier
+}
+
+// extraEksAddons makes the eksAddons.extra add-ons of one placement (runStages calls it
+// once with the node add-ons and once after compute, rule 4): each with its own IAM
+// role when it has policies, waiting for in.After(its namespace).
+func (b *build) extraEksAddons(in extraEksAddonsIn) (*addonsResult, error) {
 	res := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
-	for _, a := range list {
+	for _, a := range in.Extra {
 		var role *serviceAccountRole
 		if a.HasRole() {
 			var err error
-			if role, err = b.serviceAccountRole(b.extraEksAddonRoleSpec(a), identity); err != nil {
+			if role, err = b.serviceAccountRole(extraEksAddonRoleSpec(in.ClusterConfig.Name, a), in.Identity); err != nil {
 				return nil, err
 			}
 			res.RoleArns[a.Name] = role.arn
 		}
-		addon, err := b.eksAddon(cluster, eksAddonConfig{
+		addon, err := b.eksAddon(in.Cluster, eksAddonConfig{
 			Name: a.Name, Enabled: true, Version: a.Version, Values: a.Values,
 			OnCreate: a.OnCreate, OnUpdate: a.OnUpdate,
-		}, nil, role, after(a.Namespace))
+		}, nil, role, in.After(a.Namespace))
 		if err != nil {
 			return nil, err
 		}
@@ -35,15 +45,14 @@ func (a extraEksAddonConfig) serviceAccounts() []string {
 	return append([]string{a.ServiceAccount}, a.AlsoServiceAccounts...)
 }
 
-// extraEksAddonRoleSpec is the role an extra add-on runs as: trusted by exactly its
+// extraEksAddonRoleSpec is the role an extra add-on of cluster runs as: trusted by exactly its
 // service accounts through the OIDC provider (IRSA, set as the add-on's
 // serviceAccountRoleArn) or by EKS Pod Identity for those service accounts of this
 // cluster (named by the add-on's own podIdentityAssociations, so EKS makes and deletes
 // the associations with the add-on), with its managed policies attached and its inline
 // policy, if any. eksAddon makes the add-on wait for all of them, so its pods never
 // start without their permissions.
-func (b *build) extraEksAddonRoleSpec(a extraEksAddonConfig) serviceAccountRoleSpec {
-	cluster := b.cfg.Cluster.Name
+func extraEksAddonRoleSpec(cluster string, a extraEksAddonConfig) serviceAccountRoleSpec {
 	var policies []rolePolicy
 	for _, policy := range a.Policies {
 		if policy.Arn == nil {

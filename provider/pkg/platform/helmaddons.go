@@ -6,17 +6,36 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// helmAddons installs the catalogue add-ons and the user's own charts of cfg (rule 6):
-// each release uses the component's Kubernetes provider (rule 7) and waits for its IAM
-// role, policy and association and for after(its namespace), which New builds. Pod
-// Identity associations wait for agent. An add-on whose chart's CRDs the catalogue
-// vendors gets them as resources of their own (crds.go), which wait for crdsAfter, and
-// its release waits for them and skips the chart's crds/. Releases of one call are
-// independent of one another and install in parallel.
-func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kube *kubeResult, cfg helmAddonsConfig,
-	agent, crdsAfter []pulumi.Resource, after func(namespace string) []pulumi.Resource,
-) (*addonsResult, error) {
+// helmAddonsIn is what one call of the Helm add-ons stage reads.
+type helmAddonsIn struct {
+	// Install are the catalogue add-ons and user's charts this call installs: one part of
+	// HelmAddonsConfig (helmAddonsConfig.split).
+	Install helmAddonsConfig
+	// HelmAddonsConfig is the whole section: a user's release named like a catalogue
+	// add-on with a role reports its role under <namespace>/<name> (catalogueRole).
+	HelmAddonsConfig helmAddonsConfig
+	ClusterConfig    clusterConfig
+	Cluster          *clusterResult
+	Identity         *identityResult
+	Kube             *kubeResult
+	// PodIdentity is what the platform's Pod Identity associations wait for: the agent.
+	PodIdentity barrier
+	// CRDs is what the charts' CRDs wait for: the component's access to the API server.
+	CRDs barrier
+	// After is what a release of a namespace waits for (rules 4, 6 and 9).
+	After namespaceBarrier
+}
+
+// helmAddons installs the catalogue add-ons and the user's own charts of in.Install
+// (rule 6): each release uses the component's Kubernetes provider (rule 7) and waits for
+// its IAM role, policy and association and for in.After(its namespace), which runStages
+// builds. Pod Identity associations wait for in.PodIdentity. An add-on whose chart's
+// CRDs the catalogue vendors gets them as resources of their own (crds.go), which wait
+// for in.CRDs, and its release waits for them and skips the chart's crds/. Releases of
+// one call are independent of one another and install in parallel.
+func (b *build) helmAddons(in helmAddonsIn) (*addonsResult, error) {
 	out := &addonsResult{RoleArns: map[string]pulumi.StringOutput{}}
+	cfg, cluster, kube, name := in.Install, in.Cluster, in.Kube, in.ClusterConfig.Name
 	if len(cfg.Addons) == 0 && len(cfg.Releases) == 0 {
 		return out, nil
 	}
@@ -27,7 +46,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 		roleArn := pulumi.String("").ToStringOutput()
 		var ready []pulumi.Resource
 		if c.HasRole() {
-			ctx := addons.PolicyContext{ClusterName: b.cfg.Cluster.Name, Settings: c.Settings}
+			ctx := addons.PolicyContext{ClusterName: name, Settings: c.Settings}
 			policy := b.partition.ApplyT(func(partition string) (string, error) {
 				pc := ctx
 				pc.Partition = partition
@@ -38,9 +57,9 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 				// policy is unknown too (never a policy of what is known so far).
 				policy = pulumi.UnsafeUnknownOutput(nil).ApplyT(func(any) string { return "" }).(pulumi.StringOutput)
 			}
-			made, err := b.serviceAccountRole(helmRoleSpec(a.Name, b.cfg.Cluster.Name+"-"+a.Name,
-				a.Chart+" add-on of "+b.cfg.Cluster.Name, policy, c.Namespace, a.ServiceAccount, c.Identity,
-				cluster, agent), identity)
+			made, err := b.serviceAccountRole(helmRoleSpec(a.Name, name+"-"+a.Name,
+				a.Chart+" add-on of "+name, policy, c.Namespace, a.ServiceAccount, c.Identity,
+				cluster, in.PodIdentity), in.Identity)
 			if err != nil {
 				return nil, err
 			}
@@ -49,8 +68,8 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 		}
 		values := pulumi.All(roleArn, vpcID, b.region, userValues(c.Values)).ApplyT(func(v []any) (map[string]any, error) {
 			platform := a.Render(addons.ValuesContext{
-				ClusterName:       b.cfg.Cluster.Name,
-				KubernetesVersion: b.cfg.Cluster.Version,
+				ClusterName:       name,
+				KubernetesVersion: in.ClusterConfig.Version,
 				Region:            v[2].(string),
 				VpcID:             v[1].(string),
 				Namespace:         c.Namespace,
@@ -78,13 +97,13 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 		var crds []pulumi.Resource
 		if b.vendorsCRDs(a, c.Version) {
 			var err error
-			if crds, err = b.crds(a, kube, crdsAfter); err != nil {
+			if crds, err = b.crds(a, kube, in.CRDs); err != nil {
 				return nil, err
 			}
 			args.SkipCrds = pulumi.Bool(true)
 		}
 		release, err := helmv3.NewRelease(b.ctx, b.child(a.Name), args,
-			b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, after(c.Namespace), crds)))...)
+			b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, in.After(c.Namespace), crds)))...)
 		if err != nil {
 			return nil, err
 		}
@@ -99,16 +118,16 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 		var ready []pulumi.Resource
 		values := c.Values
 		if c.HasRole() {
-			made, err := b.serviceAccountRole(helmRoleSpec(part, b.cfg.Cluster.Name+"-"+c.Namespace+"-"+c.Name,
-				"Helm release "+c.Namespace+"/"+c.Name+" of "+b.cfg.Cluster.Name, c.IamPolicy, c.Namespace, c.ServiceAccount, c.Identity,
-				cluster, agent), identity)
+			made, err := b.serviceAccountRole(helmRoleSpec(part, name+"-"+c.Namespace+"-"+c.Name,
+				"Helm release "+c.Namespace+"/"+c.Name+" of "+name, c.IamPolicy, c.Namespace, c.ServiceAccount, c.Identity,
+				cluster, in.PodIdentity), in.Identity)
 			if err != nil {
 				return nil, err
 			}
 			ready = made.ready
 			values = releaseValues(c, made.arn)
 			key := c.Name
-			if _, taken := out.RoleArns[key]; taken || b.cfg.HelmAddons.catalogueRole(key) {
+			if _, taken := out.RoleArns[key]; taken || in.HelmAddonsConfig.catalogueRole(key) {
 				key = c.Namespace + "/" + c.Name
 			}
 			out.RoleArns[key] = made.arn
@@ -131,7 +150,7 @@ func (b *build) helmAddons(cluster *clusterResult, identity *identityResult, kub
 			args.Values = values
 		}
 		release, err := helmv3.NewRelease(b.ctx, b.child(part), args,
-			b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, after(c.Namespace))))...)
+			b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(ready, in.After(c.Namespace))))...)
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +211,7 @@ func userValues(in pulumi.MapInput) pulumi.MapOutput {
 // "<part>-role", "<part>-policy" (the IAM policy, named and described as the role) and
 // "<part>-pod-identity".
 func helmRoleSpec(part, roleName, description string, document pulumi.StringInput,
-	namespace, serviceAccount, identity string, cluster *clusterResult, agent []pulumi.Resource,
+	namespace, serviceAccount, identity string, cluster *clusterResult, agent barrier,
 ) serviceAccountRoleSpec {
 	return serviceAccountRoleSpec{
 		part:            part + "-role",

@@ -193,7 +193,7 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*config)) *mocktest.Mo
 		if err != nil {
 			return err
 		}
-		identity, err := b.oidcProvider(cluster)
+		identity, err := b.oidcProvider(oidcProviderIn{EksAddonsConfig: cfg.EksAddons, HelmAddonsConfig: cfg.HelmAddons, Cluster: cluster})
 		if err != nil {
 			return err
 		}
@@ -231,8 +231,9 @@ func buildWithStubs(t *testing.T, args *Args, mutate func(*config)) *mocktest.Mo
 		ready = append(ready, fp)
 		// The barrier New passes: access, the node add-ons and the compute.
 		after := join([]pulumi.Resource{entry, agent}, ready)
-		_, err = b.helmAddons(cluster, identity, kube, cfg.HelmAddons, []pulumi.Resource{agent}, []pulumi.Resource{entry},
-			func(string) []pulumi.Resource { return after })
+		_, err = b.helmAddons(helmAddonsIn{Install: cfg.HelmAddons, HelmAddonsConfig: cfg.HelmAddons, ClusterConfig: cfg.Cluster,
+			Cluster: cluster, Identity: identity, Kube: kube, PodIdentity: barrier{agent}, CRDs: barrier{entry},
+			After: func(string) barrier { return after }})
 		return err
 	})
 	if err != nil {

@@ -92,7 +92,7 @@ func fargateTrust(partition, region, account, cluster string) iampolicy.Document
 
 // fargateRoleTrust is FargateTrust for this cluster's profiles, as an Output.
 func (b *build) fargateRoleTrust() pulumi.StringOutput {
-	name := b.cfg.Cluster.Name
+	name := b.clusterName
 	return pulumi.All(b.partition, b.region, b.accountID()).ApplyT(func(v []any) string {
 		return fargateTrust(v[0].(string), v[1].(string), v[2].(string), name).JSON()
 	}).(pulumi.StringOutput)
@@ -122,7 +122,7 @@ func (b *build) accountID() pulumi.StringOutput {
 // built from its fixed name rather than read from the cluster, so roles that name it
 // need not wait for the cluster (rule 8).
 func (b *build) clusterArn(account pulumi.StringOutput) pulumi.StringOutput {
-	name := b.cfg.Cluster.Name
+	name := b.clusterName
 	return pulumi.All(b.partition, b.region, account).ApplyT(func(v []any) string {
 		return fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", v[0], v[1], v[2], name)
 	}).(pulumi.StringOutput)

@@ -7,16 +7,23 @@ import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 // that reaches the node's credentials cannot create, attach or delete ENIs.
 var nodeRolePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"}
 
+// workerRolesIn is what the worker roles stage reads.
+type workerRolesIn struct {
+	ComputeConfig  computeConfig
+	ClusterConfig  clusterConfig
+	AutoModeConfig autoModeConfig
+}
+
 // workerRoles makes the roles nodes and Fargate pods run as: the shared node role when
 // some node group has no nodeRoleArn of its own, the Fargate pod execution role when
 // there are profiles. Neither needs the cluster (the Fargate trust names it by its
 // plain name), so both run in parallel with it (rule 8); the access stage maps them.
-func (b *build) workerRoles() (*workerRolesResult, error) {
-	c := b.cfg.Compute
-	name := b.cfg.Cluster.Name
+func (b *build) workerRoles(in workerRolesIn) (*workerRolesResult, error) {
+	c := in.ComputeConfig
+	name := in.ClusterConfig.Name
 	empty := pulumi.String("").ToStringOutput()
 	res := &workerRolesResult{NodeRoleArn: empty, FargateRoleArn: empty, AutoNodeRoleArn: empty}
-	if err := b.autoModeNodeRole(res); err != nil {
+	if err := b.autoModeNodeRole(in, res); err != nil {
 		return nil, err
 	}
 
@@ -57,8 +64,8 @@ func (b *build) workerRoles() (*workerRolesResult, error) {
 // policy, which Auto Mode's networking has through the cluster role). Its name is fixed,
 // so its ARN never changes: EKS does not let the node role of a running Auto Mode
 // cluster change, and the provider would replace the cluster for it.
-func (b *build) autoModeNodeRole(res *workerRolesResult) error {
-	a := b.cfg.AutoMode
+func (b *build) autoModeNodeRole(in workerRolesIn, res *workerRolesResult) error {
+	a := in.AutoModeConfig
 	switch {
 	case !a.NeedsNodeRole():
 		return nil
@@ -66,7 +73,7 @@ func (b *build) autoModeNodeRole(res *workerRolesResult) error {
 		res.AutoNodeRoleArn = a.NodeRoleArn.ToStringOutput()
 		return nil
 	}
-	name := b.cfg.Cluster.Name
+	name := in.ClusterConfig.Name
 	// Auto Mode launches EC2 instances with this role's instance profile.
 	role, err := b.instanceRole("auto-node-role", name+"-auto-node", "EKS Auto Mode nodes of "+name, autoModeNodePolicies)
 	if err != nil {

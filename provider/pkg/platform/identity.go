@@ -9,17 +9,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// identityResult is the cluster's IAM OIDC provider, for IRSA roles.
-type identityResult struct {
-	// Provider is nil when no role of the platform uses IRSA.
-	Provider *iam.OpenIdConnectProvider
-	// ProviderArn is the provider's ARN, "" when there is no provider.
-	ProviderArn pulumi.StringOutput
-	// IssuerURL is https://oidc.eks.<region>.amazonaws.com/id/<id>, the cluster's
-	// issuer, which exists with or without a provider.
-	IssuerURL pulumi.StringOutput
-	// IssuerHost is the URL without its scheme, the prefix of IAM condition keys.
-	IssuerHost pulumi.StringOutput
+// oidcProviderIn is what the OIDC provider stage reads: the add-on sections decide
+// whether some role uses IRSA.
+type oidcProviderIn struct {
+	EksAddonsConfig  eksAddonsConfig
+	HelmAddonsConfig helmAddonsConfig
+	Cluster          *clusterResult
 }
 
 // oidcProvider makes the IAM OIDC provider from the cluster's issuer (ordering rule 2: it
@@ -29,8 +24,8 @@ type identityResult struct {
 //
 // The provider is made only when some role trusts it (usesIrsa): an identity provider
 // nobody uses is one more way into the account to audit. Without it ProviderArn is "".
-func (b *build) oidcProvider(cluster *clusterResult) (*identityResult, error) {
-	issuer := cluster.Cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
+func (b *build) oidcProvider(in oidcProviderIn) (*identityResult, error) {
+	issuer := in.Cluster.Cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
 	res := &identityResult{
 		ProviderArn: pulumi.String("").ToStringOutput(),
 		IssuerURL:   issuer,
@@ -41,7 +36,7 @@ func (b *build) oidcProvider(cluster *clusterResult) (*identityResult, error) {
 		}).(pulumi.StringOutput),
 	}
 	// The node add-ons stage reads the identity from the cluster's result.
-	if !b.cfg.usesIrsa() {
+	if !usesIrsa(in.EksAddonsConfig, in.HelmAddonsConfig) {
 		return res, nil
 	}
 	cert := tls.GetCertificateOutput(b.ctx, tls.GetCertificateOutputArgs{Url: issuer}, pulumi.Parent(b.parent))
@@ -65,23 +60,23 @@ func (b *build) oidcProvider(cluster *clusterResult) (*identityResult, error) {
 // provider: a catalogue add-on or helmReleases chart with a role and identity irsa, or
 // vpc-cni, the EBS CSI driver or an eksAddons.extra add-on with a role and identity
 // irsa.
-func (c *config) usesIrsa() bool {
-	for _, a := range c.HelmAddons.Addons {
+func usesIrsa(eksAddons eksAddonsConfig, helmAddons helmAddonsConfig) bool {
+	for _, a := range helmAddons.Addons {
 		if a.HasRole() && a.Identity != addons.PodIdentity {
 			return true
 		}
 	}
-	for _, r := range c.HelmAddons.Releases {
+	for _, r := range helmAddons.Releases {
 		if r.HasRole() && r.Identity != addons.PodIdentity {
 			return true
 		}
 	}
-	for _, a := range []eksAddonConfig{c.EksAddons.VpcCni, c.EksAddons.EbsCsiDriver} {
+	for _, a := range []eksAddonConfig{eksAddons.VpcCni, eksAddons.EbsCsiDriver} {
 		if a.Enabled && a.Identity == addons.IRSA {
 			return true
 		}
 	}
-	for _, a := range c.EksAddons.Extra {
+	for _, a := range eksAddons.Extra {
 		if a.HasRole() && a.Identity == addons.IRSA {
 			return true
 		}

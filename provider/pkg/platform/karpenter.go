@@ -24,25 +24,25 @@ import (
 // security group, and the EC2NodeClass selects by it.
 const karpenterDiscoveryTag = "karpenter.sh/discovery"
 
-// karpenterPrereqs are the Karpenter resources that need no cluster.
-type karpenterPrereqs struct {
-	NodeRole *madeRole
-	Queue    *sqs.Queue
-	// QueueReady is the queue, its policy, the rules and their targets.
-	QueueReady []pulumi.Resource
+// karpenterPrerequisitesIn is what the first Karpenter stage reads: the node role's
+// policies follow the node groups' SSM access (computeConfig.NodeSsmAccess).
+type karpenterPrerequisitesIn struct {
+	KarpenterConfig karpenterConfig
+	ClusterConfig   clusterConfig
+	ComputeConfig   computeConfig
 }
 
 // karpenterPrerequisites makes the role Karpenter's nodes run as (its instance profiles
 // are Karpenter's: v1 creates one per EC2NodeClass from spec.role) and, with
 // interruption handling, the SQS queue EventBridge delivers interruption events to.
-func (b *build) karpenterPrerequisites() (*karpenterPrereqs, error) {
-	k := b.cfg.Karpenter
+func (b *build) karpenterPrerequisites(in karpenterPrerequisitesIn) (*karpenterPrereqs, error) {
+	k := in.KarpenterConfig
 	if !k.Enabled {
 		return nil, nil
 	}
-	name := b.cfg.Cluster.Name
+	name := in.ClusterConfig.Name
 	role, err := b.instanceRole("karpenter-node-role", name+"-karpenter-node", "Nodes Karpenter launches for EKS cluster "+name,
-		addons.KarpenterNodeRolePolicies(b.cfg.Compute.NodeSsmAccess))
+		addons.KarpenterNodeRolePolicies(in.ComputeConfig.NodeSsmAccess))
 	if err != nil {
 		return nil, err
 	}
@@ -99,25 +99,6 @@ func (b *build) karpenterPrerequisites() (*karpenterPrereqs, error) {
 	return out, nil
 }
 
-// nodeRoleReady is the node role and its attachments (aws-auth maps it), none without
-// Karpenter.
-func (k *karpenterPrereqs) nodeRoleReady() []pulumi.Resource {
-	if k == nil {
-		return nil
-	}
-	return k.NodeRole.Ready
-}
-
-// karpenterResult is the controller and its capacity.
-type karpenterResult struct {
-	// Controller is the release and everything before it (CRDs, role, association):
-	// what another release waits for to start after the controller.
-	Controller []pulumi.Resource
-	// NodePools are the NodePools, in config order (placement reads them).
-	NodePools []pulumi.Resource
-	RoleArn   pulumi.StringOutput
-}
-
 // karpenterAddon is the chart as the CRD and values code sees it: the settings the
 // platform owns (the controller cannot find its cluster or queue without them).
 func karpenterAddon(interruption bool) addons.Addon {
@@ -147,6 +128,25 @@ func karpenterValues(cluster, endpoint, queue, roleArn string, k karpenterConfig
 	})
 }
 
+// karpenterIn is what the second Karpenter stage reads.
+type karpenterIn struct {
+	KarpenterConfig karpenterConfig
+	ClusterConfig   clusterConfig
+	Cluster         *clusterResult
+	Identity        *identityResult
+	Kube            *kubeResult
+	// Prerequisites are the node role and the queue (karpenterPrerequisites).
+	Prerequisites  *karpenterPrereqs
+	SecurityGroups *securityGroupsResult
+	// PodIdentity is what the controller's Pod Identity association waits for: the agent.
+	PodIdentity barrier
+	// CRDs is what Karpenter's CRDs wait for: the component's access to the API server.
+	CRDs barrier
+	// Controller is what the controller's release waits for besides its role and queue
+	// (the script's beforeKarpenter).
+	Controller barrier
+}
+
 // karpenter installs the controller and its default EC2NodeClass and NodePools.
 //
 //   - The controller's role trusts exactly kube-system/karpenter (Pod Identity or IRSA)
@@ -154,28 +154,27 @@ func karpenterValues(cluster, endpoint, queue, roleArn string, k karpenterConfig
 //   - Nodes join through an EC2_LINUX access entry for the node role (API modes; EKS
 //     makes entries only for managed node groups' roles) or, in CONFIG_MAP mode, the
 //     aws-auth mapping (awsAuth).
-//   - The release waits for after (access, the node add-ons, coredns, and the compute
-//     that runs the controller, never Karpenter's own), its role and the queue; the
-//     CRDs for crdsAfter.
+//   - The release waits for in.Controller (access, the node add-ons, coredns, and the
+//     compute that runs the controller, never Karpenter's own), its role and the
+//     queue; the CRDs for in.CRDs.
 //   - The EC2NodeClass and the NodePools depend on the release, so on destroy they are
 //     deleted while the controller runs: Kubernetes deletes a NodePool's NodeClaims
 //     with it, and each NodeClaim's finalizer holds until the controller has drained
 //     and terminated its instance; the EC2NodeClass's finalizer holds until its
 //     NodeClaims are gone and the controller has deleted its instance profile. Only
 //     then do the controller, its role, the queue and the cluster go (rule 10).
-func (b *build) karpenter(cluster *clusterResult, identity *identityResult, kube *kubeResult, pre *karpenterPrereqs,
-	sg *securityGroupsResult, agent, crdsAfter, after []pulumi.Resource,
-) (*karpenterResult, error) {
-	k := b.cfg.Karpenter
+func (b *build) karpenter(in karpenterIn) (*karpenterResult, error) {
+	k := in.KarpenterConfig
 	out := &karpenterResult{RoleArn: pulumi.String("").ToStringOutput()}
 	if !k.Enabled {
 		return out, nil
 	}
-	name := b.cfg.Cluster.Name
+	cluster, kube, pre := in.Cluster, in.Kube, in.Prerequisites
+	name := in.ClusterConfig.Name
 	a := karpenterAddon(k.Interruption)
 
 	var nodeAccess []pulumi.Resource
-	if b.cfg.Cluster.UsesAccessEntries() {
+	if in.ClusterConfig.UsesAccessEntries() {
 		entry, err := eks.NewAccessEntry(b.ctx, b.child("karpenter-node-access"), &eks.AccessEntryArgs{
 			ClusterName:  cluster.Name,
 			PrincipalArn: pre.NodeRole.Role.Arn,
@@ -203,15 +202,15 @@ func (b *build) karpenter(cluster *clusterResult, identity *identityResult, kube
 		identity:        k.Identity,
 		namespace:       addons.KarpenterNamespace,
 		serviceAccounts: []string{addons.KarpenterServiceAccount},
-		policies:        b.karpenterControllerPolicies(pre),
-		association:     &podIdentityAssociation{part: "karpenter-pod-identity", cluster: cluster.Name, agent: agent},
-	}, identity)
+		policies:        b.karpenterControllerPolicies(in),
+		association:     &podIdentityAssociation{part: "karpenter-pod-identity", cluster: cluster.Name, agent: in.PodIdentity},
+	}, in.Identity)
 	if err != nil {
 		return nil, err
 	}
 	roleReady, roleArn := role.ready, role.arn
 	out.RoleArn = roleArn
-	crds, err := b.crds(a, kube, crdsAfter)
+	crds, err := b.crds(a, kube, in.CRDs)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +230,7 @@ func (b *build) karpenter(cluster *clusterResult, identity *identityResult, kube
 		Timeout:   pulumi.Int(defaultHelmTimeout),
 		SkipCrds:  pulumi.Bool(true),
 		Values:    values,
-	}, b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(roleReady, pre.QueueReady, crds, after)))...)
+	}, b.opts(pulumi.Provider(kube.Provider), pulumi.DependsOn(join(roleReady, pre.QueueReady, crds, in.Controller)))...)
 	if err != nil {
 		return nil, err
 	}
@@ -241,11 +240,11 @@ func (b *build) karpenter(cluster *clusterResult, identity *identityResult, kube
 		ApiVersion:  pulumi.String("karpenter.k8s.aws/v1"),
 		Kind:        pulumi.String("EC2NodeClass"),
 		Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String(karpenterNodeClassName)},
-		OtherFields: kubernetes.UntypedArgs{"spec": b.karpenterNodeClassSpec(pre)},
+		OtherFields: kubernetes.UntypedArgs{"spec": b.karpenterNodeClassSpec(in)},
 	}, b.opts(pulumi.Provider(kube.Provider),
 		// The node security group (tagged for discovery like the cluster's) exists before
 		// the EC2NodeClass selects groups by that tag.
-		pulumi.DependsOn(join([]pulumi.Resource{release, sgTag}, nodeAccess, pre.NodeRole.Ready, sg.nodeGroup())))...)
+		pulumi.DependsOn(join([]pulumi.Resource{release, sgTag}, nodeAccess, pre.NodeRole.Ready, in.SecurityGroups.nodeGroup())))...)
 	if err != nil {
 		return nil, err
 	}
@@ -266,9 +265,9 @@ func (b *build) karpenter(cluster *clusterResult, identity *identityResult, kube
 
 // karpenterControllerPolicies are upstream's policies of the controller, one IAM policy
 // each (none near the size limit), rendered for this cluster, its node role and queue.
-func (b *build) karpenterControllerPolicies(pre *karpenterPrereqs) []rolePolicy {
-	k := b.cfg.Karpenter
-	name := b.cfg.Cluster.Name
+func (b *build) karpenterControllerPolicies(in karpenterIn) []rolePolicy {
+	k, pre := in.KarpenterConfig, in.Prerequisites
+	name := in.ClusterConfig.Name
 	queueArn := pulumi.String("").ToStringOutput()
 	if pre.Queue != nil {
 		queueArn = pre.Queue.Arn
@@ -328,9 +327,9 @@ func karpenterPolicyKeys(interruption bool) []string {
 // its instance profile), the AMI alias, subnets and security groups by the discovery
 // tag, an encrypted gp3 root volume (AL2023's /dev/xvda), IMDSv2 with the platform's
 // hop limit, and the platform's tags on everything it launches.
-func (b *build) karpenterNodeClassSpec(pre *karpenterPrereqs) pulumi.Map {
-	nc := b.cfg.Karpenter.NodeClass
-	selector := pulumi.Array{pulumi.Map{"tags": pulumi.StringMap{karpenterDiscoveryTag: pulumi.String(b.cfg.Cluster.Name)}}}
+func (b *build) karpenterNodeClassSpec(in karpenterIn) pulumi.Map {
+	nc, pre := in.KarpenterConfig.NodeClass, in.Prerequisites
+	selector := pulumi.Array{pulumi.Map{"tags": pulumi.StringMap{karpenterDiscoveryTag: pulumi.String(in.ClusterConfig.Name)}}}
 	return pulumi.Map{
 		"role":                       pre.NodeRole.Role.Name,
 		"amiSelectorTerms":           pulumi.Array{pulumi.Map{"alias": pulumi.String(nc.AmiAlias)}},

@@ -46,9 +46,10 @@ type liveCluster struct {
 // than getCluster's "not found" error; only the node groups whose EKS names carry one
 // of this platform's prefixes are read. An invoke that fails fails the run: a version
 // check that cannot read the cluster does not pass silently. A cluster of the name that
-// is not this platform's is refused before anything else is read (checkOwner).
-func (b *build) readLive() (liveCluster, error) {
-	name := b.cfg.Cluster.Name
+// is not this platform's is refused before anything else is read (checkOwner). compute
+// says which node groups are the platform's.
+func (b *build) readLive(compute computeConfig) (liveCluster, error) {
+	name := b.clusterName
 	live := liveCluster{NodeGroups: map[string]string{}, Groups: map[string]nodeGroupFields{}}
 	names, err := awaitStrings(eks.GetClustersOutput(b.ctx, pulumi.Parent(b.parent)).Names())
 	if err != nil {
@@ -82,7 +83,7 @@ func (b *build) readLive() (liveCluster, error) {
 	}
 	live.AllNodeGroups = slices.Sorted(slices.Values(groups))
 	for _, ng := range slices.Sorted(slices.Values(groups)) {
-		if b.cfg.Compute.groupOf(ng) < 0 {
+		if compute.groupOf(ng) < 0 {
 			continue
 		}
 		r, err := awaitNodeGroup(eks.LookupNodeGroupOutput(b.ctx, eks.LookupNodeGroupOutputArgs{

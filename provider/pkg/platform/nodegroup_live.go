@@ -206,13 +206,13 @@ type plannedName struct {
 // name this run cannot compute yet: their replacement depends on a value the update
 // learns. It reads the names after every child is registered (a dry run answers
 // registrations at once), so it holds nothing up; names that are known were warned
-// about by nodeGroup's apply.
-func (b *build) warnUnknownNodeGroupNames(planned []plannedName) {
+// about by nodeGroup's apply. compute matches the running groups to the configured ones.
+func (b *build) warnUnknownNodeGroupNames(compute computeConfig, planned []plannedName) {
 	if !b.ctx.DryRun() {
 		return
 	}
 	for _, p := range planned {
-		running := b.cfg.Compute.liveGroupsOf(b.upgrade.live, p.g)
+		running := compute.liveGroupsOf(b.upgrade.live, p.g)
 		if len(running) == 0 {
 			continue
 		}

@@ -60,7 +60,7 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 	}
 	// A stage that fails returns no barriers; outputs that fail to register still
 	// return the component with its error.
-	w, err := b.runStages(p)
+	w, err := b.runStages(cfg, p)
 	if w == nil {
 		return nil, nil, err
 	}
@@ -71,9 +71,9 @@ func newPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 // call taking one input struct: the results it uses, the configuration sections it
 // reads, and its waits by name. Every wait that the data flow alone would not express
 // is a named barrier, with the rule of docs/ordering.md it implements beside it.
-// Stages never reach into each other's results to decide what to wait for.
-func (b *build) runStages(p *EksPlatform) (*barriers, error) {
-	cfg := b.cfg
+// Stages never reach into each other's results to decide what to wait for. cfg is read
+// here only: each stage gets its sections from it, by name.
+func (b *build) runStages(cfg *config, p *EksPlatform) (*barriers, error) {
 	w := &barriers{}
 	var s stageResults
 	var err error
@@ -92,11 +92,13 @@ func (b *build) runStages(p *EksPlatform) (*barriers, error) {
 	if s.logs, err = b.controlPlaneLogGroup(logGroupIn{ClusterConfig: cfg.Cluster, Secrets: s.secrets}); err != nil {
 		return nil, err
 	}
-	if s.workers, err = b.workerRoles(); err != nil {
+	if s.workers, err = b.workerRoles(workerRolesIn{ComputeConfig: cfg.Compute, ClusterConfig: cfg.Cluster,
+		AutoModeConfig: cfg.AutoMode}); err != nil {
 		return nil, err
 	}
 	// Karpenter's node role and interruption queue need no cluster either.
-	if s.karpenterPre, err = b.karpenterPrerequisites(); err != nil {
+	if s.karpenterPre, err = b.karpenterPrerequisites(karpenterPrerequisitesIn{KarpenterConfig: cfg.Karpenter,
+		ClusterConfig: cfg.Cluster, ComputeConfig: cfg.Compute}); err != nil {
 		return nil, err
 	}
 
@@ -115,7 +117,8 @@ func (b *build) runStages(p *EksPlatform) (*barriers, error) {
 		return nil, err
 	}
 	// Rule 2: the OIDC provider follows the cluster through its issuer URL (data flow).
-	if s.identity, err = b.oidcProvider(s.cluster); err != nil {
+	if s.identity, err = b.oidcProvider(oidcProviderIn{EksAddonsConfig: cfg.EksAddons, HelmAddonsConfig: cfg.HelmAddons,
+		Cluster: s.cluster}); err != nil {
 		return nil, err
 	}
 	// Rule 7: every Kubernetes resource uses this provider, built from the cluster.
@@ -143,13 +146,15 @@ func (b *build) runStages(p *EksPlatform) (*barriers, error) {
 	}
 
 	// Rule 4: the add-ons nodes need (vpc-cni, kube-proxy, pod identity agent).
-	if s.nodeAddons, err = b.nodeAddons(s.cluster, s.identity); err != nil {
+	if s.nodeAddons, err = b.nodeAddons(nodeAddonsIn{EksAddonsConfig: cfg.EksAddons, ClusterConfig: cfg.Cluster,
+		Cluster: s.cluster, Identity: s.identity}); err != nil {
 		return nil, err
 	}
 	// Rule 4: eksAddons.extra node agents (DaemonSets only, which EKS reports active with
 	// no node yet) start with them; nothing waits for them but the ALB controller.
-	if s.earlyAddons, err = b.extraEksAddons(s.cluster, s.identity, cfg.EksAddons.extraEksAddonsPlaced(false),
-		func(string) []pulumi.Resource { return nil }); err != nil {
+	if s.earlyAddons, err = b.extraEksAddons(extraEksAddonsIn{Extra: cfg.EksAddons.extraEksAddonsPlaced(false),
+		ClusterConfig: cfg.Cluster, Cluster: s.cluster, Identity: s.identity,
+		After: func(string) barrier { return nil }}); err != nil {
 		return nil, err
 	}
 
@@ -197,17 +202,19 @@ func (b *build) runStages(p *EksPlatform) (*barriers, error) {
 	// They also need the node add-ons, which nodes no longer wait for: kube-proxy routes
 	// a pod's way to the API server, the CNI gives it an address.
 	w.beforeSystemAddons = join(s.nodeAddons.Ready, w.systemAddonsSchedulable)
-	if s.workloadAddons, err = b.workloadAddons(s.cluster, s.identity, w.beforeSystemAddons); err != nil {
+	if s.workloadAddons, err = b.workloadAddons(workloadAddonsIn{EksAddonsConfig: cfg.EksAddons, ClusterConfig: cfg.Cluster,
+		Cluster: s.cluster, Identity: s.identity, After: w.beforeSystemAddons}); err != nil {
 		return nil, err
 	}
 	// Rule 4: eksAddons.extra add-ons with a Deployment (and every add-on the platform
 	// does not know) wait, like coredns, for the node add-ons and for the compute that
 	// can schedule pods of their namespace; with no namespace known, for all compute.
 	w.beforeLateEksAddons = s.nodeAddons.Ready
-	if s.lateAddons, err = b.extraEksAddons(s.cluster, s.identity, cfg.EksAddons.extraEksAddonsPlaced(true),
-		func(namespace string) []pulumi.Resource {
+	if s.lateAddons, err = b.extraEksAddons(extraEksAddonsIn{Extra: cfg.EksAddons.extraEksAddonsPlaced(true),
+		ClusterConfig: cfg.Cluster, Cluster: s.cluster, Identity: s.identity,
+		After: func(namespace string) barrier {
 			return join(w.beforeLateEksAddons, place.schedulableForNamespace(namespace))
-		}); err != nil {
+		}}); err != nil {
 		return nil, err
 	}
 	// Rule 6: Helm add-ons wait for access and the node add-ons (kube-proxy routes the
@@ -226,16 +233,25 @@ func (b *build) runStages(p *EksPlatform) (*barriers, error) {
 	// destroy they go first, while the controller still runs to terminate their nodes.
 	w.karpenterControllerSchedulable = place.schedulableFor(addons.KarpenterNamespace, addons.KarpenterPodLabels, karpenterTolerations, false)
 	w.beforeKarpenter = join(w.beforeWorkloads, s.workloadAddons.Ready, w.karpenterControllerSchedulable)
-	if s.karpenter, err = b.karpenter(s.cluster, s.identity, s.kube, s.karpenterPre, s.securityGroups, w.beforePodIdentity, w.beforeCRDs, w.beforeKarpenter); err != nil {
+	if s.karpenter, err = b.karpenter(karpenterIn{KarpenterConfig: cfg.Karpenter, ClusterConfig: cfg.Cluster,
+		Cluster: s.cluster, Identity: s.identity, Kube: s.kube, Prerequisites: s.karpenterPre, SecurityGroups: s.securityGroups,
+		PodIdentity: w.beforePodIdentity, CRDs: w.beforeCRDs, Controller: w.beforeKarpenter}); err != nil {
 		return nil, err
 	}
 	// Rule 4: Helm releases no node group or profile fits may run on Karpenter's
 	// capacity, once a NodePool exists.
 	place = place.withKarpenterPools(cfg.Karpenter.NodePools, s.karpenter.NodePools)
-	releaseAfter := func(extra []pulumi.Resource) func(string) []pulumi.Resource {
-		return func(namespace string) []pulumi.Resource {
+	releaseAfter := func(extra barrier) namespaceBarrier {
+		return func(namespace string) barrier {
 			return join(w.beforeWorkloads, extra, place.schedulableFor(namespace, nil, nil, false))
 		}
+	}
+	// The three calls below differ only in the part of the section each installs and in
+	// what its releases wait for (rule 9).
+	helmIn := func(install helmAddonsConfig, after namespaceBarrier) helmAddonsIn {
+		return helmAddonsIn{Install: install, HelmAddonsConfig: cfg.HelmAddons, ClusterConfig: cfg.Cluster,
+			Cluster: s.cluster, Identity: s.identity, Kube: s.kube,
+			PodIdentity: w.beforePodIdentity, CRDs: w.beforeCRDs, After: after}
 	}
 	// Rule 9: the ALB controller's Service webhook (failurePolicy Fail) rejects every
 	// other Service until its pods are ready. It goes after the EKS add-ons that make
@@ -246,25 +262,22 @@ func (b *build) runStages(p *EksPlatform) (*barriers, error) {
 	// controller's starts.
 	blockers, rest, releases := cfg.HelmAddons.split()
 	w.beforeServiceBlockers = join(s.workloadAddons.Ready, s.earlyAddons.Ready, s.lateAddons.Ready, s.karpenter.Controller)
-	if s.serviceBlockers, err = b.helmAddons(s.cluster, s.identity, s.kube, blockers, w.beforePodIdentity, w.beforeCRDs,
-		releaseAfter(w.beforeServiceBlockers)); err != nil {
+	if s.serviceBlockers, err = b.helmAddons(helmIn(blockers, releaseAfter(w.beforeServiceBlockers))); err != nil {
 		return nil, err
 	}
 	w.beforeOtherReleases = s.serviceBlockers.Ready
-	if s.helm, err = b.helmAddons(s.cluster, s.identity, s.kube, rest, w.beforePodIdentity, w.beforeCRDs,
-		releaseAfter(w.beforeOtherReleases)); err != nil {
+	if s.helm, err = b.helmAddons(helmIn(rest, releaseAfter(w.beforeOtherReleases))); err != nil {
 		return nil, err
 	}
 	// Rule 9: cert-manager's and external-secrets' webhooks (failurePolicy Fail) reject
 	// their own kinds (a Certificate, an ExternalSecret) until their pods serve them; a
 	// chart of the user's may make such objects, so helmReleases wait for those add-ons.
 	w.beforeUserReleases = join(w.beforeOtherReleases, s.helm.Guards)
-	if s.helmReleases, err = b.helmAddons(s.cluster, s.identity, s.kube, releases, w.beforePodIdentity, w.beforeCRDs,
-		releaseAfter(w.beforeUserReleases)); err != nil {
+	if s.helmReleases, err = b.helmAddons(helmIn(releases, releaseAfter(w.beforeUserReleases))); err != nil {
 		return nil, err
 	}
 	err = b.outputs(outputsIn{Platform: p, Results: &s, KarpenterConfig: cfg.Karpenter})
 	// Last, so reading the planned node group names holds no registration up.
-	b.warnUnknownNodeGroupNames(s.nodeGroups.planned)
+	b.warnUnknownNodeGroupNames(cfg.Compute, s.nodeGroups.planned)
 	return w, err
 }

@@ -14,7 +14,7 @@ func preflight(ctx *pulumi.Context, cfg *config, p *EksPlatform) (*build, error)
 	var live liveCluster
 	var err error
 	if !cfg.Cluster.VersionStepUnread {
-		if live, err = b.readLive(); err != nil {
+		if live, err = b.readLive(cfg.Compute); err != nil {
 			return nil, err
 		}
 	}
@@ -30,7 +30,7 @@ func preflight(ctx *pulumi.Context, cfg *config, p *EksPlatform) (*build, error)
 		_ = ctx.Log.Warn(w, &pulumi.LogArgs{Resource: p})
 	}
 	// A change that would replace the cluster is refused here too, unless allowed.
-	if err := b.guardCluster(live); err != nil {
+	if err := b.guardCluster(&cfg.Cluster, cfg.AutoMode, live); err != nil {
 		return nil, err
 	}
 	return b, nil

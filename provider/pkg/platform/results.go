@@ -4,6 +4,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -146,4 +147,44 @@ type addonsResult struct {
 	// nodesJoinWith are the add-ons among them a node needs to become Ready when it
 	// joins: vpc-cni and kube-proxy (rule 4).
 	nodesJoinWith []pulumi.Resource
+}
+
+// identityResult is the cluster's IAM OIDC provider, for IRSA roles.
+type identityResult struct {
+	// Provider is nil when no role of the platform uses IRSA.
+	Provider *iam.OpenIdConnectProvider
+	// ProviderArn is the provider's ARN, "" when there is no provider.
+	ProviderArn pulumi.StringOutput
+	// IssuerURL is https://oidc.eks.<region>.amazonaws.com/id/<id>, the cluster's
+	// issuer, which exists with or without a provider.
+	IssuerURL pulumi.StringOutput
+	// IssuerHost is the URL without its scheme, the prefix of IAM condition keys.
+	IssuerHost pulumi.StringOutput
+}
+
+// karpenterPrereqs are the Karpenter resources that need no cluster.
+type karpenterPrereqs struct {
+	NodeRole *madeRole
+	Queue    *sqs.Queue
+	// QueueReady is the queue, its policy, the rules and their targets.
+	QueueReady []pulumi.Resource
+}
+
+// nodeRoleReady is the node role and its attachments (aws-auth maps it), none without
+// Karpenter.
+func (k *karpenterPrereqs) nodeRoleReady() []pulumi.Resource {
+	if k == nil {
+		return nil
+	}
+	return k.NodeRole.Ready
+}
+
+// karpenterResult is the controller and its capacity.
+type karpenterResult struct {
+	// Controller is the release and everything before it (CRDs, role, association):
+	// what another release waits for to start after the controller.
+	Controller []pulumi.Resource
+	// NodePools are the NodePools, in config order (placement reads them).
+	NodePools []pulumi.Resource
+	RoleArn   pulumi.StringOutput
 }
