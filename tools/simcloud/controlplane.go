@@ -144,7 +144,11 @@ func (s *Server) controlPlane(ctx context.Context, cluster string, create bool) 
 		return nil, fmt.Errorf("simcloud: the control plane of cluster %q: %w", cluster, err)
 	}
 	st.OwnerPID = os.Getpid()
-	if err := writeControlPlaneState(dir, st); err == nil && !known {
+	// A state or baseline that cannot be written fails the start: a later run would
+	// otherwise restart a control plane it cannot find, or report leftovers it cannot
+	// tell from EKS's own objects.
+	err = writeControlPlaneState(dir, st)
+	if err == nil && !known {
 		err = writeBaseline(ctx, dir, srv.Client)
 	}
 	if err != nil {

@@ -20,7 +20,6 @@ type fakeEKS struct {
 	protection bool
 	tier       string
 	calls      []string
-	polled     map[string]int
 }
 
 func (f *fakeEKS) DescribeCluster(_ context.Context, in *eks.DescribeClusterInput, _ ...func(*eks.Options)) (*eks.DescribeClusterOutput, error) {

@@ -68,7 +68,7 @@ func load(gitDir string, s charts.Source) (*chart.Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }() // a scratch copy; nothing to report if it lingers
 	if err := extract(dir, s.Commit, append([]string{s.Path}, s.ExtraPaths...), tmp); err != nil {
 		return nil, err
 	}

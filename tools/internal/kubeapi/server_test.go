@@ -73,7 +73,7 @@ func TestServerIsThePinnedRelease(t *testing.T) {
 	}
 	req, _ := http.NewRequestWithContext(ctx(t), http.MethodGet, s.Endpoint+"/api/v1/namespaces/kube-system/configmaps", nil)
 	req.Header.Set("Authorization", "Bearer not-the-token")
-	resp, err := s.Client.client.Do(req)
+	resp, err := s.client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
