@@ -207,14 +207,21 @@ func kubeBody(r *res) (map[string]any, error) {
 	return obj, nil
 }
 
-// kubeCreate creates r's object in cluster's API server as described above.
-func (s *Server) kubeCreate(ctx context.Context, r *res, cluster string, preview bool) error {
-	c, err := s.kubeClient(ctx, cluster, !preview)
+// kubeTarget is r's cluster client and r's object; a nil client (no API server:
+// SIMCLOUD_KUBE_API=off) means the simulator's record stands alone.
+func (s *Server) kubeTarget(ctx context.Context, r *res, cluster string, start bool) (*kubeapi.Client, map[string]any, error) {
+	c, err := s.kubeClient(ctx, cluster, start)
 	if err != nil || c == nil {
-		return err
+		return nil, nil, err
 	}
 	obj, err := kubeBody(r)
-	if err != nil {
+	return c, obj, err
+}
+
+// kubeCreate creates r's object in cluster's API server as described above.
+func (s *Server) kubeCreate(ctx context.Context, r *res, cluster string, preview bool) error {
+	c, obj, err := s.kubeTarget(ctx, r, cluster, !preview)
+	if err != nil || c == nil {
 		return err
 	}
 	upsert := isPatchType(r.Type) || s.kubeFlag("upsertExistingObjects")
@@ -233,12 +240,8 @@ func (s *Server) kubeCreate(ctx context.Context, r *res, cluster string, preview
 
 // kubeUpdate applies r's new object.
 func (s *Server) kubeUpdate(ctx context.Context, r *res, cluster string, preview bool) error {
-	c, err := s.kubeClient(ctx, cluster, !preview)
+	c, obj, err := s.kubeTarget(ctx, r, cluster, !preview)
 	if err != nil || c == nil {
-		return err
-	}
-	obj, err := kubeBody(r)
-	if err != nil {
 		return err
 	}
 	manager := fieldManagerOf(r)
@@ -257,12 +260,8 @@ func (s *Server) kubeUpdate(ctx context.Context, r *res, cluster string, preview
 
 // kubeDelete deletes r's object (r.Inputs holds the state), or gives up a Patch's fields.
 func (s *Server) kubeDelete(ctx context.Context, r *res, cluster string) error {
-	c, err := s.kubeClient(ctx, cluster, true)
+	c, obj, err := s.kubeTarget(ctx, r, cluster, true)
 	if err != nil || c == nil {
-		return err
-	}
-	obj, err := kubeBody(r)
-	if err != nil {
 		return err
 	}
 	apiVersion, kind, ns, name := kubeIdentity(obj)

@@ -79,6 +79,16 @@ func (r *Resource) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	return resp, nil
 }
 
+// stateSettings reads a state's properties and the settings they hold (Read, Delete).
+func stateSettings(props *structpb.Struct) (resource.PropertyMap, settings, error) {
+	state, err := unmarshal(props)
+	if err != nil {
+		return nil, settings{}, err
+	}
+	s, err := settingsOf(state)
+	return state, s, err
+}
+
 // settingsOf reads known settings (at create, update, read and delete every value is known).
 func settingsOf(m resource.PropertyMap) (settings, error) {
 	s, known, failures := readSettings(m)
@@ -163,11 +173,7 @@ func (r *Resource) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 // shows in refresh and the next update repairs it; a cluster that is gone takes the
 // settings with it.
 func (r *Resource) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	state, err := unmarshal(req.GetProperties())
-	if err != nil {
-		return nil, err
-	}
-	s, err := settingsOf(state)
+	state, s, err := stateSettings(req.GetProperties())
 	if err != nil {
 		return nil, err
 	}
@@ -199,11 +205,7 @@ func (r *Resource) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulum
 // otherwise it leaves the cluster as it is (with protectCluster the engine refuses the
 // cluster's delete anyway, and AWS keeps refusing deletes from outside Pulumi).
 func (r *Resource) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
-	state, err := unmarshal(req.GetProperties())
-	if err != nil {
-		return nil, err
-	}
-	s, err := settingsOf(state)
+	_, s, err := stateSettings(req.GetProperties())
 	if err != nil {
 		return nil, err
 	}
