@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/eksplatform/pulumi-eksplatform/provider/internal/clustersettings"
-	"github.com/eksplatform/pulumi-eksplatform/provider/internal/settingsapi"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil/rpcerror"
 	pulumiprovider "github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -25,8 +22,6 @@ type server struct {
 	host      *pulumiprovider.HostClient
 	schema    []byte
 	construct pulumiprovider.ConstructFunc
-	// settings serves the plugin's one custom resource, settingsapi.Token.
-	settings *clustersettings.Resource
 }
 
 // NewServer returns the plugin's resource provider, talking to the engine through host.
@@ -35,7 +30,7 @@ func NewServer(host *pulumiprovider.HostClient) (pulumirpc.ResourceProviderServe
 	if err != nil {
 		return nil, err
 	}
-	return &server{host: host, schema: schema, construct: Construct, settings: clustersettings.New()}, nil
+	return &server{host: host, schema: schema, construct: Construct}, nil
 }
 
 // ConstructRPC serves one Construct call exactly as the plugin does: it checks and
@@ -123,67 +118,4 @@ func (p *server) Attach(_ context.Context, req *pulumirpc.PluginAttach) (*emptyp
 // GetMapping has no conversion mapping.
 func (p *server) GetMapping(context.Context, *pulumirpc.GetMappingRequest) (*pulumirpc.GetMappingResponse, error) {
 	return &pulumirpc.GetMappingResponse{Provider: "", Data: nil}, nil
-}
-
-// customResource returns the resource provider for the URN's type: the plugin serves
-// one custom resource, settingsapi.Token, which only the component creates.
-func (p *server) customResource(urn string) (*clustersettings.Resource, error) {
-	if typ := string(resource.URN(urn).Type()); typ != settingsapi.Token {
-		return nil, status.Errorf(codes.InvalidArgument, "the eksplatform plugin serves no custom resource of type %s", typ)
-	}
-	return p.settings, nil
-}
-
-// Check validates the inputs of the plugin's custom resource.
-func (p *server) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
-	r, err := p.customResource(req.GetUrn())
-	if err != nil {
-		return nil, err
-	}
-	return r.Check(ctx, req)
-}
-
-// Diff compares the plugin's custom resource with its state.
-func (p *server) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	r, err := p.customResource(req.GetUrn())
-	if err != nil {
-		return nil, err
-	}
-	return r.Diff(ctx, req)
-}
-
-// Create creates the plugin's custom resource.
-func (p *server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
-	r, err := p.customResource(req.GetUrn())
-	if err != nil {
-		return nil, err
-	}
-	return r.Create(ctx, req)
-}
-
-// Read refreshes the plugin's custom resource.
-func (p *server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	r, err := p.customResource(req.GetUrn())
-	if err != nil {
-		return nil, err
-	}
-	return r.Read(ctx, req)
-}
-
-// Update updates the plugin's custom resource.
-func (p *server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
-	r, err := p.customResource(req.GetUrn())
-	if err != nil {
-		return nil, err
-	}
-	return r.Update(ctx, req)
-}
-
-// Delete deletes the plugin's custom resource.
-func (p *server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
-	r, err := p.customResource(req.GetUrn())
-	if err != nil {
-		return nil, err
-	}
-	return r.Delete(ctx, req)
 }

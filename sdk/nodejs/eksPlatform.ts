@@ -114,8 +114,6 @@ export class EksPlatform extends pulumi.ComponentResource {
             resourceInputs["callerIsAdmin"] = args?.callerIsAdmin;
             resourceInputs["clusterName"] = args?.clusterName;
             resourceInputs["clusterSecurityGroupRules"] = args?.clusterSecurityGroupRules;
-            resourceInputs["controlPlaneTier"] = args?.controlPlaneTier;
-            resourceInputs["deletionProtection"] = args?.deletionProtection;
             resourceInputs["eksAddons"] = args?.eksAddons;
             resourceInputs["enabledLogTypes"] = args?.enabledLogTypes;
             resourceInputs["endpointPrivateAccess"] = args?.endpointPrivateAccess;
@@ -209,11 +207,11 @@ export interface EksPlatformArgs {
      */
     awsAuthTakeover?: pulumi.Input<boolean | undefined>;
     /**
-     * AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`. The plugin also uses it (instead of the stack's `aws:profile`) for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
+     * AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
      */
     awsProfile?: pulumi.Input<string | undefined>;
     /**
-     * IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`. The plugin also assumes it for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
+     * IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
      */
     awsRoleArn?: pulumi.Input<string | undefined>;
     /**
@@ -232,14 +230,6 @@ export interface EksPlatformArgs {
      * Rules added to the cluster security group EKS makes (`clusterSecurityGroupId`), which the control plane's network interfaces, Fargate pods and every node carry. One EC2 rule resource each, named by the rule's `name`, so reordering the list changes nothing. EKS already allows all traffic within the group and all outbound traffic; a rule equal to one of those is refused (EC2 would answer `InvalidPermission.Duplicate`). The rules exist before any node group is created.
      */
     clusterSecurityGroupRules?: pulumi.Input<pulumi.Input<inputs.SecurityGroupRuleArgs>[] | undefined>;
-    /**
-     * The provisioned control plane tier of the cluster (`controlPlaneScalingConfig.tier`): `standard`, `tier-xl`, `tier-2xl`, `tier-4xl` or `tier-8xl`, each a larger, pre-provisioned control plane billed per hour at its tier's rate. Not given, the tier is left as EKS has it (`standard` on a new cluster). Changing it updates the cluster in place; the platform waits for EKS to finish the update. Set by the plugin with the AWS SDK, like `deletionProtection`.
-     */
-    controlPlaneTier?: pulumi.Input<string | undefined>;
-    /**
-     * Whether EKS deletion protection is on (the cluster's `deletionProtection`): EKS then refuses to delete the cluster, from the console, the CLI or any tool, until it is turned off. Defaults to `true` for a platform created by this release; a platform created by an earlier release (0.1.0) keeps the cluster as it is until the input is given, so upgrading changes nothing. Turning it on or off updates the cluster in place. `pulumi destroy` of a platform without `protectCluster` turns it off just before it deletes the cluster, so the destroy completes; with `protectCluster` Pulumi refuses the destroy anyway and the protection stays. Set by the plugin with the AWS SDK (pulumi-aws v6 has no such field), with the credentials and region of the component's aws provider: the standard AWS environment and the stack's `aws:profile`.
-     */
-    deletionProtection?: pulumi.Input<boolean | undefined>;
     /**
      * EKS managed add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent before nodes; coredns and the EBS CSI driver after).
      */

@@ -325,9 +325,6 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 	if err := s.forget(r.Type, req.GetId()); err != nil {
 		return nil, err
 	}
-	if err := s.forgetClusterFields(r.Type, req.GetId()); err != nil { // eksapi.go
-		return nil, err
-	}
 	s.settle(r.Type, 0)
 	return &emptypb.Empty{}, nil
 }

@@ -128,8 +128,6 @@ func checkDelete(r *res, cluster string, v view) error {
 		return checkAutoModeObject(r, cluster, v)
 	case typEC2NodeClass:
 		return checkKarpenterObject(r, cluster, v)
-	case typCluster: // EKS deletion protection (eksapi.go)
-		return clusterDeleteProtected(r.Named("name"), v)
 	}
 	return nil
 }

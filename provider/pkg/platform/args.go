@@ -35,10 +35,6 @@ type Args struct {
 	// AllowClusterReplacement lets a change that replaces the EKS cluster go ahead
 	// (clusterguard.go); without it such a change is refused before anything changes.
 	AllowClusterReplacement pulumi.BoolInput `pulumi:"allowClusterReplacement"`
-	// DeletionProtection is EKS deletion protection (cluster_settings.go).
-	DeletionProtection pulumi.BoolInput `pulumi:"deletionProtection"`
-	// ControlPlaneTier is the provisioned control plane tier (cluster_settings.go).
-	ControlPlaneTier pulumi.StringInput `pulumi:"controlPlaneTier"`
 
 	AuthenticationMode                      pulumi.StringInput      `pulumi:"authenticationMode"`
 	BootstrapClusterCreatorAdminPermissions pulumi.BoolInput        `pulumi:"bootstrapClusterCreatorAdminPermissions"`

@@ -77,9 +77,6 @@ type clusterConfig struct {
 	// Protect gives the cluster Pulumi's protect option (not AWS deletion protection,
 	// which pulumi-aws v6 does not have).
 	Protect bool
-	// Settings are deletion protection and the control plane tier, which the plugin's
-	// own resource sets (cluster_settings_config.go).
-	Settings clusterSettingsConfig
 	// AllowReplacement is allowClusterReplacement: a change that replaces the cluster
 	// goes ahead (with a warning) instead of being refused (clusterguard.go).
 	AllowReplacement bool
@@ -133,7 +130,6 @@ func resolveCluster(p *problems, name string, args *Args, today time.Time) clust
 		Protect:            r.boolean("protectCluster", args.ProtectCluster, false),
 		AllowReplacement:   r.boolean("allowClusterReplacement", args.AllowClusterReplacement, false),
 		AuthenticationMode: r.str("authenticationMode", args.AuthenticationMode),
-		Settings:           resolveClusterSettings(p, args),
 	}
 	c.VersionStepUnread = p.unknown["clusterName"] || p.unknown["kubernetesVersion"]
 	if c.Name == "" {

@@ -120,10 +120,6 @@ func (b *build) guardTags(c clusterConfig) stringMap {
 		// key is known, checks it and records it).
 		tags[secretsKeyTag] = v
 	}
-	// A platform whose deletionProtection defaults to true says so (cluster_settings_config.go).
-	if deletionProtectionDefault(b.upgrade.live) != nil {
-		tags[deletionProtectionDefaultTag] = "true"
-	}
 	return stringMap{Known: true, Values: tags}
 }
 

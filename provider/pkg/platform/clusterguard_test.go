@@ -60,7 +60,7 @@ func TestClusterCarriesGuardTags(t *testing.T) {
 	}
 	tags := obj(rec.Find(t, "demo-cluster"), "tags")
 	want := map[string]string{"team": "platform", identityTag: "project/stack/demo", bootstrapAdminTag: "true", secretsEncryptionTag: "true",
-		secretsKeyTag: platformKeyValue, deletionProtectionDefaultTag: "true"}
+		secretsKeyTag: platformKeyValue}
 	for k, v := range want {
 		if got := tags[resource.PropertyKey(k)]; !got.IsString() || got.StringValue() != v {
 			t.Errorf("cluster tag %s = %v, want %q", k, got, v)

@@ -110,12 +110,6 @@ func (b *build) runStages(cfg *config, p *EksPlatform) (*barriers, error) {
 		Secrets: s.secrets, AutoNodeRoleArn: s.workers.AutoNodeRoleArn, After: w.beforeCluster}); err != nil {
 		return nil, err
 	}
-	// Rule 12: the settings pulumi-aws v6 cannot express follow the cluster (data flow),
-	// so on destroy they go first and turn deletion protection off before its delete.
-	if _, err = b.clusterSettings(clusterSettingsIn{ClusterSettingsConfig: cfg.Cluster.Settings, ClusterConfig: cfg.Cluster,
-		KubeAuthConfig: cfg.Kube, Cluster: s.cluster}); err != nil {
-		return nil, err
-	}
 	// Rule 2: the OIDC provider follows the cluster through its issuer URL (data flow).
 	if s.identity, err = b.oidcProvider(oidcProviderIn{EksAddonsConfig: cfg.EksAddons, HelmAddonsConfig: cfg.HelmAddons,
 		Cluster: s.cluster}); err != nil {

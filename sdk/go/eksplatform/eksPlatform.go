@@ -90,9 +90,9 @@ type eksPlatformArgs struct {
 	AutoMode *AutoMode `pulumi:"autoMode"`
 	// Whether the platform takes `aws-auth`'s `mapRoles` and `mapUsers` over from another field manager (EKS for a node group made outside the platform, another tool, `kubectl edit`). Defaults to `false`, so an `aws-auth` whose mappings another manager wrote with a different value stops the run with a server-side apply field conflict instead of dropping them. `true` forces the apply (`pulumi.com/patchForce`); the platform's mappings replace the other manager's, and every mapping not in `roleMappings`/`userMappings` (or a node role the platform maps) is removed. `CONFIG_MAP` or `API_AND_CONFIG_MAP` mode only.
 	AwsAuthTakeover *bool `pulumi:"awsAuthTakeover"`
-	// AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`. The plugin also uses it (instead of the stack's `aws:profile`) for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
+	// AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
 	AwsProfile *string `pulumi:"awsProfile"`
-	// IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`. The plugin also assumes it for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
+	// IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
 	AwsRoleArn *string `pulumi:"awsRoleArn"`
 	// Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
 	BootstrapClusterCreatorAdminPermissions *bool `pulumi:"bootstrapClusterCreatorAdminPermissions"`
@@ -102,10 +102,6 @@ type eksPlatformArgs struct {
 	ClusterName *string `pulumi:"clusterName"`
 	// Rules added to the cluster security group EKS makes (`clusterSecurityGroupId`), which the control plane's network interfaces, Fargate pods and every node carry. One EC2 rule resource each, named by the rule's `name`, so reordering the list changes nothing. EKS already allows all traffic within the group and all outbound traffic; a rule equal to one of those is refused (EC2 would answer `InvalidPermission.Duplicate`). The rules exist before any node group is created.
 	ClusterSecurityGroupRules []SecurityGroupRule `pulumi:"clusterSecurityGroupRules"`
-	// The provisioned control plane tier of the cluster (`controlPlaneScalingConfig.tier`): `standard`, `tier-xl`, `tier-2xl`, `tier-4xl` or `tier-8xl`, each a larger, pre-provisioned control plane billed per hour at its tier's rate. Not given, the tier is left as EKS has it (`standard` on a new cluster). Changing it updates the cluster in place; the platform waits for EKS to finish the update. Set by the plugin with the AWS SDK, like `deletionProtection`.
-	ControlPlaneTier *string `pulumi:"controlPlaneTier"`
-	// Whether EKS deletion protection is on (the cluster's `deletionProtection`): EKS then refuses to delete the cluster, from the console, the CLI or any tool, until it is turned off. Defaults to `true` for a platform created by this release; a platform created by an earlier release (0.1.0) keeps the cluster as it is until the input is given, so upgrading changes nothing. Turning it on or off updates the cluster in place. `pulumi destroy` of a platform without `protectCluster` turns it off just before it deletes the cluster, so the destroy completes; with `protectCluster` Pulumi refuses the destroy anyway and the protection stays. Set by the plugin with the AWS SDK (pulumi-aws v6 has no such field), with the credentials and region of the component's aws provider: the standard AWS environment and the stack's `aws:profile`.
-	DeletionProtection *bool `pulumi:"deletionProtection"`
 	// EKS managed add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent before nodes; coredns and the EBS CSI driver after).
 	EksAddons *EksAddons `pulumi:"eksAddons"`
 	// Control-plane log types sent to CloudWatch, among `api`, `audit`, `authenticator`, `controllerManager`, `scheduler`. Defaults to `api`, `audit`, `authenticator`.
@@ -174,9 +170,9 @@ type EksPlatformArgs struct {
 	AutoMode AutoModePtrInput
 	// Whether the platform takes `aws-auth`'s `mapRoles` and `mapUsers` over from another field manager (EKS for a node group made outside the platform, another tool, `kubectl edit`). Defaults to `false`, so an `aws-auth` whose mappings another manager wrote with a different value stops the run with a server-side apply field conflict instead of dropping them. `true` forces the apply (`pulumi.com/patchForce`); the platform's mappings replace the other manager's, and every mapping not in `roleMappings`/`userMappings` (or a node role the platform maps) is removed. `CONFIG_MAP` or `API_AND_CONFIG_MAP` mode only.
 	AwsAuthTakeover pulumi.BoolPtrInput
-	// AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`. The plugin also uses it (instead of the stack's `aws:profile`) for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
+	// AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
 	AwsProfile pulumi.StringPtrInput
-	// IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`. The plugin also assumes it for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
+	// IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
 	AwsRoleArn pulumi.StringPtrInput
 	// Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
 	BootstrapClusterCreatorAdminPermissions pulumi.BoolPtrInput
@@ -186,10 +182,6 @@ type EksPlatformArgs struct {
 	ClusterName pulumi.StringPtrInput
 	// Rules added to the cluster security group EKS makes (`clusterSecurityGroupId`), which the control plane's network interfaces, Fargate pods and every node carry. One EC2 rule resource each, named by the rule's `name`, so reordering the list changes nothing. EKS already allows all traffic within the group and all outbound traffic; a rule equal to one of those is refused (EC2 would answer `InvalidPermission.Duplicate`). The rules exist before any node group is created.
 	ClusterSecurityGroupRules SecurityGroupRuleArrayInput
-	// The provisioned control plane tier of the cluster (`controlPlaneScalingConfig.tier`): `standard`, `tier-xl`, `tier-2xl`, `tier-4xl` or `tier-8xl`, each a larger, pre-provisioned control plane billed per hour at its tier's rate. Not given, the tier is left as EKS has it (`standard` on a new cluster). Changing it updates the cluster in place; the platform waits for EKS to finish the update. Set by the plugin with the AWS SDK, like `deletionProtection`.
-	ControlPlaneTier pulumi.StringPtrInput
-	// Whether EKS deletion protection is on (the cluster's `deletionProtection`): EKS then refuses to delete the cluster, from the console, the CLI or any tool, until it is turned off. Defaults to `true` for a platform created by this release; a platform created by an earlier release (0.1.0) keeps the cluster as it is until the input is given, so upgrading changes nothing. Turning it on or off updates the cluster in place. `pulumi destroy` of a platform without `protectCluster` turns it off just before it deletes the cluster, so the destroy completes; with `protectCluster` Pulumi refuses the destroy anyway and the protection stays. Set by the plugin with the AWS SDK (pulumi-aws v6 has no such field), with the credentials and region of the component's aws provider: the standard AWS environment and the stack's `aws:profile`.
-	DeletionProtection pulumi.BoolPtrInput
 	// EKS managed add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent before nodes; coredns and the EBS CSI driver after).
 	EksAddons EksAddonsPtrInput
 	// Control-plane log types sent to CloudWatch, among `api`, `audit`, `authenticator`, `controllerManager`, `scheduler`. Defaults to `api`, `audit`, `authenticator`.

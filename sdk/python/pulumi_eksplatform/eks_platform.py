@@ -35,8 +35,6 @@ class EksPlatformArgs:
                  caller_is_admin: pulumi.Input[Optional[_builtins.bool]] = None,
                  cluster_name: pulumi.Input[Optional[_builtins.str]] = None,
                  cluster_security_group_rules: pulumi.Input[Optional[Sequence[pulumi.Input['SecurityGroupRuleArgs']]]] = None,
-                 control_plane_tier: pulumi.Input[Optional[_builtins.str]] = None,
-                 deletion_protection: pulumi.Input[Optional[_builtins.bool]] = None,
                  eks_addons: pulumi.Input[Optional['EksAddonsArgs']] = None,
                  enabled_log_types: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  endpoint_private_access: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -72,14 +70,12 @@ class EksPlatformArgs:
         :param pulumi.Input[_builtins.str] authentication_mode: How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
         :param pulumi.Input['AutoModeArgs'] auto_mode: EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
         :param pulumi.Input[_builtins.bool] aws_auth_takeover: Whether the platform takes `aws-auth`'s `mapRoles` and `mapUsers` over from another field manager (EKS for a node group made outside the platform, another tool, `kubectl edit`). Defaults to `false`, so an `aws-auth` whose mappings another manager wrote with a different value stops the run with a server-side apply field conflict instead of dropping them. `true` forces the apply (`pulumi.com/patchForce`); the platform's mappings replace the other manager's, and every mapping not in `roleMappings`/`userMappings` (or a node role the platform maps) is removed. `CONFIG_MAP` or `API_AND_CONFIG_MAP` mode only.
-        :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`. The plugin also uses it (instead of the stack's `aws:profile`) for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
-        :param pulumi.Input[_builtins.str] aws_role_arn: IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`. The plugin also assumes it for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
+        :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
+        :param pulumi.Input[_builtins.str] aws_role_arn: IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
         :param pulumi.Input[_builtins.bool] bootstrap_cluster_creator_admin_permissions: Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
         :param pulumi.Input[_builtins.bool] caller_is_admin: Whether the IAM identity running `pulumi up` gets a ClusterAdmin access entry (its role ARN, not the session ARN). Defaults to `true` outside `CONFIG_MAP` mode. Rotating who runs `pulumi up` replaces only that access entry.
         :param pulumi.Input[_builtins.str] cluster_name: Name of the EKS cluster (1-100 characters, starts with a letter or digit, then letters, digits, `-` or `_`). Defaults to the component's name.
         :param pulumi.Input[Sequence[pulumi.Input['SecurityGroupRuleArgs']]] cluster_security_group_rules: Rules added to the cluster security group EKS makes (`clusterSecurityGroupId`), which the control plane's network interfaces, Fargate pods and every node carry. One EC2 rule resource each, named by the rule's `name`, so reordering the list changes nothing. EKS already allows all traffic within the group and all outbound traffic; a rule equal to one of those is refused (EC2 would answer `InvalidPermission.Duplicate`). The rules exist before any node group is created.
-        :param pulumi.Input[_builtins.str] control_plane_tier: The provisioned control plane tier of the cluster (`controlPlaneScalingConfig.tier`): `standard`, `tier-xl`, `tier-2xl`, `tier-4xl` or `tier-8xl`, each a larger, pre-provisioned control plane billed per hour at its tier's rate. Not given, the tier is left as EKS has it (`standard` on a new cluster). Changing it updates the cluster in place; the platform waits for EKS to finish the update. Set by the plugin with the AWS SDK, like `deletionProtection`.
-        :param pulumi.Input[_builtins.bool] deletion_protection: Whether EKS deletion protection is on (the cluster's `deletionProtection`): EKS then refuses to delete the cluster, from the console, the CLI or any tool, until it is turned off. Defaults to `true` for a platform created by this release; a platform created by an earlier release (0.1.0) keeps the cluster as it is until the input is given, so upgrading changes nothing. Turning it on or off updates the cluster in place. `pulumi destroy` of a platform without `protectCluster` turns it off just before it deletes the cluster, so the destroy completes; with `protectCluster` Pulumi refuses the destroy anyway and the protection stays. Set by the plugin with the AWS SDK (pulumi-aws v6 has no such field), with the credentials and region of the component's aws provider: the standard AWS environment and the stack's `aws:profile`.
         :param pulumi.Input['EksAddonsArgs'] eks_addons: EKS managed add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent before nodes; coredns and the EBS CSI driver after).
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] enabled_log_types: Control-plane log types sent to CloudWatch, among `api`, `audit`, `authenticator`, `controllerManager`, `scheduler`. Defaults to `api`, `audit`, `authenticator`.
         :param pulumi.Input[_builtins.bool] endpoint_private_access: Whether the Kubernetes API endpoint is reachable from inside the VPC. Defaults to `true`.
@@ -132,10 +128,6 @@ class EksPlatformArgs:
             pulumi.set(__self__, "cluster_name", cluster_name)
         if cluster_security_group_rules is not None:
             pulumi.set(__self__, "cluster_security_group_rules", cluster_security_group_rules)
-        if control_plane_tier is not None:
-            pulumi.set(__self__, "control_plane_tier", control_plane_tier)
-        if deletion_protection is not None:
-            pulumi.set(__self__, "deletion_protection", deletion_protection)
         if eks_addons is not None:
             pulumi.set(__self__, "eks_addons", eks_addons)
         if enabled_log_types is not None:
@@ -295,7 +287,7 @@ class EksPlatformArgs:
     @pulumi.getter(name="awsProfile")
     def aws_profile(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`. The plugin also uses it (instead of the stack's `aws:profile`) for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
+        AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
         """
         return pulumi.get(self, "aws_profile")
 
@@ -307,7 +299,7 @@ class EksPlatformArgs:
     @pulumi.getter(name="awsRoleArn")
     def aws_role_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`. The plugin also assumes it for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
+        IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
         """
         return pulumi.get(self, "aws_role_arn")
 
@@ -362,30 +354,6 @@ class EksPlatformArgs:
     @cluster_security_group_rules.setter
     def cluster_security_group_rules(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['SecurityGroupRuleArgs']]]]):
         pulumi.set(self, "cluster_security_group_rules", value)
-
-    @_builtins.property
-    @pulumi.getter(name="controlPlaneTier")
-    def control_plane_tier(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        The provisioned control plane tier of the cluster (`controlPlaneScalingConfig.tier`): `standard`, `tier-xl`, `tier-2xl`, `tier-4xl` or `tier-8xl`, each a larger, pre-provisioned control plane billed per hour at its tier's rate. Not given, the tier is left as EKS has it (`standard` on a new cluster). Changing it updates the cluster in place; the platform waits for EKS to finish the update. Set by the plugin with the AWS SDK, like `deletionProtection`.
-        """
-        return pulumi.get(self, "control_plane_tier")
-
-    @control_plane_tier.setter
-    def control_plane_tier(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "control_plane_tier", value)
-
-    @_builtins.property
-    @pulumi.getter(name="deletionProtection")
-    def deletion_protection(self) -> pulumi.Input[Optional[_builtins.bool]]:
-        """
-        Whether EKS deletion protection is on (the cluster's `deletionProtection`): EKS then refuses to delete the cluster, from the console, the CLI or any tool, until it is turned off. Defaults to `true` for a platform created by this release; a platform created by an earlier release (0.1.0) keeps the cluster as it is until the input is given, so upgrading changes nothing. Turning it on or off updates the cluster in place. `pulumi destroy` of a platform without `protectCluster` turns it off just before it deletes the cluster, so the destroy completes; with `protectCluster` Pulumi refuses the destroy anyway and the protection stays. Set by the plugin with the AWS SDK (pulumi-aws v6 has no such field), with the credentials and region of the component's aws provider: the standard AWS environment and the stack's `aws:profile`.
-        """
-        return pulumi.get(self, "deletion_protection")
-
-    @deletion_protection.setter
-    def deletion_protection(self, value: pulumi.Input[Optional[_builtins.bool]]):
-        pulumi.set(self, "deletion_protection", value)
 
     @_builtins.property
     @pulumi.getter(name="eksAddons")
@@ -683,8 +651,6 @@ class EksPlatform(pulumi.ComponentResource):
                  caller_is_admin: pulumi.Input[Optional[_builtins.bool]] = None,
                  cluster_name: pulumi.Input[Optional[_builtins.str]] = None,
                  cluster_security_group_rules: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SecurityGroupRuleArgs', 'SecurityGroupRuleArgsDict']]]]] = None,
-                 control_plane_tier: pulumi.Input[Optional[_builtins.str]] = None,
-                 deletion_protection: pulumi.Input[Optional[_builtins.bool]] = None,
                  eks_addons: pulumi.Input[Optional[Union['EksAddonsArgs', 'EksAddonsArgsDict']]] = None,
                  enabled_log_types: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  endpoint_private_access: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -727,14 +693,12 @@ class EksPlatform(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] authentication_mode: How IAM principals are mapped to Kubernetes identities. `API` (default) uses EKS access entries only; `API_AND_CONFIG_MAP` uses both; `CONFIG_MAP` uses the `aws-auth` ConfigMap only.
         :param pulumi.Input[Union['AutoModeArgs', 'AutoModeArgsDict']] auto_mode: EKS Auto Mode (off when not given). When enabled, EKS runs the compute (its built-in node pools and the custom `nodePools`), block storage and load balancing, and the networking, kube-proxy and DNS of its own nodes; the three capabilities are always switched on or off together, as EKS requires. Enabling it on an existing platform updates the cluster in place. To switch it off, give `enabled false` (not remove the input), so EKS is told in one request; see docs/upgrading.md for the order.
         :param pulumi.Input[_builtins.bool] aws_auth_takeover: Whether the platform takes `aws-auth`'s `mapRoles` and `mapUsers` over from another field manager (EKS for a node group made outside the platform, another tool, `kubectl edit`). Defaults to `false`, so an `aws-auth` whose mappings another manager wrote with a different value stops the run with a server-side apply field conflict instead of dropping them. `true` forces the apply (`pulumi.com/patchForce`); the platform's mappings replace the other manager's, and every mapping not in `roleMappings`/`userMappings` (or a node role the platform maps) is removed. `CONFIG_MAP` or `API_AND_CONFIG_MAP` mode only.
-        :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`. The plugin also uses it (instead of the stack's `aws:profile`) for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
-        :param pulumi.Input[_builtins.str] aws_role_arn: IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`. The plugin also assumes it for the EKS calls that set `deletionProtection` and `controlPlaneTier`.
+        :param pulumi.Input[_builtins.str] aws_profile: AWS CLI profile the kubeconfig (and the component's Kubernetes provider in `exec` mode) passes to `aws eks get-token`.
+        :param pulumi.Input[_builtins.str] aws_role_arn: IAM role ARN the kubeconfig (and the component's Kubernetes provider in `exec` mode) assumes through `aws eks get-token --role-arn`.
         :param pulumi.Input[_builtins.bool] bootstrap_cluster_creator_admin_permissions: Whether EKS grants the identity that creates the cluster implicit admin rights. Fixed at creation (changing it replaces the cluster), so it never depends on who runs `pulumi up`. Defaults to `false`, or `true` in `CONFIG_MAP` mode, where EKS requires it. Prefer `callerIsAdmin` or `admins`.
         :param pulumi.Input[_builtins.bool] caller_is_admin: Whether the IAM identity running `pulumi up` gets a ClusterAdmin access entry (its role ARN, not the session ARN). Defaults to `true` outside `CONFIG_MAP` mode. Rotating who runs `pulumi up` replaces only that access entry.
         :param pulumi.Input[_builtins.str] cluster_name: Name of the EKS cluster (1-100 characters, starts with a letter or digit, then letters, digits, `-` or `_`). Defaults to the component's name.
         :param pulumi.Input[Sequence[pulumi.Input[Union['SecurityGroupRuleArgs', 'SecurityGroupRuleArgsDict']]]] cluster_security_group_rules: Rules added to the cluster security group EKS makes (`clusterSecurityGroupId`), which the control plane's network interfaces, Fargate pods and every node carry. One EC2 rule resource each, named by the rule's `name`, so reordering the list changes nothing. EKS already allows all traffic within the group and all outbound traffic; a rule equal to one of those is refused (EC2 would answer `InvalidPermission.Duplicate`). The rules exist before any node group is created.
-        :param pulumi.Input[_builtins.str] control_plane_tier: The provisioned control plane tier of the cluster (`controlPlaneScalingConfig.tier`): `standard`, `tier-xl`, `tier-2xl`, `tier-4xl` or `tier-8xl`, each a larger, pre-provisioned control plane billed per hour at its tier's rate. Not given, the tier is left as EKS has it (`standard` on a new cluster). Changing it updates the cluster in place; the platform waits for EKS to finish the update. Set by the plugin with the AWS SDK, like `deletionProtection`.
-        :param pulumi.Input[_builtins.bool] deletion_protection: Whether EKS deletion protection is on (the cluster's `deletionProtection`): EKS then refuses to delete the cluster, from the console, the CLI or any tool, until it is turned off. Defaults to `true` for a platform created by this release; a platform created by an earlier release (0.1.0) keeps the cluster as it is until the input is given, so upgrading changes nothing. Turning it on or off updates the cluster in place. `pulumi destroy` of a platform without `protectCluster` turns it off just before it deletes the cluster, so the destroy completes; with `protectCluster` Pulumi refuses the destroy anyway and the protection stays. Set by the plugin with the AWS SDK (pulumi-aws v6 has no such field), with the credentials and region of the component's aws provider: the standard AWS environment and the stack's `aws:profile`.
         :param pulumi.Input[Union['EksAddonsArgs', 'EksAddonsArgsDict']] eks_addons: EKS managed add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent before nodes; coredns and the EBS CSI driver after).
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] enabled_log_types: Control-plane log types sent to CloudWatch, among `api`, `audit`, `authenticator`, `controllerManager`, `scheduler`. Defaults to `api`, `audit`, `authenticator`.
         :param pulumi.Input[_builtins.bool] endpoint_private_access: Whether the Kubernetes API endpoint is reachable from inside the VPC. Defaults to `true`.
@@ -802,8 +766,6 @@ class EksPlatform(pulumi.ComponentResource):
                  caller_is_admin: pulumi.Input[Optional[_builtins.bool]] = None,
                  cluster_name: pulumi.Input[Optional[_builtins.str]] = None,
                  cluster_security_group_rules: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SecurityGroupRuleArgs', 'SecurityGroupRuleArgsDict']]]]] = None,
-                 control_plane_tier: pulumi.Input[Optional[_builtins.str]] = None,
-                 deletion_protection: pulumi.Input[Optional[_builtins.bool]] = None,
                  eks_addons: pulumi.Input[Optional[Union['EksAddonsArgs', 'EksAddonsArgsDict']]] = None,
                  enabled_log_types: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  endpoint_private_access: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -853,8 +815,6 @@ class EksPlatform(pulumi.ComponentResource):
             __props__.__dict__["caller_is_admin"] = caller_is_admin
             __props__.__dict__["cluster_name"] = cluster_name
             __props__.__dict__["cluster_security_group_rules"] = cluster_security_group_rules
-            __props__.__dict__["control_plane_tier"] = control_plane_tier
-            __props__.__dict__["deletion_protection"] = deletion_protection
             __props__.__dict__["eks_addons"] = eks_addons
             __props__.__dict__["enabled_log_types"] = enabled_log_types
             __props__.__dict__["endpoint_private_access"] = endpoint_private_access

@@ -30,11 +30,9 @@ func (n *Node) IsProvider() bool { return strings.HasPrefix(n.Type, "pulumi:prov
 
 // Simulated reports whether the simulated cloud performs n: a custom resource
 // that is not a provider, nor one of the engine's own (pulumi:pulumi:StackReference,
-// read by the engine's builtin provider), nor the component plugin's own
-// (eksplatform:index:ClusterSettings, which the plugin performs with calls to the
-// simulated EKS API, journaled as op "call").
+// read by the engine's builtin provider).
 func (n *Node) Simulated() bool {
-	return n.Custom && !n.IsProvider() && !strings.HasPrefix(n.Type, "pulumi:") && !strings.HasPrefix(n.Type, "eksplatform:")
+	return n.Custom && !n.IsProvider() && !strings.HasPrefix(n.Type, "pulumi:")
 }
 
 // Graph is the dependency graph of a stack's state, in state order

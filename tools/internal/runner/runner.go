@@ -112,8 +112,6 @@ type Workspace struct {
 	OnCommand func(CommandTiming)
 
 	ownDir bool
-	// stopEKSAPI stops the simulated EKS API (eksapi.go).
-	stopEKSAPI func() error
 }
 
 // NewWorkspace verifies bin/ and prepares a workspace.
@@ -163,9 +161,6 @@ func NewWorkspace(o Options) (*Workspace, error) {
 	if o.CallerARN != "" {
 		w.Env["SIMCLOUD_CALLER_ARN"] = o.CallerARN
 	}
-	if err := w.serveEKSAPI(); err != nil {
-		return nil, err
-	}
 	for k, v := range o.Env {
 		w.Env[k] = v
 	}
@@ -174,9 +169,6 @@ func NewWorkspace(o Options) (*Workspace, error) {
 
 // Close removes the workspace folder when NewWorkspace made it.
 func (w *Workspace) Close() error {
-	if w.stopEKSAPI != nil {
-		_ = w.stopEKSAPI()
-	}
 	if w.ownDir {
 		return os.RemoveAll(w.Dir)
 	}
@@ -195,7 +187,7 @@ func (w *Workspace) Environ() []string {
 			continue
 		}
 		// Never let an ambient setting steer the runs.
-		if strings.HasPrefix(k, "SIMCLOUD_") || strings.HasPrefix(k, "AWS_") || k == "PULUMI_ACCESS_TOKEN" || k == "KUBECONFIG" {
+		if strings.HasPrefix(k, "SIMCLOUD_") || k == "PULUMI_ACCESS_TOKEN" || k == "KUBECONFIG" {
 			continue
 		}
 		out = append(out, kv)
