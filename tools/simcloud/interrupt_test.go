@@ -66,7 +66,9 @@ func TestKillCompletesInFlightOperationsFirst(t *testing.T) {
 			_, _, _ = create(t, s, typNodeGroup, "ng-"+n, map[string]any{"clusterName": "demo", "nodeGroupName": n})
 			returned <- n
 		}()
-		time.Sleep(5 * time.Millisecond) // b starts while a sleeps
+		// b starts only once a is in flight, so a is the create the kill follows
+		// whatever the scheduler does (a fixed pause was not enough on a loaded machine).
+		waitInFlight(t, s, n)
 	}
 	select {
 	case <-killed:
@@ -88,4 +90,24 @@ func TestKillCompletesInFlightOperationsFirst(t *testing.T) {
 	if strings.Join(got, "\n") != want {
 		t.Errorf("journal:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
 	}
+}
+
+// waitInFlight waits until s has an operation in flight on the resource named name
+// (its AWS name: a node group's nodeGroupName).
+func waitInFlight(t *testing.T, s *Server, name string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		s.ledger.mu.Lock()
+		found := false
+		for _, o := range s.ledger.inflight {
+			found = found || o.Name == name
+		}
+		s.ledger.mu.Unlock()
+		if found {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("%s never went in flight", name)
 }
