@@ -258,17 +258,25 @@ func (s *Server) Stop() error {
 		if s.apiserver != nil && s.apiserver.Process != nil {
 			errs = append(errs, terminate(s.apiserver, s.exited))
 		}
-		if s.etcd != nil && s.etcd.Process != nil {
-			done := make(chan struct{})
-			go func() { _ = s.etcd.Wait(); close(done) }()
-			errs = append(errs, terminate(s.etcd, done))
-		}
-		if !s.keepDir {
-			errs = append(errs, os.RemoveAll(s.dir))
-		}
+		errs = append(errs, s.stopEtcd()...)
 		s.stopErr = errors.Join(errs...)
 	})
 	return s.stopErr
+}
+
+// stopEtcd ends etcd cleanly (SIGTERM, so it closes its data) once the API server is
+// gone, and removes the folder unless it is kept: the second half of Stop and Kill.
+func (s *Server) stopEtcd() []error {
+	var errs []error
+	if s.etcd != nil && s.etcd.Process != nil {
+		done := make(chan struct{})
+		go func() { _ = s.etcd.Wait(); close(done) }()
+		errs = append(errs, terminate(s.etcd, done))
+	}
+	if !s.keepDir {
+		errs = append(errs, os.RemoveAll(s.dir))
+	}
+	return errs
 }
 
 // Kill ends a control plane fast, for a process that is being told to exit: the API
@@ -281,14 +289,7 @@ func (s *Server) Kill() error {
 			_ = s.apiserver.Process.Kill()
 			<-s.exited
 		}
-		if s.etcd != nil && s.etcd.Process != nil {
-			done := make(chan struct{})
-			go func() { _ = s.etcd.Wait(); close(done) }()
-			errs = append(errs, terminate(s.etcd, done))
-		}
-		if !s.keepDir {
-			errs = append(errs, os.RemoveAll(s.dir))
-		}
+		errs = append(errs, s.stopEtcd()...)
 		s.stopErr = errors.Join(errs...)
 	})
 	return s.stopErr
